@@ -1,0 +1,143 @@
+//! The one error type every server function returns. Variants are things a
+//! user can act on; anything internal is logged on the server and reaches the
+//! client only as "something went wrong".
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Bad input in one field; `field` matches the form input's name.
+    #[error("{message}")]
+    Validation { field: String, message: String },
+    /// The input is well-formed but clashes with existing data (a taken username).
+    #[error("{message}")]
+    Conflict { field: String, message: String },
+    #[error("Please log in to do that.")]
+    Unauthorized,
+    /// Wrong username, email or password: one message for all three.
+    #[error("Wrong username, email or password.")]
+    InvalidCredentials,
+    #[error("You are not allowed to do that.")]
+    Forbidden,
+    #[error("{0} not found.")]
+    NotFound(String),
+    #[error("Too many attempts. Please wait {retry_after_secs} seconds and try again.")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("That file is too large: the limit is {limit_mb} MB.")]
+    PayloadTooLarge { limit_mb: u64 },
+    #[error("{0}")]
+    UnsupportedMedia(String),
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    /// Transport-level failures (network down, bad arguments) reported by server_fn.
+    #[error("{0}")]
+    ServerFn(String),
+}
+
+impl AppError {
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        AppError::Validation {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+
+    pub fn conflict(field: &str, message: impl Into<String>) -> Self {
+        AppError::Conflict {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// The form field this error belongs to, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::Validation { field, .. } | AppError::Conflict { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::Validation { .. } => 422,
+            AppError::Conflict { .. } => 409,
+            AppError::Unauthorized | AppError::InvalidCredentials => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound(_) => 404,
+            AppError::RateLimited { .. } => 429,
+            AppError::PayloadTooLarge { .. } => 413,
+            AppError::UnsupportedMedia(_) => 415,
+            AppError::ServerFn(_) => 400,
+            AppError::Internal => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(m)
+            | ServerFnErrorErr::MissingArg(m)
+            | ServerFnErrorErr::Deserialization(m) => {
+                AppError::ServerFn(format!("The request was not understood: {m}"))
+            }
+            ServerFnErrorErr::Request(_) => {
+                AppError::ServerFn("Could not reach Storefeed. Check your connection.".into())
+            }
+            other => AppError::ServerFn(other.to_string()),
+        }
+    }
+
+    /// Called on the server as the error leaves a server function: this is the
+    /// one place that knows both the error and the response, so it sets the
+    /// HTTP status here. Plain form posts (no WASM yet) keep server_fn's
+    /// redirect back to the form, which then shows the message.
+    fn ser(&self) -> leptos::server_fn::Bytes {
+        #[cfg(feature = "ssr")]
+        crate::http_status::apply(self.status_code());
+        <JsonEncoding as leptos::server_fn::codec::Encodes<Self>>::encode(self)
+            .unwrap_or_else(|_| leptos::server_fn::Bytes::from_static(b"\"Internal\""))
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        tracing::error!(error = %err, "database error");
+        AppError::Internal
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_facing_statuses_are_4xx() {
+        assert_eq!(AppError::validation("username", "x").status_code(), 422);
+        assert_eq!(AppError::conflict("email", "x").status_code(), 409);
+        assert_eq!(AppError::Unauthorized.status_code(), 401);
+        assert_eq!(AppError::RateLimited { retry_after_secs: 3 }.status_code(), 429);
+        assert_eq!(AppError::PayloadTooLarge { limit_mb: 5 }.status_code(), 413);
+    }
+
+    #[test]
+    fn internal_error_hides_details() {
+        assert_eq!(
+            AppError::Internal.to_string(),
+            "Something went wrong on our side. Please try again."
+        );
+    }
+
+    #[test]
+    fn field_is_reported_for_form_errors() {
+        assert_eq!(AppError::validation("bio", "too long").field(), Some("bio"));
+        assert_eq!(AppError::Forbidden.field(), None);
+    }
+}

@@ -1,0 +1,103 @@
+//! Storefeed's application: the router, every page and component, the types
+//! shared with the browser, and (under `ssr`) the server functions' domain code.
+#![recursion_limit = "256"]
+
+pub mod accounts;
+pub mod cart;
+pub mod error;
+pub mod home;
+pub mod social;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod db_errors;
+#[cfg(feature = "ssr")]
+pub mod http_status;
+#[cfg(feature = "ssr")]
+pub mod media;
+#[cfg(feature = "ssr")]
+pub mod request;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+use crate::accounts::pages::{LoginPage, RegisterPage};
+use crate::accounts::AuthContext;
+use crate::cart::CartPage;
+use crate::home::HomePage;
+use crate::social::pages::{EditProfilePage, ExplorePage, FollowListPage, FollowListKind, ProfilePage};
+use crate::ui::{Header, NotFound};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="min-h-screen bg-stone-50 text-stone-900 antialiased">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    AuthContext::provide();
+    // Effects run only in the browser, after hydration: the end-to-end suite
+    // waits for this marker before using controls that need the WASM client.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/storefeed.css" />
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Storefeed".to_string() } else { format!("{page} · Storefeed") }
+        } />
+        <Meta name="description" content="Storefeed: a social network where every post can sell." />
+        <Router>
+            <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+                "Skip to content"
+            </a>
+            <Header />
+            <main id="main" class="mx-auto w-full max-w-5xl px-4 pb-16 pt-4 sm:px-6">
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/explore") view=ExplorePage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/register") view=RegisterPage />
+                    <Route path=path!("/cart") view=CartPage />
+                    <Route path=path!("/settings/profile") view=EditProfilePage ssr=SsrMode::Async />
+                    <Route path=path!("/u/:username") view=ProfilePage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/u/:username/followers")
+                        view=|| view! { <FollowListPage kind=FollowListKind::Followers /> }
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/u/:username/following")
+                        view=|| view! { <FollowListPage kind=FollowListKind::Following /> }
+                        ssr=SsrMode::Async
+                    />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,126 @@
+//! Server functions for profiles and follows: authenticate, validate, call
+//! `social::db`, answer.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::{MultipartData, MultipartFormData};
+
+use super::{EditableProfile, FollowState, PeoplePage, PersonCard, Profile};
+use crate::error::AppError;
+
+#[server(prefix = "/api", endpoint = "profiles/get")]
+pub async fn get_profile(username: String) -> Result<Profile, AppError> {
+    let state = crate::state::app_state()?;
+    let viewer = crate::accounts::session::current_user().await?.map(|u| u.id);
+    super::db::profile_by_username(&state.pool, &username, viewer)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Profile".into()))
+}
+
+/// The signed-in user's own profile, for the edit form.
+#[server(prefix = "/api", endpoint = "profiles/mine")]
+pub async fn my_profile() -> Result<EditableProfile, AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    super::db::editable_profile(&state.pool, user.id).await
+}
+
+#[server(prefix = "/api", endpoint = "profiles/update")]
+pub async fn update_profile(
+    display_name: String,
+    bio: String,
+    location: String,
+    website: String,
+    is_private: Option<String>,
+) -> Result<(), AppError> {
+    use crate::accounts::validate::{bounded_text, display_name as parse_name, website as parse_website, BIO_MAX, LOCATION_MAX};
+
+    let user = crate::accounts::session::require_user().await?;
+    let update = super::db::ProfileUpdate {
+        display_name: parse_name(&display_name)?,
+        bio: bounded_text("bio", "Bio", &bio, BIO_MAX)?,
+        location: bounded_text("location", "Location", &location, LOCATION_MAX)?.replace('\n', " "),
+        website: parse_website(&website)?,
+        is_private: is_private.is_some_and(|v| v == "on" || v == "true"),
+    };
+    let state = crate::state::app_state()?;
+    super::db::update_profile(&state.pool, user.id, &update).await
+}
+
+/// Uploads a profile picture (`kind=avatar`) or cover (`kind=cover`).
+/// Returns the new image's URL.
+#[server(prefix = "/api", endpoint = "profiles/image", input = MultipartFormData)]
+pub async fn upload_profile_image(data: MultipartData) -> Result<String, AppError> {
+    use crate::media::{self, ProfileImageKind, PROFILE_IMAGE_MAX_BYTES};
+
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let bad_form = || AppError::validation("image", "The upload could not be read. Please try again.");
+    let mut form = data.into_inner().ok_or_else(bad_form)?;
+
+    let mut kind = None;
+    let mut bytes = Vec::new();
+    while let Some(mut field) = form.next_field().await.map_err(|_| bad_form())? {
+        match field.name() {
+            Some("kind") => kind = Some(ProfileImageKind::parse(&field.text().await.map_err(|_| bad_form())?)?),
+            Some("image") => {
+                while let Some(chunk) = field.chunk().await.map_err(|_| bad_form())? {
+                    if bytes.len() + chunk.len() > PROFILE_IMAGE_MAX_BYTES {
+                        return Err(AppError::PayloadTooLarge { limit_mb: (PROFILE_IMAGE_MAX_BYTES >> 20) as u64 });
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+            }
+            _ => {}
+        }
+    }
+    let kind = kind.ok_or_else(|| AppError::validation("kind", "Choose a profile picture or a cover image."))?;
+    let url = media::store_profile_image(&state.config.media_dir, kind, bytes).await?;
+    let old = match kind {
+        ProfileImageKind::Avatar => super::db::set_avatar(&state.pool, user.id, &url).await?,
+        ProfileImageKind::Cover => super::db::set_cover(&state.pool, user.id, &url).await?,
+    };
+    if let Some(old) = old {
+        media::remove_stored(&state.config.media_dir, &old).await;
+    }
+    Ok(url)
+}
+
+/// Follows (`follow = true`) or unfollows an account.
+#[server(prefix = "/api", endpoint = "follows/set")]
+pub async fn set_follow(username: String, follow: bool) -> Result<FollowState, AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    super::db::set_follow(&state.pool, user.id, &username, follow).await
+}
+
+#[server(prefix = "/api", endpoint = "follows/list")]
+pub async fn follow_list(username: String, followers: bool, cursor: Option<String>) -> Result<PeoplePage, AppError> {
+    use super::db::{follow_list, Direction};
+    let state = crate::state::app_state()?;
+    let viewer = crate::accounts::session::current_user().await?.map(|u| u.id);
+    let cursor = match cursor.as_deref().filter(|c| !c.is_empty()) {
+        Some(raw) => Some(super::Cursor::decode(raw).ok_or_else(|| AppError::validation("cursor", "That page link is not valid."))?),
+        None => None,
+    };
+    let direction = if followers { Direction::Followers } else { Direction::Following };
+    follow_list(&state.pool, &username, direction, viewer, cursor).await
+}
+
+/// People to discover on Explore, optionally filtered by a name prefix.
+#[server(prefix = "/api", endpoint = "people/discover")]
+pub async fn discover_people(query: Option<String>) -> Result<Vec<PersonCard>, AppError> {
+    let state = crate::state::app_state()?;
+    let viewer = crate::accounts::session::current_user().await?.map(|u| u.id);
+    let query = query.map(|q| q.chars().take(50).collect::<String>());
+    super::db::discover(&state.pool, viewer, query.as_deref(), 30).await
+}
+
+/// Accounts the signed-in user might follow (empty for guests).
+#[server(prefix = "/api", endpoint = "people/suggested")]
+pub async fn suggested_people() -> Result<Vec<PersonCard>, AppError> {
+    let state = crate::state::app_state()?;
+    match crate::accounts::session::current_user().await? {
+        Some(user) => super::db::suggestions(&state.pool, user.id, 8).await,
+        None => super::db::discover(&state.pool, None, None, 8).await,
+    }
+}

@@ -1,0 +1,110 @@
+//! The social graph: profiles, profile editing and follows.
+
+pub mod api;
+pub mod components;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A profile as a visitor sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub bio: String,
+    pub location: String,
+    pub website: String,
+    pub avatar_url: Option<String>,
+    pub cover_url: Option<String>,
+    pub is_private: bool,
+    pub is_verified: bool,
+    pub followers_count: i64,
+    pub following_count: i64,
+    pub posts_count: i64,
+    pub joined_at: DateTime<Utc>,
+    /// The viewer follows this account.
+    pub viewer_follows: bool,
+    /// The viewer is this account.
+    pub is_self: bool,
+}
+
+/// The fields of the edit-profile form, as currently saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditableProfile {
+    pub username: String,
+    pub display_name: String,
+    pub bio: String,
+    pub location: String,
+    pub website: String,
+    pub avatar_url: Option<String>,
+    pub cover_url: Option<String>,
+    pub is_private: bool,
+}
+
+/// One account in a list (followers, following, people to discover).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonCard {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub bio: String,
+    pub avatar_url: Option<String>,
+    pub followers_count: i64,
+    pub viewer_follows: bool,
+    pub is_self: bool,
+}
+
+/// A page of people plus the cursor for the next one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeoplePage {
+    pub people: Vec<PersonCard>,
+    pub next_cursor: Option<String>,
+}
+
+/// The result of following or unfollowing: the new state and follower count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowState {
+    pub following: bool,
+    pub followers_count: i64,
+}
+
+/// A keyset cursor over (time, id), newest first. Opaque to clients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub at: DateTime<Utc>,
+    pub id: Uuid,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        format!("{}_{}", self.at.timestamp_micros(), self.id.simple())
+    }
+
+    pub fn decode(raw: &str) -> Option<Cursor> {
+        let (micros, id) = raw.split_once('_')?;
+        let at = DateTime::from_timestamp_micros(micros.parse().ok()?)?;
+        Some(Cursor { at, id: Uuid::parse_str(id).ok()? })
+    }
+}
+
+pub const PAGE_SIZE: i64 = 20;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_reject_garbage() {
+        let c = Cursor { at: DateTime::from_timestamp_micros(1_700_000_000_123_456).unwrap(), id: Uuid::new_v4() };
+        assert_eq!(Cursor::decode(&c.encode()), Some(c));
+        assert_eq!(Cursor::decode("nope"), None);
+        assert_eq!(Cursor::decode("12_notauuid"), None);
+        assert_eq!(Cursor::decode("x_00000000000000000000000000000000"), None);
+    }
+}

@@ -1,0 +1,109 @@
+//! `/u/:username`: cover, avatar, bio, counts and the follow button.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::accounts::use_auth;
+use crate::social::api::get_profile;
+use crate::social::components::{FollowButton, FollowToggle, LoginToFollow};
+use crate::social::Profile;
+use crate::ui::{compact_count, Avatar, AvatarSize, ErrorPage, Loading, SECONDARY_BUTTON_CLASS};
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let params = use_params_map();
+    let auth = use_auth();
+    let profile = Resource::new(move || params.read().get("username").unwrap_or_default(), get_profile);
+    view! {
+        <Suspense fallback=|| view! { <Loading label="Loading profile…" /> }>
+            {move || Suspend::new(async move {
+                let signed_in = matches!(auth.user.await, Ok(Some(_)));
+                match profile.await {
+                    Ok(p) => view! { <ProfileView profile=p signed_in /> }.into_any(),
+                    Err(error) => view! { <ErrorPage error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn joined(at: DateTime<Utc>) -> String {
+    format!("Joined {}", at.format("%B %Y"))
+}
+
+#[component]
+fn ProfileView(profile: Profile, signed_in: bool) -> impl IntoView {
+    let toggle = FollowToggle::new(profile.viewer_follows, profile.followers_count);
+    let Profile { username, display_name, bio, location, website, avatar_url, cover_url, .. } = profile.clone();
+    let description = if bio.is_empty() { format!("{display_name} (@{username}) on Storefeed") } else { bio.clone() };
+    let cover_style = cover_url
+        .as_ref()
+        .map(|_| String::new())
+        .unwrap_or_else(|| "background-image: linear-gradient(135deg, #f0abfc, #fbbf24)".to_string());
+
+    let action = match (profile.is_self, signed_in) {
+        (true, _) => view! {
+            <A href="/settings/profile" attr:class=SECONDARY_BUTTON_CLASS attr:data-testid="edit-profile-link">"Edit profile"</A>
+        }
+        .into_any(),
+        (false, true) => view! { <FollowButton username=username.clone() toggle /> }.into_any(),
+        (false, false) => view! { <LoginToFollow username=username.clone() /> }.into_any(),
+    };
+
+    view! {
+        <Title text=format!("{display_name} (@{username})") />
+        <Meta name="description" content=description />
+        <article data-testid="profile" class="overflow-hidden rounded-2xl border border-stone-200 bg-white shadow-sm">
+            <div class="h-32 w-full bg-cover bg-center sm:h-48" style=cover_style data-testid="profile-cover">
+                {cover_url.map(|url| view! { <img src=url alt=format!("{display_name}'s cover image") class="h-full w-full object-cover" /> })}
+            </div>
+            <div class="px-4 pb-6 sm:px-8">
+                <div class="-mt-12 flex items-end justify-between gap-4 sm:-mt-16">
+                    <Avatar url=avatar_url name=display_name.clone() size=AvatarSize::Large />
+                    <div class="pb-1">{action}</div>
+                </div>
+                <h1 class="mt-3 flex items-center gap-2 text-2xl font-bold" data-testid="profile-display-name">
+                    {display_name.clone()}
+                    {profile.is_verified.then(|| view! {
+                        <span class="rounded-full bg-sky-500 px-1.5 text-xs text-white" title="Verified account">"✓"<span class="sr-only">" Verified"</span></span>
+                    })}
+                    {profile.is_private.then(|| view! {
+                        <span class="text-base" title="Private account" data-testid="private-badge">"🔒"<span class="sr-only">" Private account"</span></span>
+                    })}
+                </h1>
+                <p class="text-stone-500" data-testid="profile-username">"@"{username.clone()}</p>
+                {(!bio.is_empty()).then(|| view! { <p class="mt-3 whitespace-pre-line" data-testid="profile-bio">{bio}</p> })}
+                <ul class="mt-3 flex flex-wrap gap-x-4 gap-y-1 text-sm text-stone-600">
+                    {(!location.is_empty()).then(|| view! { <li data-testid="profile-location">"📍 "{location}</li> })}
+                    {(!website.is_empty()).then(|| {
+                        let shown = website.trim_start_matches("https://").trim_start_matches("http://").to_string();
+                        view! {
+                            <li><a href=website rel="nofollow ugc noopener noreferrer" target="_blank" class="text-fuchsia-700 hover:underline" data-testid="profile-website">{shown}</a></li>
+                        }
+                    })}
+                    <li data-testid="profile-joined">{joined(profile.joined_at)}</li>
+                </ul>
+                <ul class="mt-4 flex gap-6 text-sm" aria-label="Profile stats">
+                    <li><span class="font-bold" data-testid="posts-count">{compact_count(profile.posts_count)}</span>" posts"</li>
+                    <li>
+                        <A href=format!("/u/{username}/followers") attr:class="hover:underline">
+                            <span class="font-bold" data-testid="followers-count">{move || compact_count(toggle.followers())}</span>" followers"
+                        </A>
+                    </li>
+                    <li>
+                        <A href=format!("/u/{username}/following") attr:class="hover:underline">
+                            <span class="font-bold" data-testid="following-count">{compact_count(profile.following_count)}</span>" following"
+                        </A>
+                    </li>
+                </ul>
+            </div>
+        </article>
+        <section class="mt-6 rounded-2xl border border-dashed border-stone-300 bg-white p-8 text-center text-stone-500" data-testid="profile-posts">
+            {if profile.is_self { "You haven't posted yet.".to_string() } else { format!("@{username} hasn't posted yet.") }}
+        </section>
+    }
+}
+

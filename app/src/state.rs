@@ -1,0 +1,72 @@
+//! Server state shared by pages and server functions, provided to Leptos as
+//! context by the server crate (`expect_context::<AppState>()`).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use leptos::prelude::use_context;
+use sqlx::PgPool;
+
+use crate::error::AppError;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: PgPool,
+    pub config: Arc<AppConfig>,
+}
+
+/// Settings the domain code needs; the server crate reads them from the
+/// environment (see `server/src/config.rs`).
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// Add `Secure` to cookies (the site is served over TLS).
+    pub secure_cookies: bool,
+    pub session_ttl: Duration,
+    /// Where uploaded images are written; served under `/media`.
+    pub media_dir: PathBuf,
+    /// Believe `X-Forwarded-For` for the client address (behind a reverse proxy).
+    pub trust_proxy: bool,
+    pub login_limits: LoginLimits,
+}
+
+/// Failed logins allowed within `window` before further attempts are refused.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginLimits {
+    pub per_account: i64,
+    pub per_ip: i64,
+    pub window: Duration,
+}
+
+impl Default for LoginLimits {
+    fn default() -> Self {
+        LoginLimits {
+            per_account: 5,
+            per_ip: 50,
+            window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+impl AppConfig {
+    pub fn for_tests(media_dir: PathBuf) -> Self {
+        AppConfig {
+            secure_cookies: false,
+            session_ttl: Duration::from_secs(30 * 24 * 3600),
+            media_dir,
+            trust_proxy: false,
+            login_limits: LoginLimits::default(),
+        }
+    }
+}
+
+/// The state, from inside a server function or a page's server-side code.
+pub fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        AppError::Internal
+    })
+}

@@ -1,0 +1,52 @@
+//! `storefeed-bench`: a loopback HTTP load generator for Storefeed. It
+//! benchmarks each `--url` in turn and prints a report per URL; see
+//! `scripts/bench.sh` for the usual run against a release server.
+
+mod args;
+mod load;
+mod report;
+mod stats;
+
+use anyhow::{anyhow, bail, Result};
+
+use crate::args::Command;
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let args = match args::parse(cli_args()?)? {
+        Command::Help => {
+            println!("{}", args::USAGE);
+            return Ok(());
+        }
+        Command::Run(args) => args,
+    };
+
+    let mut without_success = Vec::new();
+    for target in &args.targets {
+        eprintln!(
+            "benchmarking {} ({:?} warmup, {:?} measured, {} connections)",
+            target.url, args.warmup, args.duration, args.concurrency
+        );
+        let summary = load::run(target, &args).await?;
+        print!("{}", report::human(&summary));
+        println!("{}", report::json_line(&summary)?);
+        if summary.latency.is_none() {
+            without_success.push(summary.label);
+        }
+    }
+    if !without_success.is_empty() {
+        bail!("no successful requests for: {}", without_success.join(", "));
+    }
+    Ok(())
+}
+
+/// The arguments after the program name, refusing any that are not UTF-8.
+fn cli_args() -> Result<Vec<String>> {
+    std::env::args_os()
+        .skip(1)
+        .map(|arg| {
+            arg.into_string()
+                .map_err(|arg| anyhow!("argument {arg:?} is not valid UTF-8"))
+        })
+        .collect()
+}

@@ -1,0 +1,168 @@
+//! Configuration from the environment, with defaults that run locally. A bad
+//! value is reported with the variable's name.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use app::state::{AppConfig, LoginLimits};
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error: {var}={value:?} is not valid: {reason}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub value: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub database_max_connections: u32,
+    pub addr: Option<SocketAddr>,
+    pub log_json: bool,
+    pub app: AppConfig,
+    /// Promote this username to admin at start.
+    pub admin_username: Option<String>,
+    /// Load demo data when the database has no users.
+    pub seed_demo: bool,
+}
+
+/// Where settings come from: the process environment, or a map in tests.
+struct Env<'a>(&'a dyn Fn(&str) -> Option<String>);
+
+impl Env<'_> {
+    fn var(&self, name: &'static str) -> Option<String> {
+        (self.0)(name).filter(|v| !v.trim().is_empty())
+    }
+
+    fn parse<T: std::str::FromStr>(&self, name: &'static str, default: T) -> Result<T, ConfigError>
+    where
+        T::Err: std::fmt::Display,
+    {
+        match self.var(name) {
+            None => Ok(default),
+            Some(v) => v.trim().parse().map_err(|e: T::Err| ConfigError { var: name, value: v, reason: e.to_string() }),
+        }
+    }
+
+    fn flag(&self, name: &'static str, default: bool) -> Result<bool, ConfigError> {
+        match self.var(name).as_deref().map(str::to_ascii_lowercase).as_deref() {
+            None => Ok(default),
+            Some("1" | "true" | "yes" | "on") => Ok(true),
+            Some("0" | "false" | "no" | "off") => Ok(false),
+            Some(other) => Err(ConfigError { var: name, value: other.into(), reason: "expected true or false".into() }),
+        }
+    }
+}
+
+impl Config {
+    /// Reads `STOREFEED_*` and `DATABASE_URL`. Command-line flags
+    /// (`--admin NAME`, `--seed-demo`) override the environment.
+    pub fn from_env(args: &[String]) -> Result<Config, ConfigError> {
+        Self::from_lookup(&|name| std::env::var(name).ok(), args)
+    }
+
+    fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>, args: &[String]) -> Result<Config, ConfigError> {
+        let env = Env(lookup);
+        let database_url = env.var("DATABASE_URL").unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/storefeed".into());
+        if !database_url.starts_with("postgres://") && !database_url.starts_with("postgresql://") {
+            return Err(ConfigError { var: "DATABASE_URL", value: database_url, reason: "must start with postgres://".into() });
+        }
+        let addr = match env.var("STOREFEED_ADDR") {
+            Some(v) => Some(v.parse().map_err(|e: std::net::AddrParseError| ConfigError {
+                var: "STOREFEED_ADDR",
+                value: v.clone(),
+                reason: e.to_string(),
+            })?),
+            None => match env.var("PORT") {
+                Some(p) => {
+                    let port: u16 = p.parse().map_err(|e: std::num::ParseIntError| ConfigError {
+                        var: "PORT",
+                        value: p.clone(),
+                        reason: e.to_string(),
+                    })?;
+                    Some(SocketAddr::from(([127, 0, 0, 1], port)))
+                }
+                None => None,
+            },
+        };
+        let session_days: u64 = env.parse("STOREFEED_SESSION_DAYS", 30)?;
+        if session_days == 0 {
+            return Err(ConfigError { var: "STOREFEED_SESSION_DAYS", value: "0".into(), reason: "must be at least 1".into() });
+        }
+        let defaults = LoginLimits::default();
+        let login_limits = LoginLimits {
+            per_account: env.parse("STOREFEED_LOGIN_MAX_FAILURES_PER_ACCOUNT", defaults.per_account)?,
+            per_ip: env.parse("STOREFEED_LOGIN_MAX_FAILURES_PER_IP", defaults.per_ip)?,
+            window: Duration::from_secs(env.parse("STOREFEED_LOGIN_WINDOW_SECS", defaults.window.as_secs())?),
+        };
+
+        let mut admin_username = env.var("STOREFEED_ADMIN");
+        let mut seed_demo = env.flag("STOREFEED_SEED_DEMO", false)?;
+        let mut it = args.iter().skip(1);
+        while let Some(arg) = it.next() {
+            match arg.as_str() {
+                "--admin" => admin_username = it.next().cloned(),
+                "--seed-demo" => seed_demo = true,
+                _ => {}
+            }
+        }
+
+        Ok(Config {
+            database_url,
+            database_max_connections: env.parse("STOREFEED_DB_MAX_CONNECTIONS", 20)?,
+            addr,
+            log_json: env.flag("STOREFEED_LOG_JSON", false)?,
+            app: AppConfig {
+                secure_cookies: env.flag("STOREFEED_SECURE_COOKIES", false)?,
+                session_ttl: Duration::from_secs(session_days * 24 * 3600),
+                media_dir: PathBuf::from(env.var("STOREFEED_MEDIA_DIR").unwrap_or_else(|| "data/media".into())),
+                trust_proxy: env.flag("STOREFEED_TRUST_PROXY", false)?,
+                login_limits,
+            },
+            admin_username,
+            seed_demo,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)], args: &[&str]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        Config::from_lookup(&move |k| map.get(k).cloned(), &args)
+    }
+
+    #[test]
+    fn defaults_run_locally() {
+        let c = config(&[], &["storefeed"]).unwrap();
+        assert!(c.database_url.starts_with("postgres://"));
+        assert!(!c.app.secure_cookies);
+        assert!(!c.seed_demo);
+        assert_eq!(c.app.session_ttl, Duration::from_secs(30 * 24 * 3600));
+    }
+
+    #[test]
+    fn errors_name_the_variable() {
+        let err = config(&[("PORT", "eighty")], &[]).unwrap_err();
+        assert_eq!(err.var, "PORT");
+        assert!(err.to_string().contains("PORT=\"eighty\""));
+        assert_eq!(config(&[("STOREFEED_LOG_JSON", "maybe")], &[]).unwrap_err().var, "STOREFEED_LOG_JSON");
+        assert_eq!(config(&[("DATABASE_URL", "mysql://x")], &[]).unwrap_err().var, "DATABASE_URL");
+        assert_eq!(config(&[("STOREFEED_SESSION_DAYS", "0")], &[]).unwrap_err().var, "STOREFEED_SESSION_DAYS");
+    }
+
+    #[test]
+    fn flags_override_the_environment() {
+        let c = config(&[("STOREFEED_ADMIN", "env_admin")], &["storefeed", "--admin", "flag_admin", "--seed-demo"]).unwrap();
+        assert_eq!(c.admin_username.as_deref(), Some("flag_admin"));
+        assert!(c.seed_demo);
+        let c = config(&[("PORT", "4000")], &[]).unwrap();
+        assert_eq!(c.addr.unwrap().port(), 4000);
+    }
+}
