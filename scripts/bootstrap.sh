@@ -13,9 +13,11 @@ SF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SF_CACHE="${SF_CACHE:-$HOME/.cache/storefeed}"
 CARGO_LEPTOS_VERSION="0.3.11"
 WITH_BROWSER=0
+RUST_ONLY=0
 for arg in "$@"; do
   case "$arg" in
     --with-browser) WITH_BROWSER=1 ;;
+    --rust-only) RUST_ONLY=1 ;; # just the toolchain (for sqlx-prepare)
   esac
 done
 
@@ -118,6 +120,11 @@ else
   use_debian_rust
 fi
 log "rust: $(rustc --version)"
+
+if [ "$RUST_ONLY" -eq 1 ]; then
+  set +euo pipefail
+  return 0 2>/dev/null || exit 0
+fi
 
 # --- cargo-leptos and wasm-bindgen-cli from crates.io ------------------------
 if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then

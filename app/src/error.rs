@@ -99,7 +99,7 @@ impl FromServerFnError for AppError {
     fn ser(&self) -> leptos::server_fn::Bytes {
         #[cfg(feature = "ssr")]
         crate::http_status::apply(self.status_code());
-        <JsonEncoding as leptos::server_fn::codec::Encodes<Self>>::encode(self)
+        <JsonEncoding as leptos::server_fn::Encodes<Self>>::encode(self)
             .unwrap_or_else(|_| leptos::server_fn::Bytes::from_static(b"\"Internal\""))
     }
 }

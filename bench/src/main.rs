@@ -7,12 +7,26 @@ mod load;
 mod report;
 mod stats;
 
-use anyhow::{anyhow, bail, Result};
+use std::process::ExitCode;
+
+use anyhow::{anyhow, bail, Context, Result};
 
 use crate::args::Command;
 
-#[tokio::main]
-async fn main() -> Result<()> {
+fn main() -> ExitCode {
+    let result = tokio::runtime::Runtime::new()
+        .context("could not start the tokio runtime")
+        .and_then(|runtime| runtime.block_on(run()));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("storefeed-bench: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<()> {
     let args = match args::parse(cli_args()?)? {
         Command::Help => {
             println!("{}", args::USAGE);
@@ -30,6 +44,7 @@ async fn main() -> Result<()> {
         let summary = load::run(target, &args).await?;
         print!("{}", report::human(&summary));
         println!("{}", report::json_line(&summary)?);
+        println!();
         if summary.latency.is_none() {
             without_success.push(summary.label);
         }

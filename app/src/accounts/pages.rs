@@ -12,25 +12,28 @@ use super::use_auth;
 use crate::error::AppError;
 use crate::ui::{ErrorAlert, FieldError, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS};
 
-/// Refreshes the signed-in user once `action` succeeds.
-fn refresh_on_success<T: Clone + Send + Sync + 'static>(value: RwSignal<Option<Result<T, AppError>>>) {
+type Outcome = Signal<Option<Result<(), AppError>>>;
+
+/// Refreshes the signed-in user once the form's action succeeds.
+fn refresh_on_success(outcome: Outcome) {
     let auth = use_auth();
     Effect::new(move |_| {
-        if matches!(value.get(), Some(Ok(_))) {
+        if matches!(outcome.get(), Some(Ok(()))) {
             auth.refresh();
         }
     });
 }
 
-fn error_of<T: Clone + Send + Sync + 'static>(value: RwSignal<Option<Result<T, AppError>>>) -> Signal<Option<AppError>> {
-    Signal::derive(move || value.get().and_then(|r| r.err()))
+fn error_of(outcome: Outcome) -> Signal<Option<AppError>> {
+    Signal::derive(move || outcome.get().and_then(Result::err))
 }
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
-    refresh_on_success(login.value());
-    let error = error_of(login.value());
+    let outcome = Signal::derive(move || login.value().get());
+    refresh_on_success(outcome);
+    let error = error_of(outcome);
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
 
@@ -63,8 +66,9 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let register = ServerAction::<Register>::new();
-    refresh_on_success(register.value());
-    let error = error_of(register.value());
+    let outcome = Signal::derive(move || register.value().get());
+    refresh_on_success(outcome);
+    let error = error_of(outcome);
 
     view! {
         <Title text="Create your account" />

@@ -96,20 +96,22 @@ pub fn LoginToFollow(username: String, #[prop(optional)] compact: bool) -> impl 
 pub fn PersonRow(person: PersonCard, signed_in: bool) -> impl IntoView {
     let toggle = FollowToggle::new(person.viewer_follows, person.followers_count);
     let href = format!("/u/{}", person.username);
-    let username = person.username.clone();
+    let PersonCard { username, display_name, bio, avatar_url, is_self, .. } = person;
+    let handle = format!("@{username}");
+    let avatar_name = display_name.clone();
     view! {
         <li class="flex items-center gap-3 py-3" data-testid="person-row">
             <A href=href.clone() attr:class="shrink-0">
-                <Avatar url=person.avatar_url.clone() name=person.display_name.clone() size=AvatarSize::Medium />
+                <Avatar url=avatar_url name=avatar_name size=AvatarSize::Medium />
             </A>
             <div class="min-w-0 flex-1">
-                <A href=href attr:class="block truncate font-semibold hover:underline">{person.display_name.clone()}</A>
+                <A href=href attr:class="block truncate font-semibold hover:underline">{display_name}</A>
                 <p class="truncate text-sm text-stone-500">
-                    "@"{person.username.clone()} " · " {move || compact_count(toggle.followers())} " followers"
+                    {handle} " · " {move || compact_count(toggle.followers())} " followers"
                 </p>
-                {(!person.bio.is_empty()).then(|| view! { <p class="truncate text-sm text-stone-600">{person.bio.clone()}</p> })}
+                {(!bio.is_empty()).then(|| view! { <p class="truncate text-sm text-stone-600">{bio}</p> })}
             </div>
-            {match (person.is_self, signed_in) {
+            {match (is_self, signed_in) {
                 (true, _) => view! { <span class="text-sm text-stone-500">"You"</span> }.into_any(),
                 (false, true) => view! { <FollowButton username toggle compact=true /> }.into_any(),
                 (false, false) => view! { <LoginToFollow username compact=true /> }.into_any(),

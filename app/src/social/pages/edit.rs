@@ -2,6 +2,7 @@
 //! uploads (multipart forms: plain posts before hydration, in-page after).
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 use leptos_router::components::{Redirect, A};
 use wasm_bindgen::JsCast;
