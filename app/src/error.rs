@@ -38,17 +38,11 @@ pub enum AppError {
 
 impl AppError {
     pub fn validation(field: &str, message: impl Into<String>) -> Self {
-        AppError::Validation {
-            field: field.to_string(),
-            message: message.into(),
-        }
+        AppError::Validation { field: field.to_string(), message: message.into() }
     }
 
     pub fn conflict(field: &str, message: impl Into<String>) -> Self {
-        AppError::Conflict {
-            field: field.to_string(),
-            message: message.into(),
-        }
+        AppError::Conflict { field: field.to_string(), message: message.into() }
     }
 
     /// The form field this error belongs to, if any.
@@ -80,9 +74,7 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(m)
-            | ServerFnErrorErr::MissingArg(m)
-            | ServerFnErrorErr::Deserialization(m) => {
+            ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) | ServerFnErrorErr::Deserialization(m) => {
                 AppError::ServerFn(format!("The request was not understood: {m}"))
             }
             ServerFnErrorErr::Request(_) => {
@@ -129,10 +121,7 @@ mod tests {
 
     #[test]
     fn internal_error_hides_details() {
-        assert_eq!(
-            AppError::Internal.to_string(),
-            "Something went wrong on our side. Please try again."
-        );
+        assert_eq!(AppError::Internal.to_string(), "Something went wrong on our side. Please try again.");
     }
 
     #[test]

@@ -30,11 +30,7 @@ fn is_plain_form_post() -> bool {
     use_context::<Parts>()
         .map(|parts| {
             parts.method != http::Method::GET
-                && parts
-                    .headers
-                    .get(ACCEPT)
-                    .and_then(|v| v.to_str().ok())
-                    .is_some_and(|v| v.contains("text/html"))
+                && parts.headers.get(ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
         })
         .unwrap_or(false)
 }

@@ -31,7 +31,7 @@ use crate::accounts::pages::{LoginPage, RegisterPage};
 use crate::accounts::AuthContext;
 use crate::cart::CartPage;
 use crate::home::HomePage;
-use crate::social::pages::{EditProfilePage, ExplorePage, FollowListPage, FollowListKind, ProfilePage};
+use crate::social::pages::{EditProfilePage, ExplorePage, FollowListKind, FollowListPage, ProfilePage};
 use crate::ui::{Header, NotFound};
 
 /// The HTML document around the app, rendered on the server.

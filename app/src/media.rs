@@ -49,9 +49,7 @@ impl ProfileImageKind {
 pub fn sniff(bytes: &[u8]) -> Result<ImageFormat, AppError> {
     match image::guess_format(bytes) {
         Ok(f @ (ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)) => Ok(f),
-        _ => Err(AppError::UnsupportedMedia(
-            "That file is not a JPEG, PNG or WebP image.".into(),
-        )),
+        _ => Err(AppError::UnsupportedMedia("That file is not a JPEG, PNG or WebP image.".into())),
     }
 }
 
@@ -64,9 +62,7 @@ pub fn decode(bytes: &[u8]) -> Result<DynamicImage, AppError> {
     limits.max_image_height = Some(MAX_DIMENSION);
     limits.max_alloc = Some(512 * 1024 * 1024);
     reader.limits(limits);
-    reader
-        .decode()
-        .map_err(|_| AppError::UnsupportedMedia("That image could not be read. Is the file damaged?".into()))
+    reader.decode().map_err(|_| AppError::UnsupportedMedia("That image could not be read. Is the file damaged?".into()))
 }
 
 /// Crops to the target shape, scales down and encodes as JPEG.
@@ -133,7 +129,8 @@ mod tests {
     use image::{ImageBuffer, Rgb};
 
     fn png(w: u32, h: u32) -> Vec<u8> {
-        let img: ImageBuffer<Rgb<u8>, Vec<u8>> = ImageBuffer::from_fn(w, h, |x, y| Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
+        let img: ImageBuffer<Rgb<u8>, Vec<u8>> =
+            ImageBuffer::from_fn(w, h, |x, y| Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
         let mut buf = Cursor::new(Vec::new());
         img.write_to(&mut buf, ImageFormat::Png).unwrap();
         buf.into_inner()

@@ -26,11 +26,7 @@ pub fn cookie(name: &str) -> Option<String> {
 }
 
 pub fn user_agent() -> Option<String> {
-    parts()?
-        .headers
-        .get(USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .map(|s| s.chars().take(300).collect())
+    parts()?.headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| s.chars().take(300).collect())
 }
 
 /// The client's address: the socket peer, or the first `X-Forwarded-For` hop

@@ -43,11 +43,7 @@ pub struct LoginLimits {
 
 impl Default for LoginLimits {
     fn default() -> Self {
-        LoginLimits {
-            per_account: 5,
-            per_ip: 50,
-            window: Duration::from_secs(15 * 60),
-        }
+        LoginLimits { per_account: 5, per_ip: 50, window: Duration::from_secs(15 * 60) }
     }
 }
 

@@ -71,10 +71,7 @@ where
             return Ok(Command::Help);
         }
         let mut value = || -> Result<String> {
-            inline
-                .map(str::to_owned)
-                .or_else(|| args.next())
-                .ok_or_else(|| anyhow!("{flag} needs a value"))
+            inline.map(str::to_owned).or_else(|| args.next()).ok_or_else(|| anyhow!("{flag} needs a value"))
         };
         match flag {
             "--url" => urls.push(parse_url(&value()?)?),
@@ -87,13 +84,7 @@ where
         }
     }
 
-    Ok(Command::Run(Args {
-        targets: pair_labels(urls, labels)?,
-        concurrency,
-        duration,
-        warmup,
-        headers,
-    }))
+    Ok(Command::Run(Args { targets: pair_labels(urls, labels)?, concurrency, duration, warmup, headers }))
 }
 
 /// Splits `--flag=value` into its flag and inline value.
@@ -105,9 +96,7 @@ fn split_flag(arg: &str) -> (&str, Option<&str>) {
 }
 
 fn parse_url(text: &str) -> Result<Uri> {
-    let url: Uri = text
-        .parse()
-        .with_context(|| format!("--url `{text}` is not a valid URL"))?;
+    let url: Uri = text.parse().with_context(|| format!("--url `{text}` is not a valid URL"))?;
     if url.scheme_str() != Some("http") || url.authority().is_none() {
         bail!("--url `{text}` must be an absolute http:// URL (https is not supported)");
     }
@@ -134,13 +123,12 @@ fn parse_seconds(flag: &str, text: &str, allow_zero: bool) -> Result<Duration> {
 
 /// Parses `Name: value` into a typed header.
 fn parse_header(text: &str) -> Result<(HeaderName, HeaderValue)> {
-    let (name, value) = text
-        .split_once(':')
-        .ok_or_else(|| anyhow!("--header `{text}` must look like `Name: value`"))?;
+    let (name, value) =
+        text.split_once(':').ok_or_else(|| anyhow!("--header `{text}` must look like `Name: value`"))?;
     let name = HeaderName::from_bytes(name.trim().as_bytes())
         .with_context(|| format!("--header `{text}` has an invalid name"))?;
-    let value = HeaderValue::from_str(value.trim())
-        .with_context(|| format!("--header `{text}` has an invalid value"))?;
+    let value =
+        HeaderValue::from_str(value.trim()).with_context(|| format!("--header `{text}` has an invalid value"))?;
     Ok((name, value))
 }
 
@@ -150,20 +138,10 @@ fn pair_labels(urls: Vec<Uri>, labels: Vec<String>) -> Result<Vec<Target>> {
         bail!("at least one --url is required (try --help)");
     }
     if labels.len() > urls.len() {
-        bail!(
-            "{} --label given for {} --url: labels pair with URLs in order",
-            labels.len(),
-            urls.len()
-        );
+        bail!("{} --label given for {} --url: labels pair with URLs in order", labels.len(), urls.len());
     }
     let mut labels = labels.into_iter();
-    Ok(urls
-        .into_iter()
-        .map(|url| Target {
-            label: labels.next().unwrap_or_else(|| url.to_string()),
-            url,
-        })
-        .collect())
+    Ok(urls.into_iter().map(|url| Target { label: labels.next().unwrap_or_else(|| url.to_string()), url }).collect())
 }
 
 #[cfg(test)]
@@ -226,26 +204,14 @@ mod tests {
 
     #[test]
     fn labels_pair_with_urls_in_order() {
-        let args = run(&[
-            "--label",
-            "a",
-            "--url",
-            "http://h/1",
-            "--label",
-            "b",
-            "--url",
-            "http://h/2",
-        ]);
+        let args = run(&["--label", "a", "--url", "http://h/1", "--label", "b", "--url", "http://h/2"]);
         let labels: Vec<_> = args.targets.iter().map(|t| t.label.as_str()).collect();
         assert_eq!(labels, ["a", "b"]);
     }
 
     #[test]
     fn help() {
-        assert_eq!(
-            parse(["--url", "http://h/", "-h"]).ok(),
-            Some(Command::Help)
-        );
+        assert_eq!(parse(["--url", "http://h/", "-h"]).ok(), Some(Command::Help));
         assert_eq!(parse(["--help"]).ok(), Some(Command::Help));
     }
 
@@ -265,17 +231,11 @@ mod tests {
         assert!(error(&["--url", "http://h/", "--header", "NoColon"]).contains("Name: value"));
         assert!(error(&["--url", "http://h/", "--header", "Bad Name: v"]).contains("invalid name"));
         assert!(error(&["--url", "http://h/", "--bogus"]).contains("unknown argument `--bogus`"));
-        assert!(
-            error(&["--url", "http://h/", "--label", "a", "--label", "b"])
-                .contains("labels pair with URLs")
-        );
+        assert!(error(&["--url", "http://h/", "--label", "a", "--label", "b"]).contains("labels pair with URLs"));
     }
 
     #[test]
     fn zero_warmup_is_allowed() {
-        assert_eq!(
-            run(&["--url", "http://h/", "--warmup", "0"]).warmup,
-            Duration::ZERO
-        );
+        assert_eq!(run(&["--url", "http://h/", "--warmup", "0"]).warmup, Duration::ZERO);
     }
 }

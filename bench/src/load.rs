@@ -43,18 +43,14 @@ struct Job {
 
 /// Benchmarks one target as `args` describe and summarizes the measurement.
 pub async fn run(target: &Target, args: &Args) -> Result<Summary> {
-    let job = Arc::new(Job {
-        client: client(args.concurrency),
-        url: target.url.clone(),
-        headers: args.headers.clone(),
-    });
+    let job =
+        Arc::new(Job { client: client(args.concurrency), url: target.url.clone(), headers: args.headers.clone() });
     preflight(&job).await?;
 
     let measure_from = Instant::now() + args.warmup;
     let end = measure_from + args.duration;
-    let workers: Vec<_> = (0..args.concurrency)
-        .map(|_| tokio::spawn(worker(Arc::clone(&job), measure_from, end)))
-        .collect();
+    let workers: Vec<_> =
+        (0..args.concurrency).map(|_| tokio::spawn(worker(Arc::clone(&job), measure_from, end))).collect();
     let mut samples = Samples::default();
     for handle in workers {
         samples.merge(handle.await.context("a load worker panicked")?);
@@ -74,9 +70,7 @@ pub async fn run(target: &Target, args: &Args) -> Result<Summary> {
 fn client(concurrency: usize) -> HttpClient {
     let mut connector = HttpConnector::new();
     connector.set_nodelay(true);
-    Client::builder(TokioExecutor::new())
-        .pool_max_idle_per_host(concurrency)
-        .build(connector)
+    Client::builder(TokioExecutor::new()).pool_max_idle_per_host(concurrency).build(connector)
 }
 
 /// Sends one request first, so an unreachable target fails fast and clearly.
@@ -87,10 +81,7 @@ async fn preflight(job: &Job) -> Result<()> {
         .and_then(|result| result)
         .with_context(|| format!("cannot reach {}", job.url))?;
     if let Outcome::Status(status) = outcome {
-        eprintln!(
-            "warning: {} answered {status}; non-2xx responses count as errors",
-            job.url
-        );
+        eprintln!("warning: {} answered {status}; non-2xx responses count as errors", job.url);
     }
     Ok(())
 }
@@ -133,11 +124,7 @@ impl Job {
         let response = self.client.request(request).await?;
         let status = response.status();
         let bytes = body_len(response.into_body()).await?;
-        Ok(if status.is_success() {
-            Outcome::Success(bytes)
-        } else {
-            Outcome::Status(status)
-        })
+        Ok(if status.is_success() { Outcome::Success(bytes) } else { Outcome::Status(status) })
     }
 }
 

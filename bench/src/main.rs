@@ -59,9 +59,6 @@ async fn run() -> Result<()> {
 fn cli_args() -> Result<Vec<String>> {
     std::env::args_os()
         .skip(1)
-        .map(|arg| {
-            arg.into_string()
-                .map_err(|arg| anyhow!("argument {arg:?} is not valid UTF-8"))
-        })
+        .map(|arg| arg.into_string().map_err(|arg| anyhow!("argument {arg:?} is not valid UTF-8")))
         .collect()
 }

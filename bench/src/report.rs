@@ -13,10 +13,7 @@ pub const JSON_PREFIX: &str = "BENCH_JSON ";
 /// The human-readable report for one URL, ending in a newline.
 pub fn human(s: &Summary) -> String {
     let latency = match &s.latency {
-        Some(l) => format!(
-            "p50 {:.3}  p90 {:.3}  p99 {:.3}  max {:.3}",
-            l.p50_ms, l.p90_ms, l.p99_ms, l.max_ms
-        ),
+        Some(l) => format!("p50 {:.3}  p90 {:.3}  p99 {:.3}  max {:.3}", l.p50_ms, l.p90_ms, l.p99_ms, l.max_ms),
         None => "n/a (no successful requests)".to_owned(),
     };
     let mut out = String::new();
@@ -26,18 +23,9 @@ pub fn human(s: &Summary) -> String {
     };
     line("url", s.url.clone());
     line("concurrency", s.concurrency.to_string());
-    line(
-        "duration",
-        format!("{:.1} s (after {:.1} s warmup)", s.duration_s, s.warmup_s),
-    );
+    line("duration", format!("{:.1} s (after {:.1} s warmup)", s.duration_s, s.warmup_s));
     line("requests", s.requests.to_string());
-    line(
-        "errors",
-        format!(
-            "{} ({} non-2xx, {} transport)",
-            s.errors, s.status_errors, s.transport_errors
-        ),
-    );
+    line("errors", format!("{} ({} non-2xx, {} transport)", s.errors, s.status_errors, s.transport_errors));
     line("requests/s", format!("{:.1}", s.requests_per_sec));
     line("latency ms", latency);
     line("mean body", format!("{:.0} bytes", s.mean_body_bytes));
@@ -67,13 +55,7 @@ mod tests {
             status_errors: 2,
             transport_errors: 0,
             requests_per_sec: 100.0,
-            latency: Some(Latency {
-                p50_ms: 12.3456,
-                p90_ms: 20.0,
-                p99_ms: 31.5,
-                max_ms: 40.001,
-                mean_ms: 13.0,
-            }),
+            latency: Some(Latency { p50_ms: 12.3456, p90_ms: 20.0, p99_ms: 31.5, max_ms: 40.001, mean_ms: 13.0 }),
             mean_body_bytes: 4567.4,
         }
     }

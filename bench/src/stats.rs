@@ -105,11 +105,7 @@ pub fn summarize(info: RunInfo, mut samples: Samples) -> Summary {
         errors,
         status_errors: samples.status_errors,
         transport_errors: samples.transport_errors,
-        requests_per_sec: if secs > 0.0 {
-            requests as f64 / secs
-        } else {
-            0.0
-        },
+        requests_per_sec: if secs > 0.0 { requests as f64 / secs } else { 0.0 },
         latency: latency(&samples.latencies_us),
         mean_body_bytes: mean(samples.body_bytes, ok),
     }
@@ -209,10 +205,7 @@ mod tests {
 
     #[test]
     fn summary_without_successes() {
-        let samples = Samples {
-            status_errors: 5,
-            ..Samples::default()
-        };
+        let samples = Samples { status_errors: 5, ..Samples::default() };
         let s = summarize(info(Duration::from_secs(1)), samples);
         assert_eq!(s.latency, None);
         assert_eq!(s.mean_body_bytes, 0.0);

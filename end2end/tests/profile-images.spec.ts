@@ -11,8 +11,10 @@ test.describe('profile pictures', () => {
     const upload = page.getByTestId('avatar-upload');
     await upload.getByLabel('Profile picture').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: gradientPng(320, 240) });
     await upload.getByRole('button', { name: 'Upload profile picture' }).click();
-    const avatar = page.getByRole('img', { name: `${user.displayName}'s profile picture` }).first();
-    await expect(avatar).toHaveAttribute('src', /^\/media\/avatars\/.+\.jpg$/);
+    const name = `${user.displayName}'s profile picture`;
+    await expect(page.getByTestId('profile-pictures').getByRole('img', { name })).toHaveAttribute('src', /^\/media\/avatars\/.+\.jpg$/);
+    // The header's avatar follows.
+    await expect(page.getByTestId('nav-profile').getByRole('img', { name })).toHaveAttribute('src', /^\/media\/avatars\//);
 
     await page.goto(`/u/${user.username}`);
     const shown = page.getByTestId('profile').getByRole('img', { name: `${user.displayName}'s profile picture` });

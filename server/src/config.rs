@@ -65,9 +65,14 @@ impl Config {
 
     fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>, args: &[String]) -> Result<Config, ConfigError> {
         let env = Env(lookup);
-        let database_url = env.var("DATABASE_URL").unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/storefeed".into());
+        let database_url =
+            env.var("DATABASE_URL").unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/storefeed".into());
         if !database_url.starts_with("postgres://") && !database_url.starts_with("postgresql://") {
-            return Err(ConfigError { var: "DATABASE_URL", value: database_url, reason: "must start with postgres://".into() });
+            return Err(ConfigError {
+                var: "DATABASE_URL",
+                value: database_url,
+                reason: "must start with postgres://".into(),
+            });
         }
         let addr = match env.var("STOREFEED_ADDR") {
             Some(v) => Some(v.parse().map_err(|e: std::net::AddrParseError| ConfigError {
@@ -89,7 +94,11 @@ impl Config {
         };
         let session_days: u64 = env.parse("STOREFEED_SESSION_DAYS", 30)?;
         if session_days == 0 {
-            return Err(ConfigError { var: "STOREFEED_SESSION_DAYS", value: "0".into(), reason: "must be at least 1".into() });
+            return Err(ConfigError {
+                var: "STOREFEED_SESSION_DAYS",
+                value: "0".into(),
+                reason: "must be at least 1".into(),
+            });
         }
         let defaults = LoginLimits::default();
         let login_limits = LoginLimits {
@@ -159,7 +168,8 @@ mod tests {
 
     #[test]
     fn flags_override_the_environment() {
-        let c = config(&[("STOREFEED_ADMIN", "env_admin")], &["storefeed", "--admin", "flag_admin", "--seed-demo"]).unwrap();
+        let c = config(&[("STOREFEED_ADMIN", "env_admin")], &["storefeed", "--admin", "flag_admin", "--seed-demo"])
+            .unwrap();
         assert_eq!(c.admin_username.as_deref(), Some("flag_admin"));
         assert!(c.seed_demo);
         let c = config(&[("PORT", "4000")], &[]).unwrap();

@@ -1,6 +1,8 @@
 //! Storefeed's server binary: read config, connect and migrate, seed demo
 //! data when asked, start background jobs and serve until told to stop.
 
+#![recursion_limit = "256"]
+
 mod config;
 mod demo;
 mod jobs;

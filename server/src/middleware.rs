@@ -42,7 +42,8 @@ pub async fn require_same_origin(State(state): State<AppState>, req: Request, ne
 }
 
 fn check_origin(source: Option<&HeaderValue>, host: Option<&HeaderValue>) -> Result<(), &'static str> {
-    let source = source.and_then(|v| v.to_str().ok()).ok_or("the request did not say which site sent it (no Origin header)")?;
+    let source =
+        source.and_then(|v| v.to_str().ok()).ok_or("the request did not say which site sent it (no Origin header)")?;
     let host = host.and_then(|v| v.to_str().ok()).ok_or("the request has no Host header")?;
     let source_host = source
         .split_once("://")

@@ -39,12 +39,7 @@ pub async fn register(
     let mut tx = state.pool.begin().await?;
     let user_id = db::insert_user(
         &mut *tx,
-        db::NewUser {
-            username: &username,
-            email: &email,
-            password_hash: &hash,
-            display_name: &display_name,
-        },
+        db::NewUser { username: &username, email: &email, password_hash: &hash, display_name: &display_name },
     )
     .await?;
     let token = session::create(&mut *tx, user_id, state.config.session_ttl, &ip, ua.as_deref()).await?;

@@ -31,9 +31,7 @@ pub async fn insert_user(db: impl PgExecutor<'_>, new: NewUser<'_>) -> AppResult
             e,
             &[
                 ("users_username_key", || AppError::conflict("username", "That username is taken.")),
-                ("users_email_key", || {
-                    AppError::conflict("email", "An account with that email already exists.")
-                }),
+                ("users_email_key", || AppError::conflict("email", "An account with that email already exists.")),
             ],
         )
     })?;
@@ -62,12 +60,9 @@ pub async fn find_for_login(pool: &PgPool, identifier: &str) -> AppResult<Option
 
 /// Gives `username` the admin role; false if no such user exists.
 pub async fn promote_admin(pool: &PgPool, username: &str) -> AppResult<bool> {
-    let done = sqlx::query!(
-        "UPDATE users SET role = 'admin' WHERE username = $1",
-        username.trim().to_lowercase()
-    )
-    .execute(pool)
-    .await?;
+    let done = sqlx::query!("UPDATE users SET role = 'admin' WHERE username = $1", username.trim().to_lowercase())
+        .execute(pool)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -98,9 +93,10 @@ pub mod tests {
         user(&pool, "alice").await;
         let again = Username::parse("ALICE").unwrap();
         let email = Email::parse("other@example.test").unwrap();
-        let err = insert_user(&pool, NewUser { username: &again, email: &email, password_hash: "x", display_name: "A" })
-            .await
-            .unwrap_err();
+        let err =
+            insert_user(&pool, NewUser { username: &again, email: &email, password_hash: "x", display_name: "A" })
+                .await
+                .unwrap_err();
         assert_eq!(err, AppError::conflict("username", "That username is taken."));
         let count: i64 = sqlx::query_scalar!("SELECT count(*) AS \"n!\" FROM users").fetch_one(&pool).await.unwrap();
         assert_eq!(count, 1, "nothing half-written");
@@ -133,7 +129,8 @@ pub mod tests {
         user(&pool, "root_user").await;
         assert!(promote_admin(&pool, "ROOT_USER").await.unwrap());
         assert!(!promote_admin(&pool, "nobody").await.unwrap());
-        let role: String = sqlx::query_scalar!("SELECT role FROM users WHERE username = 'root_user'").fetch_one(&pool).await.unwrap();
+        let role: String =
+            sqlx::query_scalar!("SELECT role FROM users WHERE username = 'root_user'").fetch_one(&pool).await.unwrap();
         assert_eq!(role, "admin");
     }
 }

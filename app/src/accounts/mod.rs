@@ -70,7 +70,6 @@ mod tests {
     }
 }
 
-
 /// Who is signed in, for every component. `refresh` refetches after a login,
 /// logout or profile change.
 #[derive(Clone, Copy)]

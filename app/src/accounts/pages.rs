@@ -43,7 +43,7 @@ pub fn LoginPage() -> impl IntoView {
             <ActionForm action=login>
                 <div class="space-y-4" data-testid="login-form">
                     <ErrorAlert error />
-                    <input type="hidden" name="next" prop:value=next />
+                    <input type="hidden" name="next" value=next />
                     <div>
                         <label for="identifier" class=LABEL_CLASS>"Username or email"</label>
                         <input id="identifier" name="identifier" type="text" required autocomplete="username"

@@ -44,29 +44,20 @@ pub async fn check(pool: &PgPool, limits: &LoginLimits, ip: &str, account: &str)
 }
 
 pub async fn record_failure(pool: &PgPool, ip: &str, account: &str) -> AppResult<()> {
-    sqlx::query!(
-        "INSERT INTO login_failures (ip, account_key) VALUES ($1, $2)",
-        ip,
-        account
-    )
-    .execute(pool)
-    .await?;
+    sqlx::query!("INSERT INTO login_failures (ip, account_key) VALUES ($1, $2)", ip, account).execute(pool).await?;
     Ok(())
 }
 
 /// A successful login clears the account's failures (not the address's).
 pub async fn clear_account(pool: &PgPool, account: &str) -> AppResult<()> {
-    sqlx::query!("DELETE FROM login_failures WHERE account_key = $1", account)
-        .execute(pool)
-        .await?;
+    sqlx::query!("DELETE FROM login_failures WHERE account_key = $1", account).execute(pool).await?;
     Ok(())
 }
 
 /// Drops failures older than a day; run periodically by the server.
 pub async fn purge_old(pool: &PgPool) -> AppResult<u64> {
-    let done = sqlx::query!("DELETE FROM login_failures WHERE attempted_at < now() - interval '1 day'")
-        .execute(pool)
-        .await?;
+    let done =
+        sqlx::query!("DELETE FROM login_failures WHERE attempted_at < now() - interval '1 day'").execute(pool).await?;
     Ok(done.rows_affected())
 }
 
@@ -100,10 +91,7 @@ mod tests {
         for i in 0..5 {
             record_failure(&pool, "10.0.0.2", &format!("user{i}")).await.unwrap();
         }
-        assert!(matches!(
-            check(&pool, &LIMITS, "10.0.0.2", "fresh").await,
-            Err(AppError::RateLimited { .. })
-        ));
+        assert!(matches!(check(&pool, &LIMITS, "10.0.0.2", "fresh").await, Err(AppError::RateLimited { .. })));
         check(&pool, &LIMITS, "10.0.0.3", "fresh").await.unwrap();
     }
 }

@@ -60,9 +60,7 @@ pub async fn create(
 }
 
 pub async fn delete(db: impl PgExecutor<'_>, token: &str) -> AppResult<()> {
-    sqlx::query!("DELETE FROM sessions WHERE token_hash = $1", token_hash(token))
-        .execute(db)
-        .await?;
+    sqlx::query!("DELETE FROM sessions WHERE token_hash = $1", token_hash(token)).execute(db).await?;
     Ok(())
 }
 
@@ -90,9 +88,7 @@ pub async fn lookup(pool: &PgPool, token: &str) -> AppResult<Option<SessionUser>
 
 /// Removes expired sessions; run periodically by the server.
 pub async fn purge_expired(pool: &PgPool) -> AppResult<u64> {
-    let done = sqlx::query!("DELETE FROM sessions WHERE expires_at <= now()")
-        .execute(pool)
-        .await?;
+    let done = sqlx::query!("DELETE FROM sessions WHERE expires_at <= now()").execute(pool).await?;
     Ok(done.rows_affected())
 }
 
@@ -112,10 +108,7 @@ pub async fn require_user() -> AppResult<SessionUser> {
 
 pub fn cookie_header(token: &str, max_age: Duration, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
-    format!(
-        "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-        max_age.as_secs()
-    )
+    format!("{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", max_age.as_secs())
 }
 
 pub fn clearing_cookie_header(secure: bool) -> String {

@@ -28,14 +28,8 @@ impl Username {
                 format!("Usernames are {USERNAME_MIN}–{USERNAME_MAX} characters long."),
             ));
         }
-        if !name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        {
-            return Err(AppError::validation(
-                "username",
-                "Usernames may only use letters, numbers and underscores.",
-            ));
+        if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+            return Err(AppError::validation("username", "Usernames may only use letters, numbers and underscores."));
         }
         Ok(Username(name))
     }
@@ -113,16 +107,10 @@ impl Password {
 pub fn bounded_text(field: &str, label: &str, raw: &str, max: usize) -> Result<String, AppError> {
     let text = raw.trim();
     if text.chars().count() > max {
-        return Err(AppError::validation(
-            field,
-            format!("{label} can be at most {max} characters."),
-        ));
+        return Err(AppError::validation(field, format!("{label} can be at most {max} characters.")));
     }
     if text.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(AppError::validation(
-            field,
-            format!("{label} contains characters that are not allowed."),
-        ));
+        return Err(AppError::validation(field, format!("{label} contains characters that are not allowed.")));
     }
     Ok(text.to_string())
 }
@@ -156,7 +144,10 @@ pub fn website(raw: &str) -> Result<String, AppError> {
     };
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or("");
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if host.is_empty() || !host.contains('.') || url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>') {
+    if host.is_empty()
+        || !host.contains('.')
+        || url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>')
+    {
         return Err(AppError::validation("website", "Enter a valid website address."));
     }
     Ok(url)

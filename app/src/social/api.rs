@@ -32,7 +32,9 @@ pub async fn update_profile(
     website: String,
     is_private: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::accounts::validate::{bounded_text, display_name as parse_name, website as parse_website, BIO_MAX, LOCATION_MAX};
+    use crate::accounts::validate::{
+        bounded_text, display_name as parse_name, website as parse_website, BIO_MAX, LOCATION_MAX,
+    };
 
     let user = crate::accounts::session::require_user().await?;
     let update = super::db::ProfileUpdate {
@@ -99,7 +101,9 @@ pub async fn follow_list(username: String, followers: bool, cursor: Option<Strin
     let state = crate::state::app_state()?;
     let viewer = crate::accounts::session::current_user().await?.map(|u| u.id);
     let cursor = match cursor.as_deref().filter(|c| !c.is_empty()) {
-        Some(raw) => Some(super::Cursor::decode(raw).ok_or_else(|| AppError::validation("cursor", "That page link is not valid."))?),
+        Some(raw) => Some(
+            super::Cursor::decode(raw).ok_or_else(|| AppError::validation("cursor", "That page link is not valid."))?,
+        ),
         None => None,
     };
     let direction = if followers { Direction::Followers } else { Direction::Following };

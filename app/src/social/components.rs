@@ -58,7 +58,7 @@ pub fn FollowButton(username: String, toggle: FollowToggle, #[prop(optional)] co
     view! {
         <ActionForm action=toggle.action>
             <input type="hidden" name="username" value=username.clone() />
-            <input type="hidden" name="follow" prop:value=move || (!toggle.following()).to_string() />
+            <input type="hidden" name="follow" value=move || (!toggle.following()).to_string() />
             <button
                 type="submit"
                 data-testid="follow-button"

@@ -123,13 +123,9 @@ pub async fn set_follow(pool: &PgPool, me: Uuid, target_username: &str, follow: 
     }
     let mut tx = pool.begin().await?;
     let (first, second) = if me < target { (me, target) } else { (target, me) };
-    sqlx::query!(
-        "SELECT id FROM users WHERE id IN ($1, $2) ORDER BY id FOR NO KEY UPDATE",
-        first,
-        second
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    sqlx::query!("SELECT id FROM users WHERE id IN ($1, $2) ORDER BY id FOR NO KEY UPDATE", first, second)
+        .fetch_all(&mut *tx)
+        .await?;
 
     let changed = if follow {
         sqlx::query!(
@@ -155,9 +151,8 @@ pub async fn set_follow(pool: &PgPool, me: Uuid, target_username: &str, follow: 
             .execute(&mut *tx)
             .await?;
     }
-    let followers_count = sqlx::query_scalar!("SELECT followers_count FROM users WHERE id = $1", target)
-        .fetch_one(&mut *tx)
-        .await?;
+    let followers_count =
+        sqlx::query_scalar!("SELECT followers_count FROM users WHERE id = $1", target).fetch_one(&mut *tx).await?;
     tx.commit().await?;
     Ok(FollowState { following: follow, followers_count: followers_count.into() })
 }
@@ -249,7 +244,12 @@ impl ListedPerson {
 
 /// People to discover: matching `query` (username or display-name prefix)
 /// when given, most-followed first. The viewer is left out.
-pub async fn discover(pool: &PgPool, viewer: Option<Uuid>, query: Option<&str>, limit: i64) -> AppResult<Vec<PersonCard>> {
+pub async fn discover(
+    pool: &PgPool,
+    viewer: Option<Uuid>,
+    query: Option<&str>,
+    limit: i64,
+) -> AppResult<Vec<PersonCard>> {
     let pattern = query
         .map(str::trim)
         .filter(|q| !q.is_empty())
@@ -308,11 +308,20 @@ mod tests {
     async fn following_twice_counts_once_and_unfollowing_restores(pool: PgPool) {
         let a = user(&pool, "ann").await;
         let b = user(&pool, "ben").await;
-        assert_eq!(set_follow(&pool, a, "ben", true).await.unwrap(), FollowState { following: true, followers_count: 1 });
-        assert_eq!(set_follow(&pool, a, "BEN", true).await.unwrap(), FollowState { following: true, followers_count: 1 });
+        assert_eq!(
+            set_follow(&pool, a, "ben", true).await.unwrap(),
+            FollowState { following: true, followers_count: 1 }
+        );
+        assert_eq!(
+            set_follow(&pool, a, "BEN", true).await.unwrap(),
+            FollowState { following: true, followers_count: 1 }
+        );
         assert_eq!(counts(&pool, a).await, (0, 1));
         assert_eq!(counts(&pool, b).await, (1, 0));
-        assert_eq!(set_follow(&pool, a, "ben", false).await.unwrap(), FollowState { following: false, followers_count: 0 });
+        assert_eq!(
+            set_follow(&pool, a, "ben", false).await.unwrap(),
+            FollowState { following: false, followers_count: 0 }
+        );
         assert_eq!(set_follow(&pool, a, "ben", false).await.unwrap().followers_count, 0);
         assert_eq!(counts(&pool, a).await, (0, 0));
         assert_eq!(counts(&pool, b).await, (0, 0));
@@ -395,7 +404,7 @@ mod tests {
     #[sqlx::test(migrations = "../migrations")]
     async fn profile_updates_are_saved_and_discoverable(pool: PgPool) {
         let a = user(&pool, "ann").await;
-        let me = user(&pool, "me").await;
+        let me = user(&pool, "viewer").await;
         update_profile(
             &pool,
             a,
@@ -414,6 +423,9 @@ mod tests {
         let found = discover(&pool, Some(me), Some("ann s"), 10).await.unwrap();
         assert_eq!(found.len(), 1);
         assert!(discover(&pool, Some(me), Some("%"), 10).await.unwrap().is_empty(), "wildcards are literal");
-        assert!(discover(&pool, Some(me), None, 10).await.unwrap().iter().all(|p| p.id != me), "the viewer is left out");
+        assert!(
+            discover(&pool, Some(me), None, 10).await.unwrap().iter().all(|p| p.id != me),
+            "the viewer is left out"
+        );
     }
 }

@@ -19,14 +19,8 @@ impl AvatarSize {
     }
 }
 
-const PALETTE: [&str; 6] = [
-    "bg-fuchsia-500",
-    "bg-amber-500",
-    "bg-emerald-500",
-    "bg-sky-500",
-    "bg-rose-500",
-    "bg-violet-500",
-];
+const PALETTE: [&str; 6] =
+    ["bg-fuchsia-500", "bg-amber-500", "bg-emerald-500", "bg-sky-500", "bg-rose-500", "bg-violet-500"];
 
 #[component]
 pub fn Avatar(url: Option<String>, name: String, size: AvatarSize) -> impl IntoView {

@@ -60,7 +60,7 @@ fn EditForms(profile: EditableProfile, update: ServerAction<UpdateProfile>, uplo
 
     view! {
         <div class="mt-4 space-y-6">
-            <div class="rounded-2xl border border-stone-200 bg-white p-4 shadow-sm sm:p-6">
+            <div class="rounded-2xl border border-stone-200 bg-white p-4 shadow-sm sm:p-6" data-testid="profile-pictures">
                 <h2 class="text-lg font-semibold">"Pictures"</h2>
                 <div class="mt-4 flex items-center gap-4">
                     <Avatar url=avatar_url name=display_name.clone() size=AvatarSize::Medium />
@@ -130,11 +130,13 @@ fn EditForms(profile: EditableProfile, update: ServerAction<UpdateProfile>, uplo
 #[component]
 fn ImageUpload(kind: &'static str, label: &'static str, uploads: RwSignal<u32>) -> impl IntoView {
     let upload = Action::new_local(|data: &FormData| upload_profile_image(data.clone().into()));
+    let auth = use_auth();
     let local_error = RwSignal::new(None::<AppError>);
     let error = Signal::derive(move || local_error.get().or_else(|| upload.value().get().and_then(Result::err)));
     Effect::new(move |_| {
         if matches!(upload.value().get(), Some(Ok(_))) {
             uploads.update(|n| *n += 1);
+            auth.refresh(); // the header shows the new avatar too
         }
     });
     let input_id = format!("{kind}-file");

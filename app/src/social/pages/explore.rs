@@ -25,7 +25,7 @@ pub fn ExplorePage() -> impl IntoView {
             <form method="get" action="/explore" role="search" class="mt-4 flex gap-2">
                 <label for="people-search" class="sr-only">"Search people"</label>
                 <input id="people-search" type="search" name="q" maxlength="50" placeholder="Search by name or @username"
-                    prop:value=move || q().unwrap_or_default() class=INPUT_CLASS />
+                    value=move || q().unwrap_or_default() class=INPUT_CLASS />
                 <button type="submit" class=format!("{PRIMARY_BUTTON_CLASS} mt-1")>"Search"</button>
             </form>
             <div class="mt-4 rounded-2xl border border-stone-200 bg-white px-4 shadow-sm">

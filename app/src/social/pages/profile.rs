@@ -106,4 +106,3 @@ fn ProfileView(profile: Profile, signed_in: bool) -> impl IntoView {
         </section>
     }
 }
-
