@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use crate::accounts::use_auth;
 use crate::social::api::suggested_people;
 use crate::social::components::PeopleList;
-use crate::ui::{ErrorPage, Loading, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS};
+use crate::ui::{ErrorPage, Loading, SECONDARY_BUTTON_CLASS};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -35,7 +35,7 @@ pub fn HomePage() -> impl IntoView {
                                 "Storefeed is a social network where creators tag products in their photos, and you buy without leaving the feed."
                             </p>
                             <div class="mt-6 flex flex-wrap gap-3">
-                                <A href="/register" attr:class=format!("{PRIMARY_BUTTON_CLASS} bg-white text-fuchsia-700 hover:bg-fuchsia-50")>"Create an account"</A>
+                                <A href="/register" attr:class="inline-flex items-center justify-center rounded-lg bg-white px-4 py-2 font-semibold text-fuchsia-700 shadow-sm hover:bg-fuchsia-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-white">"Create an account"</A>
                                 <A href="/login" attr:class=SECONDARY_BUTTON_CLASS>"Log in"</A>
                             </div>
                         </section>

@@ -78,12 +78,14 @@ pub fn App() -> impl IntoView {
             </a>
             <Header />
             <main id="main" class="mx-auto w-full max-w-5xl px-4 pb-16 pt-4 sm:px-6">
+                // Every page waits for its data before the HTML is sent (SsrMode::Async):
+                // pages are complete without WASM, and the status and <title> are right.
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/explore") view=ExplorePage ssr=SsrMode::Async />
-                    <Route path=path!("/login") view=LoginPage />
-                    <Route path=path!("/register") view=RegisterPage />
-                    <Route path=path!("/cart") view=CartPage />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
                     <Route path=path!("/settings/profile") view=EditProfilePage ssr=SsrMode::Async />
                     <Route path=path!("/u/:username") view=ProfilePage ssr=SsrMode::Async />
                     <Route

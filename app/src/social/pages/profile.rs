@@ -71,13 +71,19 @@ fn ProfileView(profile: Profile, signed_in: bool) -> impl IntoView {
                         <span class="rounded-full bg-sky-500 px-1.5 text-xs text-white" title="Verified account">"✓"<span class="sr-only">" Verified"</span></span>
                     })}
                     {profile.is_private.then(|| view! {
-                        <span class="text-base" title="Private account" data-testid="private-badge">"🔒"<span class="sr-only">" Private account"</span></span>
+                        <span class="text-stone-500" title="Private account" data-testid="private-badge">
+                            <svg class="h-5 w-5" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><rect x="5" y="11" width="14" height="10" rx="2" /><path d="M8 11V7a4 4 0 0 1 8 0v4" /></svg>
+                            <span class="sr-only">" Private account"</span>
+                        </span>
                     })}
                 </h1>
                 <p class="text-stone-500" data-testid="profile-username">"@"{username.clone()}</p>
                 {(!bio.is_empty()).then(|| view! { <p class="mt-3 whitespace-pre-line" data-testid="profile-bio">{bio}</p> })}
                 <ul class="mt-3 flex flex-wrap gap-x-4 gap-y-1 text-sm text-stone-600">
-                    {(!location.is_empty()).then(|| view! { <li data-testid="profile-location">"📍 "{location}</li> })}
+                    {(!location.is_empty()).then(|| view! { <li class="flex items-center gap-1" data-testid="profile-location">
+                        <svg class="h-4 w-4" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><path d="M12 21s-7-6.2-7-11a7 7 0 0 1 14 0c0 4.8-7 11-7 11z" /><circle cx="12" cy="10" r="2.5" /></svg>
+                        <span class="sr-only">"Location: "</span>{location}
+                    </li> })}
                     {(!website.is_empty()).then(|| {
                         let shown = website.trim_start_matches("https://").trim_start_matches("http://").to_string();
                         view! {
