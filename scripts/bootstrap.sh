@@ -140,21 +140,23 @@ if [ -n "$WBG_VERSION" ] && ! wasm-bindgen --version 2>/dev/null | grep -q "$WBG
 fi
 
 # --- Tailwind v4 and wasm-opt (binaryen) from npm ------------------------------
-npm_ci() { # $1: directory with package-lock.json
+npm_deps() { # $1: directory with package-lock.json
   local dir="$1" stamp="$1/node_modules/.storefeed-lock"
   if [ -f "$stamp" ] && cmp -s "$dir/package-lock.json" "$stamp"; then
     return 0
   fi
-  log "npm ci in ${dir#$SF_ROOT/}"
-  (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  log "npm install in ${dir#"$SF_ROOT"/}"
+  # `npm install`, not `npm ci`: npm 11's `ci` rejects lockfiles that lack the
+  # other platforms' optional packages (Tailwind's oxide binaries).
+  (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error)
   cp "$dir/package-lock.json" "$stamp"
 }
-npm_ci "$SF_ROOT"
+npm_deps "$SF_ROOT"
 
 # --- browser tests -----------------------------------------------------------
 if [ "$WITH_BROWSER" -eq 1 ]; then
   command -v chromium >/dev/null 2>&1 || apt_install chromium
-  npm_ci "$SF_ROOT/end2end"
+  npm_deps "$SF_ROOT/end2end"
 fi
 
 set +euo pipefail

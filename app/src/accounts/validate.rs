@@ -22,7 +22,7 @@ impl Username {
     pub fn parse(raw: &str) -> Result<Self, AppError> {
         let name = raw.trim().to_lowercase();
         let len = name.chars().count();
-        if len < USERNAME_MIN || len > USERNAME_MAX {
+        if !(USERNAME_MIN..=USERNAME_MAX).contains(&len) {
             return Err(AppError::validation(
                 "username",
                 format!("Usernames are {USERNAME_MIN}–{USERNAME_MAX} characters long."),

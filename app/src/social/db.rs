@@ -175,6 +175,8 @@ pub async fn follow_list(
 ) -> AppResult<PeoplePage> {
     let owner = user_id_by_username(pool, username).await?;
     let (at, after) = (cursor.map(|c| c.at), cursor.map(|c| c.id));
+    // Two spelled-out queries rather than one with CASE: each uses its own
+    // index (follows' primary key, or follows_followee_idx) for the keyset scan.
     let rows = match direction {
         Direction::Followers => {
             sqlx::query_as!(
