@@ -4,8 +4,11 @@
 
 pub mod accounts;
 pub mod cart;
+pub mod catalog;
 pub mod error;
 pub mod home;
+pub mod money;
+pub mod shops;
 pub mod social;
 pub mod ui;
 
@@ -30,7 +33,9 @@ use leptos_router::{
 use crate::accounts::pages::{LoginPage, RegisterPage};
 use crate::accounts::AuthContext;
 use crate::cart::CartPage;
+use crate::catalog::pages::{EditProductPage, ProductPage};
 use crate::home::HomePage;
+use crate::shops::pages::{ManageShopPage, MyShopsPage, NewShopPage, ShopWindowPage};
 use crate::social::pages::{EditProfilePage, ExplorePage, FollowListKind, FollowListPage, ProfilePage};
 use crate::ui::{Header, NotFound};
 
@@ -88,6 +93,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
                     <Route path=path!("/settings/profile") view=EditProfilePage ssr=SsrMode::Async />
                     <Route path=path!("/u/:username") view=ProfilePage ssr=SsrMode::Async />
+                    <Route path=path!("/shops") view=MyShopsPage ssr=SsrMode::Async />
+                    <Route path=path!("/shops/new") view=NewShopPage ssr=SsrMode::Async />
+                    <Route path=path!("/s/:handle") view=ShopWindowPage ssr=SsrMode::Async />
+                    <Route path=path!("/s/:handle/manage") view=ManageShopPage ssr=SsrMode::Async />
+                    <Route path=path!("/p/:id") view=ProductPage ssr=SsrMode::Async />
+                    <Route path=path!("/p/:id/edit") view=EditProductPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/u/:username/followers")
                         view=|| view! { <FollowListPage kind=FollowListKind::Followers /> }

@@ -39,6 +39,20 @@ impl Username {
     }
 }
 
+/// The rules shared by usernames and shop handles: trimmed, lower-cased,
+/// 3–30 of `[a-z0-9_]`. `label` starts the error ("Usernames are …").
+pub fn handle_like(field: &str, label: &str, raw: &str) -> Result<String, AppError> {
+    let name = raw.trim().trim_start_matches(['@', '$']).to_lowercase();
+    let len = name.chars().count();
+    if !(USERNAME_MIN..=USERNAME_MAX).contains(&len) {
+        return Err(AppError::validation(field, format!("{label} are {USERNAME_MIN}–{USERNAME_MAX} characters long.")));
+    }
+    if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+        return Err(AppError::validation(field, format!("{label} may only use letters, numbers and underscores.")));
+    }
+    Ok(name)
+}
+
 /// A plausible e-mail address (one `@`, a dotted domain, no spaces), stored
 /// lower-cased so uniqueness is case-insensitive.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -61,6 +61,9 @@ fn AccountMenu(user: SessionUser) -> impl IntoView {
     let profile_href = format!("/u/{}", user.username);
     view! {
         <li>
+            <A href="/shops" attr:class=NAV_LINK attr:data-testid="nav-sell"><ShopIcon />"Sell"</A>
+        </li>
+        <li>
             <A href=profile_href attr:class="flex items-center gap-2 rounded-full p-0.5 hover:ring-2 hover:ring-fuchsia-200" attr:data-testid="nav-profile" attr:aria-label=format!("Your profile ({})", user.username)>
                 <Avatar url=user.avatar_url.clone() name=user.display_name.clone() size=AvatarSize::Small />
             </A>
@@ -101,6 +104,15 @@ fn CartIcon() -> impl IntoView {
             <path d="M3 4h2l2.4 11.2a1 1 0 0 0 1 .8h9.2a1 1 0 0 0 1-.8L20 8H6" />
             <circle cx="9" cy="20" r="1.5" />
             <circle cx="17" cy="20" r="1.5" />
+        </svg>
+    }
+}
+
+#[component]
+fn ShopIcon() -> impl IntoView {
+    view! {
+        <svg class="h-5 w-5" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">
+            <path d="M4 9l1.5-5h13L20 9M4 9h16M4 9v11h16V9M9 20v-6h6v6" />
         </svg>
     }
 }

@@ -1,0 +1,109 @@
+//! Server functions for products and variants. Only a shop's owner creates
+//! or edits its products; prices are parsed in the shop's currency on the
+//! server, never taken from the client as numbers.
+
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::Product;
+use crate::error::AppError;
+
+/// Everything the new-product form sends.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ProductForm {
+    pub shop: String,
+    pub title: String,
+    pub description: String,
+    pub status: String,
+    pub price: String,
+    pub compare_at: String,
+    pub stock: String,
+    pub option1_name: String,
+    pub option1_values: String,
+    pub option2_name: String,
+    pub option2_values: String,
+    pub option3_name: String,
+    pub option3_values: String,
+}
+
+#[server(prefix = "/api", endpoint = "products/create")]
+pub async fn create_product(form: ProductForm) -> Result<(), AppError> {
+    use super::rules::{parse_options, parse_stock, DESCRIPTION_MAX, TITLE_MAX};
+    use super::{db, ProductStatus};
+    use crate::accounts::validate::bounded_text;
+    use crate::money::Money;
+
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let shop = crate::shops::db::owned_by(&state.pool, &form.shop, user.id).await?;
+
+    let title = bounded_text("title", "Title", &form.title, TITLE_MAX)?;
+    if title.is_empty() {
+        return Err(AppError::validation("title", "Give the product a title."));
+    }
+    let price = Money::parse("price", &form.price, shop.currency)?;
+    let compare_at = match form.compare_at.trim() {
+        "" => None,
+        raw => Some(Money::parse("compare_at", raw, shop.currency)?),
+    };
+    if compare_at.is_some_and(|c| c.minor <= price.minor) {
+        return Err(AppError::validation("compare_at", "The compare-at price must be higher than the price."));
+    }
+    let new = db::NewProduct {
+        title,
+        description: bounded_text("description", "Description", &form.description, DESCRIPTION_MAX)?,
+        status: ProductStatus::parse(&form.status)?,
+        price,
+        compare_at,
+        stock: parse_stock(&form.stock)?,
+        options: parse_options(&[
+            (&form.option1_name, &form.option1_values),
+            (&form.option2_name, &form.option2_values),
+            (&form.option3_name, &form.option3_values),
+        ])?,
+    };
+    let id = db::create_product(&state.pool, &shop, &new).await?;
+    leptos_axum::redirect(&format!("/p/{id}/edit"));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "products/get")]
+pub async fn get_product(id: Uuid) -> Result<Product, AppError> {
+    let state = crate::state::app_state()?;
+    let viewer = crate::accounts::session::current_user().await?.map(|u| u.id);
+    super::db::product(&state.pool, id, viewer).await?.ok_or_else(|| AppError::NotFound("Product".into()))
+}
+
+#[server(prefix = "/api", endpoint = "variants/update")]
+pub async fn update_variant(
+    id: Uuid,
+    sku: String,
+    price: String,
+    compare_at: String,
+    stock: String,
+) -> Result<(), AppError> {
+    use super::rules::{parse_sku, parse_stock};
+    use crate::money::Money;
+
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let currency = super::db::variant_currency_for_owner(&state.pool, id, user.id).await?;
+    let update = super::db::VariantUpdate {
+        sku: parse_sku(&sku)?,
+        price_minor: Money::parse("price", &price, currency)?.minor,
+        compare_at_minor: match compare_at.trim() {
+            "" => None,
+            raw => Some(Money::parse("compare_at", raw, currency)?.minor),
+        },
+        stock_on_hand: parse_stock(&stock)?,
+    };
+    super::db::update_variant(&state.pool, id, user.id, &update).await
+}
+
+#[server(prefix = "/api", endpoint = "products/status")]
+pub async fn set_product_status(id: Uuid, status: String) -> Result<(), AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let status = super::ProductStatus::parse(&status)?;
+    super::db::set_status(&state.pool, id, user.id, status).await
+}

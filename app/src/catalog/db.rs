@@ -1,0 +1,364 @@
+//! SQL owned by the catalog. A product, its options, values and every
+//! variant are written in one transaction; reads assemble them back.
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::rules::{combinations, default_sku, variant_title, OptionSpec};
+use super::{Product, ProductCard, ProductStatus, Variant};
+use crate::db_errors::on_constraint;
+use crate::error::{AppError, AppResult};
+use crate::money::{Currency, Money};
+use crate::shops::Shop;
+
+pub struct NewProduct {
+    pub title: String,
+    pub description: String,
+    pub status: ProductStatus,
+    pub price: Money,
+    pub compare_at: Option<Money>,
+    pub stock: i32,
+    pub options: Vec<OptionSpec>,
+}
+
+/// Creates the product with one variant per combination of option values,
+/// each starting at the given price and stock.
+pub async fn create_product(pool: &PgPool, shop: &Shop, new: &NewProduct) -> AppResult<Uuid> {
+    if new.price.currency != shop.currency {
+        return Err(AppError::validation("price", format!("This shop sells in {}.", shop.currency.code())));
+    }
+    let product_id = Uuid::new_v4();
+    let suffix = &product_id.simple().to_string()[..4].to_uppercase();
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "INSERT INTO products (id, shop_id, title, description, status, currency) VALUES ($1, $2, $3, $4, $5, $6)",
+        product_id,
+        shop.id,
+        new.title,
+        new.description,
+        new.status.as_str(),
+        shop.currency.code(),
+    )
+    .execute(&mut *tx)
+    .await?;
+
+    let mut value_ids: Vec<Vec<Uuid>> = Vec::new();
+    for (pos, option) in new.options.iter().enumerate() {
+        let option_id = Uuid::new_v4();
+        sqlx::query!(
+            "INSERT INTO product_options (id, product_id, name, position) VALUES ($1, $2, $3, $4)",
+            option_id,
+            product_id,
+            option.name,
+            pos as i16
+        )
+        .execute(&mut *tx)
+        .await?;
+        let ids: Vec<Uuid> = option.values.iter().map(|_| Uuid::new_v4()).collect();
+        let positions: Vec<i16> = (0..option.values.len() as i16).collect();
+        sqlx::query!(
+            "INSERT INTO product_option_values (id, option_id, value, position)
+             SELECT id, $2, value, position FROM UNNEST($1::uuid[], $3::text[], $4::int2[]) AS v(id, value, position)",
+            &ids,
+            option_id,
+            &option.values,
+            &positions,
+        )
+        .execute(&mut *tx)
+        .await?;
+        value_ids.push(ids);
+    }
+
+    for (pos, combo) in combinations(&new.options).iter().enumerate() {
+        let values: Vec<&str> = combo.iter().enumerate().map(|(o, &v)| new.options[o].values[v].as_str()).collect();
+        let variant_id = Uuid::new_v4();
+        let sku = format!("{}-{suffix}", default_sku(&new.title, &values));
+        sqlx::query!(
+            "INSERT INTO product_variants (id, product_id, shop_id, title, sku, price_minor, compare_at_minor, currency, stock_on_hand, position)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            variant_id,
+            product_id,
+            shop.id,
+            variant_title(&values),
+            sku.chars().take(64).collect::<String>(),
+            new.price.minor,
+            new.compare_at.map(|m| m.minor),
+            shop.currency.code(),
+            new.stock,
+            pos as i16,
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| on_constraint(e, &[("product_variants_sku_key", || AppError::conflict("sku", "That SKU is already used in this shop."))]))?;
+        let picked: Vec<Uuid> = combo.iter().enumerate().map(|(o, &v)| value_ids[o][v]).collect();
+        sqlx::query!(
+            "INSERT INTO variant_option_values (variant_id, option_value_id) SELECT $1, UNNEST($2::uuid[])",
+            variant_id,
+            &picked
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(product_id)
+}
+
+/// The product, if the viewer may see it: active products for everyone,
+/// drafts and archived ones only for the shop's owner.
+pub async fn product(pool: &PgPool, id: Uuid, viewer: Option<Uuid>) -> AppResult<Option<Product>> {
+    let Some(p) = sqlx::query!(
+        r#"SELECT p.id, p.title, p.description, p.status, p.currency, s.handle, s.name AS shop_name, s.owner_id
+           FROM products p JOIN shops s ON s.id = p.shop_id WHERE p.id = $1"#,
+        id
+    )
+    .fetch_optional(pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let is_owner = viewer == Some(p.owner_id);
+    let status = ProductStatus::parse(&p.status)?;
+    if status != ProductStatus::Active && !is_owner {
+        return Ok(None);
+    }
+    let currency = Currency::parse(&p.currency)?;
+
+    let option_rows = sqlx::query!(
+        r#"SELECT o.name, array_agg(v.value ORDER BY v.position) AS "values!"
+           FROM product_options o JOIN product_option_values v ON v.option_id = o.id
+           WHERE o.product_id = $1 GROUP BY o.id, o.name, o.position ORDER BY o.position"#,
+        id
+    )
+    .fetch_all(pool)
+    .await?;
+    let options = option_rows.into_iter().map(|r| OptionSpec { name: r.name, values: r.values }).collect();
+
+    let variant_rows = sqlx::query!(
+        r#"SELECT pv.id, pv.title, pv.sku, pv.price_minor, pv.compare_at_minor, pv.stock_on_hand,
+                  COALESCE(array_agg(v.value ORDER BY o.position) FILTER (WHERE v.id IS NOT NULL), '{}') AS "values!"
+           FROM product_variants pv
+           LEFT JOIN variant_option_values vov ON vov.variant_id = pv.id
+           LEFT JOIN product_option_values v ON v.id = vov.option_value_id
+           LEFT JOIN product_options o ON o.id = v.option_id
+           WHERE pv.product_id = $1
+           GROUP BY pv.id ORDER BY pv.position"#,
+        id
+    )
+    .fetch_all(pool)
+    .await?;
+    let variants = variant_rows
+        .into_iter()
+        .map(|r| Variant {
+            id: r.id,
+            title: r.title,
+            sku: r.sku,
+            price: Money::new(r.price_minor, currency),
+            compare_at: r.compare_at_minor.map(|m| Money::new(m, currency)),
+            stock_on_hand: r.stock_on_hand,
+            values: r.values,
+        })
+        .collect();
+
+    Ok(Some(Product {
+        id: p.id,
+        shop_handle: p.handle,
+        shop_name: p.shop_name,
+        title: p.title,
+        description: p.description,
+        status,
+        currency,
+        options,
+        variants,
+        is_owner,
+    }))
+}
+
+/// A shop's products, newest first; drafts and archived ones only when
+/// `include_hidden` (the owner's view).
+pub async fn shop_products(pool: &PgPool, shop_id: Uuid, include_hidden: bool) -> AppResult<Vec<ProductCard>> {
+    let rows = sqlx::query!(
+        r#"SELECT p.id, p.title, p.status, p.currency,
+                  min(v.price_minor) AS "price_from!", count(v.id) AS "variants!",
+                  bool_or(v.stock_on_hand > 0) AS "in_stock!"
+           FROM products p JOIN product_variants v ON v.product_id = p.id
+           WHERE p.shop_id = $1 AND ($2 OR p.status = 'active')
+           GROUP BY p.id ORDER BY p.created_at DESC, p.id DESC"#,
+        shop_id,
+        include_hidden
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(ProductCard {
+                id: r.id,
+                title: r.title,
+                status: ProductStatus::parse(&r.status)?,
+                price_from: Money::new(r.price_from, Currency::parse(&r.currency)?),
+                variants: r.variants,
+                in_stock: r.in_stock,
+            })
+        })
+        .collect()
+}
+
+pub struct VariantUpdate {
+    pub sku: String,
+    pub price_minor: i64,
+    pub compare_at_minor: Option<i64>,
+    pub stock_on_hand: i32,
+}
+
+/// The currency of a variant `owner` may edit (`Forbidden` for anyone else).
+pub async fn variant_currency_for_owner(pool: &PgPool, variant_id: Uuid, owner: Uuid) -> AppResult<Currency> {
+    let row = sqlx::query!(
+        "SELECT v.currency, s.owner_id FROM product_variants v JOIN shops s ON s.id = v.shop_id WHERE v.id = $1",
+        variant_id
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| AppError::NotFound("Variant".into()))?;
+    if row.owner_id != owner {
+        return Err(AppError::Forbidden);
+    }
+    Currency::parse(&row.currency)
+}
+
+pub async fn update_variant(pool: &PgPool, variant_id: Uuid, owner: Uuid, u: &VariantUpdate) -> AppResult<()> {
+    if u.compare_at_minor.is_some_and(|c| c <= u.price_minor) {
+        return Err(AppError::validation("compare_at", "The compare-at price must be higher than the price."));
+    }
+    let done = sqlx::query!(
+        "UPDATE product_variants v SET sku = $3, price_minor = $4, compare_at_minor = $5, stock_on_hand = $6
+         FROM shops s WHERE v.id = $1 AND s.id = v.shop_id AND s.owner_id = $2",
+        variant_id,
+        owner,
+        u.sku,
+        u.price_minor,
+        u.compare_at_minor,
+        u.stock_on_hand,
+    )
+    .execute(pool)
+    .await
+    .map_err(|e| {
+        on_constraint(
+            e,
+            &[("product_variants_sku_key", || AppError::conflict("sku", "That SKU is already used in this shop."))],
+        )
+    })?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
+}
+
+pub async fn set_status(pool: &PgPool, product_id: Uuid, owner: Uuid, status: ProductStatus) -> AppResult<()> {
+    let done = sqlx::query!(
+        "UPDATE products p SET status = $3 FROM shops s WHERE p.id = $1 AND s.id = p.shop_id AND s.owner_id = $2",
+        product_id,
+        owner,
+        status.as_str()
+    )
+    .execute(pool)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::db::tests::user;
+    use crate::catalog::rules::parse_options;
+    use crate::shops::db::{owned_by, test_shop};
+
+    async fn jacket(pool: &PgPool, owner: Uuid, status: ProductStatus) -> (Shop, Uuid) {
+        test_shop(pool, owner, "threads").await;
+        let shop = owned_by(pool, "threads", owner).await.unwrap();
+        let id = create_product(
+            pool,
+            &shop,
+            &NewProduct {
+                title: "Kitenge jacket".into(),
+                description: "Hand-stitched.".into(),
+                status,
+                price: Money::new(4500, Currency::USD),
+                compare_at: Some(Money::new(6000, Currency::USD)),
+                stock: 5,
+                options: parse_options(&[("Size", "S, M"), ("Colour", "Red, Blue")]).unwrap(),
+            },
+        )
+        .await
+        .unwrap();
+        (shop, id)
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_product_gets_one_variant_per_combination(pool: PgPool) {
+        let owner = user(&pool, "owner").await;
+        let (_, id) = jacket(&pool, owner, ProductStatus::Active).await;
+        let p = product(&pool, id, None).await.unwrap().unwrap();
+        assert_eq!(p.options.len(), 2);
+        assert_eq!(p.options[1].values, vec!["Red", "Blue"]);
+        assert_eq!(p.variants.len(), 4);
+        assert_eq!(p.variants[1].values, vec!["S", "Blue"]);
+        assert_eq!(p.variants[1].title, "S / Blue");
+        assert_eq!(p.variant_for(&["M".into(), "Red".into()]).unwrap().price, Money::new(4500, Currency::USD));
+        assert!(!p.is_owner);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn drafts_are_only_for_the_owner(pool: PgPool) {
+        let owner = user(&pool, "owner").await;
+        let other = user(&pool, "other").await;
+        let (shop, id) = jacket(&pool, owner, ProductStatus::Draft).await;
+        assert!(product(&pool, id, Some(other)).await.unwrap().is_none());
+        assert!(product(&pool, id, Some(owner)).await.unwrap().unwrap().is_owner);
+        assert!(shop_products(&pool, shop.id, false).await.unwrap().is_empty());
+        assert_eq!(shop_products(&pool, shop.id, true).await.unwrap().len(), 1);
+        assert_eq!(set_status(&pool, id, other, ProductStatus::Active).await.unwrap_err(), AppError::Forbidden);
+        set_status(&pool, id, owner, ProductStatus::Active).await.unwrap();
+        let cards = shop_products(&pool, shop.id, false).await.unwrap();
+        assert_eq!((cards[0].variants, cards[0].in_stock, cards[0].price_from.minor), (4, true, 4500));
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn only_the_owner_edits_variants_and_skus_stay_unique(pool: PgPool) {
+        let owner = user(&pool, "owner").await;
+        let other = user(&pool, "other").await;
+        let (_, id) = jacket(&pool, owner, ProductStatus::Active).await;
+        let p = product(&pool, id, None).await.unwrap().unwrap();
+        let (a, b) = (p.variants[0].id, p.variants[1].id);
+        let edit =
+            VariantUpdate { sku: "JKT-S-RED".into(), price_minor: 3900, compare_at_minor: None, stock_on_hand: 0 };
+        assert_eq!(update_variant(&pool, a, other, &edit).await.unwrap_err(), AppError::Forbidden);
+        assert_eq!(variant_currency_for_owner(&pool, a, other).await.unwrap_err(), AppError::Forbidden);
+        update_variant(&pool, a, owner, &edit).await.unwrap();
+        assert_eq!(update_variant(&pool, b, owner, &edit).await.unwrap_err().field(), Some("sku"));
+        let bad = VariantUpdate { compare_at_minor: Some(100), ..edit };
+        assert_eq!(update_variant(&pool, a, owner, &bad).await.unwrap_err().field(), Some("compare_at"));
+        let p = product(&pool, id, None).await.unwrap().unwrap();
+        assert_eq!((p.variants[0].price.minor, p.variants[0].stock_on_hand), (3900, 0));
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_price_in_another_currency_is_refused(pool: PgPool) {
+        let owner = user(&pool, "owner").await;
+        test_shop(&pool, owner, "usd_shop").await;
+        let shop = owned_by(&pool, "usd_shop", owner).await.unwrap();
+        let new = NewProduct {
+            title: "Mug".into(),
+            description: String::new(),
+            status: ProductStatus::Active,
+            price: Money::new(100, Currency::EUR),
+            compare_at: None,
+            stock: 1,
+            options: vec![],
+        };
+        assert_eq!(create_product(&pool, &shop, &new).await.unwrap_err().field(), Some("price"));
+        let count: i64 = sqlx::query_scalar!("SELECT count(*) AS \"n!\" FROM products").fetch_one(&pool).await.unwrap();
+        assert_eq!(count, 0);
+    }
+}
