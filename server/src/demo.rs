@@ -13,6 +13,7 @@ use sqlx::PgPool;
 use app::accounts::validate::{Email, Username};
 use app::accounts::{db as accounts_db, password};
 use app::media::write_file;
+use app::money::{Currency, Money};
 
 pub const DEMO_PASSWORD: &str = "storefeed-demo";
 
@@ -188,8 +189,98 @@ pub async fn seed_if_empty(pool: &PgPool, media_dir: &Path) -> anyhow::Result<()
         let me = ids[follower];
         app::social::db::set_follow(pool, me, followee, true).await.map_err(|e| anyhow!("{e}"))?;
     }
+    for shop in SHOPS {
+        seed_shop(pool, ids[shop.owner], shop).await?;
+    }
     let logins: Vec<&str> = USERS.iter().map(|u| u.username).collect();
     tracing::info!(users = USERS.len(), follows = FOLLOWS.len(), password = DEMO_PASSWORD, logins = %logins.join(", "), "demo data loaded");
+    Ok(())
+}
+
+/// (title, description, price, compare-at price or "", options as (name, "v1, v2"))
+type DemoProduct = (&'static str, &'static str, &'static str, &'static str, &'static [(&'static str, &'static str)]);
+
+struct DemoShop {
+    owner: &'static str,
+    handle: &'static str,
+    name: &'static str,
+    description: &'static str,
+    currency: Currency,
+    /// (title, description, price, compare-at, options)
+    products:
+        &'static [(&'static str, &'static str, &'static str, &'static str, &'static [(&'static str, &'static str)])],
+}
+
+const SHOPS: &[DemoShop] = &[
+    DemoShop {
+        owner: "nairobi_threads",
+        handle: "nairobi_threads",
+        name: "Nairobi Threads",
+        description: "Handmade kitenge jackets and bags, stitched in Nairobi.",
+        currency: Currency::KES,
+        products: &[
+            (
+                "Kitenge bomber jacket",
+                "Reversible, fully lined, with inside pockets.",
+                "6500",
+                "8000",
+                &[("Size", "S, M, L, XL"), ("Print", "Sunset, Indigo")],
+            ),
+            ("Kiondo tote bag", "Woven sisal with leather straps.", "3200", "", &[("Colour", "Natural, Ochre")]),
+        ],
+    },
+    DemoShop {
+        owner: "lagos_leather",
+        handle: "lagos_leather",
+        name: "Lagos Leather Co.",
+        description: "Full-grain leather goods. Made to last, made in Lagos.",
+        currency: Currency::NGN,
+        products: &[
+            ("Everyday card wallet", "Six cards, one fold, no bulk.", "18000", "", &[("Colour", "Tan, Black")]),
+            ("Weekender duffel", "Fits cabin limits. Brass hardware.", "95000", "120000", &[]),
+        ],
+    },
+    DemoShop {
+        owner: "studio_ton",
+        handle: "studio_ton",
+        name: "Studio Ton",
+        description: "Stoneware for every day. Small batches from our Berlin studio.",
+        currency: Currency::EUR,
+        products: &[
+            ("Speckled mug", "350 ml, dishwasher safe.", "24", "", &[("Glaze", "Oat, Sage, Charcoal")]),
+            ("Serving bowl", "Hand-thrown, 24 cm.", "58", "", &[]),
+        ],
+    },
+];
+
+async fn seed_shop(pool: &PgPool, owner: uuid::Uuid, demo: &DemoShop) -> anyhow::Result<()> {
+    use app::catalog::{db as catalog_db, rules::parse_options, ProductStatus};
+    use app::shops::db as shops_db;
+
+    let new_shop = shops_db::NewShop {
+        handle: demo.handle,
+        name: demo.name,
+        description: demo.description,
+        currency: demo.currency,
+    };
+    shops_db::create(pool, owner, &new_shop).await.map_err(|e| anyhow!("{e}"))?;
+    let shop = shops_db::owned_by(pool, demo.handle, owner).await.map_err(|e| anyhow!("{e}"))?;
+    for (title, description, price, compare_at, options) in demo.products {
+        let new = catalog_db::NewProduct {
+            title: title.to_string(),
+            description: description.to_string(),
+            status: ProductStatus::Active,
+            price: Money::parse("price", price, demo.currency).map_err(|e| anyhow!("{e}"))?,
+            compare_at: if compare_at.is_empty() {
+                None
+            } else {
+                Some(Money::parse("compare_at", compare_at, demo.currency).map_err(|e| anyhow!("{e}"))?)
+            },
+            stock: 12,
+            options: parse_options(options).map_err(|e| anyhow!("{e}"))?,
+        };
+        catalog_db::create_product(pool, &shop, &new).await.map_err(|e| anyhow!("{e}"))?;
+    }
     Ok(())
 }
 

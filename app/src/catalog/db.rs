@@ -272,7 +272,8 @@ mod tests {
     use super::*;
     use crate::accounts::db::tests::user;
     use crate::catalog::rules::parse_options;
-    use crate::shops::db::{owned_by, test_shop};
+    use crate::shops::db::owned_by;
+    use crate::shops::db::tests::shop as test_shop;
 
     async fn jacket(pool: &PgPool, owner: Uuid, status: ProductStatus) -> (Shop, Uuid) {
         test_shop(pool, owner, "threads").await;

@@ -128,12 +128,10 @@ fn product_id() -> impl Fn() -> Option<Uuid> + Send + Sync + Copy + 'static {
     move || params.read().get("id").and_then(|id| Uuid::parse_str(&id).ok())
 }
 
-fn load_product(id: Option<Uuid>) -> impl std::future::Future<Output = Result<Product, AppError>> {
-    async move {
-        match id {
-            Some(id) => get_product(id).await,
-            None => Err(AppError::NotFound("Product".into())),
-        }
+async fn load_product(id: Option<Uuid>) -> Result<Product, AppError> {
+    match id {
+        Some(id) => get_product(id).await,
+        None => Err(AppError::NotFound("Product".into())),
     }
 }
 

@@ -91,7 +91,7 @@ pub async fn owned_list(pool: &PgPool, owner: Uuid) -> AppResult<Vec<ShopSummary
 }
 
 #[cfg(test)]
-mod tests {
+pub mod tests {
     use super::*;
     use crate::accounts::db::tests::user;
 
@@ -118,6 +118,3 @@ mod tests {
         assert_eq!(owned_list(&pool, ann).await.unwrap().len(), 1);
     }
 }
-
-#[cfg(test)]
-pub use tests::shop as test_shop;
