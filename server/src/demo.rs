@@ -206,9 +206,7 @@ struct DemoShop {
     name: &'static str,
     description: &'static str,
     currency: Currency,
-    /// (title, description, price, compare-at, options)
-    products:
-        &'static [(&'static str, &'static str, &'static str, &'static str, &'static [(&'static str, &'static str)])],
+    products: &'static [DemoProduct],
 }
 
 const SHOPS: &[DemoShop] = &[
