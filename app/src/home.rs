@@ -5,7 +5,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+use leptos_router::hooks::use_query_map;
+
 use crate::accounts::use_auth;
+use crate::posts::api::home_feed;
+use crate::posts::components::FeedList;
 use crate::social::api::suggested_people;
 use crate::social::components::PeopleList;
 use crate::ui::{ErrorPage, Loading, SECONDARY_BUTTON_CLASS};
@@ -14,6 +18,8 @@ use crate::ui::{ErrorPage, Loading, SECONDARY_BUTTON_CLASS};
 pub fn HomePage() -> impl IntoView {
     let auth = use_auth();
     let people = Resource::new(|| (), |_| suggested_people());
+    let query = use_query_map();
+    let feed = Resource::new(move || query.read().get("cursor"), home_feed);
 
     view! {
         <Title text="" />
@@ -51,12 +57,29 @@ pub fn HomePage() -> impl IntoView {
                     .into_any(),
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
                 };
+                let posts = match feed.await {
+                    Ok(page) => {
+                        let older = page.next_cursor.clone().map(|c| format!("/?cursor={c}"));
+                        let empty = if signed_in { "No posts yet. Follow someone, or write the first post." } else { "No posts yet." };
+                        view! {
+                            <FeedList posts=page.posts empty />
+                            {older.map(|href| view! {
+                                <A href=href attr:class="mt-4 block text-center font-semibold text-fuchsia-700 hover:underline" attr:data-testid="older-posts">"Older posts"</A>
+                            })}
+                        }
+                        .into_any()
+                    }
+                    Err(error) => view! { <ErrorPage error /> }.into_any(),
+                };
                 view! {
                     {intro}
-                    <section class="mt-6 rounded-2xl border border-stone-200 bg-white px-4 py-2 shadow-sm sm:px-6" data-testid="suggested-people">
-                        <h2 class="pt-3 text-lg font-semibold">{heading}</h2>
-                        {list}
-                    </section>
+                    <div class="mt-6 grid gap-6 lg:grid-cols-3">
+                        <section class="lg:col-span-2" aria-label="Feed">{posts}</section>
+                        <section class="h-fit rounded-2xl border border-stone-200 bg-white px-4 py-2 shadow-sm" data-testid="suggested-people">
+                            <h2 class="pt-3 text-lg font-semibold">{heading}</h2>
+                            {list}
+                        </section>
+                    </div>
                 }
             })}
         </Suspense>

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod error;
 pub mod home;
 pub mod money;
+pub mod posts;
 pub mod shops;
 pub mod social;
 pub mod ui;
@@ -35,6 +36,7 @@ use crate::accounts::AuthContext;
 use crate::cart::CartPage;
 use crate::catalog::pages::{EditProductPage, ProductPage};
 use crate::home::HomePage;
+use crate::posts::pages::{ComposePage, PostPage};
 use crate::shops::pages::{ManageShopPage, MyShopsPage, NewShopPage, ShopWindowPage};
 use crate::social::pages::{EditProfilePage, ExplorePage, FollowListKind, FollowListPage, ProfilePage};
 use crate::ui::{Header, NotFound};
@@ -93,6 +95,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
                     <Route path=path!("/settings/profile") view=EditProfilePage ssr=SsrMode::Async />
                     <Route path=path!("/u/:username") view=ProfilePage ssr=SsrMode::Async />
+                    <Route path=path!("/compose") view=ComposePage ssr=SsrMode::Async />
+                    <Route path=path!("/post/:id") view=PostPage ssr=SsrMode::Async />
                     <Route path=path!("/shops") view=MyShopsPage ssr=SsrMode::Async />
                     <Route path=path!("/shops/new") view=NewShopPage ssr=SsrMode::Async />
                     <Route path=path!("/s/:handle") view=ShopWindowPage ssr=SsrMode::Async />

@@ -53,16 +53,81 @@ pub fn sniff(bytes: &[u8]) -> Result<ImageFormat, AppError> {
     }
 }
 
-/// Decodes an upload with dimension and memory limits (no decompression bombs).
+/// Decodes an upload with dimension and memory limits (no decompression
+/// bombs), turned upright by its EXIF orientation: the EXIF itself is not
+/// kept, so a phone photo would otherwise end up sideways.
 pub fn decode(bytes: &[u8]) -> Result<DynamicImage, AppError> {
+    use image::ImageDecoder;
+
     let format = sniff(bytes)?;
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let damaged = |_| AppError::UnsupportedMedia("That image could not be read. Is the file damaged?".into());
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_DIMENSION);
     limits.max_image_height = Some(MAX_DIMENSION);
     limits.max_alloc = Some(512 * 1024 * 1024);
-    reader.limits(limits);
-    reader.decode().map_err(|_| AppError::UnsupportedMedia("That image could not be read. Is the file damaged?".into()))
+    let mut decoder = ImageReader::with_format(Cursor::new(bytes), format).into_decoder().map_err(damaged)?;
+    decoder.set_limits(limits).map_err(damaged)?;
+    let orientation = decoder.orientation().map_err(damaged)?;
+    let mut img = DynamicImage::from_decoder(decoder).map_err(damaged)?;
+    img.apply_orientation(orientation);
+    Ok(img)
+}
+
+/// Largest post image accepted.
+pub const POST_IMAGE_MAX_BYTES: usize = 10 * 1024 * 1024;
+/// The widths kept of every post image.
+pub const POST_IMAGE_WIDTHS: [u32; 3] = [150, 600, 1200];
+
+/// A post image as stored: one URL per width, and the full size's shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPostImage {
+    pub urls: [String; 3],
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Scales `img` to each of `POST_IMAGE_WIDTHS` (never up) and encodes JPEGs.
+pub fn render_post_sizes(img: &DynamicImage) -> Result<Vec<(u32, u32, Vec<u8>)>, AppError> {
+    POST_IMAGE_WIDTHS
+        .iter()
+        .map(|&target| {
+            let w = target.min(img.width());
+            let h = ((img.height() as u64 * w as u64) / img.width().max(1) as u64).max(1) as u32;
+            let scaled = img.resize_exact(w, h, FilterType::Triangle).to_rgb8();
+            let mut buf = Cursor::new(Vec::new());
+            let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut buf, 82);
+            scaled.write_with_encoder(encoder).map_err(|e| {
+                tracing::error!(error = %e, "jpeg encode failed");
+                AppError::Internal
+            })?;
+            Ok((w, h, buf.into_inner()))
+        })
+        .collect()
+}
+
+/// Validates, resizes and stores one post image under `posts/`.
+pub async fn store_post_image(media_dir: &Path, bytes: Vec<u8>) -> Result<StoredPostImage, AppError> {
+    if bytes.len() > POST_IMAGE_MAX_BYTES {
+        return Err(AppError::PayloadTooLarge { limit_mb: (POST_IMAGE_MAX_BYTES >> 20) as u64 });
+    }
+    sniff(&bytes)?;
+    let sizes = tokio::task::spawn_blocking(move || decode(&bytes).and_then(|img| render_post_sizes(&img)))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "image task failed");
+            AppError::Internal
+        })??;
+    let id = Uuid::new_v4();
+    let dir = media_dir.join("posts");
+    let mut urls = Vec::with_capacity(3);
+    for (target, (_, _, jpeg)) in POST_IMAGE_WIDTHS.iter().zip(&sizes) {
+        let name = format!("{id}-{target}.jpg");
+        write_file(&dir, &name, jpeg).await?;
+        urls.push(format!("/media/posts/{name}"));
+    }
+    let (width, height, _) = sizes[2];
+    let urls: [String; 3] = urls.try_into().map_err(|_| AppError::Internal)?;
+    Ok(StoredPostImage { urls, width, height })
 }
 
 /// Crops to the target shape, scales down and encodes as JPEG.
@@ -161,6 +226,17 @@ mod tests {
         assert_eq!(sniff(&out).unwrap(), ImageFormat::Jpeg);
         let back = image::load_from_memory(&out).unwrap();
         assert_eq!((back.width(), back.height()), (400, 400));
+    }
+
+    #[test]
+    fn post_images_keep_their_shape_at_every_size() {
+        let img = decode(&png(2000, 1000)).unwrap();
+        let sizes = render_post_sizes(&img).unwrap();
+        let shapes: Vec<(u32, u32)> = sizes.iter().map(|(w, h, _)| (*w, *h)).collect();
+        assert_eq!(shapes, vec![(150, 75), (600, 300), (1200, 600)]);
+        let small = decode(&png(400, 300)).unwrap();
+        let shapes: Vec<(u32, u32)> = render_post_sizes(&small).unwrap().iter().map(|(w, h, _)| (*w, *h)).collect();
+        assert_eq!(shapes, vec![(150, 112), (400, 300), (400, 300)], "never scaled up");
     }
 
     #[tokio::test]

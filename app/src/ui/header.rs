@@ -61,6 +61,9 @@ fn AccountMenu(user: SessionUser) -> impl IntoView {
     let profile_href = format!("/u/{}", user.username);
     view! {
         <li>
+            <A href="/compose" attr:class=NAV_LINK attr:data-testid="nav-compose"><PlusIcon />"Post"</A>
+        </li>
+        <li>
             <A href="/shops" attr:class=NAV_LINK attr:data-testid="nav-sell"><ShopIcon />"Sell"</A>
         </li>
         <li>
@@ -113,6 +116,16 @@ fn ShopIcon() -> impl IntoView {
     view! {
         <svg class="h-5 w-5" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">
             <path d="M4 9l1.5-5h13L20 9M4 9h16M4 9v11h16V9M9 20v-6h6v6" />
+        </svg>
+    }
+}
+
+#[component]
+fn PlusIcon() -> impl IntoView {
+    view! {
+        <svg class="h-5 w-5" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">
+            <rect x="3" y="3" width="18" height="18" rx="4" />
+            <path d="M12 8v8M8 12h8" />
         </svg>
     }
 }

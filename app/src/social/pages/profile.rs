@@ -7,6 +7,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::accounts::use_auth;
+use crate::posts::api::user_posts;
+use crate::posts::components::FeedList;
 use crate::social::api::get_profile;
 use crate::social::components::{FollowButton, FollowToggle, LoginToFollow};
 use crate::social::Profile;
@@ -27,6 +29,24 @@ pub fn ProfilePage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The profile's posts the viewer may see.
+#[component]
+fn ProfilePosts(username: String) -> impl IntoView {
+    let posts = Resource::new(move || username.clone(), |u| user_posts(u, None));
+    view! {
+        <section class="mx-auto mt-6 max-w-xl" data-testid="profile-posts" aria-label="Posts">
+            <Suspense fallback=|| view! { <Loading /> }>
+                {move || Suspend::new(async move {
+                    match posts.await {
+                        Ok(page) => view! { <FeedList posts=page.posts empty="No posts yet." /> }.into_any(),
+                        Err(error) => view! { <ErrorPage error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
 
@@ -107,8 +127,6 @@ fn ProfileView(profile: Profile, signed_in: bool) -> impl IntoView {
                 </ul>
             </div>
         </article>
-        <section class="mt-6 rounded-2xl border border-dashed border-stone-300 bg-white p-8 text-center text-stone-500" data-testid="profile-posts">
-            {if profile.is_self { "You haven't posted yet.".to_string() } else { format!("@{username} hasn't posted yet.") }}
-        </section>
+        <ProfilePosts username=username.clone() />
     }
 }

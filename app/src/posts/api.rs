@@ -1,0 +1,99 @@
+//! Server functions for posts and feeds.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::{MultipartData, MultipartFormData};
+use uuid::Uuid;
+
+use super::{FeedPage, PostView};
+use crate::error::AppError;
+
+/// Publishes a post from the compose form: `body`, `visibility` and up to
+/// ten `images`. Returns the new post's id.
+#[server(prefix = "/api", endpoint = "posts/create", input = MultipartFormData)]
+pub async fn create_post(data: MultipartData) -> Result<Uuid, AppError> {
+    use crate::media::{store_post_image, POST_IMAGE_MAX_BYTES};
+
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let bad_form = || AppError::validation("body", "The post could not be read. Please try again.");
+    let mut form = data.into_inner().ok_or_else(bad_form)?;
+
+    let (mut body, mut visibility) = (String::new(), String::new());
+    let mut uploads: Vec<Vec<u8>> = Vec::new();
+    while let Some(mut field) = form.next_field().await.map_err(|_| bad_form())? {
+        match field.name() {
+            Some("body") => body = field.text().await.map_err(|_| bad_form())?,
+            Some("visibility") => visibility = field.text().await.map_err(|_| bad_form())?,
+            Some("images") => {
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(|_| bad_form())? {
+                    if bytes.len() + chunk.len() > POST_IMAGE_MAX_BYTES {
+                        return Err(AppError::PayloadTooLarge { limit_mb: (POST_IMAGE_MAX_BYTES >> 20) as u64 });
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                if !bytes.is_empty() {
+                    uploads.push(bytes);
+                }
+                if uploads.len() > super::MAX_IMAGES {
+                    return Err(AppError::validation(
+                        "images",
+                        format!("A post can have at most {} images.", super::MAX_IMAGES),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    let body = super::validate_body(&body, uploads.len())?;
+    let visibility = super::Visibility::parse(&visibility)?;
+    let mut images = Vec::with_capacity(uploads.len());
+    for bytes in uploads {
+        images.push(store_post_image(&state.config.media_dir, bytes).await?);
+    }
+    let id = super::db::publish(&state.pool, user.id, &body, visibility, &images).await?;
+    leptos_axum::redirect(&format!("/post/{id}"));
+    Ok(id)
+}
+
+#[cfg(feature = "ssr")]
+fn parse_cursor(cursor: Option<String>) -> Result<Option<crate::social::Cursor>, AppError> {
+    match cursor.as_deref().filter(|c| !c.is_empty()) {
+        Some(raw) => crate::social::Cursor::decode(raw)
+            .map(Some)
+            .ok_or_else(|| AppError::validation("cursor", "That page link is not valid.")),
+        None => Ok(None),
+    }
+}
+
+/// The signed-in user's home feed; guests get Explore.
+#[server(prefix = "/api", endpoint = "feed/home")]
+pub async fn home_feed(cursor: Option<String>) -> Result<FeedPage, AppError> {
+    let state = crate::state::app_state()?;
+    let cursor = parse_cursor(cursor)?;
+    match crate::accounts::session::current_user().await? {
+        Some(user) => super::db::home_feed(&state.pool, user.id, cursor).await,
+        None => super::db::explore_feed(&state.pool, None, cursor).await,
+    }
+}
+
+#[server(prefix = "/api", endpoint = "feed/explore")]
+pub async fn explore_feed(cursor: Option<String>) -> Result<FeedPage, AppError> {
+    let state = crate::state::app_state()?;
+    let viewer = crate::accounts::session::current_user().await?.map(|u| u.id);
+    super::db::explore_feed(&state.pool, viewer, parse_cursor(cursor)?).await
+}
+
+#[server(prefix = "/api", endpoint = "feed/user")]
+pub async fn user_posts(username: String, cursor: Option<String>) -> Result<FeedPage, AppError> {
+    let state = crate::state::app_state()?;
+    let viewer = crate::accounts::session::current_user().await?.map(|u| u.id);
+    super::db::author_posts(&state.pool, &username, viewer, parse_cursor(cursor)?).await
+}
+
+#[server(prefix = "/api", endpoint = "posts/get")]
+pub async fn get_post(id: Uuid) -> Result<PostView, AppError> {
+    let state = crate::state::app_state()?;
+    let viewer = crate::accounts::session::current_user().await?.map(|u| u.id);
+    super::db::post(&state.pool, id, viewer).await?.ok_or_else(|| AppError::NotFound("Post".into()))
+}

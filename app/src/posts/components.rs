@@ -1,0 +1,108 @@
+//! How a post looks in a feed: author, text, images with their tag markers
+//! (shown when the image is tapped), and counts.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::{MediaView, PostView, TagKind, Visibility};
+use crate::ui::{Avatar, AvatarSize};
+
+fn when(at: DateTime<Utc>) -> String {
+    at.format("%-d %b %Y, %H:%M UTC").to_string()
+}
+
+#[component]
+pub fn PostCard(post: PostView) -> impl IntoView {
+    let PostView { id, author, body, visibility, published_at, like_count, comment_count, media, .. } = post;
+    let profile = format!("/u/{}", author.username);
+    let avatar_name = author.display_name.clone();
+    view! {
+        <article class="overflow-hidden rounded-2xl border border-stone-200 bg-white shadow-sm" data-testid="post-card">
+            <header class="flex items-center gap-3 p-3">
+                <A href=profile.clone()>
+                    <Avatar url=author.avatar_url.clone() name=avatar_name size=AvatarSize::Small />
+                </A>
+                <div class="min-w-0 flex-1">
+                    <A href=profile attr:class="font-semibold hover:underline">{author.display_name.clone()}</A>
+                    <p class="text-xs text-stone-500">
+                        <A href=format!("/post/{id}") attr:class="hover:underline" attr:data-testid="post-link">
+                            <time datetime=published_at.to_rfc3339()>{when(published_at)}</time>
+                        </A>
+                        {(visibility == Visibility::Followers).then(|| view! { <span data-testid="followers-only">" · Followers only"</span> })}
+                    </p>
+                </div>
+            </header>
+            {(!media.is_empty()).then(|| view! {
+                <div class="flex snap-x snap-mandatory overflow-x-auto" data-testid="post-media">
+                    {media.into_iter().map(|m| view! { <TaggedImage media=m /> }).collect_view()}
+                </div>
+            })}
+            {(!body.is_empty()).then(|| view! { <p class="whitespace-pre-line px-4 pt-3" data-testid="post-body">{body}</p> })}
+            <footer class="flex gap-4 px-4 py-3 text-sm text-stone-600">
+                <span data-testid="like-count">{format!("{like_count} likes")}</span>
+                <span data-testid="comment-count">{format!("{comment_count} comments")}</span>
+            </footer>
+        </article>
+    }
+}
+
+/// One image; tapping it shows or hides its tags. Markers are positioned in
+/// percent, so they sit on the same spot at every width.
+#[component]
+fn TaggedImage(media: MediaView) -> impl IntoView {
+    let show = RwSignal::new(false);
+    let has_tags = !media.tags.is_empty();
+    let ratio = format!("aspect-ratio: {} / {}", media.width, media.height);
+    let alt = if media.alt.is_empty() { "Post image".to_string() } else { media.alt.clone() };
+    view! {
+        <figure class="relative w-full shrink-0 snap-center bg-stone-100" style=ratio data-testid="post-image">
+            <img src=media.url_600.clone() srcset=format!("{} 600w, {} 1200w", media.url_600, media.url_1200)
+                sizes="(min-width: 640px) 600px, 100vw" alt=alt loading="lazy"
+                width=media.width height=media.height class="h-full w-full object-cover" />
+            {has_tags.then(|| view! {
+                <button type="button" class="absolute inset-0 h-full w-full cursor-pointer" data-testid="toggle-tags"
+                    aria-pressed=move || show.get().to_string()
+                    aria-label=move || if show.get() { "Hide tags" } else { "Show tags" }
+                    on:click=move |_| show.update(|s| *s = !*s)></button>
+            })}
+            <ul class=move || if show.get() { "contents" } else { "hidden" } data-testid="tag-markers">
+                {media.tags.into_iter().map(|t| {
+                    let icon = match t.kind {
+                        TagKind::Product => view! {
+                            <svg class="mr-1 inline h-3 w-3" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.5" aria-hidden="true">
+                                <path d="M5 8h14l-1 12H6z" /><path d="M9 8V6a3 3 0 0 1 6 0v2" />
+                            </svg>
+                        }.into_any(),
+                        TagKind::Shop => view! { <span aria-hidden="true">"$"</span> }.into_any(),
+                        TagKind::User => view! { <span aria-hidden="true">"@"</span> }.into_any(),
+                    };
+                    view! {
+                        <li class="absolute -translate-x-1/2 -translate-y-1/2" style=format!("left: {}%; top: {}%", t.x_pct, t.y_pct)>
+                            <A href=t.href.clone() attr:class="block whitespace-nowrap rounded-full bg-black/75 px-2.5 py-1 text-xs font-semibold text-white shadow hover:bg-black"
+                                attr:data-testid="tag-marker">
+                                {icon}{t.label.clone()}
+                            </A>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </figure>
+    }
+}
+
+#[component]
+pub fn FeedList(posts: Vec<PostView>, empty: &'static str) -> impl IntoView {
+    if posts.is_empty() {
+        return view! {
+            <p class="rounded-2xl border border-dashed border-stone-300 bg-white p-8 text-center text-stone-500" data-testid="feed-empty">{empty}</p>
+        }
+        .into_any();
+    }
+    view! {
+        <div class="space-y-4" data-testid="feed">
+            {posts.into_iter().map(|post| view! { <PostCard post /> }).collect_view()}
+        </div>
+    }
+    .into_any()
+}

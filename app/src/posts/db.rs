@@ -1,0 +1,301 @@
+//! SQL owned by posts: publishing (post, images and the author's post count
+//! in one transaction) and the feeds, which never return a followers-only
+//! post to someone who does not follow its author.
+
+use std::collections::HashMap;
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::{Author, FeedPage, MediaView, PostView, TagKind, TagView, Visibility, FEED_PAGE_SIZE};
+use crate::error::{AppError, AppResult};
+use crate::media::StoredPostImage;
+use crate::social::Cursor;
+
+/// Publishes a post with its (already stored) images.
+pub async fn publish(
+    pool: &PgPool,
+    author: Uuid,
+    body: &str,
+    visibility: Visibility,
+    images: &[StoredPostImage],
+) -> AppResult<Uuid> {
+    let id = Uuid::new_v4();
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "INSERT INTO posts (id, author_id, body, status, visibility, published_at) VALUES ($1, $2, $3, 'published', $4, now())",
+        id,
+        author,
+        body,
+        visibility.as_str()
+    )
+    .execute(&mut *tx)
+    .await?;
+    for (pos, img) in images.iter().enumerate() {
+        sqlx::query!(
+            "INSERT INTO post_media (id, post_id, position, url_150, url_600, url_1200, width, height)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            Uuid::new_v4(),
+            id,
+            pos as i16,
+            img.urls[0],
+            img.urls[1],
+            img.urls[2],
+            img.width as i32,
+            img.height as i32,
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query!("UPDATE users SET posts_count = posts_count + 1 WHERE id = $1", author).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+struct PostRow {
+    id: Uuid,
+    author_id: Uuid,
+    body: String,
+    visibility: String,
+    published_at: Option<chrono::DateTime<chrono::Utc>>,
+    like_count: i32,
+    comment_count: i32,
+    username: String,
+    display_name: String,
+    avatar_url: Option<String>,
+}
+
+/// The home feed: the viewer's own posts and those of accounts they follow.
+pub async fn home_feed(pool: &PgPool, viewer: Uuid, cursor: Option<Cursor>) -> AppResult<FeedPage> {
+    let (at, after) = (cursor.map(|c| c.at), cursor.map(|c| c.id));
+    let rows = sqlx::query_as!(
+        PostRow,
+        r#"SELECT p.id, p.author_id, p.body, p.visibility, p.published_at, p.like_count, p.comment_count,
+                  u.username, u.display_name, u.avatar_url
+           FROM posts p JOIN users u ON u.id = p.author_id
+           WHERE p.status = 'published'
+             AND (p.author_id = $1 OR p.author_id IN
+                    (SELECT followee_id FROM follows WHERE follower_id = $1 AND status = 'accepted'))
+             AND ($2::timestamptz IS NULL OR (p.published_at, p.id) < ($2, $3::uuid))
+           ORDER BY p.published_at DESC, p.id DESC
+           LIMIT $4"#,
+        viewer,
+        at,
+        after,
+        FEED_PAGE_SIZE + 1
+    )
+    .fetch_all(pool)
+    .await?;
+    assemble(pool, rows, Some(viewer)).await
+}
+
+/// Explore: recent public posts from accounts the viewer does not follow.
+pub async fn explore_feed(pool: &PgPool, viewer: Option<Uuid>, cursor: Option<Cursor>) -> AppResult<FeedPage> {
+    let (at, after) = (cursor.map(|c| c.at), cursor.map(|c| c.id));
+    let rows = sqlx::query_as!(
+        PostRow,
+        r#"SELECT p.id, p.author_id, p.body, p.visibility, p.published_at, p.like_count, p.comment_count,
+                  u.username, u.display_name, u.avatar_url
+           FROM posts p JOIN users u ON u.id = p.author_id
+           WHERE p.status = 'published' AND p.visibility = 'public'
+             AND p.author_id IS DISTINCT FROM $1
+             AND NOT EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followee_id = p.author_id)
+             AND ($2::timestamptz IS NULL OR (p.published_at, p.id) < ($2, $3::uuid))
+           ORDER BY p.published_at DESC, p.id DESC
+           LIMIT $4"#,
+        viewer,
+        at,
+        after,
+        FEED_PAGE_SIZE + 1
+    )
+    .fetch_all(pool)
+    .await?;
+    assemble(pool, rows, viewer).await
+}
+
+/// A profile's posts the viewer may see: all of them for the author and
+/// followers, public ones for everyone else.
+pub async fn author_posts(
+    pool: &PgPool,
+    username: &str,
+    viewer: Option<Uuid>,
+    cursor: Option<Cursor>,
+) -> AppResult<FeedPage> {
+    let (at, after) = (cursor.map(|c| c.at), cursor.map(|c| c.id));
+    let rows = sqlx::query_as!(
+        PostRow,
+        r#"SELECT p.id, p.author_id, p.body, p.visibility, p.published_at, p.like_count, p.comment_count,
+                  u.username, u.display_name, u.avatar_url
+           FROM posts p JOIN users u ON u.id = p.author_id
+           WHERE u.username = $1 AND p.status = 'published'
+             AND (p.visibility = 'public' OR p.author_id = $2
+                  OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $2 AND f.followee_id = p.author_id AND f.status = 'accepted'))
+             AND ($3::timestamptz IS NULL OR (p.published_at, p.id) < ($3, $4::uuid))
+           ORDER BY p.published_at DESC, p.id DESC
+           LIMIT $5"#,
+        username.trim().to_lowercase(),
+        viewer,
+        at,
+        after,
+        FEED_PAGE_SIZE + 1
+    )
+    .fetch_all(pool)
+    .await?;
+    assemble(pool, rows, viewer).await
+}
+
+/// One post, if the viewer may see it.
+pub async fn post(pool: &PgPool, id: Uuid, viewer: Option<Uuid>) -> AppResult<Option<PostView>> {
+    let rows = sqlx::query_as!(
+        PostRow,
+        r#"SELECT p.id, p.author_id, p.body, p.visibility, p.published_at, p.like_count, p.comment_count,
+                  u.username, u.display_name, u.avatar_url
+           FROM posts p JOIN users u ON u.id = p.author_id
+           WHERE p.id = $1 AND p.status = 'published'
+             AND (p.visibility = 'public' OR p.author_id = $2
+                  OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $2 AND f.followee_id = p.author_id AND f.status = 'accepted'))"#,
+        id,
+        viewer,
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(assemble(pool, rows, viewer).await?.posts.into_iter().next())
+}
+
+/// Turns a page of post rows (one extra for "is there more") into views,
+/// loading all their images and tags in two queries.
+async fn assemble(pool: &PgPool, mut rows: Vec<PostRow>, viewer: Option<Uuid>) -> AppResult<FeedPage> {
+    let more = rows.len() as i64 > FEED_PAGE_SIZE;
+    rows.truncate(FEED_PAGE_SIZE as usize);
+    let next_cursor =
+        if more { rows.last().and_then(|r| r.published_at.map(|at| Cursor { at, id: r.id }.encode())) } else { None };
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+
+    let media_rows = sqlx::query!(
+        "SELECT id, post_id, url_600, url_1200, width, height, alt FROM post_media WHERE post_id = ANY($1) ORDER BY post_id, position",
+        &ids
+    )
+    .fetch_all(pool)
+    .await?;
+    let media_ids: Vec<Uuid> = media_rows.iter().map(|m| m.id).collect();
+    let tag_rows = sqlx::query!(
+        r#"SELECT t.media_id, t.x_pct::float8 AS "x!", t.y_pct::float8 AS "y!", t.kind,
+                  COALESCE(pr.title, s.name, u.display_name) AS "label!",
+                  CASE t.kind WHEN 'product' THEN '/p/' || pr.id::text
+                              WHEN 'shop' THEN '/s/' || s.handle
+                              ELSE '/u/' || u.username END AS "href!"
+           FROM image_tags t
+           LEFT JOIN products pr ON pr.id = t.product_id AND pr.status = 'active'
+           LEFT JOIN shops s ON s.id = t.shop_id
+           LEFT JOIN users u ON u.id = t.user_id
+           WHERE t.media_id = ANY($1) AND (t.kind <> 'product' OR pr.id IS NOT NULL)"#,
+        &media_ids
+    )
+    .fetch_all(pool)
+    .await?;
+
+    let mut tags: HashMap<Uuid, Vec<TagView>> = HashMap::new();
+    for t in tag_rows {
+        let kind = match t.kind.as_str() {
+            "product" => TagKind::Product,
+            "shop" => TagKind::Shop,
+            _ => TagKind::User,
+        };
+        tags.entry(t.media_id).or_default().push(TagView {
+            x_pct: t.x,
+            y_pct: t.y,
+            kind,
+            label: t.label,
+            href: t.href,
+        });
+    }
+    let mut media: HashMap<Uuid, Vec<MediaView>> = HashMap::new();
+    for m in media_rows {
+        media.entry(m.post_id).or_default().push(MediaView {
+            tags: tags.remove(&m.id).unwrap_or_default(),
+            id: m.id,
+            url_600: m.url_600,
+            url_1200: m.url_1200,
+            width: m.width,
+            height: m.height,
+            alt: m.alt,
+        });
+    }
+
+    let posts = rows
+        .into_iter()
+        .map(|r| {
+            Ok(PostView {
+                media: media.remove(&r.id).unwrap_or_default(),
+                is_author: viewer == Some(r.author_id),
+                id: r.id,
+                author: Author { username: r.username, display_name: r.display_name, avatar_url: r.avatar_url },
+                body: r.body,
+                visibility: Visibility::parse(&r.visibility)?,
+                published_at: r.published_at.ok_or(AppError::Internal)?,
+                like_count: r.like_count.into(),
+                comment_count: r.comment_count.into(),
+            })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(FeedPage { posts, next_cursor })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::db::tests::user;
+    use crate::social::db::set_follow;
+
+    fn image() -> StoredPostImage {
+        StoredPostImage { urls: ["/a".into(), "/b".into(), "/c".into()], width: 1200, height: 800 }
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn followers_only_posts_reach_only_followers(pool: PgPool) {
+        let author = user(&pool, "author").await;
+        let fan = user(&pool, "fan").await;
+        let stranger = user(&pool, "stranger").await;
+        set_follow(&pool, fan, "author", true).await.unwrap();
+        let public = publish(&pool, author, "hello all", Visibility::Public, &[image()]).await.unwrap();
+        let private = publish(&pool, author, "friends only", Visibility::Followers, &[]).await.unwrap();
+
+        let fan_feed = home_feed(&pool, fan, None).await.unwrap();
+        assert_eq!(fan_feed.posts.iter().map(|p| p.id).collect::<Vec<_>>(), vec![private, public]);
+        assert_eq!(fan_feed.posts[1].media.len(), 1);
+
+        assert!(home_feed(&pool, stranger, None).await.unwrap().posts.is_empty());
+        let explore = explore_feed(&pool, Some(stranger), None).await.unwrap();
+        assert_eq!(explore.posts.iter().map(|p| p.id).collect::<Vec<_>>(), vec![public]);
+        assert!(post(&pool, private, Some(stranger)).await.unwrap().is_none());
+        assert!(post(&pool, private, None).await.unwrap().is_none());
+        assert!(post(&pool, private, Some(fan)).await.unwrap().is_some());
+        assert_eq!(author_posts(&pool, "author", Some(stranger), None).await.unwrap().posts.len(), 1);
+        assert_eq!(author_posts(&pool, "author", Some(author), None).await.unwrap().posts.len(), 2);
+
+        let count: i32 =
+            sqlx::query_scalar!("SELECT posts_count FROM users WHERE id = $1", author).fetch_one(&pool).await.unwrap();
+        assert_eq!(count, 2);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn feeds_page_newest_first_without_gaps(pool: PgPool) {
+        let me = user(&pool, "reader").await;
+        for i in 0..23 {
+            publish(&pool, me, &format!("post {i}"), Visibility::Public, &[]).await.unwrap();
+        }
+        let mut seen = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = home_feed(&pool, me, cursor).await.unwrap();
+            seen.extend(page.posts.iter().map(|p| p.body.clone()));
+            match page.next_cursor {
+                Some(c) => cursor = Cursor::decode(&c),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), 23);
+        assert_eq!(seen[0], "post 22");
+        assert_eq!(seen[22], "post 0");
+    }
+}

@@ -1,0 +1,140 @@
+//! Posts: text and up to ten images, published to the author's followers or
+//! everyone, read through feeds. Image tags are stored as percentages of the
+//! image so they land on the same spot at every size.
+
+pub mod api;
+pub mod components;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::AppError;
+
+pub const BODY_MAX: usize = 5000;
+pub const MAX_IMAGES: usize = 10;
+pub const MAX_TAGS_PER_IMAGE: usize = 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Visibility {
+    Public,
+    Followers,
+}
+
+impl Visibility {
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        match raw.trim() {
+            "" | "public" => Ok(Visibility::Public),
+            "followers" => Ok(Visibility::Followers),
+            _ => Err(AppError::validation("visibility", "Choose who can see the post.")),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Public => "public",
+            Visibility::Followers => "followers",
+        }
+    }
+}
+
+/// Checks a post's text: at most 5,000 characters; a post needs text or an image.
+pub fn validate_body(raw: &str, images: usize) -> Result<String, AppError> {
+    let body = raw.trim().replace("\r\n", "\n");
+    if body.chars().count() > BODY_MAX {
+        return Err(AppError::validation("body", format!("Posts can be at most {BODY_MAX} characters.")));
+    }
+    if body.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(AppError::validation("body", "The text contains characters that are not allowed."));
+    }
+    if body.is_empty() && images == 0 {
+        return Err(AppError::validation("body", "Write something or add an image."));
+    }
+    if images > MAX_IMAGES {
+        return Err(AppError::validation("images", format!("A post can have at most {MAX_IMAGES} images.")));
+    }
+    Ok(body)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Author {
+    pub username: String,
+    pub display_name: String,
+    pub avatar_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TagKind {
+    User,
+    Product,
+    Shop,
+}
+
+/// A tag as shown on an image: where (percent) and what it links to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TagView {
+    pub x_pct: f64,
+    pub y_pct: f64,
+    pub kind: TagKind,
+    pub label: String,
+    pub href: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MediaView {
+    pub id: Uuid,
+    pub url_600: String,
+    pub url_1200: String,
+    pub width: i32,
+    pub height: i32,
+    pub alt: String,
+    pub tags: Vec<TagView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostView {
+    pub id: Uuid,
+    pub author: Author,
+    pub body: String,
+    pub visibility: Visibility,
+    pub published_at: DateTime<Utc>,
+    pub like_count: i64,
+    pub comment_count: i64,
+    pub media: Vec<MediaView>,
+    pub is_author: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeedPage {
+    pub posts: Vec<PostView>,
+    pub next_cursor: Option<String>,
+}
+
+pub const FEED_PAGE_SIZE: i64 = 10;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn post_text_rules() {
+        assert_eq!(validate_body("  hello \r\nworld ", 0).unwrap(), "hello \nworld");
+        assert!(validate_body(&"a".repeat(5000), 0).is_ok());
+        assert_eq!(validate_body(&"a".repeat(5001), 0).unwrap_err().field(), Some("body"));
+        assert!(validate_body("", 0).is_err());
+        assert!(validate_body("", 1).is_ok());
+        assert_eq!(validate_body("x", 11).unwrap_err().field(), Some("images"));
+        assert!(validate_body("bell\u{7}", 0).is_err());
+    }
+
+    #[test]
+    fn visibility_parses() {
+        assert_eq!(Visibility::parse("followers").unwrap(), Visibility::Followers);
+        assert_eq!(Visibility::parse("").unwrap(), Visibility::Public);
+        assert!(Visibility::parse("secret").is_err());
+    }
+}

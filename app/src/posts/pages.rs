@@ -1,0 +1,142 @@
+//! `/compose` (write and publish a post) and `/post/:id` (one post, with a
+//! shareable URL).
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
+use leptos_meta::{Meta, Title};
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use uuid::Uuid;
+use wasm_bindgen::JsCast;
+use web_sys::{FormData, HtmlFormElement, HtmlInputElement, SubmitEvent};
+
+use super::api::{create_post, get_post, CreatePost};
+use super::components::PostCard;
+use super::{BODY_MAX, MAX_IMAGES};
+use crate::accounts::use_auth;
+use crate::error::AppError;
+use crate::ui::{ErrorAlert, ErrorPage, Loading, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS};
+
+/// Mirrors `media::POST_IMAGE_MAX_BYTES` so oversized files are refused before upload.
+const IMAGE_MAX_BYTES: f64 = 10.0 * 1024.0 * 1024.0;
+
+#[component]
+pub fn ComposePage() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <Title text="New post" />
+        <Suspense fallback=|| view! { <Loading /> }>
+            {move || Suspend::new(async move {
+                match auth.user.await {
+                    Ok(Some(_)) => view! { <ComposeForm /> }.into_any(),
+                    _ => view! { <Redirect path="/login?next=/compose" /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ComposeForm() -> impl IntoView {
+    let publish = Action::new_local(|data: &FormData| create_post(data.clone().into()));
+    let local_error = RwSignal::new(None::<AppError>);
+    let error = Signal::derive(move || local_error.get().or_else(|| publish.value().get().and_then(Result::err)));
+    let length = RwSignal::new(0usize);
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = publish.value().get() {
+            navigate(&format!("/post/{id}"), Default::default());
+        }
+    });
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        local_error.set(None);
+        let Some(form) = ev.target().and_then(|t| t.dyn_into::<HtmlFormElement>().ok()) else { return };
+        let files = form
+            .query_selector("input[type=file]")
+            .ok()
+            .flatten()
+            .and_then(|el| el.dyn_into::<HtmlInputElement>().ok())
+            .and_then(|input| input.files());
+        let count = files.as_ref().map(|f| f.length()).unwrap_or(0) as usize;
+        if count > MAX_IMAGES {
+            local_error
+                .set(Some(AppError::validation("images", format!("A post can have at most {MAX_IMAGES} images."))));
+            return;
+        }
+        if let Some(files) = files {
+            if (0..files.length()).filter_map(|i| files.get(i)).any(|f| f.size() > IMAGE_MAX_BYTES) {
+                local_error.set(Some(AppError::PayloadTooLarge { limit_mb: 10 }));
+                return;
+            }
+        }
+        if let Ok(data) = FormData::new_with_form(&form) {
+            publish.dispatch_local(data);
+        }
+    };
+
+    view! {
+        <section class="mx-auto max-w-xl rounded-2xl border border-stone-200 bg-white p-4 shadow-sm sm:p-6">
+            <h1 class="text-2xl font-bold">"New post"</h1>
+            <form method="post" enctype="multipart/form-data" action=CreatePost::url() on:submit=on_submit
+                class="mt-4 space-y-4" data-testid="compose-form">
+                <ErrorAlert error />
+                <div>
+                    <label for="body" class=LABEL_CLASS>"What's on your mind?"</label>
+                    <textarea id="body" name="body" rows="5" maxlength=BODY_MAX.to_string() class=INPUT_CLASS
+                        aria-describedby="body-count" on:input=move |ev| length.set(event_target_value(&ev).chars().count())></textarea>
+                    <p id="body-count" class="mt-1 text-right text-xs text-stone-500">{move || format!("{}/{BODY_MAX}", length.get())}</p>
+                </div>
+                <div>
+                    <label for="images" class=LABEL_CLASS>{format!("Images (up to {MAX_IMAGES}, JPEG, PNG or WebP)")}</label>
+                    <input id="images" name="images" type="file" multiple accept="image/jpeg,image/png,image/webp"
+                        class="mt-1 block w-full text-sm file:mr-3 file:rounded-lg file:border-0 file:bg-stone-100 file:px-3 file:py-2 file:font-semibold" />
+                </div>
+                <div>
+                    <label for="visibility" class=LABEL_CLASS>"Who can see it"</label>
+                    <select id="visibility" name="visibility" class=INPUT_CLASS>
+                        <option value="public">"Everyone"</option>
+                        <option value="followers">"Followers only"</option>
+                    </select>
+                </div>
+                <button type="submit" class=PRIMARY_BUTTON_CLASS data-testid="publish" disabled=move || publish.pending().get()>
+                    {move || if publish.pending().get() { "Publishing…" } else { "Publish" }}
+                </button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+pub fn PostPage() -> impl IntoView {
+    let params = use_params_map();
+    let post = Resource::new(
+        move || params.read().get("id").and_then(|id| Uuid::parse_str(&id).ok()),
+        |id| async move {
+            match id {
+                Some(id) => get_post(id).await,
+                None => Err(AppError::NotFound("Post".into())),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <Loading /> }>
+            {move || Suspend::new(async move {
+                match post.await {
+                    Ok(p) => {
+                        let title = format!("{} on Storefeed", p.author.display_name);
+                        let description: String = p.body.chars().take(160).collect();
+                        view! {
+                            <Title text=title />
+                            <Meta name="description" content=description />
+                            <div class="mx-auto max-w-xl"><PostCard post=p /></div>
+                        }
+                        .into_any()
+                    }
+                    Err(error) => view! { <ErrorPage error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
