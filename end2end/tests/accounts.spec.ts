@@ -39,6 +39,7 @@ test('a new user registers, logs out, logs back in, edits their profile and foll
   await profile.followButton.click();
   await expect(profile.followButton).toHaveText('Following');
   await expect(profile.followersCount).toHaveText('1');
+  await expect(profile.followButton).toHaveAttribute('aria-busy', 'false');
 
   // The follow was saved: it survives a reload and shows in both lists.
   await page.reload();
@@ -55,6 +56,9 @@ test('a new user registers, logs out, logs back in, edits their profile and foll
   await waitForHydration(page);
   await profile.followButton.click();
   await expect(profile.followButton).toHaveText('Follow');
+  await expect(profile.followersCount).toHaveText('0');
+  await expect(profile.followButton).toHaveAttribute('aria-busy', 'false');
+  await page.reload();
   await expect(profile.followersCount).toHaveText('0');
 });
 

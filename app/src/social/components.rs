@@ -46,6 +46,11 @@ impl FollowToggle {
         }
     }
 
+    /// A follow or unfollow is on its way to the server.
+    pub fn pending(&self) -> bool {
+        self.action.pending().get()
+    }
+
     fn error(&self) -> Option<AppError> {
         self.action.value().get().and_then(Result::err)
     }
@@ -63,6 +68,7 @@ pub fn FollowButton(username: String, toggle: FollowToggle, #[prop(optional)] co
                 type="submit"
                 data-testid="follow-button"
                 aria-pressed=move || toggle.following().to_string()
+                aria-busy=move || toggle.pending().to_string()
                 aria-label=move || format!("{} {label_user}", if toggle.following() { "Unfollow" } else { "Follow" })
                 class=move || {
                     let look = if toggle.following() {
