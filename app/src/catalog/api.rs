@@ -107,3 +107,14 @@ pub async fn set_product_status(id: Uuid, status: String) -> Result<(), AppError
     let status = super::ProductStatus::parse(&status)?;
     super::db::set_status(&state.pool, id, user.id, status).await
 }
+
+/// Active products matching `query`, for the tag and link pickers.
+#[server(prefix = "/api", endpoint = "products/search")]
+pub async fn search_products(query: String) -> Result<Vec<super::ProductPick>, AppError> {
+    let query: String = query.chars().take(60).collect();
+    if query.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let state = crate::state::app_state()?;
+    super::db::search(&state.pool, &query, 8).await
+}

@@ -202,6 +202,32 @@ pub async fn shop_products(pool: &PgPool, shop_id: Uuid, include_hidden: bool) -
         .collect()
 }
 
+/// Active products whose title contains `query` (case-insensitive), for pickers.
+pub async fn search(pool: &PgPool, query: &str, limit: i64) -> AppResult<Vec<super::ProductPick>> {
+    let pattern =
+        format!("%{}%", query.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let rows = sqlx::query!(
+        r#"SELECT p.id, p.title, p.currency, s.name AS shop_name, min(v.price_minor) AS "price_from!"
+           FROM products p JOIN shops s ON s.id = p.shop_id JOIN product_variants v ON v.product_id = p.id
+           WHERE p.status = 'active' AND lower(p.title) LIKE $1
+           GROUP BY p.id, s.name ORDER BY p.title LIMIT $2"#,
+        pattern,
+        limit
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(super::ProductPick {
+                id: r.id,
+                title: r.title,
+                shop_name: r.shop_name,
+                price_from: Money::new(r.price_from, Currency::parse(&r.currency)?),
+            })
+        })
+        .collect()
+}
+
 pub struct VariantUpdate {
     pub sku: String,
     pub price_minor: i64,

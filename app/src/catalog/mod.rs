@@ -93,6 +93,15 @@ pub struct ProductCard {
     pub in_stock: bool,
 }
 
+/// A product in a search picker (tagging, linking).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductPick {
+    pub id: Uuid,
+    pub title: String,
+    pub shop_name: String,
+    pub price_from: Money,
+}
+
 /// How much is left, as shoppers are told.
 pub fn stock_label(on_hand: i32) -> String {
     match on_hand {

@@ -97,3 +97,20 @@ pub async fn get_post(id: Uuid) -> Result<PostView, AppError> {
     let viewer = crate::accounts::session::current_user().await?.map(|u| u.id);
     super::db::post(&state.pool, id, viewer).await?.ok_or_else(|| AppError::NotFound("Post".into()))
 }
+
+/// Places a tag on one of the caller's post images, at (x, y) in percent.
+#[server(prefix = "/api", endpoint = "tags/add")]
+pub async fn add_image_tag(media_id: Uuid, x: f64, y: f64, kind: String, target: String) -> Result<Uuid, AppError> {
+    use super::tags::{add, TagTarget};
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let target = TagTarget::parse(&kind, &target)?;
+    add(&state.pool, user.id, media_id, x, y, &target).await
+}
+
+#[server(prefix = "/api", endpoint = "tags/remove")]
+pub async fn remove_image_tag(id: Uuid) -> Result<(), AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    super::tags::remove(&state.pool, user.id, id).await
+}

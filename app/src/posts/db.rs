@@ -179,7 +179,7 @@ async fn assemble(pool: &PgPool, mut rows: Vec<PostRow>, viewer: Option<Uuid>) -
     .await?;
     let media_ids: Vec<Uuid> = media_rows.iter().map(|m| m.id).collect();
     let tag_rows = sqlx::query!(
-        r#"SELECT t.media_id, t.x_pct::float8 AS "x!", t.y_pct::float8 AS "y!", t.kind,
+        r#"SELECT t.id, t.media_id, t.x_pct::float8 AS "x!", t.y_pct::float8 AS "y!", t.kind,
                   COALESCE(pr.title, s.name, u.display_name) AS "label!",
                   CASE t.kind WHEN 'product' THEN '/p/' || pr.id::text
                               WHEN 'shop' THEN '/s/' || s.handle
@@ -202,6 +202,7 @@ async fn assemble(pool: &PgPool, mut rows: Vec<PostRow>, viewer: Option<Uuid>) -
             _ => TagKind::User,
         };
         tags.entry(t.media_id).or_default().push(TagView {
+            id: t.id,
             x_pct: t.x,
             y_pct: t.y,
             kind,

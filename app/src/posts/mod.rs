@@ -5,9 +5,12 @@
 pub mod api;
 pub mod components;
 pub mod pages;
+pub mod tag_editor;
 
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod tags;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -77,6 +80,7 @@ pub enum TagKind {
 /// A tag as shown on an image: where (percent) and what it links to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TagView {
+    pub id: Uuid,
     pub x_pct: f64,
     pub y_pct: f64,
     pub kind: TagKind,

@@ -12,6 +12,7 @@ use web_sys::{FormData, HtmlFormElement, HtmlInputElement, SubmitEvent};
 
 use super::api::{create_post, get_post, CreatePost};
 use super::components::PostCard;
+use super::tag_editor::TagEditor;
 use super::{BODY_MAX, MAX_IMAGES};
 use crate::accounts::use_auth;
 use crate::error::AppError;
@@ -111,9 +112,10 @@ fn ComposeForm() -> impl IntoView {
 #[component]
 pub fn PostPage() -> impl IntoView {
     let params = use_params_map();
+    let changed = RwSignal::new(0u32);
     let post = Resource::new(
-        move || params.read().get("id").and_then(|id| Uuid::parse_str(&id).ok()),
-        |id| async move {
+        move || (params.read().get("id").and_then(|id| Uuid::parse_str(&id).ok()), changed.get()),
+        |(id, _)| async move {
             match id {
                 Some(id) => get_post(id).await,
                 None => Err(AppError::NotFound("Post".into())),
@@ -127,10 +129,12 @@ pub fn PostPage() -> impl IntoView {
                     Ok(p) => {
                         let title = format!("{} on Storefeed", p.author.display_name);
                         let description: String = p.body.chars().take(160).collect();
+                        let editor = (p.is_author && !p.media.is_empty()).then(|| p.media.clone());
                         view! {
                             <Title text=title />
                             <Meta name="description" content=description />
                             <div class="mx-auto max-w-xl"><PostCard post=p /></div>
+                            {editor.map(|media| view! { <div class="mx-auto max-w-3xl"><TagEditor media changed /></div> })}
                         }
                         .into_any()
                     }
