@@ -1,6 +1,6 @@
 //! Storefeed's application: the router, every page and component, the types
 //! shared with the browser, and (under `ssr`) the server functions' domain code.
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 pub mod accounts;
 pub mod cart;

@@ -1,4 +1,5 @@
 //! Hydrates the server-rendered page in the browser; all UI lives in `app`.
+#![recursion_limit = "512"]
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

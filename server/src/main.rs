@@ -1,7 +1,7 @@
 //! Storefeed's server binary: read config, connect and migrate, seed demo
 //! data when asked, start background jobs and serve until told to stop.
 
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 mod config;
 mod demo;
