@@ -87,3 +87,25 @@ test('guests must log in to compose', async ({ page }) => {
   await page.goto('/compose');
   await expect(page).toHaveURL(/\/login\?next=\/compose$/);
 });
+
+test('liking a post updates at once and is saved', async ({ request, browser, baseURL }) => {
+  const author = await registerViaApi(request, baseURL!);
+  await postViaApi(request, baseURL!, 'Like me maybe');
+  const fan = await browser.newContext();
+  await registerViaApi(fan.request, baseURL!);
+  await callServerFn(fan.request, baseURL!, 'follows/set', { username: author.username, follow: 'true' });
+  const page = await fan.newPage();
+  await page.goto('/');
+  await waitForHydration(page);
+  const card = page.getByTestId('post-card').filter({ hasText: 'Like me maybe' });
+  const like = card.getByTestId('like-button');
+  await expect(card.getByTestId('like-count')).toHaveText('0 likes');
+  await like.click();
+  await expect(like).toHaveAttribute('aria-pressed', 'true');
+  await expect(card.getByTestId('like-count')).toHaveText('1 likes');
+  await expect(like).toHaveAttribute('aria-busy', 'false');
+  await page.reload();
+  await expect(card.getByTestId('like-count')).toHaveText('1 likes');
+  await expect(card.getByTestId('like-button')).toHaveAttribute('aria-pressed', 'true');
+  await fan.close();
+});

@@ -114,3 +114,12 @@ pub async fn remove_image_tag(id: Uuid) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     super::tags::remove(&state.pool, user.id, id).await
 }
+
+/// Likes (`like = true`) or unlikes a post; returns the new state.
+#[server(prefix = "/api", endpoint = "posts/like")]
+pub async fn set_like(id: Uuid, like: bool) -> Result<super::LikeState, AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let like_count = super::likes::set_like(&state.pool, user.id, id, like).await?;
+    Ok(super::LikeState { liked: like, like_count })
+}

@@ -5,6 +5,9 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use uuid::Uuid;
+
+use super::api::SetLike;
 use super::{MediaView, PostView, TagKind, Visibility};
 use crate::ui::{Avatar, AvatarSize};
 
@@ -14,7 +17,7 @@ fn when(at: DateTime<Utc>) -> String {
 
 #[component]
 pub fn PostCard(post: PostView) -> impl IntoView {
-    let PostView { id, author, body, visibility, published_at, like_count, comment_count, media, .. } = post;
+    let PostView { id, author, body, visibility, published_at, like_count, comment_count, media, liked, .. } = post;
     let profile = format!("/u/{}", author.username);
     let avatar_name = author.display_name.clone();
     view! {
@@ -40,10 +43,44 @@ pub fn PostCard(post: PostView) -> impl IntoView {
             })}
             {(!body.is_empty()).then(|| view! { <p class="whitespace-pre-line px-4 pt-3" data-testid="post-body">{body}</p> })}
             <footer class="flex gap-4 px-4 py-3 text-sm text-stone-600">
-                <span data-testid="like-count">{format!("{like_count} likes")}</span>
+                <LikeButton post=id liked like_count />
                 <span data-testid="comment-count">{format!("{comment_count} comments")}</span>
             </footer>
         </article>
+    }
+}
+
+/// Like / unlike, shown at once (optimistic) and saved in the background; a
+/// plain form before hydration.
+#[component]
+fn LikeButton(post: Uuid, liked: bool, like_count: i64) -> impl IntoView {
+    let action = ServerAction::<SetLike>::new();
+    let saved = RwSignal::new((liked, like_count));
+    Effect::new(move |_| {
+        if let Some(Ok(state)) = action.value().get() {
+            saved.set((state.liked, state.like_count));
+        }
+    });
+    let shown = move || {
+        let (is_liked, count) = saved.get();
+        match action.input().get() {
+            Some(pending) if pending.like != is_liked => (pending.like, count + if pending.like { 1 } else { -1 }),
+            _ => (is_liked, count),
+        }
+    };
+    let error = move || action.value().get().and_then(Result::err);
+    view! {
+        <ActionForm action>
+            <input type="hidden" name="id" value=post.to_string() />
+            <input type="hidden" name="like" value=move || (!shown().0).to_string() />
+            <button type="submit" data-testid="like-button" aria-pressed=move || shown().0.to_string()
+                aria-busy=move || action.pending().get().to_string()
+                class=move || if shown().0 { "font-semibold text-rose-600" } else { "hover:text-rose-600" }>
+                <span aria-hidden="true">{move || if shown().0 { "♥ " } else { "♡ " }}</span>
+                <span data-testid="like-count">{move || format!("{} likes", shown().1)}</span>
+            </button>
+        </ActionForm>
+        {move || error().map(|e| view! { <span role="alert" class="text-rose-700">{e.to_string()}</span> })}
     }
 }
 

@@ -194,6 +194,14 @@ async fn assemble(pool: &PgPool, mut rows: Vec<PostRow>, viewer: Option<Uuid>) -
     .fetch_all(pool)
     .await?;
 
+    let liked: Vec<Uuid> = match viewer {
+        Some(v) => {
+            sqlx::query_scalar!("SELECT post_id FROM post_likes WHERE user_id = $1 AND post_id = ANY($2)", v, &ids)
+                .fetch_all(pool)
+                .await?
+        }
+        None => Vec::new(),
+    };
     let mut tags: HashMap<Uuid, Vec<TagView>> = HashMap::new();
     for t in tag_rows {
         let kind = match t.kind.as_str() {
@@ -229,6 +237,7 @@ async fn assemble(pool: &PgPool, mut rows: Vec<PostRow>, viewer: Option<Uuid>) -
             Ok(PostView {
                 media: media.remove(&r.id).unwrap_or_default(),
                 is_author: viewer == Some(r.author_id),
+                liked: liked.contains(&r.id),
                 id: r.id,
                 author: Author { username: r.username, display_name: r.display_name, avatar_url: r.avatar_url },
                 body: r.body,

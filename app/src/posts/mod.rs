@@ -10,6 +10,8 @@ pub mod tag_editor;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod likes;
+#[cfg(feature = "ssr")]
 pub mod tags;
 
 use chrono::{DateTime, Utc};
@@ -110,6 +112,15 @@ pub struct PostView {
     pub comment_count: i64,
     pub media: Vec<MediaView>,
     pub is_author: bool,
+    /// The viewer has liked this post.
+    pub liked: bool,
+}
+
+/// A post's like state for the viewer after liking or unliking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LikeState {
+    pub liked: bool,
+    pub like_count: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
