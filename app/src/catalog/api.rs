@@ -46,9 +46,7 @@ pub async fn create_product(form: ProductForm) -> Result<(), AppError> {
         "" => None,
         raw => Some(Money::parse("compare_at", raw, shop.currency)?),
     };
-    if compare_at.is_some_and(|c| c.minor <= price.minor) {
-        return Err(AppError::validation("compare_at", "The compare-at price must be higher than the price."));
-    }
+    super::rules::check_compare_at(price.minor, compare_at.map(|c| c.minor))?;
     let new = db::NewProduct {
         title,
         description: bounded_text("description", "Description", &form.description, DESCRIPTION_MAX)?,

@@ -251,9 +251,7 @@ pub async fn variant_currency_for_owner(pool: &PgPool, variant_id: Uuid, owner: 
 }
 
 pub async fn update_variant(pool: &PgPool, variant_id: Uuid, owner: Uuid, u: &VariantUpdate) -> AppResult<()> {
-    if u.compare_at_minor.is_some_and(|c| c <= u.price_minor) {
-        return Err(AppError::validation("compare_at", "The compare-at price must be higher than the price."));
-    }
+    super::rules::check_compare_at(u.price_minor, u.compare_at_minor)?;
     let done = sqlx::query!(
         "UPDATE product_variants v SET sku = $3, price_minor = $4, compare_at_minor = $5, stock_on_hand = $6
          FROM shops s WHERE v.id = $1 AND s.id = v.shop_id AND s.owner_id = $2",

@@ -123,6 +123,14 @@ pub fn default_sku(title: &str, values: &[&str]) -> String {
     }
 }
 
+/// A compare-at ("was") price only makes sense above the price.
+pub fn check_compare_at(price_minor: i64, compare_at_minor: Option<i64>) -> Result<(), AppError> {
+    if compare_at_minor.is_some_and(|c| c <= price_minor) {
+        return Err(AppError::validation("compare_at", "The compare-at price must be higher than the price."));
+    }
+    Ok(())
+}
+
 /// A SKU as merchants may write it: 1–64 of letters, digits, `.`, `_`, `-`.
 pub fn parse_sku(raw: &str) -> Result<String, AppError> {
     let sku = raw.trim();
@@ -184,6 +192,13 @@ mod tests {
         assert_eq!(default_sku("Kitenge jacket (limited)", &["M", "Red"]), "KITENGE-JACKET-M-RED");
         assert_eq!(default_sku("¡¡!!", &[]), "SKU");
         assert!(parse_sku(&default_sku("A very long product title indeed", &["Extra large", "Midnight blue"])).is_ok());
+    }
+
+    #[test]
+    fn compare_at_must_be_higher() {
+        assert!(check_compare_at(1000, None).is_ok());
+        assert!(check_compare_at(1000, Some(1200)).is_ok());
+        assert_eq!(check_compare_at(1000, Some(1000)).unwrap_err().field(), Some("compare_at"));
     }
 
     #[test]
