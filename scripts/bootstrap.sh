@@ -3,7 +3,8 @@
 # Source it (`. scripts/bootstrap.sh [--with-browser]`) so the toolchain choice
 # (RUSTUP_TOOLCHAIN, PATH, CARGO_TARGET_DIR) carries into the calling script.
 #
-# Rust/WASM: an ordinary rustup machine gets `rustup target add`; where rustup
+# Rust/WASM: where rustup can download, the pinned toolchain 1.96 with wasm32;
+# where rustup
 # cannot download, Debian's Rust (rustc-web) is linked as the `debweb` toolchain
 # and a wasm32 std is built once from its vendored sources into its sysroot.
 
@@ -105,16 +106,27 @@ use_debian_rust() {
   build_debian_wasm_std
 }
 
+# cargo-leptos 0.3.11 (locked) and our dependencies need rustc >= 1.96: where
+# rustup can download, that pinned toolchain with wasm32, clippy and rustfmt.
+RUSTUP_PINNED="1.96"
+rustup_pinned() {
+  command -v rustup >/dev/null 2>&1 || return 1
+  if ! have_wasm_std "$RUSTUP_PINNED" || ! rustup component list --installed --toolchain "$RUSTUP_PINNED" 2>/dev/null | grep -q '^clippy'; then
+    timeout 300 rustup toolchain install "$RUSTUP_PINNED" --profile minimal \
+      --component clippy,rustfmt --target wasm32-unknown-unknown >/dev/null 2>&1 || return 1
+    have_wasm_std "$RUSTUP_PINNED" || return 1
+    log "rustup toolchain $RUSTUP_PINNED with wasm32 installed"
+  fi
+  export RUSTUP_TOOLCHAIN="$RUSTUP_PINNED"
+}
+
 if [ -n "${RUSTUP_TOOLCHAIN:-}" ] && have_wasm_std "$RUSTUP_TOOLCHAIN"; then
   : # caller already chose a working toolchain
 elif command -v rustup >/dev/null 2>&1 && rustup toolchain list | grep -q '^debweb' \
     && [ -f /usr/lib/rustlib/wasm32-unknown-unknown/.storefeed-stamp ]; then
   use_debian_rust # re-checks the stamp against the installed rustc-web
-elif command -v rustup >/dev/null 2>&1 && have_wasm_std ""; then
-  : # rustup's default toolchain already has wasm32
-elif command -v rustup >/dev/null 2>&1 && timeout 45 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 \
-    && have_wasm_std ""; then
-  log "wasm32 target added with rustup"
+elif rustup_pinned; then
+  :
 else
   log "rustup cannot provide wasm32 here: using Debian's rustc-web"
   use_debian_rust

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::accounts::use_auth;
 use crate::posts::api::home_feed;
-use crate::posts::components::FeedList;
+use crate::posts::feed_list::{FeedSource, InfiniteFeed};
 use crate::social::api::suggested_people;
 use crate::social::components::PeopleList;
 use crate::ui::{ErrorPage, Loading, SECONDARY_BUTTON_CLASS};
@@ -58,16 +58,9 @@ pub fn HomePage() -> impl IntoView {
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
                 };
                 let posts = match feed.await {
-                    Ok(page) => {
-                        let older = page.next_cursor.clone().map(|c| format!("/?cursor={c}"));
+                    Ok(first) => {
                         let empty = if signed_in { "No posts yet. Follow someone, or write the first post." } else { "No posts yet." };
-                        view! {
-                            <FeedList posts=page.posts empty />
-                            {older.map(|href| view! {
-                                <A href=href attr:class="mt-4 block text-center font-semibold text-fuchsia-700 hover:underline" attr:data-testid="older-posts">"Older posts"</A>
-                            })}
-                        }
-                        .into_any()
+                        view! { <InfiniteFeed first source=FeedSource::Home empty /> }.into_any()
                     }
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
                 };

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod cart;
 pub mod catalog;
 pub mod error;
+pub mod events;
 pub mod home;
 pub mod money;
 pub mod posts;
@@ -35,8 +36,12 @@ use crate::accounts::pages::{LoginPage, RegisterPage};
 use crate::accounts::AuthContext;
 use crate::cart::CartPage;
 use crate::catalog::pages::{EditProductPage, ProductPage};
+use crate::events::pages::{EventPage, EventsPage, NewEventPage};
 use crate::home::HomePage;
+use crate::posts::edit_pages::{DraftsPage, EditPostPage, PostHistoryPage};
 use crate::posts::pages::{ComposePage, PostPage};
+use crate::posts::product_sheet::{ProductSheet, ProductSheetView};
+use crate::posts::related::pages::{HashtagPage, TaggedPage};
 use crate::shops::pages::{ManageShopPage, MyShopsPage, NewShopPage, ShopWindowPage};
 use crate::social::pages::{EditProfilePage, ExplorePage, FollowListKind, FollowListPage, ProfilePage};
 use crate::ui::{Header, NotFound};
@@ -64,6 +69,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     AuthContext::provide();
+    ProductSheet::provide();
     // Effects run only in the browser, after hydration: the end-to-end suite
     // waits for this marker before using controls that need the WASM client.
     Effect::new(|_| {
@@ -97,12 +103,20 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/u/:username") view=ProfilePage ssr=SsrMode::Async />
                     <Route path=path!("/compose") view=ComposePage ssr=SsrMode::Async />
                     <Route path=path!("/post/:id") view=PostPage ssr=SsrMode::Async />
+                    <Route path=path!("/post/:id/edit") view=EditPostPage ssr=SsrMode::Async />
+                    <Route path=path!("/post/:id/history") view=PostHistoryPage ssr=SsrMode::Async />
+                    <Route path=path!("/drafts") view=DraftsPage ssr=SsrMode::Async />
+                    <Route path=path!("/tag/:name") view=HashtagPage ssr=SsrMode::Async />
+                    <Route path=path!("/u/:username/tagged") view=TaggedPage ssr=SsrMode::Async />
                     <Route path=path!("/shops") view=MyShopsPage ssr=SsrMode::Async />
                     <Route path=path!("/shops/new") view=NewShopPage ssr=SsrMode::Async />
                     <Route path=path!("/s/:handle") view=ShopWindowPage ssr=SsrMode::Async />
                     <Route path=path!("/s/:handle/manage") view=ManageShopPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:id") view=ProductPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:id/edit") view=EditProductPage ssr=SsrMode::Async />
+                    <Route path=path!("/events") view=EventsPage ssr=SsrMode::Async />
+                    <Route path=path!("/events/new") view=NewEventPage ssr=SsrMode::Async />
+                    <Route path=path!("/e/:id") view=EventPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/u/:username/followers")
                         view=|| view! { <FollowListPage kind=FollowListKind::Followers /> }
@@ -115,6 +129,7 @@ pub fn App() -> impl IntoView {
                     />
                 </Routes>
             </main>
+            <ProductSheetView />
         </Router>
     }
 }

@@ -1,16 +1,8 @@
-import { APIRequestContext, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { waitForHydration } from './fixtures/pages';
 import { gradientPng } from './fixtures/images';
+import { postViaApi } from './fixtures/posts';
 import { callServerFn, registerViaApi } from './fixtures/users';
-
-async function postViaApi(request: APIRequestContext, baseURL: string, body: string, visibility = 'public') {
-  const res = await request.post(`${baseURL}/api/posts/create`, {
-    headers: { Origin: baseURL },
-    multipart: { body, visibility },
-  });
-  expect(res.status(), await res.text()).toBe(200);
-  return (await res.json()) as string;
-}
 
 test('a creator publishes a post with an image and a follower sees it in the home feed', async ({ page, browser, baseURL }) => {
   const creator = await registerViaApi(page.request, baseURL!);
@@ -39,7 +31,7 @@ test('a creator publishes a post with an image and a follower sees it in the hom
 
 test('a followers-only post never reaches a non-follower', async ({ request, browser, baseURL }) => {
   const author = await registerViaApi(request, baseURL!);
-  const id = await postViaApi(request, baseURL!, 'Only for my people', 'followers');
+  const id = await postViaApi(request, baseURL!, 'Only for my people', { visibility: 'followers' });
 
   const stranger = await browser.newContext();
   await registerViaApi(stranger.request, baseURL!);

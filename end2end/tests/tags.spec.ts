@@ -14,13 +14,14 @@ async function relativeSpot(image: Locator, marker: Locator) {
   };
 }
 
-async function composeWithImage(page: Page, body: string) {
+/** Composes a post with one image; `draft` keeps it private to tag before publishing. */
+async function composeWithImage(page: Page, body: string, { draft = false } = {}) {
   await page.goto('/compose');
   await waitForHydration(page);
   const form = page.getByTestId('compose-form');
   await form.getByLabel("What's on your mind?").fill(body);
   await form.getByLabel(/^Images/).setInputFiles({ name: 'look.png', mimeType: 'image/png', buffer: gradientPng(900, 1200) });
-  await page.getByTestId('publish').click();
+  await page.getByTestId(draft ? 'save-draft' : 'publish').click();
   await expect(page).toHaveURL(/\/post\/[0-9a-f-]{36}$/);
 }
 
@@ -37,8 +38,10 @@ test('a product tag placed on a point leads a follower from the feed to the prod
   const title = `Indigo scarf ${Date.now()}`;
   await createProduct(page, handle, { title, price: '28', options: [['Colour', 'Indigo, Rust']] });
 
-  await composeWithImage(page, 'Wearing the new scarf');
+  // Compose, keep it as a draft, tag it, then publish.
+  await composeWithImage(page, 'Wearing the new scarf', { draft: true });
   await waitForHydration(page);
+  await expect(page.getByTestId('draft-banner')).toBeVisible();
   const canvas = page.getByTestId('tag-canvas-0');
   const box = (await canvas.boundingBox())!;
   await canvas.click({ position: { x: box.width * 0.3, y: box.height * 0.4 } });
@@ -49,6 +52,8 @@ test('a product tag placed on a point leads a follower from the feed to the prod
   await expect(tagger.getByTestId('chosen-product')).toHaveText(`Tagging: ${title}`);
   await page.getByTestId('add-tag').click();
   await expect(tagger.getByTestId('existing-tags')).toContainText(title);
+  await page.getByTestId('publish-draft').click();
+  await expect(page.getByTestId('draft-banner')).toHaveCount(0);
 
   for (const viewport of [{ width: 390, height: 844 }, { width: 1280, height: 900 }]) {
     const ctx = await viewerFor(browser, baseURL!, creator.username, viewport);
@@ -64,7 +69,18 @@ test('a product tag placed on a point leads a follower from the feed to the prod
     const spot = await relativeSpot(image, marker);
     expect(Math.abs(spot.x - 30)).toBeLessThan(1.5);
     expect(Math.abs(spot.y - 40)).toBeLessThan(1.5);
+    // The product opens in a sheet over the feed; the feed stays where it was.
+    const scrolled = await viewer.evaluate(() => window.scrollY);
     await marker.click();
+    const sheet = viewer.getByTestId('product-sheet');
+    await expect(sheet.getByTestId('sheet-title')).toHaveText(title);
+    await expect(sheet.getByTestId('sheet-price')).toHaveText('$28.00');
+    await viewer.keyboard.press('Escape');
+    await expect(sheet).toHaveCount(0);
+    expect(await viewer.evaluate(() => window.scrollY)).toBe(scrolled);
+    await expect(viewer).toHaveURL(/\/$/);
+    await marker.click();
+    await sheet.getByTestId('sheet-view-product').click();
     await expect(viewer.getByTestId('product-title')).toHaveText(title);
     await expect(viewer.getByTestId('product-price')).toHaveText('$28.00');
     await ctx.close();
@@ -83,6 +99,25 @@ test('tags outside the image or on missing products are refused', async ({ page,
   });
   expect(missing.status()).toBe(422);
   expect(JSON.stringify(await missing.json())).toContain('That product is not available.');
+});
+
+test('the author moves a tag to a new spot', async ({ page, baseURL }) => {
+  const me = await registerViaApi(page.request, baseURL!);
+  await composeWithImage(page, 'move me', { draft: true });
+  await waitForHydration(page);
+  const canvas = page.getByTestId('tag-canvas-0');
+  const box = (await canvas.boundingBox())!;
+  await canvas.click({ position: { x: box.width * 0.2, y: box.height * 0.2 } });
+  const tagger = page.getByTestId('image-tagger');
+  await tagger.getByLabel('Tag', { exact: true }).selectOption('user');
+  await tagger.getByLabel('Username').fill(me.username);
+  await page.getByTestId('add-tag').click();
+  await expect(tagger.getByTestId('existing-tags')).toContainText('at 20%, 20%');
+
+  await tagger.getByTestId('move-tag').click();
+  await expect(tagger.getByTestId('moving-hint')).toBeVisible();
+  await canvas.click({ position: { x: box.width * 0.7, y: box.height * 0.6 } });
+  await expect(tagger.getByTestId('existing-tags')).toContainText('at 70%, 60%');
 });
 
 test("nobody tags someone else's image", async ({ page, playwright, baseURL }) => {

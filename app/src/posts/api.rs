@@ -4,11 +4,12 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 use uuid::Uuid;
 
-use super::{FeedPage, PostView};
+use super::{DraftSummary, FeedPage, History, PostView};
 use crate::error::AppError;
 
-/// Publishes a post from the compose form: `body`, `visibility` and up to
-/// ten `images`. Returns the new post's id.
+/// Creates a post from the compose form: `body`, `visibility`, up to ten
+/// `images`, and `intent`: `publish` (the default) or `draft`, which keeps it
+/// private to tag and link before publishing. Returns the new post's id.
 #[server(prefix = "/api", endpoint = "posts/create", input = MultipartFormData)]
 pub async fn create_post(data: MultipartData) -> Result<Uuid, AppError> {
     use crate::media::{store_post_image, POST_IMAGE_MAX_BYTES};
@@ -18,12 +19,13 @@ pub async fn create_post(data: MultipartData) -> Result<Uuid, AppError> {
     let bad_form = || AppError::validation("body", "The post could not be read. Please try again.");
     let mut form = data.into_inner().ok_or_else(bad_form)?;
 
-    let (mut body, mut visibility) = (String::new(), String::new());
+    let (mut body, mut visibility, mut intent) = (String::new(), String::new(), String::new());
     let mut uploads: Vec<Vec<u8>> = Vec::new();
     while let Some(mut field) = form.next_field().await.map_err(|_| bad_form())? {
         match field.name() {
             Some("body") => body = field.text().await.map_err(|_| bad_form())?,
             Some("visibility") => visibility = field.text().await.map_err(|_| bad_form())?,
+            Some("intent") => intent = field.text().await.map_err(|_| bad_form())?,
             Some("images") => {
                 let mut bytes = Vec::new();
                 while let Some(chunk) = field.chunk().await.map_err(|_| bad_form())? {
@@ -51,13 +53,17 @@ pub async fn create_post(data: MultipartData) -> Result<Uuid, AppError> {
     for bytes in uploads {
         images.push(store_post_image(&state.config.media_dir, bytes).await?);
     }
-    let id = super::db::publish(&state.pool, user.id, &body, visibility, &images).await?;
+    let id = if intent == "draft" {
+        super::db::save_draft(&state.pool, user.id, &body, visibility, &images).await?
+    } else {
+        super::db::publish(&state.pool, user.id, &body, visibility, &images).await?
+    };
     leptos_axum::redirect(&format!("/post/{id}"));
     Ok(id)
 }
 
 #[cfg(feature = "ssr")]
-fn parse_cursor(cursor: Option<String>) -> Result<Option<crate::social::Cursor>, AppError> {
+pub(crate) fn parse_cursor(cursor: Option<String>) -> Result<Option<crate::social::Cursor>, AppError> {
     match cursor.as_deref().filter(|c| !c.is_empty()) {
         Some(raw) => crate::social::Cursor::decode(raw)
             .map(Some)
@@ -98,6 +104,51 @@ pub async fn get_post(id: Uuid) -> Result<PostView, AppError> {
     super::db::post(&state.pool, id, viewer).await?.ok_or_else(|| AppError::NotFound("Post".into()))
 }
 
+/// Publishes one of the caller's drafts.
+#[server(prefix = "/api", endpoint = "posts/publish")]
+pub async fn publish_post(id: Uuid) -> Result<(), AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    super::editing::publish_draft(&state.pool, user.id, id).await?;
+    leptos_axum::redirect(&format!("/post/{id}"));
+    Ok(())
+}
+
+/// Changes a post's text and visibility (the author only); published posts
+/// keep the old version in their history.
+#[server(prefix = "/api", endpoint = "posts/edit")]
+pub async fn edit_post(id: Uuid, body: String, visibility: String) -> Result<(), AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let visibility = super::Visibility::parse(&visibility)?;
+    super::editing::edit(&state.pool, user.id, id, &body, visibility).await?;
+    leptos_axum::redirect(&format!("/post/{id}"));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "posts/delete")]
+pub async fn delete_post(id: Uuid) -> Result<(), AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    super::editing::delete(&state.pool, user.id, id).await?;
+    leptos_axum::redirect(&format!("/u/{}", user.username));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "posts/history")]
+pub async fn post_history(id: Uuid) -> Result<History, AppError> {
+    let state = crate::state::app_state()?;
+    let viewer = crate::accounts::session::current_user().await?.map(|u| u.id);
+    super::editing::history(&state.pool, id, viewer).await
+}
+
+#[server(prefix = "/api", endpoint = "posts/drafts")]
+pub async fn my_drafts() -> Result<Vec<DraftSummary>, AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    super::editing::drafts(&state.pool, user.id).await
+}
+
 /// Places a tag on one of the caller's post images, at (x, y) in percent.
 #[server(prefix = "/api", endpoint = "tags/add")]
 pub async fn add_image_tag(media_id: Uuid, x: f64, y: f64, kind: String, target: String) -> Result<Uuid, AppError> {
@@ -106,6 +157,14 @@ pub async fn add_image_tag(media_id: Uuid, x: f64, y: f64, kind: String, target:
     let state = crate::state::app_state()?;
     let target = TagTarget::parse(&kind, &target)?;
     add(&state.pool, user.id, media_id, x, y, &target).await
+}
+
+/// Moves one of the caller's tags to (x, y) percent on the same image.
+#[server(prefix = "/api", endpoint = "tags/move")]
+pub async fn move_image_tag(id: Uuid, x: f64, y: f64) -> Result<(), AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    super::tags::move_to(&state.pool, user.id, id, x, y).await
 }
 
 #[server(prefix = "/api", endpoint = "tags/remove")]

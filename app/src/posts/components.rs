@@ -8,6 +8,9 @@ use leptos_router::components::A;
 use uuid::Uuid;
 
 use super::api::SetLike;
+use super::links::components::LinkCards;
+use super::product_sheet::use_product_sheet;
+use super::text::Segment;
 use super::{MediaView, PostView, TagKind, Visibility};
 use crate::ui::{Avatar, AvatarSize};
 
@@ -17,7 +20,22 @@ fn when(at: DateTime<Utc>) -> String {
 
 #[component]
 pub fn PostCard(post: PostView) -> impl IntoView {
-    let PostView { id, author, body, visibility, published_at, like_count, comment_count, media, liked, .. } = post;
+    let PostView {
+        id,
+        author,
+        segments,
+        visibility,
+        published_at,
+        like_count,
+        comment_count,
+        media,
+        liked,
+        links,
+        is_draft,
+        edited,
+        is_author,
+        ..
+    } = post;
     let profile = format!("/u/{}", author.username);
     let avatar_name = author.display_name.clone();
     view! {
@@ -33,20 +51,48 @@ pub fn PostCard(post: PostView) -> impl IntoView {
                             <time datetime=published_at.to_rfc3339()>{when(published_at)}</time>
                         </A>
                         {(visibility == Visibility::Followers).then(|| view! { <span data-testid="followers-only">" · Followers only"</span> })}
+                        {edited.then(|| view! {
+                            " · "<A href=format!("/post/{id}/history") attr:class="hover:underline" attr:data-testid="edited">"Edited"</A>
+                        })}
                     </p>
                 </div>
+                {is_draft.then(|| view! {
+                    <span class="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-800" data-testid="draft-badge">"Draft"</span>
+                })}
+                {is_author.then(|| view! {
+                    <A href=format!("/post/{id}/edit") attr:class="rounded-lg px-2 py-1 text-sm font-medium text-stone-600 hover:bg-stone-100"
+                        attr:data-testid="edit-post">"Edit"</A>
+                })}
             </header>
             {(!media.is_empty()).then(|| view! {
                 <div class="flex snap-x snap-mandatory overflow-x-auto" data-testid="post-media">
                     {media.into_iter().map(|m| view! { <TaggedImage media=m /> }).collect_view()}
                 </div>
             })}
-            {(!body.is_empty()).then(|| view! { <p class="whitespace-pre-line px-4 pt-3" data-testid="post-body">{body}</p> })}
+            {(!segments.is_empty()).then(|| view! { <PostText segments /> })}
+            {(!links.is_empty()).then(|| view! { <LinkCards links /> })}
             <footer class="flex gap-4 px-4 py-3 text-sm text-stone-600">
                 <LikeButton post=id liked like_count />
-                <span data-testid="comment-count">{format!("{comment_count} comments")}</span>
+                <A href=format!("/post/{id}#comments") attr:class="hover:text-stone-900" attr:data-testid="comment-count">
+                    {if comment_count == 1 { "1 comment".to_string() } else { format!("{comment_count} comments") }}
+                </A>
             </footer>
         </article>
+    }
+}
+
+/// The text, with `@user`, `$shop` and `#hashtag` references as links.
+#[component]
+fn PostText(segments: Vec<Segment>) -> impl IntoView {
+    view! {
+        <p class="whitespace-pre-line break-words px-4 pt-3" data-testid="post-body">
+            {segments.into_iter().map(|segment| match segment {
+                Segment::Text(text) => text.into_any(),
+                Segment::Link { text, href } => view! {
+                    <A href=href attr:class="font-medium text-fuchsia-700 hover:underline" attr:data-testid="text-link">{text}</A>
+                }.into_any(),
+            }).collect_view()}
+        </p>
     }
 }
 
@@ -89,6 +135,7 @@ fn LikeButton(post: Uuid, liked: bool, like_count: i64) -> impl IntoView {
 #[component]
 fn TaggedImage(media: MediaView) -> impl IntoView {
     let show = RwSignal::new(false);
+    let sheet = use_product_sheet();
     let has_tags = !media.tags.is_empty();
     let ratio = format!("aspect-ratio: {} / {}", media.width, media.height);
     let alt = if media.alt.is_empty() { "Post image".to_string() } else { media.alt.clone() };
@@ -114,12 +161,14 @@ fn TaggedImage(media: MediaView) -> impl IntoView {
                         TagKind::Shop => view! { <span aria-hidden="true">"$"</span> }.into_any(),
                         TagKind::User => view! { <span aria-hidden="true">"@"</span> }.into_any(),
                     };
+                    let product = (t.kind == TagKind::Product).then_some(t.product_id).flatten();
                     view! {
                         <li class="absolute -translate-x-1/2 -translate-y-1/2" style=format!("left: {}%; top: {}%", t.x_pct, t.y_pct)>
-                            <A href=t.href.clone() attr:class="block whitespace-nowrap rounded-full bg-black/75 px-2.5 py-1 text-xs font-semibold text-white shadow hover:bg-black"
-                                attr:data-testid="tag-marker">
+                            <a href=t.href.clone() class="block whitespace-nowrap rounded-full bg-black/75 px-2.5 py-1 text-xs font-semibold text-white shadow hover:bg-black focus:outline-none focus-visible:ring-2 focus-visible:ring-white"
+                                data-testid="tag-marker"
+                                on:click=move |ev| if let (Some(id), Some(sheet)) = (product, sheet) { ev.prevent_default(); sheet.open(id); }>
                                 {icon}{t.label.clone()}
-                            </A>
+                            </a>
                         </li>
                     }
                 }).collect_view()}

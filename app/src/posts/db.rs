@@ -7,8 +7,9 @@ use std::collections::HashMap;
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use super::text::segments;
 use super::{Author, FeedPage, MediaView, PostView, TagKind, TagView, Visibility, FEED_PAGE_SIZE};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::media::StoredPostImage;
 use crate::social::Cursor;
 
@@ -20,14 +21,38 @@ pub async fn publish(
     visibility: Visibility,
     images: &[StoredPostImage],
 ) -> AppResult<Uuid> {
+    insert(pool, author, body, visibility, images, true).await
+}
+
+/// Saves a draft only its author sees, to tag and link before publishing.
+pub async fn save_draft(
+    pool: &PgPool,
+    author: Uuid,
+    body: &str,
+    visibility: Visibility,
+    images: &[StoredPostImage],
+) -> AppResult<Uuid> {
+    insert(pool, author, body, visibility, images, false).await
+}
+
+async fn insert(
+    pool: &PgPool,
+    author: Uuid,
+    body: &str,
+    visibility: Visibility,
+    images: &[StoredPostImage],
+    published: bool,
+) -> AppResult<Uuid> {
     let id = Uuid::new_v4();
     let mut tx = pool.begin().await?;
     sqlx::query!(
-        "INSERT INTO posts (id, author_id, body, status, visibility, published_at) VALUES ($1, $2, $3, 'published', $4, now())",
+        "INSERT INTO posts (id, author_id, body, status, visibility, published_at)
+         VALUES ($1, $2, $3, CASE WHEN $5 THEN 'published' ELSE 'draft' END, $4, CASE WHEN $5 THEN now() END)",
         id,
         author,
         body,
-        visibility.as_str()
+        visibility.as_str(),
+        published
     )
     .execute(&mut *tx)
     .await?;
@@ -47,22 +72,29 @@ pub async fn publish(
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query!("UPDATE users SET posts_count = posts_count + 1 WHERE id = $1", author).execute(&mut *tx).await?;
+    super::refs::store(&mut tx, id, body).await?;
+    if published {
+        sqlx::query!("UPDATE users SET posts_count = posts_count + 1 WHERE id = $1", author).execute(&mut *tx).await?;
+    }
     tx.commit().await?;
     Ok(id)
 }
 
-struct PostRow {
-    id: Uuid,
-    author_id: Uuid,
-    body: String,
-    visibility: String,
-    published_at: Option<chrono::DateTime<chrono::Utc>>,
-    like_count: i32,
-    comment_count: i32,
-    username: String,
-    display_name: String,
-    avatar_url: Option<String>,
+/// A post row as the feeds read it; `pub(super)` so related feeds reuse `assemble`.
+pub(super) struct PostRow {
+    pub id: Uuid,
+    pub author_id: Uuid,
+    pub body: String,
+    pub visibility: String,
+    pub status: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub edited_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub like_count: i32,
+    pub comment_count: i32,
+    pub username: String,
+    pub display_name: String,
+    pub avatar_url: Option<String>,
 }
 
 /// The home feed: the viewer's own posts and those of accounts they follow.
@@ -70,7 +102,8 @@ pub async fn home_feed(pool: &PgPool, viewer: Uuid, cursor: Option<Cursor>) -> A
     let (at, after) = (cursor.map(|c| c.at), cursor.map(|c| c.id));
     let rows = sqlx::query_as!(
         PostRow,
-        r#"SELECT p.id, p.author_id, p.body, p.visibility, p.published_at, p.like_count, p.comment_count,
+        r#"SELECT p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
+                  p.like_count, p.comment_count,
                   u.username, u.display_name, u.avatar_url
            FROM posts p JOIN users u ON u.id = p.author_id
            WHERE p.status = 'published'
@@ -94,7 +127,8 @@ pub async fn explore_feed(pool: &PgPool, viewer: Option<Uuid>, cursor: Option<Cu
     let (at, after) = (cursor.map(|c| c.at), cursor.map(|c| c.id));
     let rows = sqlx::query_as!(
         PostRow,
-        r#"SELECT p.id, p.author_id, p.body, p.visibility, p.published_at, p.like_count, p.comment_count,
+        r#"SELECT p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
+                  p.like_count, p.comment_count,
                   u.username, u.display_name, u.avatar_url
            FROM posts p JOIN users u ON u.id = p.author_id
            WHERE p.status = 'published' AND p.visibility = 'public'
@@ -124,7 +158,8 @@ pub async fn author_posts(
     let (at, after) = (cursor.map(|c| c.at), cursor.map(|c| c.id));
     let rows = sqlx::query_as!(
         PostRow,
-        r#"SELECT p.id, p.author_id, p.body, p.visibility, p.published_at, p.like_count, p.comment_count,
+        r#"SELECT p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
+                  p.like_count, p.comment_count,
                   u.username, u.display_name, u.avatar_url
            FROM posts p JOIN users u ON u.id = p.author_id
            WHERE u.username = $1 AND p.status = 'published'
@@ -144,14 +179,16 @@ pub async fn author_posts(
     assemble(pool, rows, viewer).await
 }
 
-/// One post, if the viewer may see it.
+/// One post, if the viewer may see it (a draft only by its author).
 pub async fn post(pool: &PgPool, id: Uuid, viewer: Option<Uuid>) -> AppResult<Option<PostView>> {
     let rows = sqlx::query_as!(
         PostRow,
-        r#"SELECT p.id, p.author_id, p.body, p.visibility, p.published_at, p.like_count, p.comment_count,
+        r#"SELECT p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
+                  p.like_count, p.comment_count,
                   u.username, u.display_name, u.avatar_url
            FROM posts p JOIN users u ON u.id = p.author_id
-           WHERE p.id = $1 AND p.status = 'published'
+           WHERE p.id = $1
+             AND (p.status = 'published' OR (p.status = 'draft' AND p.author_id = $2))
              AND (p.visibility = 'public' OR p.author_id = $2
                   OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $2 AND f.followee_id = p.author_id AND f.status = 'accepted'))"#,
         id,
@@ -164,7 +201,7 @@ pub async fn post(pool: &PgPool, id: Uuid, viewer: Option<Uuid>) -> AppResult<Op
 
 /// Turns a page of post rows (one extra for "is there more") into views,
 /// loading all their images and tags in two queries.
-async fn assemble(pool: &PgPool, mut rows: Vec<PostRow>, viewer: Option<Uuid>) -> AppResult<FeedPage> {
+pub(super) async fn assemble(pool: &PgPool, mut rows: Vec<PostRow>, viewer: Option<Uuid>) -> AppResult<FeedPage> {
     let more = rows.len() as i64 > FEED_PAGE_SIZE;
     rows.truncate(FEED_PAGE_SIZE as usize);
     let next_cursor =
@@ -179,7 +216,7 @@ async fn assemble(pool: &PgPool, mut rows: Vec<PostRow>, viewer: Option<Uuid>) -
     .await?;
     let media_ids: Vec<Uuid> = media_rows.iter().map(|m| m.id).collect();
     let tag_rows = sqlx::query!(
-        r#"SELECT t.id, t.media_id, t.x_pct::float8 AS "x!", t.y_pct::float8 AS "y!", t.kind,
+        r#"SELECT t.id, t.media_id, t.x_pct::float8 AS "x!", t.y_pct::float8 AS "y!", t.kind, t.product_id,
                   COALESCE(pr.title, s.name, u.display_name) AS "label!",
                   CASE t.kind WHEN 'product' THEN '/p/' || pr.id::text
                               WHEN 'shop' THEN '/s/' || s.handle
@@ -202,6 +239,8 @@ async fn assemble(pool: &PgPool, mut rows: Vec<PostRow>, viewer: Option<Uuid>) -
         }
         None => Vec::new(),
     };
+    let mut refs = super::refs::for_posts(pool, &ids).await?;
+    let mut links = super::links::db::cards(pool, &ids).await?;
     let mut tags: HashMap<Uuid, Vec<TagView>> = HashMap::new();
     for t in tag_rows {
         let kind = match t.kind.as_str() {
@@ -216,6 +255,7 @@ async fn assemble(pool: &PgPool, mut rows: Vec<PostRow>, viewer: Option<Uuid>) -
             kind,
             label: t.label,
             href: t.href,
+            product_id: t.product_id,
         });
     }
     let mut media: HashMap<Uuid, Vec<MediaView>> = HashMap::new();
@@ -234,15 +274,20 @@ async fn assemble(pool: &PgPool, mut rows: Vec<PostRow>, viewer: Option<Uuid>) -
     let posts = rows
         .into_iter()
         .map(|r| {
+            let known = refs.remove(&r.id).unwrap_or_default();
             Ok(PostView {
                 media: media.remove(&r.id).unwrap_or_default(),
+                links: links.remove(&r.id).unwrap_or_default(),
                 is_author: viewer == Some(r.author_id),
                 liked: liked.contains(&r.id),
                 id: r.id,
                 author: Author { username: r.username, display_name: r.display_name, avatar_url: r.avatar_url },
+                segments: segments(&r.body, |m| known.contains(m)),
                 body: r.body,
                 visibility: Visibility::parse(&r.visibility)?,
-                published_at: r.published_at.ok_or(AppError::Internal)?,
+                is_draft: r.status == "draft",
+                edited: r.edited_at.is_some(),
+                published_at: r.published_at.unwrap_or(r.created_at),
                 like_count: r.like_count.into(),
                 comment_count: r.comment_count.into(),
             })

@@ -3,14 +3,25 @@
 //! image so they land on the same spot at every size.
 
 pub mod api;
+pub mod comments;
 pub mod components;
+pub mod edit_pages;
+pub mod feed_list;
+pub mod links;
 pub mod pages;
+pub mod product_sheet;
+pub mod related;
 pub mod tag_editor;
+pub mod text;
 
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod editing;
+#[cfg(feature = "ssr")]
 pub mod likes;
+#[cfg(feature = "ssr")]
+pub mod refs;
 #[cfg(feature = "ssr")]
 pub mod tags;
 
@@ -88,6 +99,8 @@ pub struct TagView {
     pub kind: TagKind,
     pub label: String,
     pub href: String,
+    /// Set for product tags, so tapping opens the product sheet.
+    pub product_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -106,14 +119,49 @@ pub struct PostView {
     pub id: Uuid,
     pub author: Author,
     pub body: String,
+    /// The body with its known `@user`, `$shop` and `#hashtag` references as links.
+    pub segments: Vec<text::Segment>,
     pub visibility: Visibility,
+    /// When it was published (for a draft: when it was started).
     pub published_at: DateTime<Utc>,
+    pub is_draft: bool,
+    /// The author has changed the text since publishing (see its history).
+    pub edited: bool,
+    /// Products, shops and events linked to the post, shown as cards.
+    pub links: Vec<links::LinkCard>,
     pub like_count: i64,
     pub comment_count: i64,
     pub media: Vec<MediaView>,
     pub is_author: bool,
     /// The viewer has liked this post.
     pub liked: bool,
+}
+
+/// An earlier (or the current) version of a post's text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Revision {
+    pub body: String,
+    pub visibility: Visibility,
+    /// When this version was replaced; `None` for the current one.
+    pub replaced_at: Option<DateTime<Utc>>,
+}
+
+/// A post's edit history: newest first, the current text at the top.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct History {
+    pub post_id: Uuid,
+    pub author: Author,
+    pub revisions: Vec<Revision>,
+}
+
+/// One of the author's unpublished drafts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DraftSummary {
+    pub id: Uuid,
+    pub excerpt: String,
+    pub image_url: Option<String>,
+    pub images: i64,
+    pub created_at: DateTime<Utc>,
 }
 
 /// A post's like state for the viewer after liking or unliking.

@@ -4,19 +4,21 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
 use leptos_meta::{Meta, Title};
-use leptos_router::components::Redirect;
+use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::{use_navigate, use_params_map};
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 use web_sys::{FormData, HtmlFormElement, HtmlInputElement, SubmitEvent};
 
-use super::api::{create_post, get_post, CreatePost};
+use super::api::{create_post, get_post, CreatePost, PublishPost};
+use super::comments::components::CommentsSection;
 use super::components::PostCard;
+use super::links::components::LinkEditor;
 use super::tag_editor::TagEditor;
 use super::{BODY_MAX, MAX_IMAGES};
 use crate::accounts::use_auth;
 use crate::error::AppError;
-use crate::ui::{ErrorAlert, ErrorPage, Loading, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS};
+use crate::ui::{ErrorAlert, ErrorPage, Loading, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS};
 
 /// Mirrors `media::POST_IMAGE_MAX_BYTES` so oversized files are refused before upload.
 const IMAGE_MAX_BYTES: f64 = 10.0 * 1024.0 * 1024.0;
@@ -73,6 +75,9 @@ fn ComposeForm() -> impl IntoView {
             }
         }
         if let Ok(data) = FormData::new_with_form(&form) {
+            // The clicked button says whether to publish or keep a draft.
+            let intent = ev.submitter().and_then(|b| b.get_attribute("value")).unwrap_or_else(|| "publish".into());
+            let _ = data.append_with_str("intent", &intent);
             publish.dispatch_local(data);
         }
     };
@@ -101,9 +106,20 @@ fn ComposeForm() -> impl IntoView {
                         <option value="followers">"Followers only"</option>
                     </select>
                 </div>
-                <button type="submit" class=PRIMARY_BUTTON_CLASS data-testid="publish" disabled=move || publish.pending().get()>
-                    {move || if publish.pending().get() { "Publishing…" } else { "Publish" }}
-                </button>
+                <div class="flex flex-wrap gap-3">
+                    <button type="submit" name="intent" value="publish" class=PRIMARY_BUTTON_CLASS data-testid="publish"
+                        disabled=move || publish.pending().get()>
+                        {move || if publish.pending().get() { "Saving…" } else { "Publish" }}
+                    </button>
+                    <button type="submit" name="intent" value="draft" class=SECONDARY_BUTTON_CLASS data-testid="save-draft"
+                        disabled=move || publish.pending().get()>
+                        "Save draft, then tag"
+                    </button>
+                </div>
+                <p class="text-sm text-stone-500">
+                    "A draft is only visible to you: tag products and people on your images and link products, shops or events, then publish. "
+                    <A href="/drafts" attr:class="font-medium text-fuchsia-700 hover:underline">"Your drafts"</A>
+                </p>
             </form>
         </section>
     }
@@ -123,24 +139,54 @@ pub fn PostPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <Loading /> }>
+        <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match post.await {
                     Ok(p) => {
                         let title = format!("{} on Storefeed", p.author.display_name);
                         let description: String = p.body.chars().take(160).collect();
-                        let editor = (p.is_author && !p.media.is_empty()).then(|| p.media.clone());
+                        let (id, is_draft) = (p.id, p.is_draft);
+                        let tag_editor = (p.is_author && !p.media.is_empty()).then(|| p.media.clone());
+                        let link_editor = p.is_author.then(|| p.links.clone());
                         view! {
                             <Title text=title />
                             <Meta name="description" content=description />
+                            {is_draft.then(|| view! { <DraftBanner id changed /> })}
                             <div class="mx-auto max-w-xl"><PostCard post=p /></div>
-                            {editor.map(|media| view! { <div class="mx-auto max-w-3xl"><TagEditor media changed /></div> })}
+                            {tag_editor.map(|media| view! { <div class="mx-auto max-w-3xl"><TagEditor media changed /></div> })}
+                            {link_editor.map(|links| view! { <div class="mx-auto max-w-xl"><LinkEditor post_id=id links changed /></div> })}
+                            {(!is_draft).then(|| view! { <div class="mx-auto max-w-xl"><CommentsSection post_id=id /></div> })}
                         }
                         .into_any()
                     }
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
+    }
+}
+
+/// Above a draft: only the author sees it; publish when the tags are right.
+#[component]
+fn DraftBanner(id: Uuid, changed: RwSignal<u32>) -> impl IntoView {
+    let publish = ServerAction::<PublishPost>::new();
+    Effect::new(move |_| {
+        if matches!(publish.value().get(), Some(Ok(()))) {
+            changed.update(|n| *n += 1);
+        }
+    });
+    let error = Signal::derive(move || publish.value().get().and_then(Result::err));
+    view! {
+        <section class="mx-auto mb-4 max-w-xl rounded-2xl border border-amber-300 bg-amber-50 p-4" data-testid="draft-banner">
+            <p class="font-semibold text-amber-900">"Draft: only you can see this post."</p>
+            <p class="text-sm text-amber-900/80">"Tag your images and link products below, then publish it to your followers."</p>
+            <ActionForm action=publish attr:class="mt-3">
+                <ErrorAlert error />
+                <input type="hidden" name="id" value=id.to_string() />
+                <button type="submit" class=PRIMARY_BUTTON_CLASS data-testid="publish-draft" disabled=move || publish.pending().get()>
+                    {move || if publish.pending().get() { "Publishing…" } else { "Publish" }}
+                </button>
+            </ActionForm>
+        </section>
     }
 }

@@ -1,6 +1,7 @@
 //! The author's tag editor under a post: tap a point on an image, choose a
 //! product (search), a `$shop` or an `@person`, and add the tag; remove tags
-//! from the list. Positions are percentages of the image. Without WASM the
+//! from the list, or move one by choosing "Move" and tapping its new spot.
+//! Positions are percentages of the image. Without WASM the
 //! same form takes the position as numbers.
 
 use leptos::prelude::*;
@@ -8,7 +9,7 @@ use uuid::Uuid;
 use wasm_bindgen::JsCast;
 use web_sys::MouseEvent;
 
-use super::api::{AddImageTag, RemoveImageTag};
+use super::api::{AddImageTag, MoveImageTag, RemoveImageTag};
 use super::MediaView;
 use crate::catalog::api::search_products;
 use crate::ui::{ErrorAlert, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS};
@@ -28,14 +29,24 @@ pub fn TagEditor(media: Vec<MediaView>, changed: RwSignal<u32>) -> impl IntoView
 fn ImageTagger(media: MediaView, index: usize, changed: RwSignal<u32>) -> impl IntoView {
     let add = ServerAction::<AddImageTag>::new();
     let remove = ServerAction::<RemoveImageTag>::new();
+    let relocate = ServerAction::<MoveImageTag>::new();
     Effect::new(move |_| {
-        if matches!(add.value().get(), Some(Ok(_))) || matches!(remove.value().get(), Some(Ok(()))) {
+        if matches!(add.value().get(), Some(Ok(_)))
+            || matches!(remove.value().get(), Some(Ok(())))
+            || matches!(relocate.value().get(), Some(Ok(())))
+        {
             changed.update(|n| *n += 1);
         }
     });
     let error = Signal::derive(move || {
-        add.value().get().and_then(Result::err).or_else(|| remove.value().get().and_then(Result::err))
+        add.value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| remove.value().get().and_then(Result::err))
+            .or_else(|| relocate.value().get().and_then(Result::err))
     });
+    // A tag being moved: the next tap on the image is its new spot.
+    let moving = RwSignal::new(None::<Uuid>);
     let x = RwSignal::new(50.0f64);
     let y = RwSignal::new(50.0f64);
     let placed = RwSignal::new(false);
@@ -62,8 +73,14 @@ fn ImageTagger(media: MediaView, index: usize, changed: RwSignal<u32>) -> impl I
         }
         let px = ((ev.client_x() as f64 - rect.left()) / rect.width() * 100.0).clamp(0.0, 100.0);
         let py = ((ev.client_y() as f64 - rect.top()) / rect.height() * 100.0).clamp(0.0, 100.0);
-        x.set((px * 100.0).round() / 100.0);
-        y.set((py * 100.0).round() / 100.0);
+        let (px, py) = ((px * 100.0).round() / 100.0, (py * 100.0).round() / 100.0);
+        if let Some(id) = moving.get_untracked() {
+            moving.set(None);
+            relocate.dispatch(MoveImageTag { id, x: px, y: py });
+            return;
+        }
+        x.set(px);
+        y.set(py);
         placed.set(true);
     };
     let ratio = format!("aspect-ratio: {} / {}", media.width, media.height);
@@ -82,6 +99,12 @@ fn ImageTagger(media: MediaView, index: usize, changed: RwSignal<u32>) -> impl I
                     style=move || format!("left: {}%; top: {}%", x.get(), y.get()) data-testid="tag-point"></span>
             </div>
             <div class="space-y-3">
+                <Show when=move || moving.get().is_some()>
+                    <p class="rounded-lg bg-amber-50 p-2 text-sm text-amber-900" role="status" data-testid="moving-hint">
+                        "Tap the image where the tag should go. "
+                        <button type="button" class="font-semibold underline" on:click=move |_| moving.set(None)>"Cancel"</button>
+                    </p>
+                </Show>
                 <ActionForm action=add>
                     <div class="space-y-3">
                         <ErrorAlert error />
@@ -161,10 +184,15 @@ fn ImageTagger(media: MediaView, index: usize, changed: RwSignal<u32>) -> impl I
                         view! {
                             <li class="flex items-center justify-between gap-2">
                                 <span>{format!("{} at {:.0}%, {:.0}%", t.label, t.x_pct, t.y_pct)}</span>
-                                <ActionForm action=remove>
-                                    <input type="hidden" name="id" value=id.to_string() />
-                                    <button type="submit" class="text-rose-700 hover:underline">"Remove"</button>
-                                </ActionForm>
+                                <span class="flex gap-3">
+                                    <button type="button" class="text-fuchsia-700 hover:underline" data-testid="move-tag"
+                                        aria-pressed=move || (moving.get() == Some(id)).to_string()
+                                        on:click=move |_| moving.set(Some(id))>"Move"</button>
+                                    <ActionForm action=remove>
+                                        <input type="hidden" name="id" value=id.to_string() />
+                                        <button type="submit" class="text-rose-700 hover:underline">"Remove"</button>
+                                    </ActionForm>
+                                </span>
                             </li>
                         }
                     }).collect_view()}

@@ -118,6 +118,25 @@ pub async fn remove(pool: &PgPool, author: Uuid, tag_id: Uuid) -> AppResult<()> 
     Ok(())
 }
 
+/// Moves a tag to a new spot on the same image.
+pub async fn move_to(pool: &PgPool, author: Uuid, tag_id: Uuid, x: f64, y: f64) -> AppResult<()> {
+    let (x, y) = position(x, y)?;
+    let done = sqlx::query!(
+        "UPDATE image_tags t SET x_pct = $3::float8, y_pct = $4::float8 FROM post_media m, posts p
+         WHERE t.id = $1 AND m.id = t.media_id AND p.id = m.post_id AND p.author_id = $2 AND p.status <> 'deleted'",
+        tag_id,
+        author,
+        x,
+        y
+    )
+    .execute(pool)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,6 +205,14 @@ mod tests {
         let media = post_with_image(&pool, author).await;
         let tag = add(&pool, author, media, 10.0, 10.0, &TagTarget::User("other".into())).await.unwrap();
         assert_eq!(remove(&pool, other, tag).await.unwrap_err(), AppError::Forbidden);
+        assert_eq!(move_to(&pool, other, tag, 50.0, 50.0).await.unwrap_err(), AppError::Forbidden);
+        assert!(move_to(&pool, author, tag, 50.0, 100.5).await.is_err());
+        move_to(&pool, author, tag, 62.5, 37.25).await.unwrap();
+        let at = sqlx::query!("SELECT x_pct::float8 AS \"x!\", y_pct::float8 AS \"y!\" FROM image_tags WHERE id = $1", tag)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!((at.x, at.y), (62.5, 37.25));
         remove(&pool, author, tag).await.unwrap();
     }
 }

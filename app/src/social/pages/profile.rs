@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::accounts::use_auth;
 use crate::posts::api::user_posts;
-use crate::posts::components::FeedList;
+use crate::posts::feed_list::{FeedLayout, FeedSource, InfiniteFeed};
 use crate::social::api::get_profile;
 use crate::social::components::{FollowButton, FollowToggle, LoginToFollow};
 use crate::social::Profile;
@@ -32,19 +32,30 @@ pub fn ProfilePage() -> impl IntoView {
     }
 }
 
-/// The profile's posts the viewer may see.
+/// The profile's posts the viewer may see, as a grid, with the "Tagged" tab beside it.
 #[component]
 fn ProfilePosts(username: String) -> impl IntoView {
+    let name = username.clone();
     let posts = Resource::new(move || username.clone(), |u| user_posts(u, None));
     view! {
         <section class="mx-auto mt-6 max-w-xl" data-testid="profile-posts" aria-label="Posts">
+            <nav class="mb-3 flex gap-4 border-b border-stone-200 text-sm font-semibold" aria-label="Profile sections">
+                <span class="border-b-2 border-stone-900 pb-2" aria-current="page">"Posts"</span>
+                <A href=format!("/u/{name}/tagged") attr:class="pb-2 text-stone-500 hover:text-stone-900" attr:data-testid="tagged-tab">"Tagged"</A>
+            </nav>
             <Suspense fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match posts.await {
-                        Ok(page) => view! { <FeedList posts=page.posts empty="No posts yet." /> }.into_any(),
-                        Err(error) => view! { <ErrorPage error /> }.into_any(),
-                    }
-                })}
+                {move || {
+                    let name = name.clone();
+                    Suspend::new(async move {
+                        match posts.await {
+                            Ok(first) => view! {
+                                <InfiniteFeed first source=FeedSource::User(name) empty="No posts yet." layout=FeedLayout::Grid />
+                            }
+                            .into_any(),
+                            Err(error) => view! { <ErrorPage error /> }.into_any(),
+                        }
+                    })
+                }}
             </Suspense>
         </section>
     }

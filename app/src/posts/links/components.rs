@@ -1,0 +1,181 @@
+//! Linked cards under a post, and the author's picker for adding them.
+
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::api::{AddPostLink, RemovePostLink};
+use super::{LinkCard, LinkKind, MAX_LINKS};
+use crate::catalog::api::search_products;
+use crate::events::api::search_events;
+use crate::posts::product_sheet::use_product_sheet;
+use crate::ui::{ErrorAlert, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS};
+
+/// The cards as readers see them: a row that scrolls sideways on phones.
+/// A product card opens the product sheet over the feed once hydrated.
+#[component]
+pub fn LinkCards(links: Vec<LinkCard>) -> impl IntoView {
+    let sheet = use_product_sheet();
+    view! {
+        <ul class="flex gap-3 overflow-x-auto px-4 pt-3" aria-label="Linked" data-testid="link-cards">
+            {links.into_iter().map(|card| {
+                let badge = match card.kind {
+                    LinkKind::Product => "Product",
+                    LinkKind::Shop => "Shop",
+                    LinkKind::Event => "Event",
+                };
+                let product = card.product_id;
+                let alt = card.title.clone();
+                view! {
+                    <li class="w-56 shrink-0">
+                        <a href=card.href.clone() data-testid="link-card"
+                            class="flex items-center gap-3 rounded-xl border border-stone-200 p-2 hover:bg-stone-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-fuchsia-400"
+                            on:click=move |ev| if let (Some(id), Some(sheet)) = (product, sheet) { ev.prevent_default(); sheet.open(id); }>
+                            {match card.image_url.clone() {
+                                Some(src) => view! { <img src=src alt=alt class="h-12 w-12 shrink-0 rounded-lg object-cover" /> }.into_any(),
+                                None => view! { <span class="flex h-12 w-12 shrink-0 items-center justify-center rounded-lg bg-fuchsia-100 text-lg font-bold text-fuchsia-700" aria-hidden="true">{card.title.chars().next().unwrap_or('?').to_string()}</span> }.into_any(),
+                            }}
+                            <span class="min-w-0">
+                                <span class="block text-xs font-semibold uppercase tracking-wide text-stone-500">{badge}</span>
+                                <span class="block truncate font-semibold">{card.title.clone()}</span>
+                                <span class="block truncate text-sm text-stone-600">{card.subtitle.clone()}</span>
+                            </span>
+                        </a>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// What the picker is searching for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct Pick {
+    id: String,
+    label: String,
+}
+
+/// The author's link editor: choose a kind, search, pick, add; remove cards.
+#[component]
+pub fn LinkEditor(post_id: Uuid, links: Vec<LinkCard>, changed: RwSignal<u32>) -> impl IntoView {
+    let add = ServerAction::<AddPostLink>::new();
+    let remove = ServerAction::<RemovePostLink>::new();
+    Effect::new(move |_| {
+        if matches!(add.value().get(), Some(Ok(()))) || matches!(remove.value().get(), Some(Ok(()))) {
+            changed.update(|n| *n += 1);
+        }
+    });
+    let error = Signal::derive(move || {
+        add.value().get().and_then(Result::err).or_else(|| remove.value().get().and_then(Result::err))
+    });
+    let kind = RwSignal::new("product".to_string());
+    let target = RwSignal::new(String::new());
+    let chosen = RwSignal::new(String::new());
+    let query = RwSignal::new(String::new());
+    let results = Resource::new(
+        move || (kind.get(), query.get()),
+        |(kind, q)| async move {
+            if q.trim().len() < 2 {
+                return Ok(Vec::new());
+            }
+            match kind.as_str() {
+                "event" => search_events(q).await.map(|events| {
+                    events
+                        .into_iter()
+                        .map(|e| Pick {
+                            id: e.id.to_string(),
+                            label: format!("{} · {} · {}", e.title, e.starts_at.format("%-d %b %Y"), e.venue),
+                        })
+                        .collect::<Vec<_>>()
+                }),
+                _ => search_products(q).await.map(|products| {
+                    products
+                        .into_iter()
+                        .map(|p| Pick {
+                            id: p.id.to_string(),
+                            label: format!("{} · {} · {}", p.title, p.shop_name, p.price_from.display()),
+                        })
+                        .collect()
+                }),
+            }
+        },
+    );
+    let full = links.len() >= MAX_LINKS;
+
+    view! {
+        <section class="mt-6 space-y-3 rounded-2xl border border-stone-200 bg-white p-4 shadow-sm" data-testid="link-editor">
+            <h2 class="text-lg font-semibold">"Link products, shops and events"</h2>
+            <p class="text-sm text-stone-600">{format!("They appear as cards under the post (up to {MAX_LINKS}).")}</p>
+            <ErrorAlert error />
+            <ul class="space-y-1 text-sm" data-testid="existing-links">
+                {links.into_iter().map(|card| view! {
+                    <li class="flex items-center justify-between gap-2">
+                        <span>{format!("{} — {}", card.title, card.subtitle)}</span>
+                        <ActionForm action=remove>
+                            <input type="hidden" name="post_id" value=post_id.to_string() />
+                            <input type="hidden" name="position" value=card.position.to_string() />
+                            <button type="submit" class="text-rose-700 hover:underline">"Remove"</button>
+                        </ActionForm>
+                    </li>
+                }).collect_view()}
+            </ul>
+            {(!full).then(|| view! {
+                <ActionForm action=add>
+                    <div class="space-y-3">
+                        <input type="hidden" name="post_id" value=post_id.to_string() />
+                        <div>
+                            <label for="link-kind" class=LABEL_CLASS>"Link"</label>
+                            <select id="link-kind" name="kind" class=INPUT_CLASS
+                                on:change=move |ev| { kind.set(event_target_value(&ev)); target.set(String::new()); chosen.set(String::new()); }>
+                                <option value="product">"A product"</option>
+                                <option value="shop">"A shop ($handle)"</option>
+                                <option value="event">"An event"</option>
+                            </select>
+                        </div>
+                        {move || if kind.get() == "shop" {
+                            view! {
+                                <div>
+                                    <label for="link-shop" class=LABEL_CLASS>"Shop handle"</label>
+                                    <input id="link-shop" name="target" type="text" autocapitalize="none" placeholder="$handle" class=INPUT_CLASS />
+                                </div>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <div>
+                                    <input type="hidden" name="target" value=move || target.get() />
+                                    <label for="link-search" class=LABEL_CLASS>{move || if kind.get() == "event" { "Find an event" } else { "Find a product" }}</label>
+                                    <input id="link-search" type="search" placeholder="Search" class=INPUT_CLASS
+                                        on:input=move |ev| query.set(event_target_value(&ev)) />
+                                    <p class="mt-1 text-sm text-stone-600" data-testid="chosen-link">
+                                        {move || if chosen.get().is_empty() { String::new() } else { format!("Linking: {}", chosen.get()) }}
+                                    </p>
+                                    <Transition fallback=|| ()>
+                                        {move || Suspend::new(async move {
+                                            let picks = results.await.unwrap_or_default();
+                                            view! {
+                                                <ul class="mt-1 divide-y divide-stone-100" data-testid="link-results">
+                                                    {picks.into_iter().map(|p| {
+                                                        let Pick { id, label } = p;
+                                                        let shown = label.clone();
+                                                        view! {
+                                                            <li>
+                                                                <button type="button" class="w-full py-1.5 text-left text-sm hover:bg-stone-50"
+                                                                    on:click=move |_| { target.set(id.clone()); chosen.set(label.clone()); }>
+                                                                    {shown}
+                                                                </button>
+                                                            </li>
+                                                        }
+                                                    }).collect_view()}
+                                                </ul>
+                                            }
+                                        })}
+                                    </Transition>
+                                </div>
+                            }.into_any()
+                        }}
+                        <button type="submit" class=PRIMARY_BUTTON_CLASS data-testid="add-link" disabled=move || add.pending().get()>"Add link"</button>
+                    </div>
+                </ActionForm>
+            })}
+        </section>
+    }
+}
