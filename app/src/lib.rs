@@ -44,7 +44,7 @@ use crate::posts::product_sheet::{ProductSheet, ProductSheetView};
 use crate::posts::related::pages::{HashtagPage, TaggedPage};
 use crate::shops::pages::{ManageShopPage, MyShopsPage, NewShopPage, ShopWindowPage};
 use crate::social::pages::{EditProfilePage, ExplorePage, FollowListKind, FollowListPage, ProfilePage};
-use crate::ui::{Header, NotFound};
+use crate::ui::{raw_text_safe, Header, NotFound};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -81,8 +81,10 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/storefeed.css" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+        // Every title passes through here: escaped for the server's HTML, as
+        // leptos_meta writes it raw there (names and titles are user text).
         <Title formatter=|page: String| {
-            if page.is_empty() { "Storefeed".to_string() } else { format!("{page} · Storefeed") }
+            raw_text_safe(if page.is_empty() { "Storefeed".to_string() } else { format!("{page} · Storefeed") })
         } />
         <Meta name="description" content="Storefeed: a social network where every post can sell." />
         <Router>

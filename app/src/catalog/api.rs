@@ -3,6 +3,7 @@
 //! server, never taken from the client as numbers.
 
 use leptos::prelude::*;
+use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 use uuid::Uuid;
 
 use super::Product;
@@ -115,4 +116,85 @@ pub async fn search_products(query: String) -> Result<Vec<super::ProductPick>, A
     }
     let state = crate::state::app_state()?;
     super::db::search(&state.pool, &query, 8).await
+}
+
+/// Adds up to ten `images` to the gallery of `product` (multipart form);
+/// only the shop's owner may. Before hydration the form posts here directly
+/// and is sent back to the edit page.
+#[server(prefix = "/api", endpoint = "products/images/add", input = MultipartFormData)]
+pub async fn add_product_images(data: MultipartData) -> Result<(), AppError> {
+    use super::rules::{check_gallery_room, MAX_IMAGES};
+    use crate::media::{self, POST_IMAGE_MAX_BYTES};
+
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let bad_form = || AppError::validation("images", "The upload could not be read. Please try again.");
+    let mut form = data.into_inner().ok_or_else(bad_form)?;
+    let mut product = None;
+    let mut uploads: Vec<Vec<u8>> = Vec::new();
+    while let Some(mut field) = form.next_field().await.map_err(|_| bad_form())? {
+        match field.name() {
+            Some("product") => product = Uuid::parse_str(field.text().await.map_err(|_| bad_form())?.trim()).ok(),
+            Some("images") => {
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(|_| bad_form())? {
+                    if bytes.len() + chunk.len() > POST_IMAGE_MAX_BYTES {
+                        return Err(AppError::PayloadTooLarge { limit_mb: (POST_IMAGE_MAX_BYTES >> 20) as u64 });
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                if !bytes.is_empty() {
+                    uploads.push(bytes);
+                }
+                if uploads.len() > MAX_IMAGES {
+                    check_gallery_room(0, uploads.len())?; // stop reading: it can't fit
+                }
+            }
+            _ => {}
+        }
+    }
+    let product = product.ok_or_else(|| AppError::NotFound("Product".into()))?;
+    // Authorize and check the room left before any image is decoded.
+    let existing = super::db::gallery_size_for_owner(&state.pool, product, user.id).await?;
+    check_gallery_room(existing, uploads.len())?;
+    let mut stored = Vec::with_capacity(uploads.len());
+    for bytes in uploads {
+        match media::store_post_image(&state.config.media_dir, bytes).await {
+            Ok(image) => stored.push(image),
+            Err(e) => {
+                remove_files(&state.config.media_dir, stored.iter().flat_map(|s| s.urls.iter())).await;
+                return Err(e);
+            }
+        }
+    }
+    if let Err(e) = super::db::add_images(&state.pool, product, user.id, &stored).await {
+        remove_files(&state.config.media_dir, stored.iter().flat_map(|s| s.urls.iter())).await;
+        return Err(e);
+    }
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+async fn remove_files(media_dir: &std::path::Path, urls: impl Iterator<Item = &String>) {
+    for url in urls {
+        crate::media::remove_stored(media_dir, url).await;
+    }
+}
+
+/// Removes an image from its product's gallery (shop owner only).
+#[server(prefix = "/api", endpoint = "products/images/remove")]
+pub async fn remove_product_image(id: Uuid) -> Result<(), AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let removed = super::db::remove_image(&state.pool, id, user.id).await?;
+    remove_files(&state.config.media_dir, [removed.url_150, removed.url_600, removed.url_1200].iter()).await;
+    Ok(())
+}
+
+/// Makes an image its product's cover, the first in the gallery (shop owner only).
+#[server(prefix = "/api", endpoint = "products/images/cover")]
+pub async fn make_product_cover(id: Uuid) -> Result<(), AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    super::db::make_cover(&state.pool, id, user.id).await
 }

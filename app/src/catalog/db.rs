@@ -1,13 +1,15 @@
 //! SQL owned by the catalog. A product, its options, values and every
-//! variant are written in one transaction; reads assemble them back.
+//! variant are written in one transaction; reads assemble them back. Gallery
+//! changes lock the product row, so positions stay 0, 1, 2… without gaps.
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::rules::{combinations, default_sku, variant_title, OptionSpec};
-use super::{Product, ProductCard, ProductStatus, Variant};
+use super::rules::{check_gallery_room, combinations, default_sku, variant_title, OptionSpec};
+use super::{Product, ProductCard, ProductImage, ProductStatus, Variant};
 use crate::db_errors::on_constraint;
 use crate::error::{AppError, AppResult};
+use crate::media::StoredPostImage;
 use crate::money::{Currency, Money};
 use crate::shops::Shop;
 
@@ -158,6 +160,7 @@ pub async fn product(pool: &PgPool, id: Uuid, viewer: Option<Uuid>) -> AppResult
             values: r.values,
         })
         .collect();
+    let images = gallery(pool, id).await?;
 
     Ok(Some(Product {
         id: p.id,
@@ -169,8 +172,22 @@ pub async fn product(pool: &PgPool, id: Uuid, viewer: Option<Uuid>) -> AppResult
         currency,
         options,
         variants,
+        images,
         is_owner,
     }))
+}
+
+/// A product's images, cover first.
+pub async fn gallery(pool: &PgPool, product_id: Uuid) -> AppResult<Vec<ProductImage>> {
+    let images = sqlx::query_as!(
+        ProductImage,
+        "SELECT id, url_150, url_600, url_1200, width, height FROM product_images
+         WHERE product_id = $1 ORDER BY position",
+        product_id
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(images)
 }
 
 /// A shop's products, newest first; drafts and archived ones only when
@@ -179,7 +196,9 @@ pub async fn shop_products(pool: &PgPool, shop_id: Uuid, include_hidden: bool) -
     let rows = sqlx::query!(
         r#"SELECT p.id, p.title, p.status, p.currency,
                   min(v.price_minor) AS "price_from!", count(v.id) AS "variants!",
-                  bool_or(v.stock_on_hand > 0) AS "in_stock!"
+                  bool_or(v.stock_on_hand > 0) AS "in_stock!",
+                  (SELECT i.url_600 FROM product_images i WHERE i.product_id = p.id
+                   ORDER BY i.position LIMIT 1) AS image_url
            FROM products p JOIN product_variants v ON v.product_id = p.id
            WHERE p.shop_id = $1 AND ($2 OR p.status = 'active')
            GROUP BY p.id ORDER BY p.created_at DESC, p.id DESC"#,
@@ -197,6 +216,7 @@ pub async fn shop_products(pool: &PgPool, shop_id: Uuid, include_hidden: bool) -
                 price_from: Money::new(r.price_from, Currency::parse(&r.currency)?),
                 variants: r.variants,
                 in_stock: r.in_stock,
+                image_url: r.image_url,
             })
         })
         .collect()
@@ -207,7 +227,9 @@ pub async fn search(pool: &PgPool, query: &str, limit: i64) -> AppResult<Vec<sup
     let pattern =
         format!("%{}%", query.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
     let rows = sqlx::query!(
-        r#"SELECT p.id, p.title, p.currency, s.name AS shop_name, min(v.price_minor) AS "price_from!"
+        r#"SELECT p.id, p.title, p.currency, s.name AS shop_name, min(v.price_minor) AS "price_from!",
+                  (SELECT i.url_150 FROM product_images i WHERE i.product_id = p.id
+                   ORDER BY i.position LIMIT 1) AS image_url
            FROM products p JOIN shops s ON s.id = p.shop_id JOIN product_variants v ON v.product_id = p.id
            WHERE p.status = 'active' AND lower(p.title) LIKE $1
            GROUP BY p.id, s.name ORDER BY p.title LIMIT $2"#,
@@ -223,9 +245,157 @@ pub async fn search(pool: &PgPool, query: &str, limit: i64) -> AppResult<Vec<sup
                 title: r.title,
                 shop_name: r.shop_name,
                 price_from: Money::new(r.price_from, Currency::parse(&r.currency)?),
+                image_url: r.image_url,
             })
         })
         .collect()
+}
+
+/// Locks product `product_id` for a gallery change: `NotFound` if there is
+/// no such product, `Forbidden` unless `owner` owns its shop.
+async fn lock_product_for_owner(tx: &mut PgConnection, product_id: Uuid, owner: Uuid) -> AppResult<()> {
+    let row = sqlx::query!(
+        "SELECT s.owner_id FROM products p JOIN shops s ON s.id = p.shop_id WHERE p.id = $1 FOR UPDATE OF p",
+        product_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| AppError::NotFound("Product".into()))?;
+    if row.owner_id != owner {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
+}
+
+/// How many images the product's gallery holds, if `owner` may change it;
+/// checked before any upload is processed.
+pub async fn gallery_size_for_owner(pool: &PgPool, product_id: Uuid, owner: Uuid) -> AppResult<usize> {
+    let row = sqlx::query!(
+        r#"SELECT s.owner_id, (SELECT count(*) FROM product_images i WHERE i.product_id = p.id) AS "images!"
+           FROM products p JOIN shops s ON s.id = p.shop_id WHERE p.id = $1"#,
+        product_id
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| AppError::NotFound("Product".into()))?;
+    if row.owner_id != owner {
+        return Err(AppError::Forbidden);
+    }
+    Ok(row.images as usize)
+}
+
+/// Appends stored images to the end of the product's gallery.
+pub async fn add_images(pool: &PgPool, product_id: Uuid, owner: Uuid, images: &[StoredPostImage]) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    lock_product_for_owner(&mut tx, product_id, owner).await?;
+    let existing =
+        sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM product_images WHERE product_id = $1"#, product_id)
+            .fetch_one(&mut *tx)
+            .await? as usize;
+    check_gallery_room(existing, images.len())?;
+    let ids: Vec<Uuid> = images.iter().map(|_| Uuid::new_v4()).collect();
+    let positions: Vec<i16> = (existing..existing + images.len()).map(|p| p as i16).collect();
+    let url = |i: usize| images.iter().map(|img| img.urls[i].clone()).collect::<Vec<String>>();
+    let widths: Vec<i32> = images.iter().map(|img| img.width as i32).collect();
+    let heights: Vec<i32> = images.iter().map(|img| img.height as i32).collect();
+    sqlx::query!(
+        "INSERT INTO product_images (id, product_id, position, url_150, url_600, url_1200, width, height)
+         SELECT id, $2, position, u150, u600, u1200, w, h
+         FROM UNNEST($1::uuid[], $3::int2[], $4::text[], $5::text[], $6::text[], $7::int4[], $8::int4[])
+              AS v(id, position, u150, u600, u1200, w, h)",
+        &ids,
+        product_id,
+        &positions,
+        &url(0),
+        &url(1),
+        &url(2),
+        &widths,
+        &heights,
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Locks the gallery that image `image_id` belongs to for a change by
+/// `owner`; returns the product and its image ids in order.
+async fn lock_gallery_of(tx: &mut PgConnection, image_id: Uuid, owner: Uuid) -> AppResult<(Uuid, Vec<Uuid>)> {
+    let not_found = || AppError::NotFound("Image".into());
+    let product_id = sqlx::query_scalar!("SELECT product_id FROM product_images WHERE id = $1", image_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(not_found)?;
+    lock_product_for_owner(tx, product_id, owner).await?;
+    let order =
+        sqlx::query_scalar!("SELECT id FROM product_images WHERE product_id = $1 ORDER BY position", product_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    if !order.contains(&image_id) {
+        return Err(not_found()); // removed while we waited for the lock
+    }
+    Ok((product_id, order))
+}
+
+/// Gives the gallery exactly the images in `order`, at positions 0, 1, 2…
+/// Rows are deleted and inserted again because the (product, position)
+/// key is checked row by row, which rules out shifting positions in place.
+async fn rewrite_gallery(tx: &mut PgConnection, product_id: Uuid, order: &[Uuid]) -> AppResult<()> {
+    let rows = sqlx::query!(
+        "DELETE FROM product_images WHERE product_id = $1
+         RETURNING id, url_150, url_600, url_1200, width, height, alt",
+        product_id
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let kept: Vec<_> = order.iter().filter_map(|id| rows.iter().find(|r| r.id == *id)).collect();
+    let positions: Vec<i16> = (0..kept.len() as i16).collect();
+    sqlx::query!(
+        "INSERT INTO product_images (id, product_id, position, url_150, url_600, url_1200, width, height, alt)
+         SELECT id, $2, position, u150, u600, u1200, w, h, alt
+         FROM UNNEST($1::uuid[], $3::int2[], $4::text[], $5::text[], $6::text[], $7::int4[], $8::int4[], $9::text[])
+              AS v(id, position, u150, u600, u1200, w, h, alt)",
+        &kept.iter().map(|r| r.id).collect::<Vec<_>>(),
+        product_id,
+        &positions,
+        &kept.iter().map(|r| r.url_150.clone()).collect::<Vec<_>>(),
+        &kept.iter().map(|r| r.url_600.clone()).collect::<Vec<_>>(),
+        &kept.iter().map(|r| r.url_1200.clone()).collect::<Vec<_>>(),
+        &kept.iter().map(|r| r.width).collect::<Vec<_>>(),
+        &kept.iter().map(|r| r.height).collect::<Vec<_>>(),
+        &kept.iter().map(|r| r.alt.clone()).collect::<Vec<_>>(),
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Removes an image from its gallery; returns it, so its files can go too.
+pub async fn remove_image(pool: &PgPool, image_id: Uuid, owner: Uuid) -> AppResult<ProductImage> {
+    let mut tx = pool.begin().await?;
+    let (product_id, mut order) = lock_gallery_of(&mut tx, image_id, owner).await?;
+    let removed = sqlx::query_as!(
+        ProductImage,
+        "SELECT id, url_150, url_600, url_1200, width, height FROM product_images WHERE id = $1",
+        image_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    order.retain(|id| *id != image_id);
+    rewrite_gallery(&mut tx, product_id, &order).await?;
+    tx.commit().await?;
+    Ok(removed)
+}
+
+/// Moves an image to the front of its gallery, making it the cover.
+pub async fn make_cover(pool: &PgPool, image_id: Uuid, owner: Uuid) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    let (product_id, mut order) = lock_gallery_of(&mut tx, image_id, owner).await?;
+    order.retain(|id| *id != image_id);
+    order.insert(0, image_id);
+    rewrite_gallery(&mut tx, product_id, &order).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 pub struct VariantUpdate {
@@ -366,6 +536,90 @@ mod tests {
         assert_eq!(update_variant(&pool, a, owner, &bad).await.unwrap_err().field(), Some("compare_at"));
         let p = product(&pool, id, None).await.unwrap().unwrap();
         assert_eq!((p.variants[0].price.minor, p.variants[0].stock_on_hand), (3900, 0));
+    }
+
+    fn stored(name: &str) -> StoredPostImage {
+        StoredPostImage {
+            urls: [150, 600, 1200].map(|w| format!("/media/posts/{name}-{w}.jpg")),
+            width: 1200,
+            height: 900,
+        }
+    }
+
+    fn names(images: &[ProductImage]) -> Vec<String> {
+        images
+            .iter()
+            .map(|i| i.url_150.trim_start_matches("/media/posts/").trim_end_matches("-150.jpg").to_string())
+            .collect()
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn only_the_shop_owner_changes_a_gallery(pool: PgPool) {
+        let owner = user(&pool, "owner").await;
+        let other = user(&pool, "other").await;
+        let (_, id) = jacket(&pool, owner, ProductStatus::Active).await;
+        add_images(&pool, id, owner, &[stored("a")]).await.unwrap();
+        let image = gallery(&pool, id).await.unwrap()[0].id;
+
+        assert_eq!(gallery_size_for_owner(&pool, id, other).await.unwrap_err(), AppError::Forbidden);
+        assert_eq!(add_images(&pool, id, other, &[stored("x")]).await.unwrap_err(), AppError::Forbidden);
+        assert_eq!(remove_image(&pool, image, other).await.unwrap_err(), AppError::Forbidden);
+        assert_eq!(make_cover(&pool, image, other).await.unwrap_err(), AppError::Forbidden);
+        assert_eq!(
+            gallery_size_for_owner(&pool, Uuid::new_v4(), owner).await.unwrap_err(),
+            AppError::NotFound("Product".into())
+        );
+        assert_eq!(remove_image(&pool, Uuid::new_v4(), owner).await.unwrap_err(), AppError::NotFound("Image".into()));
+        assert_eq!(names(&gallery(&pool, id).await.unwrap()), vec!["a"]);
+        assert_eq!(gallery_size_for_owner(&pool, id, owner).await.unwrap(), 1);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_gallery_holds_ten_images_and_its_cover_shows_in_grids_and_pickers(pool: PgPool) {
+        let owner = user(&pool, "owner").await;
+        let (shop, id) = jacket(&pool, owner, ProductStatus::Active).await;
+        let nine: Vec<StoredPostImage> = (0..9).map(|i| stored(&format!("i{i}"))).collect();
+        add_images(&pool, id, owner, &nine).await.unwrap();
+        let err = add_images(&pool, id, owner, &[stored("x"), stored("y")]).await.unwrap_err();
+        assert_eq!(err.field(), Some("images"));
+        add_images(&pool, id, owner, &[stored("last")]).await.unwrap();
+
+        let p = product(&pool, id, None).await.unwrap().unwrap();
+        assert_eq!(p.images.len(), 10);
+        assert_eq!(names(&p.images)[0], "i0");
+        assert_eq!(names(&p.images)[9], "last");
+        assert_eq!((p.images[0].width, p.images[0].height), (1200, 900));
+        let cards = shop_products(&pool, shop.id, false).await.unwrap();
+        assert_eq!(cards[0].image_url.as_deref(), Some("/media/posts/i0-600.jpg"));
+        let picks = search(&pool, "kitenge", 8).await.unwrap();
+        assert_eq!(picks[0].image_url.as_deref(), Some("/media/posts/i0-150.jpg"));
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn removing_and_choosing_a_cover_keep_the_order_without_gaps(pool: PgPool) {
+        let owner = user(&pool, "owner").await;
+        let (shop, id) = jacket(&pool, owner, ProductStatus::Active).await;
+        assert_eq!(shop_products(&pool, shop.id, true).await.unwrap()[0].image_url, None);
+        add_images(&pool, id, owner, &[stored("a"), stored("b"), stored("c")]).await.unwrap();
+        let ids: Vec<Uuid> = gallery(&pool, id).await.unwrap().iter().map(|i| i.id).collect();
+
+        make_cover(&pool, ids[2], owner).await.unwrap();
+        assert_eq!(names(&gallery(&pool, id).await.unwrap()), vec!["c", "a", "b"]);
+        let removed = remove_image(&pool, ids[0], owner).await.unwrap();
+        assert_eq!(removed.url_1200, "/media/posts/a-1200.jpg");
+        assert_eq!(names(&gallery(&pool, id).await.unwrap()), vec!["c", "b"]);
+        add_images(&pool, id, owner, &[stored("d")]).await.unwrap();
+        assert_eq!(names(&gallery(&pool, id).await.unwrap()), vec!["c", "b", "d"]);
+        let positions: Vec<i16> =
+            sqlx::query_scalar!("SELECT position FROM product_images WHERE product_id = $1 ORDER BY position", id)
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert_eq!(positions, vec![0, 1, 2]);
+        assert_eq!(
+            shop_products(&pool, shop.id, true).await.unwrap()[0].image_url.as_deref(),
+            Some("/media/posts/c-600.jpg")
+        );
     }
 
     #[sqlx::test(migrations = "../migrations")]

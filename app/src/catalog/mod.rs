@@ -2,6 +2,7 @@
 //! with its own SKU, price and stock on hand.
 
 pub mod api;
+pub mod forms;
 pub mod pages;
 pub mod rules;
 
@@ -59,6 +60,17 @@ pub struct Variant {
     pub values: Vec<String>,
 }
 
+/// One image of a product's gallery, in the three stored widths.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductImage {
+    pub id: Uuid,
+    pub url_150: String,
+    pub url_600: String,
+    pub url_1200: String,
+    pub width: i32,
+    pub height: i32,
+}
+
 /// A product page's data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Product {
@@ -71,6 +83,8 @@ pub struct Product {
     pub currency: Currency,
     pub options: Vec<rules::OptionSpec>,
     pub variants: Vec<Variant>,
+    /// The gallery in order; the first image is the cover.
+    pub images: Vec<ProductImage>,
     /// The viewer owns the shop (sees drafts, can edit).
     pub is_owner: bool,
 }
@@ -91,6 +105,8 @@ pub struct ProductCard {
     pub price_from: Money,
     pub variants: i64,
     pub in_stock: bool,
+    /// The cover image, 600 wide.
+    pub image_url: Option<String>,
 }
 
 /// A product in a search picker (tagging, linking).
@@ -100,6 +116,8 @@ pub struct ProductPick {
     pub title: String,
     pub shop_name: String,
     pub price_from: Money,
+    /// The cover image, 150 wide.
+    pub image_url: Option<String>,
 }
 
 /// How much is left, as shoppers are told.

@@ -1,16 +1,24 @@
-//! Product pages and the merchant's product forms: `/p/:id` (gallery of
-//! facts, variant picker, price and stock) and `/p/:id/edit` (status and
-//! the variant grid), plus the product grid and new-product form used by
-//! shop pages.
+//! Product pages and the merchant's product forms: `/p/:id` (image
+//! gallery, variant picker, price and stock) and `/p/:id/edit` (status,
+//! images and the variant grid), plus the product grid, the picker row and
+//! the new-product form used elsewhere.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_meta::{Meta, Title};
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
+use web_sys::FormData;
 
-use super::api::{get_product, CreateProduct, SetProductStatus, UpdateVariant};
-use super::{stock_label, Product, ProductCard, ProductStatus, Variant};
+use super::api::{
+    add_product_images, get_product, AddProductImages, CreateProduct, MakeProductCover, RemoveProductImage,
+    SetProductStatus, UpdateVariant,
+};
+use super::forms::ImageUploadForm;
+use crate::posts::related::{About, RelatedPosts};
+use super::rules::MAX_IMAGES;
+use super::{stock_label, Product, ProductCard, ProductImage, ProductPick, ProductStatus, Variant};
 use crate::error::AppError;
 use crate::money::Currency;
 use crate::ui::{
@@ -29,7 +37,15 @@ pub fn ProductGrid(products: Vec<ProductCard>, show_status: bool) -> impl IntoVi
             {products.into_iter().map(|p| view! {
                 <li class="rounded-xl border border-stone-200 bg-white p-3 shadow-sm" data-testid="product-card">
                     <A href=format!("/p/{}", p.id) attr:class="block">
-                        <span class="block font-semibold hover:underline">{p.title.clone()}</span>
+                        {match p.image_url.clone() {
+                            Some(url) => view! {
+                                <img src=url alt="" loading="lazy" class="aspect-square w-full rounded-lg bg-stone-100 object-cover" data-testid="product-card-image" />
+                            }.into_any(),
+                            None => view! {
+                                <span class="block aspect-square w-full rounded-lg bg-gradient-to-br from-stone-100 to-stone-200" aria-hidden="true"></span>
+                            }.into_any(),
+                        }}
+                        <span class="mt-2 block font-semibold hover:underline">{p.title.clone()}</span>
                         <span class="mt-1 block text-sm text-stone-700">
                             {if p.variants > 1 { format!("from {}", p.price_from.display()) } else { p.price_from.display() }}
                         </span>
@@ -45,6 +61,27 @@ pub fn ProductGrid(products: Vec<ProductCard>, show_status: bool) -> impl IntoVi
         </ul>
     }
     .into_any()
+}
+
+/// A product as search pickers list it: cover thumbnail, title, shop and
+/// price. Phrasing content only, so it fits inside a `<button>`.
+#[component]
+pub fn ProductPickSummary(pick: ProductPick) -> impl IntoView {
+    let ProductPick { title, shop_name, price_from, image_url, .. } = pick;
+    view! {
+        <span class="flex items-center gap-2 text-left">
+            {match image_url {
+                Some(url) => view! {
+                    <img src=url alt="" class="h-10 w-10 shrink-0 rounded-md bg-stone-100 object-cover" data-testid="pick-image" />
+                }.into_any(),
+                None => view! { <span class="h-10 w-10 shrink-0 rounded-md bg-stone-100" aria-hidden="true"></span> }.into_any(),
+            }}
+            <span class="min-w-0">
+                <span class="block truncate font-medium">{title}</span>
+                <span class="block truncate text-stone-500">{format!("{shop_name} · {}", price_from.display())}</span>
+            </span>
+        </span>
+    }
 }
 
 #[component]
@@ -163,7 +200,8 @@ fn ProductView(product: Product) -> impl IntoView {
     view! {
         <Title text=p.title.clone() />
         <Meta name="description" content=format!("{} from {} on Storefeed", p.title, p.shop_name) />
-        <article class="mx-auto max-w-2xl rounded-2xl border border-stone-200 bg-white p-6 shadow-sm" data-testid="product">
+        <article class="mx-auto max-w-2xl rounded-2xl border border-stone-200 bg-white p-4 shadow-sm sm:p-6" data-testid="product">
+            <ProductGallery images=p.images.clone() title=p.title.clone() />
             <p class="text-sm">
                 <A href=format!("/s/{}", p.shop_handle) attr:class="font-semibold text-fuchsia-700 hover:underline" attr:data-testid="product-shop">{p.shop_name.clone()}</A>
             </p>
@@ -206,7 +244,59 @@ fn ProductView(product: Product) -> impl IntoView {
                 <A href=format!("/p/{}/edit", p.id) attr:class=format!("{SECONDARY_BUTTON_CLASS} mt-6") attr:data-testid="edit-product">"Edit product"</A>
             })}
         </article>
+        <div class="mx-auto max-w-2xl">
+            <RelatedPosts about=About::Product(p.id) heading="Posts featuring this product".into()
+                empty="No posts feature this product yet." />
+        </div>
     }
+}
+
+/// The product's images: one large, and a row of thumbnail buttons that
+/// choose which. Before hydration the cover is shown.
+#[component]
+fn ProductGallery(images: Vec<ProductImage>, title: String) -> impl IntoView {
+    let count = images.len();
+    if count == 0 {
+        return ().into_any();
+    }
+    let shown = RwSignal::new(0usize);
+    let images = StoredValue::new(images);
+    let current = move |f: fn(&ProductImage) -> String| images.with_value(|all| f(&all[shown.get().min(count - 1)]));
+    view! {
+        <div class="mb-4" data-testid="product-gallery">
+            <div class="overflow-hidden rounded-xl bg-stone-100">
+                <img
+                    src=move || current(|i| i.url_1200.clone())
+                    srcset=move || current(|i| format!("{} 600w, {} 1200w", i.url_600, i.url_1200))
+                    sizes="(min-width: 42rem) 40rem, 100vw"
+                    width=move || current(|i| i.width.to_string())
+                    height=move || current(|i| i.height.to_string())
+                    alt=title
+                    class="mx-auto max-h-[70vh] w-auto object-contain"
+                    data-testid="gallery-main"
+                />
+            </div>
+            {(count > 1).then(|| view! {
+                <ul class="mt-2 flex gap-2 overflow-x-auto pb-1" aria-label="Product images">
+                    {images.get_value().into_iter().enumerate().map(|(i, img)| view! {
+                        <li class="shrink-0">
+                            <button type="button" on:click=move |_| shown.set(i)
+                                aria-label=format!("Show image {} of {count}", i + 1)
+                                aria-pressed=move || (shown.get() == i).to_string()
+                                data-testid="gallery-thumb"
+                                class=move || format!(
+                                    "block overflow-hidden rounded-lg border-2 focus:outline-none focus-visible:ring-2 focus-visible:ring-fuchsia-400 {}",
+                                    if shown.get() == i { "border-fuchsia-600" } else { "border-transparent" }
+                                )>
+                                <img src=img.url_150 alt="" class="h-16 w-16 object-cover" />
+                            </button>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </div>
+    }
+    .into_any()
 }
 
 #[component]
@@ -228,27 +318,48 @@ fn PriceLine(selected: Memo<Option<Variant>>) -> impl IntoView {
     }
 }
 
+/// The actions of the gallery editor, created once for the page so their
+/// results survive the reload of the product they cause.
+#[derive(Clone, Copy)]
+struct GalleryActions {
+    upload: Action<FormData, Result<(), AppError>>,
+    remove: ServerAction<RemoveProductImage>,
+    cover: ServerAction<MakeProductCover>,
+}
+
 #[component]
 pub fn EditProductPage() -> impl IntoView {
     let id = product_id();
     let status = ServerAction::<SetProductStatus>::new();
-    let product = Resource::new(move || (id(), status.version().get()), |(id, _)| load_product(id));
+    let gallery = GalleryActions {
+        upload: Action::new_local(|data: &FormData| add_product_images(data.clone().into())),
+        remove: ServerAction::new(),
+        cover: ServerAction::new(),
+    };
+    let product = Resource::new(
+        move || {
+            let versions =
+                (gallery.upload.version().get(), gallery.remove.version().get(), gallery.cover.version().get());
+            (id(), status.version().get(), versions)
+        },
+        |(id, _, _)| load_product(id),
+    );
     view! {
         <Title text="Edit product" />
-        <Suspense fallback=|| view! { <Loading /> }>
+        <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match product.await {
-                    Ok(p) if p.is_owner => view! { <EditProduct product=p status /> }.into_any(),
+                    Ok(p) if p.is_owner => view! { <EditProduct product=p status gallery /> }.into_any(),
                     Ok(_) => view! { <ErrorPage error=AppError::Forbidden /> }.into_any(),
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
 #[component]
-fn EditProduct(product: Product, status: ServerAction<SetProductStatus>) -> impl IntoView {
+fn EditProduct(product: Product, status: ServerAction<SetProductStatus>, gallery: GalleryActions) -> impl IntoView {
     let status_error = Signal::derive(move || status.value().get().and_then(Result::err));
     view! {
         <section class="mx-auto max-w-3xl space-y-6">
@@ -271,11 +382,82 @@ fn EditProduct(product: Product, status: ServerAction<SetProductStatus>) -> impl
                     <div class="w-full"><ErrorAlert error=status_error /></div>
                 </div>
             </ActionForm>
+            <GalleryEditor product_id=product.id images=product.images.clone() title=product.title.clone() actions=gallery />
             <div class="rounded-2xl border border-stone-200 bg-white p-4 shadow-sm">
                 <h2 class="text-lg font-semibold">"Variants"</h2>
                 <ul class="mt-3 space-y-4" data-testid="variant-rows">
                     {product.variants.into_iter().map(|v| view! { <VariantRow variant=v /> }).collect_view()}
                 </ul>
+            </div>
+        </section>
+    }
+}
+
+/// The merchant's gallery: the images in order with "Make cover" and
+/// "Remove", and the upload form while there is room.
+#[component]
+fn GalleryEditor(product_id: Uuid, images: Vec<ProductImage>, title: String, actions: GalleryActions) -> impl IntoView {
+    let GalleryActions { upload, remove, cover } = actions;
+    let count = images.len();
+    let error = Signal::derive(move || {
+        remove.value().get().and_then(Result::err).or_else(|| cover.value().get().and_then(Result::err))
+    });
+    let busy = move || remove.pending().get() || cover.pending().get();
+    view! {
+        <section class="rounded-2xl border border-stone-200 bg-white p-4 shadow-sm" data-testid="gallery-editor">
+            <h2 class="text-lg font-semibold">"Images"</h2>
+            <p class="mt-1 text-sm text-stone-600" data-testid="gallery-count">
+                {format!("{count} of {MAX_IMAGES}. The first image is the cover shoppers see in your shop and in search.")}
+            </p>
+            <div class="mt-2"><ErrorAlert error /></div>
+            {(count > 0).then(|| view! {
+                <ul class="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-4">
+                    {images.into_iter().enumerate().map(|(i, img)| {
+                        let (cover_id, remove_id) = (img.id.to_string(), img.id.to_string());
+                        view! {
+                            <li class="rounded-xl border border-stone-200 p-2" data-testid="gallery-image">
+                                <img src=img.url_600 alt=format!("{title}, image {}", i + 1) loading="lazy"
+                                    class="aspect-square w-full rounded-lg bg-stone-100 object-cover" />
+                                <div class="mt-2 flex flex-wrap items-center justify-between gap-1 text-sm">
+                                    {if i == 0 {
+                                        view! { <span class="font-semibold text-fuchsia-700" data-testid="gallery-cover">"Cover"</span> }.into_any()
+                                    } else {
+                                        view! {
+                                            <ActionForm action=cover>
+                                                <input type="hidden" name="id" value=cover_id />
+                                                <button type="submit" disabled=busy data-testid="make-cover"
+                                                    aria-label=format!("Make image {} the cover", i + 1)
+                                                    class="rounded px-1.5 py-1 font-medium text-fuchsia-700 hover:bg-fuchsia-50 disabled:opacity-60">
+                                                    "Make cover"
+                                                </button>
+                                            </ActionForm>
+                                        }.into_any()
+                                    }}
+                                    <ActionForm action=remove>
+                                        <input type="hidden" name="id" value=remove_id />
+                                        <button type="submit" disabled=busy data-testid="remove-image"
+                                            aria-label=format!("Remove image {}", i + 1)
+                                            class="rounded px-1.5 py-1 font-medium text-rose-700 hover:bg-rose-50 disabled:opacity-60">
+                                            "Remove"
+                                        </button>
+                                    </ActionForm>
+                                </div>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })}
+            <div class="mt-4">
+                {if count < MAX_IMAGES {
+                    view! {
+                        <ImageUploadForm url=AddProductImages::url() action=upload
+                            fields=vec![("product", product_id.to_string())] name="images" input_id="gallery-files"
+                            label="Add images (JPEG, PNG or WebP, up to 10 MB each)" button="Upload images"
+                            max_files={MAX_IMAGES - count} max_mb=10 testid="gallery-upload" />
+                    }.into_any()
+                } else {
+                    view! { <p class="text-sm text-stone-600">"The gallery is full. Remove an image to add another."</p> }.into_any()
+                }}
             </div>
         </section>
     }

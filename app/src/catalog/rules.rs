@@ -8,6 +8,8 @@ pub const MAX_VALUES_PER_OPTION: usize = 20;
 pub const MAX_VARIANTS: usize = 100;
 pub const TITLE_MAX: usize = 140;
 pub const DESCRIPTION_MAX: usize = 5000;
+/// Images in one product's gallery.
+pub const MAX_IMAGES: usize = 10;
 
 /// One product option ("Size") and its values in order ("S", "M", "L").
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -131,6 +133,25 @@ pub fn check_compare_at(price_minor: i64, compare_at_minor: Option<i64>) -> Resu
     Ok(())
 }
 
+/// A gallery holding `existing` images has room for `adding` more.
+pub fn check_gallery_room(existing: usize, adding: usize) -> Result<(), AppError> {
+    if adding == 0 {
+        return Err(AppError::validation("images", "Choose an image to upload."));
+    }
+    if existing + adding > MAX_IMAGES {
+        let room = MAX_IMAGES.saturating_sub(existing);
+        return Err(AppError::validation(
+            "images",
+            match room {
+                0 => format!("This product already has {MAX_IMAGES} images. Remove one first."),
+                1 => format!("A product can have {MAX_IMAGES} images: there is room for 1 more."),
+                _ => format!("A product can have {MAX_IMAGES} images: there is room for {room} more."),
+            },
+        ));
+    }
+    Ok(())
+}
+
 /// A SKU as merchants may write it: 1–64 of letters, digits, `.`, `_`, `-`.
 pub fn parse_sku(raw: &str) -> Result<String, AppError> {
     let sku = raw.trim();
@@ -199,6 +220,19 @@ mod tests {
         assert!(check_compare_at(1000, None).is_ok());
         assert!(check_compare_at(1000, Some(1200)).is_ok());
         assert_eq!(check_compare_at(1000, Some(1000)).unwrap_err().field(), Some("compare_at"));
+    }
+
+    #[test]
+    fn a_gallery_holds_ten_images() {
+        assert!(check_gallery_room(0, 10).is_ok());
+        assert!(check_gallery_room(9, 1).is_ok());
+        assert_eq!(check_gallery_room(3, 0).unwrap_err().field(), Some("images"));
+        let err = check_gallery_room(8, 3).unwrap_err();
+        assert_eq!(err.to_string(), "A product can have 10 images: there is room for 2 more.");
+        assert_eq!(
+            check_gallery_room(10, 1).unwrap_err().to_string(),
+            "This product already has 10 images. Remove one first."
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::api::{get_post, my_drafts, post_history, DeletePost, EditPost};
 use super::{PostView, Visibility, BODY_MAX};
 use crate::accounts::use_auth;
 use crate::error::AppError;
-use crate::ui::{ErrorAlert, ErrorPage, Loading, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS};
+use crate::ui::{raw_text_safe, ErrorAlert, ErrorPage, Loading, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS};
 
 fn post_id() -> impl Fn() -> Option<Uuid> + Send + Sync + Copy + 'static {
     let params = use_params_map();
@@ -68,7 +68,7 @@ fn EditPostForm(post: PostView) -> impl IntoView {
                 <div>
                     <label for="edit-body" class=LABEL_CLASS>"Text"</label>
                     <textarea id="edit-body" name="body" rows="6" maxlength=BODY_MAX.to_string() class=INPUT_CLASS
-                        on:input=move |ev| length.set(event_target_value(&ev).chars().count())>{post.body.clone()}</textarea>
+                        on:input=move |ev| length.set(event_target_value(&ev).chars().count())>{raw_text_safe(post.body.clone())}</textarea>
                     <p class="mt-1 text-right text-xs text-stone-500">{move || format!("{}/{BODY_MAX}", length.get())}</p>
                 </div>
                 <div>

@@ -50,10 +50,9 @@ pub async fn publish_draft(pool: &PgPool, author: Uuid, post_id: Uuid) -> AppRes
 pub async fn edit(pool: &PgPool, author: Uuid, post_id: Uuid, body: &str, visibility: Visibility) -> AppResult<()> {
     let mut tx = pool.begin().await?;
     let post = lock_own_post(&mut tx, post_id, author).await?;
-    let images: i64 =
-        sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM post_media WHERE post_id = $1"#, post_id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let images: i64 = sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM post_media WHERE post_id = $1"#, post_id)
+        .fetch_one(&mut *tx)
+        .await?;
     let body = validate_body(body, images as usize)?;
     if body == post.body && visibility.as_str() == post.visibility {
         return Ok(());

@@ -2,12 +2,12 @@
 //! with an "Older posts" link (a plain link before the WASM arrives); once
 //! hydrated, the next page loads when the reader nears the end.
 
-use leptos::prelude::*;
 use super::api::{explore_feed, home_feed, user_posts};
 use super::components::{FeedList, PostCard};
 use super::related::{related_posts, About};
 use super::{FeedPage, PostView};
 use crate::error::AppError;
+use leptos::prelude::*;
 
 /// Where a feed's pages come from.
 #[derive(Debug, Clone, PartialEq, Eq)]

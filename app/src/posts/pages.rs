@@ -18,7 +18,9 @@ use super::tag_editor::TagEditor;
 use super::{BODY_MAX, MAX_IMAGES};
 use crate::accounts::use_auth;
 use crate::error::AppError;
-use crate::ui::{ErrorAlert, ErrorPage, Loading, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS};
+use crate::ui::{
+    ErrorAlert, ErrorPage, Loading, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS,
+};
 
 /// Mirrors `media::POST_IMAGE_MAX_BYTES` so oversized files are refused before upload.
 const IMAGE_MAX_BYTES: f64 = 10.0 * 1024.0 * 1024.0;

@@ -98,7 +98,12 @@ fn SheetProduct(product: Product) -> impl IntoView {
     let from = product.variants.iter().map(|v| v.price).min_by_key(|m| m.minor);
     let single = product.variants.iter().all(|v| Some(v.price) == from);
     let href = format!("/p/{}", product.id);
+    let cover = product.images.first().cloned();
     view! {
+        {cover.map(|img| view! {
+            <img src=img.url_600 alt=product.title.clone() width=img.width height=img.height
+                class="mb-3 max-h-72 w-full rounded-xl bg-stone-100 object-contain" data-testid="sheet-image" />
+        })}
         <p class="text-sm">
             <A href=format!("/s/{}", product.shop_handle) attr:class="font-semibold text-fuchsia-700 hover:underline"
                 on:click=move |_| if let Some(s) = sheet { s.close() }>{product.shop_name.clone()}</A>

@@ -95,10 +95,7 @@ mod tests {
                 .into_iter()
                 .map(|r| (r.kind, r.hashtag))
                 .collect();
-        assert_eq!(
-            kinds,
-            vec![("hashtag".into(), Some("ootd".into())), ("shop".into(), None), ("user".into(), None)]
-        );
+        assert_eq!(kinds, vec![("hashtag".into(), Some("ootd".into())), ("shop".into(), None), ("user".into(), None)]);
 
         let view = post(&pool, id, None).await.unwrap().unwrap();
         let links: Vec<&str> = view

@@ -208,10 +208,11 @@ mod tests {
         assert_eq!(move_to(&pool, other, tag, 50.0, 50.0).await.unwrap_err(), AppError::Forbidden);
         assert!(move_to(&pool, author, tag, 50.0, 100.5).await.is_err());
         move_to(&pool, author, tag, 62.5, 37.25).await.unwrap();
-        let at = sqlx::query!("SELECT x_pct::float8 AS \"x!\", y_pct::float8 AS \"y!\" FROM image_tags WHERE id = $1", tag)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+        let at =
+            sqlx::query!("SELECT x_pct::float8 AS \"x!\", y_pct::float8 AS \"y!\" FROM image_tags WHERE id = $1", tag)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
         assert_eq!((at.x, at.y), (62.5, 37.25));
         remove(&pool, author, tag).await.unwrap();
     }

@@ -18,7 +18,10 @@ pub enum Segment {
     Text(String),
     /// A link to a user (`@name`), shop (`$handle`) or hashtag (`#tag`): the
     /// text as written and where it goes.
-    Link { text: String, href: String },
+    Link {
+        text: String,
+        href: String,
+    },
 }
 
 const NAME_MAX: usize = 30;
@@ -143,7 +146,11 @@ mod tests {
         let found = mentions("Styled by @Maya in $nairobi_threads #OOTD #ootd @maya.");
         assert_eq!(
             found,
-            vec![Mention::User("maya".into()), Mention::Shop("nairobi_threads".into()), Mention::Hashtag("ootd".into())]
+            vec![
+                Mention::User("maya".into()),
+                Mention::Shop("nairobi_threads".into()),
+                Mention::Hashtag("ootd".into())
+            ]
         );
     }
 

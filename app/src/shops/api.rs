@@ -1,6 +1,7 @@
 //! Server functions for shops.
 
 use leptos::prelude::*;
+use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 
 use super::{ShopPage, ShopSummary};
 use crate::error::AppError;
@@ -38,6 +39,41 @@ pub async fn update_shop(handle: String, name: String, description: String) -> R
     }
     let description = bounded_text("description", "Description", &description, 2000)?;
     super::db::update(&state.pool, shop.id, &name, &description).await
+}
+
+/// Uploads the shop's logo (`kind=logo`, cut square) or cover (`kind=cover`,
+/// 3:1) for the shop `handle`; only its owner may.
+#[server(prefix = "/api", endpoint = "shops/image", input = MultipartFormData)]
+pub async fn upload_shop_image(data: MultipartData) -> Result<(), AppError> {
+    use crate::media::{self, PROFILE_IMAGE_MAX_BYTES};
+
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let bad_form = || AppError::validation("image", "The upload could not be read. Please try again.");
+    let mut form = data.into_inner().ok_or_else(bad_form)?;
+    let (mut handle, mut kind, mut bytes) = (String::new(), None, Vec::new());
+    while let Some(mut field) = form.next_field().await.map_err(|_| bad_form())? {
+        match field.name() {
+            Some("handle") => handle = field.text().await.map_err(|_| bad_form())?,
+            Some("kind") => kind = Some(super::ShopImageKind::parse(&field.text().await.map_err(|_| bad_form())?)?),
+            Some("image") => {
+                while let Some(chunk) = field.chunk().await.map_err(|_| bad_form())? {
+                    if bytes.len() + chunk.len() > PROFILE_IMAGE_MAX_BYTES {
+                        return Err(AppError::PayloadTooLarge { limit_mb: (PROFILE_IMAGE_MAX_BYTES >> 20) as u64 });
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+            }
+            _ => {}
+        }
+    }
+    let shop = super::db::owned_by(&state.pool, &handle, user.id).await?;
+    let kind = kind.ok_or_else(|| AppError::validation("kind", "Choose the shop's logo or its cover image."))?;
+    let url = media::store_profile_image(&state.config.media_dir, kind.profile_kind(), bytes).await?;
+    if let Some(old) = super::db::set_image(&state.pool, shop.id, kind, &url).await? {
+        media::remove_stored(&state.config.media_dir, &old).await;
+    }
+    Ok(())
 }
 
 /// A shop and the products the viewer may see.

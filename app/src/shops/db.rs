@@ -3,7 +3,7 @@
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::{Shop, ShopSummary};
+use super::{Shop, ShopImageKind, ShopSummary};
 use crate::db_errors::on_constraint;
 use crate::error::{AppError, AppResult};
 use crate::money::Currency;
@@ -78,10 +78,39 @@ pub async fn update(pool: &PgPool, shop_id: Uuid, name: &str, description: &str)
     Ok(())
 }
 
+/// Sets the shop's logo or cover; returns the URL it replaces, so the old
+/// file can be removed.
+pub async fn set_image(pool: &PgPool, shop_id: Uuid, kind: ShopImageKind, url: &str) -> AppResult<Option<String>> {
+    let old = match kind {
+        ShopImageKind::Logo => {
+            sqlx::query_scalar!(
+                "UPDATE shops s SET logo_url = $2 FROM shops old WHERE s.id = $1 AND old.id = s.id
+                 RETURNING old.logo_url",
+                shop_id,
+                url
+            )
+            .fetch_one(pool)
+            .await?
+        }
+        ShopImageKind::Cover => {
+            sqlx::query_scalar!(
+                "UPDATE shops s SET cover_url = $2 FROM shops old WHERE s.id = $1 AND old.id = s.id
+                 RETURNING old.cover_url",
+                shop_id,
+                url
+            )
+            .fetch_one(pool)
+            .await?
+        }
+    };
+    Ok(old)
+}
+
 pub async fn owned_list(pool: &PgPool, owner: Uuid) -> AppResult<Vec<ShopSummary>> {
     let rows = sqlx::query_as!(
         ShopSummary,
-        r#"SELECT s.handle, s.name, (SELECT count(*) FROM products p WHERE p.shop_id = s.id) AS "products!"
+        r#"SELECT s.handle, s.name, s.logo_url,
+                  (SELECT count(*) FROM products p WHERE p.shop_id = s.id) AS "products!"
            FROM shops s WHERE s.owner_id = $1 ORDER BY s.created_at"#,
         owner
     )
@@ -116,5 +145,19 @@ pub mod tests {
         assert_eq!(owned_by(&pool, "ann_shop", ben).await.unwrap_err(), AppError::Forbidden);
         assert_eq!(owned_by(&pool, "nope_shop", ben).await.unwrap_err(), AppError::NotFound("Shop".into()));
         assert_eq!(owned_list(&pool, ann).await.unwrap().len(), 1);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_new_logo_replaces_the_old_one_and_shows_in_lists(pool: PgPool) {
+        let ann = user(&pool, "ann").await;
+        let id = shop(&pool, ann, "ann_shop").await;
+        assert_eq!(set_image(&pool, id, ShopImageKind::Logo, "/media/avatars/one.jpg").await.unwrap(), None);
+        let old = set_image(&pool, id, ShopImageKind::Logo, "/media/avatars/two.jpg").await.unwrap();
+        assert_eq!(old.as_deref(), Some("/media/avatars/one.jpg"));
+        set_image(&pool, id, ShopImageKind::Cover, "/media/covers/c.jpg").await.unwrap();
+        let shop = by_handle(&pool, "ann_shop", None).await.unwrap().unwrap();
+        assert_eq!(shop.logo_url.as_deref(), Some("/media/avatars/two.jpg"));
+        assert_eq!(shop.cover_url.as_deref(), Some("/media/covers/c.jpg"));
+        assert_eq!(owned_list(&pool, ann).await.unwrap()[0].logo_url.as_deref(), Some("/media/avatars/two.jpg"));
     }
 }

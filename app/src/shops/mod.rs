@@ -1,5 +1,5 @@
-//! Shops: a `$handle`, a name, a currency, and the products they sell. The
-//! owner manages them from the shop's manage page.
+//! Shops: a `$handle`, a name, a currency, a logo and cover, and the
+//! products they sell. The owner manages them from the shop's manage page.
 
 pub mod api;
 pub mod pages;
@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::catalog::ProductCard;
+use crate::error::AppError;
 use crate::money::Currency;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,5 +40,52 @@ pub struct ShopPage {
 pub struct ShopSummary {
     pub handle: String,
     pub name: String,
+    pub logo_url: Option<String>,
     pub products: i64,
+}
+
+/// The two pictures of a shop: a square logo and a 3:1 cover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ShopImageKind {
+    Logo,
+    Cover,
+}
+
+impl ShopImageKind {
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        match raw.trim() {
+            "logo" => Ok(ShopImageKind::Logo),
+            "cover" => Ok(ShopImageKind::Cover),
+            _ => Err(AppError::validation("kind", "Choose the shop's logo or its cover image.")),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShopImageKind::Logo => "logo",
+            ShopImageKind::Cover => "cover",
+        }
+    }
+
+    /// Logos are cut and sized like avatars, covers like profile covers.
+    #[cfg(feature = "ssr")]
+    pub fn profile_kind(self) -> crate::media::ProfileImageKind {
+        match self {
+            ShopImageKind::Logo => crate::media::ProfileImageKind::Avatar,
+            ShopImageKind::Cover => crate::media::ProfileImageKind::Cover,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_kinds_parse() {
+        for kind in [ShopImageKind::Logo, ShopImageKind::Cover] {
+            assert_eq!(ShopImageKind::parse(kind.as_str()).unwrap(), kind);
+        }
+        assert_eq!(ShopImageKind::parse("avatar").unwrap_err().field(), Some("kind"));
+    }
 }

@@ -2,12 +2,17 @@
 //! window) and `/s/:handle/manage` (the owner's merchant page).
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_meta::{Meta, Title};
 use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::use_params_map;
+use web_sys::FormData;
 
-use super::api::{get_shop, my_shops, CreateShop, UpdateShop};
-use super::ShopPage;
+use super::api::{get_shop, my_shops, upload_shop_image, CreateShop, UpdateShop, UploadShopImage};
+use super::{Shop, ShopImageKind, ShopPage};
+use crate::catalog::forms::ImageUploadForm;
+use crate::posts::related::{About, RelatedPosts};
+use crate::ui::raw_text_safe;
 use crate::catalog::pages::{NewProductForm, ProductGrid};
 use crate::error::AppError;
 use crate::money::Currency;
@@ -37,9 +42,12 @@ pub fn MyShopsPage() -> impl IntoView {
                         Ok(list) => view! {
                             <ul class="mt-6 divide-y divide-stone-200 rounded-2xl border border-stone-200 bg-white px-4 shadow-sm" data-testid="my-shops">
                                 {list.into_iter().map(|s| view! {
-                                    <li class="flex items-center justify-between py-3">
-                                        <A href=format!("/s/{}", s.handle) attr:class="font-semibold hover:underline">{s.name}</A>
-                                        <span class="text-sm text-stone-500">{format!("{} products", s.products)}</span>
+                                    <li class="flex items-center justify-between gap-3 py-3">
+                                        <A href=format!("/s/{}", s.handle) attr:class="flex min-w-0 items-center gap-3 font-semibold hover:underline">
+                                            <ShopLogo url=s.logo_url.clone() name=s.name.clone() small=true />
+                                            <span class="truncate">{s.name.clone()}</span>
+                                        </A>
+                                        <span class="shrink-0 text-sm text-stone-500">{format!("{} products", s.products)}</span>
                                         <A href=format!("/s/{}/manage", s.handle) attr:class="text-sm font-semibold text-fuchsia-700 hover:underline">"Manage"</A>
                                     </li>
                                 }).collect_view()}
@@ -98,6 +106,26 @@ pub fn NewShopPage() -> impl IntoView {
     }
 }
 
+/// A shop's logo, or its initial on a tile when it has none.
+#[component]
+pub fn ShopLogo(url: Option<String>, name: String, #[prop(optional)] small: bool) -> impl IntoView {
+    let size = if small { "h-10 w-10 text-base" } else { "h-20 w-20 text-3xl sm:h-24 sm:w-24" };
+    let base = format!("{size} shrink-0 rounded-xl object-cover ring-2 ring-white");
+    match url {
+        Some(url) => view! { <img src=url alt=format!("{name} logo") class=base data-testid="shop-logo" /> }.into_any(),
+        None => {
+            let initial = name.chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default();
+            view! {
+                <span role="img" aria-label=format!("{name} logo")
+                    class=format!("{base} inline-flex items-center justify-center bg-stone-800 font-bold text-white")>
+                    {initial}
+                </span>
+            }
+            .into_any()
+        }
+    }
+}
+
 fn use_shop(version: impl Fn() -> usize + Send + Sync + 'static) -> Resource<Result<ShopPage, AppError>> {
     let params = use_params_map();
     Resource::new(move || (params.read().get("handle").unwrap_or_default(), version()), |(handle, _)| get_shop(handle))
@@ -113,8 +141,12 @@ pub fn ShopWindowPage() -> impl IntoView {
                     Ok(ShopPage { shop, products }) => view! {
                         <Title text=format!("{} (${})", shop.name, shop.handle) />
                         <Meta name="description" content=if shop.description.is_empty() { format!("{} on Storefeed", shop.name) } else { shop.description.clone() } />
-                        <article class="rounded-2xl border border-stone-200 bg-white p-6 shadow-sm" data-testid="shop">
-                            <div class="flex flex-wrap items-start justify-between gap-3">
+                        <article class="overflow-hidden rounded-2xl border border-stone-200 bg-white shadow-sm" data-testid="shop">
+                            <ShopCover shop=shop.clone() />
+                            <div class="-mt-10 flex flex-wrap items-end justify-between gap-3 px-4 sm:-mt-12 sm:px-6">
+                                <ShopLogo url=shop.logo_url.clone() name=shop.name.clone() />
+                            </div>
+                            <div class="flex flex-wrap items-start justify-between gap-3 px-4 pt-3 sm:px-6">
                                 <div>
                                     <h1 class="text-2xl font-bold" data-testid="shop-name">{shop.name.clone()}</h1>
                                     <p class="text-stone-500">"$"{shop.handle.clone()}" · by "
@@ -125,10 +157,15 @@ pub fn ShopWindowPage() -> impl IntoView {
                                     <A href=format!("/s/{}/manage", shop.handle) attr:class=SECONDARY_BUTTON_CLASS attr:data-testid="manage-shop">"Manage shop"</A>
                                 })}
                             </div>
-                            {(!shop.description.is_empty()).then(|| view! { <p class="mt-3 whitespace-pre-line">{shop.description.clone()}</p> })}
+                            {(!shop.description.is_empty()).then(|| view! { <p class="mt-3 whitespace-pre-line px-4 sm:px-6">{shop.description.clone()}</p> })}
+                            <div class="h-4 sm:h-6"></div>
                         </article>
                         <h2 class="mt-6 text-lg font-semibold">"Products"</h2>
                         <ProductGrid products show_status=shop.is_owner />
+                        <div class="mx-auto max-w-xl">
+                            <RelatedPosts about=About::Shop(shop.handle.clone()) heading="Posts about this shop".into()
+                                empty="No posts tag or mention this shop yet." />
+                        </div>
                     }.into_any(),
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }
@@ -137,13 +174,33 @@ pub fn ShopWindowPage() -> impl IntoView {
     }
 }
 
+/// The shop's cover image, or a plain band in its place.
+#[component]
+fn ShopCover(shop: Shop) -> impl IntoView {
+    match shop.cover_url {
+        Some(url) => view! {
+            <img src=url alt=format!("{} cover image", shop.name) width="1500" height="500"
+                class="aspect-[3/1] w-full bg-stone-100 object-cover" data-testid="shop-cover" />
+        }
+        .into_any(),
+        None => view! {
+            <div class="aspect-[3/1] max-h-40 w-full bg-gradient-to-br from-fuchsia-200 via-amber-100 to-emerald-100" aria-hidden="true"></div>
+        }
+        .into_any(),
+    }
+}
+
 #[component]
 pub fn ManageShopPage() -> impl IntoView {
     let update = ServerAction::<UpdateShop>::new();
-    let page = use_shop(move || update.version().get());
+    let logo: Action<FormData, Result<(), AppError>> =
+        Action::new_local(|data: &FormData| upload_shop_image(data.clone().into()));
+    let cover: Action<FormData, Result<(), AppError>> =
+        Action::new_local(|data: &FormData| upload_shop_image(data.clone().into()));
+    let page = use_shop(move || update.version().get() + logo.version().get() + cover.version().get());
     view! {
         <Title text="Manage shop" />
-        <Suspense fallback=|| view! { <Loading /> }>
+        <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(ShopPage { shop, products }) if shop.is_owner => {
@@ -164,6 +221,22 @@ pub fn ManageShopPage() -> impl IntoView {
                                         <h2 class="text-lg font-semibold">"Products"</h2>
                                         <ProductGrid products show_status=true />
                                     </section>
+                                    <section class="rounded-2xl border border-stone-200 bg-white p-4 shadow-sm sm:p-6" data-testid="shop-pictures">
+                                        <h2 class="text-lg font-semibold">"Logo and cover"</h2>
+                                        <div class="mt-3 flex items-center gap-4">
+                                            <ShopLogo url=shop.logo_url.clone() name=shop.name.clone() small=true />
+                                            <div class="flex-1">
+                                                <ShopImageUpload handle=shop.handle.clone() kind=ShopImageKind::Logo action=logo />
+                                            </div>
+                                        </div>
+                                        <div class="mt-4 space-y-2">
+                                            {match shop.cover_url.clone() {
+                                                Some(url) => view! { <img src=url alt=format!("{} cover image", shop.name) class="aspect-[3/1] w-full rounded-lg object-cover" data-testid="shop-cover" /> }.into_any(),
+                                                None => view! { <div class="aspect-[3/1] max-h-24 w-full rounded-lg bg-gradient-to-br from-fuchsia-200 via-amber-100 to-emerald-100" aria-hidden="true"></div> }.into_any(),
+                                            }}
+                                            <ShopImageUpload handle=shop.handle.clone() kind=ShopImageKind::Cover action=cover />
+                                        </div>
+                                    </section>
                                     <section class="rounded-2xl border border-stone-200 bg-white p-4 shadow-sm sm:p-6">
                                         <h2 class="text-lg font-semibold">"Shop details"</h2>
                                         <ActionForm action=update>
@@ -177,7 +250,7 @@ pub fn ManageShopPage() -> impl IntoView {
                                                 </div>
                                                 <div>
                                                     <label for="shop-description" class=LABEL_CLASS>"Description"</label>
-                                                    <textarea id="shop-description" name="description" rows="3" maxlength="2000" class=INPUT_CLASS>{shop.description.clone()}</textarea>
+                                                    <textarea id="shop-description" name="description" rows="3" maxlength="2000" class=INPUT_CLASS>{raw_text_safe(shop.description.clone())}</textarea>
                                                 </div>
                                                 <button type="submit" class=SECONDARY_BUTTON_CLASS>"Save shop"</button>
                                             </div>
@@ -191,6 +264,24 @@ pub fn ManageShopPage() -> impl IntoView {
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
+    }
+}
+
+#[component]
+fn ShopImageUpload(
+    handle: String,
+    kind: ShopImageKind,
+    action: Action<FormData, Result<(), AppError>>,
+) -> impl IntoView {
+    let (label, button) = match kind {
+        ShopImageKind::Logo => ("Logo (square, JPEG, PNG or WebP, up to 8 MB)", "Upload logo"),
+        ShopImageKind::Cover => ("Cover image (3:1, JPEG, PNG or WebP, up to 8 MB)", "Upload cover"),
+    };
+    view! {
+        <ImageUploadForm url=UploadShopImage::url() action
+            fields=vec![("handle", handle), ("kind", kind.as_str().to_string())] name="image"
+            input_id=format!("shop-{}-file", kind.as_str()) label button max_mb=8
+            testid=format!("shop-{}-upload", kind.as_str()) />
     }
 }

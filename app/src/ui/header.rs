@@ -22,6 +22,8 @@ pub fn Header() -> impl IntoView {
                 <ul class="flex items-center gap-1 sm:gap-3">
                     <li><A href="/" exact=true attr:class=NAV_LINK attr:data-testid="nav-home"><HomeIcon />"Home"</A></li>
                     <li><A href="/explore" attr:class=NAV_LINK attr:data-testid="nav-explore"><ExploreIcon />"Explore"</A></li>
+                    // A phone's row is already full for a signed-in user; Events joins from `sm` up.
+                    <li class="hidden sm:block"><A href="/events" attr:class=NAV_LINK attr:data-testid="nav-events"><CalendarIcon />"Events"</A></li>
                     <li><A href="/cart" attr:class=NAV_LINK attr:data-testid="nav-cart"><CartIcon />"Cart"</A></li>
                     <Transition fallback=|| view! { <li class="h-8 w-16"></li> }>
                         {move || Suspend::new(async move {
@@ -96,6 +98,16 @@ fn ExploreIcon() -> impl IntoView {
         <svg class="h-5 w-5" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">
             <circle cx="12" cy="12" r="9" />
             <path d="M15.5 8.5l-2 5-5 2 2-5z" />
+        </svg>
+    }
+}
+
+#[component]
+fn CalendarIcon() -> impl IntoView {
+    view! {
+        <svg class="h-5 w-5" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">
+            <rect x="3" y="5" width="18" height="16" rx="2" />
+            <path d="M3 10h18M8 3v4M16 3v4" />
         </svg>
     }
 }

@@ -20,10 +20,8 @@ fn when(at: DateTime<Utc>) -> String {
 pub fn CommentsSection(post_id: Uuid) -> impl IntoView {
     let add = ServerAction::<AddComment>::new();
     let remove = ServerAction::<DeleteComment>::new();
-    let comments = Resource::new(
-        move || (add.version().get(), remove.version().get()),
-        move |_| list_comments(post_id, None),
-    );
+    let comments =
+        Resource::new(move || (add.version().get(), remove.version().get()), move |_| list_comments(post_id, None));
     let more = RwSignal::new(Vec::<CommentView>::new());
     let next = RwSignal::new(None::<String>);
     let loading_more = RwSignal::new(false);

@@ -34,10 +34,12 @@ pub async fn add(pool: &PgPool, author: Uuid, post_id: Uuid, body: &str) -> AppR
     )
     .execute(&mut *tx)
     .await?;
-    let count =
-        sqlx::query_scalar!("UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1 RETURNING comment_count", post_id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let count = sqlx::query_scalar!(
+        "UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1 RETURNING comment_count",
+        post_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(count.into())
 }
@@ -65,7 +67,12 @@ pub async fn delete(pool: &PgPool, user: Uuid, comment_id: Uuid) -> AppResult<()
 }
 
 /// A page of a visible post's comments, oldest first.
-pub async fn list(pool: &PgPool, post_id: Uuid, viewer: Option<Uuid>, cursor: Option<Cursor>) -> AppResult<CommentPage> {
+pub async fn list(
+    pool: &PgPool,
+    post_id: Uuid,
+    viewer: Option<Uuid>,
+    cursor: Option<Cursor>,
+) -> AppResult<CommentPage> {
     let post = crate::posts::db::post(pool, post_id, viewer).await?.ok_or_else(|| AppError::NotFound("Post".into()))?;
     let (at, after) = (cursor.map(|c| c.at), cursor.map(|c| c.id));
     let mut rows = sqlx::query!(
@@ -121,7 +128,10 @@ mod tests {
         assert_eq!(add(&pool, fan, private, "hello").await.unwrap(), 1);
 
         let page = list(&pool, public, Some(stranger), None).await.unwrap();
-        assert_eq!(page.comments.iter().map(|c| c.body.as_str()).collect::<Vec<_>>(), vec!["love it", "<script>x</script>"]);
+        assert_eq!(
+            page.comments.iter().map(|c| c.body.as_str()).collect::<Vec<_>>(),
+            vec!["love it", "<script>x</script>"]
+        );
         assert_eq!(page.comments.iter().map(|c| c.can_delete).collect::<Vec<_>>(), vec![true, false]);
         assert_eq!(page.total, 2);
 

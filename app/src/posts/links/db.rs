@@ -181,7 +181,10 @@ mod tests {
         assert_eq!(missing.field(), Some("target"));
         let missing = add(&pool, maya, id, &LinkTarget::Event(Uuid::new_v4())).await.unwrap_err();
         assert_eq!(missing.field(), Some("target"));
-        assert_eq!(add(&pool, other, id, &LinkTarget::Shop("maya_store".into())).await.unwrap_err(), AppError::Forbidden);
+        assert_eq!(
+            add(&pool, other, id, &LinkTarget::Shop("maya_store".into())).await.unwrap_err(),
+            AppError::Forbidden
+        );
         assert_eq!(remove(&pool, other, id, 0).await.unwrap_err(), AppError::Forbidden);
 
         let view = post(&pool, id, Some(maya)).await.unwrap().unwrap();

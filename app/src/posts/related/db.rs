@@ -99,7 +99,8 @@ mod tests {
         let tagged = db::publish(&pool, maya, "", Visibility::Public, &[img]).await.unwrap();
         tag(&pool, maya, media_of(&pool, tagged).await, 5.0, 5.0, &TagTarget::User("ken".into())).await.unwrap();
         tag(&pool, maya, media_of(&pool, tagged).await, 9.0, 9.0, &TagTarget::Shop("ken_store".into())).await.unwrap();
-        let mentioned = db::publish(&pool, maya, "with @ken at $ken_store #Market", Visibility::Public, &[]).await.unwrap();
+        let mentioned =
+            db::publish(&pool, maya, "with @ken at $ken_store #Market", Visibility::Public, &[]).await.unwrap();
         let linked = db::publish(&pool, maya, "go see", Visibility::Public, &[]).await.unwrap();
         links::add(&pool, maya, linked, &LinkTarget::Shop("ken_store".into())).await.unwrap();
         let hidden = db::publish(&pool, maya, "@ken friends only", Visibility::Followers, &[]).await.unwrap();

@@ -14,7 +14,8 @@ use crate::ui::NotFound;
 pub fn HashtagPage() -> impl IntoView {
     let params = use_params_map();
     let tag = move || params.read().get("name").and_then(|n| normalize_hashtag(&n));
-    move || match tag() {
+    move || {
+        match tag() {
         Some(tag) => view! {
             <Title text=format!("#{tag}") />
             <section class="mx-auto max-w-xl">
@@ -24,6 +25,7 @@ pub fn HashtagPage() -> impl IntoView {
         }
         .into_any(),
         None => view! { <NotFound /> }.into_any(),
+    }
     }
 }
 

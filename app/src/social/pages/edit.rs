@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::social::api::{my_profile, upload_profile_image, UpdateProfile, UploadProfileImage};
 use crate::social::EditableProfile;
 use crate::ui::{
-    Avatar, AvatarSize, ErrorAlert, ErrorPage, FieldError, Loading, SuccessNote, INPUT_CLASS, LABEL_CLASS,
+    raw_text_safe, Avatar, AvatarSize, ErrorAlert, ErrorPage, FieldError, Loading, SuccessNote, INPUT_CLASS, LABEL_CLASS,
     PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS,
 };
 
@@ -90,7 +90,7 @@ fn EditForms(profile: EditableProfile, update: ServerAction<UpdateProfile>, uplo
                             <label for="bio" class=LABEL_CLASS>"Bio"</label>
                             <textarea id="bio" name="bio" rows="3" maxlength=BIO_MAX.to_string() class=INPUT_CLASS
                                 aria-describedby="bio-count"
-                                on:input=move |ev| bio_len.set(event_target_value(&ev).chars().count())>{bio}</textarea>
+                                on:input=move |ev| bio_len.set(event_target_value(&ev).chars().count())>{raw_text_safe(bio)}</textarea>
                             <p id="bio-count" class="mt-1 text-right text-xs text-stone-500">{move || format!("{}/{BIO_MAX}", bio_len.get())}</p>
                             <FieldError error field="bio" />
                         </div>
