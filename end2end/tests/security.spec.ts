@@ -106,3 +106,24 @@ test('too many wrong passwords for one account are throttled', async ({ request,
   expect(right.status()).toBe(429);
   expect(await right.json()).toHaveProperty('RateLimited.retry_after_secs');
 });
+
+test('names in the page title and text in edit forms cannot close their element', async ({ browser, baseURL }) => {
+  // Leptos writes <title> and <textarea> contents raw on the server; the app escapes them.
+  const ctx = await browser.newContext({ javaScriptEnabled: false });
+  const user = await registerViaApi(ctx.request, baseURL!);
+  const res = await callServerFn(ctx.request, baseURL!, 'profiles/update', {
+    display_name: '</title><i id=owned>x</i>',
+    bio: '</textarea><i id=owned2>y</i>',
+    location: '',
+    website: '',
+  });
+  expect(res.status()).toBe(200);
+  const page = await ctx.newPage();
+  await page.goto(`/u/${user.username}`);
+  await expect(page).toHaveTitle(new RegExp('</title><i id=owned>x</i>'));
+  await expect(page.locator('#owned')).toHaveCount(0);
+  await page.goto('/settings/profile');
+  await expect(page.getByLabel('Bio')).toHaveValue('</textarea><i id=owned2>y</i>');
+  await expect(page.locator('#owned2')).toHaveCount(0);
+  await ctx.close();
+});

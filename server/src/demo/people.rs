@@ -1,21 +1,24 @@
-//! Demo data for a newcomer's first run: creators, shop owners and shoppers
-//! with generated profile pictures and covers, following each other. Loaded
-//! only into a database with no users. Every demo account's password is
-//! `DEMO_PASSWORD`.
+//! The demo's people: creators, shop owners, a shopper and an admin, with
+//! generated profile pictures and covers, following each other. Accounts
+//! are created when missing, so an older demo database gains the new ones.
 
+use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::Path;
 
 use anyhow::{anyhow, Context};
 use image::{ImageBuffer, Rgb, RgbImage};
 use sqlx::PgPool;
+use uuid::Uuid;
 
 use app::accounts::validate::{Email, Username};
 use app::accounts::{db as accounts_db, password};
 use app::media::write_file;
-use app::money::{Currency, Money};
 
 pub const DEMO_PASSWORD: &str = "storefeed-demo";
+/// Every demo account's e-mail ends with this, which is how the seed tells
+/// a demo database from one with real accounts.
+pub const EMAIL_DOMAIN: &str = "@demo.storefeed.test";
 
 struct DemoUser {
     username: &'static str,
@@ -101,6 +104,15 @@ const USERS: &[DemoUser] = &[
         admin: false,
     },
     DemoUser {
+        username: "shea_and_stone",
+        display_name: "Shea & Stone",
+        bio: "Small-batch shea butter and botanical oils, poured by hand in Accra.",
+        location: "Accra, Ghana",
+        website: "https://sheaandstone.example",
+        colours: ([180, 83, 9], [253, 230, 138]),
+        admin: false,
+    },
+    DemoUser {
         username: "sam",
         display_name: "Sam Rivera",
         bio: "Here for the deals.",
@@ -142,35 +154,51 @@ const FOLLOWS: &[(&str, &str)] = &[
     ("nairobi_threads", "maya"),
     ("lagos_leather", "kofi"),
     ("studio_ton", "lena"),
+    ("amara", "shea_and_stone"),
+    ("maya", "shea_and_stone"),
+    ("shea_and_stone", "amara"),
+    ("lena", "jun"),
+    ("kofi", "nairobi_threads"),
 ];
 
-pub async fn seed_if_empty(pool: &PgPool, media_dir: &Path) -> anyhow::Result<()> {
-    let users: i64 = sqlx::query_scalar!("SELECT count(*) AS \"n!\" FROM users").fetch_one(pool).await?;
-    if users > 0 {
-        tracing::info!(users, "database has users: demo data not loaded");
-        return Ok(());
-    }
-    let hash = password::hash(DEMO_PASSWORD.to_string()).await.map_err(|e| anyhow!("{e}"))?;
-    let mut ids = std::collections::HashMap::new();
-    for u in USERS {
+/// Creates the demo accounts that do not exist yet and their follows;
+/// returns every demo account's id by username.
+pub async fn ensure(pool: &PgPool, media_dir: &Path) -> anyhow::Result<HashMap<&'static str, Uuid>> {
+    let mut hash = None;
+    let mut ids = HashMap::new();
+    let mut created = Vec::new();
+    for (i, u) in USERS.iter().enumerate() {
+        let existing =
+            sqlx::query_scalar!("SELECT id FROM users WHERE username = $1", u.username).fetch_optional(pool).await?;
+        if let Some(id) = existing {
+            ids.insert(u.username, id);
+            continue;
+        }
+        created.push(u.username);
+        let hash = match &hash {
+            Some(h) => h,
+            None => hash.insert(password::hash(DEMO_PASSWORD.to_string()).await.map_err(|e| anyhow!("{e}"))?),
+        };
         let avatar = store_image(media_dir, "avatars", u.username, portrait(u.colours)).await?;
         let cover = store_image(media_dir, "covers", u.username, banner(u.colours)).await?;
         let username = Username::parse(u.username).map_err(|e| anyhow!("{e}"))?;
-        let email = Email::parse(&format!("{}@demo.storefeed.test", u.username)).map_err(|e| anyhow!("{e}"))?;
+        let email = Email::parse(&format!("{}{EMAIL_DOMAIN}", u.username)).map_err(|e| anyhow!("{e}"))?;
         let id = accounts_db::insert_user(
             pool,
             accounts_db::NewUser {
                 username: &username,
                 email: &email,
-                password_hash: &hash,
+                password_hash: hash,
                 display_name: u.display_name,
             },
         )
         .await
         .map_err(|e| anyhow!("{e}"))?;
+        // Joined a few months ago, so their posts are not older than they are.
+        let joined = chrono::Utc::now() - chrono::Duration::days(120 - 3 * i as i64);
         sqlx::query!(
             "UPDATE users SET bio = $2, location = $3, website = $4, avatar_url = $5, cover_url = $6,
-                    role = CASE WHEN $7 THEN 'admin' ELSE 'user' END, is_verified = $8
+                    role = CASE WHEN $7 THEN 'admin' ELSE 'user' END, is_verified = $8, created_at = $9
              WHERE id = $1",
             id,
             u.bio,
@@ -180,106 +208,27 @@ pub async fn seed_if_empty(pool: &PgPool, media_dir: &Path) -> anyhow::Result<()
             cover,
             u.admin,
             matches!(u.username, "maya" | "kofi" | "nairobi_threads"),
+            joined,
         )
         .execute(pool)
         .await?;
         ids.insert(u.username, id);
     }
-    for (follower, followee) in FOLLOWS {
-        let me = ids[follower];
-        app::social::db::set_follow(pool, me, followee, true).await.map_err(|e| anyhow!("{e}"))?;
+    // Only around new accounts: an unfollow in an older demo stays.
+    for (follower, followee) in FOLLOWS.iter().filter(|(a, b)| created.contains(a) || created.contains(b)) {
+        app::social::db::set_follow(pool, ids[follower], followee, true).await.map_err(|e| anyhow!("{e}"))?;
     }
-    for shop in SHOPS {
-        seed_shop(pool, ids[shop.owner], shop).await?;
-    }
-    let logins: Vec<&str> = USERS.iter().map(|u| u.username).collect();
-    tracing::info!(users = USERS.len(), follows = FOLLOWS.len(), password = DEMO_PASSWORD, logins = %logins.join(", "), "demo data loaded");
-    Ok(())
+    Ok(ids)
 }
 
-/// (title, description, price, compare-at price or "", options as (name, "v1, v2"))
-type DemoProduct = (&'static str, &'static str, &'static str, &'static str, &'static [(&'static str, &'static str)]);
-
-struct DemoShop {
-    owner: &'static str,
-    handle: &'static str,
-    name: &'static str,
-    description: &'static str,
-    currency: Currency,
-    products: &'static [DemoProduct],
+pub fn logins() -> Vec<&'static str> {
+    USERS.iter().map(|u| u.username).collect()
 }
 
-const SHOPS: &[DemoShop] = &[
-    DemoShop {
-        owner: "nairobi_threads",
-        handle: "nairobi_threads",
-        name: "Nairobi Threads",
-        description: "Handmade kitenge jackets and bags, stitched in Nairobi.",
-        currency: Currency::KES,
-        products: &[
-            (
-                "Kitenge bomber jacket",
-                "Reversible, fully lined, with inside pockets.",
-                "6500",
-                "8000",
-                &[("Size", "S, M, L, XL"), ("Print", "Sunset, Indigo")],
-            ),
-            ("Kiondo tote bag", "Woven sisal with leather straps.", "3200", "", &[("Colour", "Natural, Ochre")]),
-        ],
-    },
-    DemoShop {
-        owner: "lagos_leather",
-        handle: "lagos_leather",
-        name: "Lagos Leather Co.",
-        description: "Full-grain leather goods. Made to last, made in Lagos.",
-        currency: Currency::NGN,
-        products: &[
-            ("Everyday card wallet", "Six cards, one fold, no bulk.", "18000", "", &[("Colour", "Tan, Black")]),
-            ("Weekender duffel", "Fits cabin limits. Brass hardware.", "95000", "120000", &[]),
-        ],
-    },
-    DemoShop {
-        owner: "studio_ton",
-        handle: "studio_ton",
-        name: "Studio Ton",
-        description: "Stoneware for every day. Small batches from our Berlin studio.",
-        currency: Currency::EUR,
-        products: &[
-            ("Speckled mug", "350 ml, dishwasher safe.", "24", "", &[("Glaze", "Oat, Sage, Charcoal")]),
-            ("Serving bowl", "Hand-thrown, 24 cm.", "58", "", &[]),
-        ],
-    },
-];
-
-async fn seed_shop(pool: &PgPool, owner: uuid::Uuid, demo: &DemoShop) -> anyhow::Result<()> {
-    use app::catalog::{db as catalog_db, rules::parse_options, ProductStatus};
-    use app::shops::db as shops_db;
-
-    let new_shop = shops_db::NewShop {
-        handle: demo.handle,
-        name: demo.name,
-        description: demo.description,
-        currency: demo.currency,
-    };
-    shops_db::create(pool, owner, &new_shop).await.map_err(|e| anyhow!("{e}"))?;
-    let shop = shops_db::owned_by(pool, demo.handle, owner).await.map_err(|e| anyhow!("{e}"))?;
-    for (title, description, price, compare_at, options) in demo.products {
-        let new = catalog_db::NewProduct {
-            title: title.to_string(),
-            description: description.to_string(),
-            status: ProductStatus::Active,
-            price: Money::parse("price", price, demo.currency).map_err(|e| anyhow!("{e}"))?,
-            compare_at: if compare_at.is_empty() {
-                None
-            } else {
-                Some(Money::parse("compare_at", compare_at, demo.currency).map_err(|e| anyhow!("{e}"))?)
-            },
-            stock: 12,
-            options: parse_options(options).map_err(|e| anyhow!("{e}"))?,
-        };
-        catalog_db::create_product(pool, &shop, &new).await.map_err(|e| anyhow!("{e}"))?;
-    }
-    Ok(())
+/// Who follows whom, as (follower, followee).
+#[cfg(test)]
+pub fn follows() -> &'static [(&'static str, &'static str)] {
+    FOLLOWS
 }
 
 async fn store_image(media_dir: &Path, folder: &str, name: &str, img: RgbImage) -> anyhow::Result<String> {
