@@ -31,7 +31,7 @@ cat <<MSG
   Storefeed is starting on  http://$STOREFEED_ADDR
   Demo logins (password: storefeed-demo):
     maya, kofi, lena, amara, jun   creators
-    nairobi_threads, lagos_leather, studio_ton   shop owners
+    nairobi_threads, lagos_leather, studio_ton, shea_and_stone   shop owners
     sam   shopper        admin   administrator
   Stop with Ctrl+C.
 

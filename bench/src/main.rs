@@ -1,10 +1,13 @@
 //! `storefeed-bench`: a loopback HTTP load generator for Storefeed. It
 //! benchmarks each `--url` in turn and prints a report per URL; see
-//! `scripts/bench.sh` for the usual run against a release server.
+//! `scripts/bench.sh` and `scripts/bench-feed.sh` for the usual runs against
+//! a release server. `storefeed-bench jpeg` writes a test photo for uploads.
 
 mod args;
 mod load;
+mod photo;
 mod report;
+mod requests;
 mod stats;
 
 use std::process::ExitCode;
@@ -32,16 +35,22 @@ async fn run() -> Result<()> {
             println!("{}", args::USAGE);
             return Ok(());
         }
+        Command::Jpeg(jpeg) => {
+            let bytes = photo::write_jpeg(&jpeg)?;
+            eprintln!("wrote {} ({}x{}, {bytes} bytes)", jpeg.out.display(), jpeg.width, jpeg.height);
+            return Ok(());
+        }
         Command::Run(args) => args,
     };
+    let files = requests::ClientFiles::load(&args)?;
 
     let mut without_success = Vec::new();
     for target in &args.targets {
         eprintln!(
-            "benchmarking {} ({:?} warmup, {:?} measured, {} connections)",
-            target.url, args.warmup, args.duration, args.concurrency
+            "benchmarking {} {} ({:?} warmup, {:?} measured, {} connections)",
+            args.method, target.url, args.warmup, args.duration, args.concurrency
         );
-        let summary = load::run(target, &args).await?;
+        let summary = load::run(target, &args, &files).await?;
         print!("{}", report::human(&summary));
         println!("{}", report::json_line(&summary)?);
         println!();

@@ -41,7 +41,9 @@ test('the owner uploads a gallery and picks a cover; shoppers browse it on the p
   await expect(main).toHaveAttribute('src', soleLarge);
   await expect(main).toHaveAttribute('width', '600');
   await expect(main).toHaveAttribute('height', '900');
-  await expect.poll(() => main.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(600);
+  // A 600 px original is stored once at its own size: the srcset must not claim a 1200 px file.
+  await expect(main).toHaveAttribute('srcset', `${sole} 600w`);
+  await expect.poll(() => main.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
   const thumbs = gallery.getByRole('button', { name: /^Show image \d of 2$/ });
   await expect(thumbs).toHaveCount(2);
   await waitForHydration(guest);

@@ -126,6 +126,7 @@ test('a linked product shows as a card that opens the product sheet', async ({ p
   await editor.getByLabel('Shop handle').fill(`$${handle}`);
   await page.getByTestId('add-link').click();
   await expect(page.getByTestId('link-card')).toHaveCount(2);
+  await editor.getByLabel('Link').selectOption('shop');
   await editor.getByLabel('Shop handle').fill(`$${handle}`);
   await page.getByTestId('add-link').click();
   await expect(editor.getByRole('alert')).toContainText('already linked');

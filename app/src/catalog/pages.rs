@@ -16,11 +16,11 @@ use super::api::{
     SetProductStatus, UpdateVariant,
 };
 use super::forms::ImageUploadForm;
-use crate::posts::related::{About, RelatedPosts};
 use super::rules::MAX_IMAGES;
 use super::{stock_label, Product, ProductCard, ProductImage, ProductPick, ProductStatus, Variant};
 use crate::error::AppError;
 use crate::money::Currency;
+use crate::posts::related::{About, RelatedPosts};
 use crate::ui::{
     ErrorAlert, ErrorPage, FieldError, Loading, SuccessNote, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS,
     SECONDARY_BUTTON_CLASS,
@@ -267,7 +267,7 @@ fn ProductGallery(images: Vec<ProductImage>, title: String) -> impl IntoView {
             <div class="overflow-hidden rounded-xl bg-stone-100">
                 <img
                     src=move || current(|i| i.url_1200.clone())
-                    srcset=move || current(|i| format!("{} 600w, {} 1200w", i.url_600, i.url_1200))
+                    srcset=move || current(|i| crate::ui::srcset_600_1200(&i.url_600, &i.url_1200, i.width))
                     sizes="(min-width: 42rem) 40rem, 100vw"
                     width=move || current(|i| i.width.to_string())
                     height=move || current(|i| i.height.to_string())

@@ -16,12 +16,12 @@ use super::{
     datetime_local_value, span_label, Event, EventCard, EventForm, EventStatus, DESCRIPTION_MAX, TITLE_MAX, VENUE_MAX,
 };
 use crate::catalog::forms::{check_selection, plain_post_error};
-use crate::posts::related::{About, RelatedPosts};
-use crate::ui::raw_text_safe;
 use crate::error::AppError;
 use crate::money::Currency;
+use crate::posts::related::{About, RelatedPosts};
 use crate::shops::api::my_shops;
 use crate::shops::ShopSummary;
+use crate::ui::raw_text_safe;
 use crate::ui::{
     ErrorAlert, ErrorPage, FieldError, Loading, SuccessNote, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS,
     SECONDARY_BUTTON_CLASS,
@@ -313,7 +313,7 @@ fn EventView(event: Event, update: ServerAction<UpdateEvent>, cancel: ServerActi
         <Meta name="description" content=if description.is_empty() { format!("{} at {}", event.title, event.venue) } else { description } />
         <article class="mx-auto max-w-2xl overflow-hidden rounded-2xl border border-stone-200 bg-white shadow-sm" data-testid="event">
             {event.image.clone().map(|img| view! {
-                <img src=img.url_1200.clone() srcset=format!("{} 600w, {} 1200w", img.url_600, img.url_1200)
+                <img src=img.url_1200.clone() srcset=crate::ui::srcset_600_1200(&img.url_600, &img.url_1200, img.width)
                     sizes="(min-width: 42rem) 42rem, 100vw" width=img.width.to_string() height=img.height.to_string()
                     alt=event.title.clone() class="max-h-[60vh] w-full bg-stone-100 object-cover" data-testid="event-image" />
             })}

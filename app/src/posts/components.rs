@@ -141,7 +141,7 @@ fn TaggedImage(media: MediaView) -> impl IntoView {
     let alt = if media.alt.is_empty() { "Post image".to_string() } else { media.alt.clone() };
     view! {
         <figure class="relative w-full shrink-0 snap-center bg-stone-100" style=ratio data-testid="post-image">
-            <img src=media.url_600.clone() srcset=format!("{} 600w, {} 1200w", media.url_600, media.url_1200)
+            <img src=media.url_600.clone() srcset=crate::ui::srcset_600_1200(&media.url_600, &media.url_1200, media.width)
                 sizes="(min-width: 640px) 600px, 100vw" alt=alt loading="lazy"
                 width=media.width height=media.height class="h-full w-full object-cover" />
             {has_tags.then(|| view! {

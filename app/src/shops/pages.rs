@@ -11,11 +11,11 @@ use web_sys::FormData;
 use super::api::{get_shop, my_shops, upload_shop_image, CreateShop, UpdateShop, UploadShopImage};
 use super::{Shop, ShopImageKind, ShopPage};
 use crate::catalog::forms::ImageUploadForm;
-use crate::posts::related::{About, RelatedPosts};
-use crate::ui::raw_text_safe;
 use crate::catalog::pages::{NewProductForm, ProductGrid};
 use crate::error::AppError;
 use crate::money::Currency;
+use crate::posts::related::{About, RelatedPosts};
+use crate::ui::raw_text_safe;
 use crate::ui::{
     ErrorAlert, ErrorPage, FieldError, Loading, SuccessNote, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS,
     SECONDARY_BUTTON_CLASS,

@@ -5,12 +5,14 @@ mod feedback;
 mod format;
 mod header;
 mod raw_text;
+mod srcset;
 
 pub use avatar::{Avatar, AvatarSize};
 pub use feedback::{ErrorAlert, ErrorPage, FieldError, Loading, NotFound, SuccessNote};
 pub use format::compact_count;
 pub use header::Header;
 pub use raw_text::raw_text_safe;
+pub use srcset::srcset_600_1200;
 
 /// Tailwind classes shared by form controls, so every form looks alike.
 pub const INPUT_CLASS: &str = "mt-1 block w-full rounded-lg border border-stone-300 bg-white px-3 py-2 text-base shadow-sm focus:border-fuchsia-500 focus:outline-none focus:ring-2 focus:ring-fuchsia-200";

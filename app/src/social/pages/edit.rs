@@ -14,8 +14,8 @@ use crate::error::AppError;
 use crate::social::api::{my_profile, upload_profile_image, UpdateProfile, UploadProfileImage};
 use crate::social::EditableProfile;
 use crate::ui::{
-    raw_text_safe, Avatar, AvatarSize, ErrorAlert, ErrorPage, FieldError, Loading, SuccessNote, INPUT_CLASS, LABEL_CLASS,
-    PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS,
+    raw_text_safe, Avatar, AvatarSize, ErrorAlert, ErrorPage, FieldError, Loading, SuccessNote, INPUT_CLASS,
+    LABEL_CLASS, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS,
 };
 
 /// Mirrors `media::PROFILE_IMAGE_MAX_BYTES`, so a too-large file is refused
