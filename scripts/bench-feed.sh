@@ -14,7 +14,8 @@
 # (100000), BENCH_POSTS (1000000), BENCH_SHOPS (3000), BENCH_UPLOADS (5),
 # BENCH_DB (reuse this already generated database instead of a fresh one),
 # BENCH_KEEP_DB (1: keep the generated database for investigation),
-# SQLX_OFFLINE (true: build with the committed .sqlx/ query data).
+# BENCH_BUILD (0: use the release binaries already built), SQLX_OFFLINE
+# (true: build with the committed .sqlx/ query data).
 # Reports end with `BENCH_JSON {...}` lines; EXPLAIN (ANALYZE, BUFFERS) of
 # the home feed query goes to $SF_CACHE/bench-feed-explain.log and the
 # server's log to $SF_CACHE/bench-feed-server.log.
@@ -36,16 +37,19 @@ BENCH_POSTS="${BENCH_POSTS:-1000000}"
 BENCH_SHOPS="${BENCH_SHOPS:-3000}"
 BENCH_UPLOADS="${BENCH_UPLOADS:-5}"
 BENCH_KEEP_DB="${BENCH_KEEP_DB:-0}"
+BENCH_BUILD="${BENCH_BUILD:-1}"
 BASE_URL="http://127.0.0.1:$BENCH_PORT"
 # The issue's goals, in milliseconds of p99.
 GOAL_FEED_P99=25
 GOAL_SSR_P99=60
 
-sf_log "building the release server and storefeed-bench"
-# Offline query data as in bench.sh, unless SQLX_OFFLINE=false (with a migrated
-# DATABASE_URL) is asked for, e.g. while .sqlx/ lags behind the working tree.
-SQLX_OFFLINE="${SQLX_OFFLINE:-true}" cargo leptos build --release
-cargo build --release -p bench
+if [ "$BENCH_BUILD" != 0 ]; then
+  sf_log "building the release server and storefeed-bench"
+  # Offline query data as in bench.sh, unless SQLX_OFFLINE=false (with a
+  # migrated DATABASE_URL) is asked for, e.g. while .sqlx/ lags behind.
+  SQLX_OFFLINE="${SQLX_OFFLINE:-true}" cargo leptos build --release
+  cargo build --release -p bench
+fi
 SERVER_BIN="$(sf_server_bin)"
 BENCH_BIN="$CARGO_TARGET_DIR/release/storefeed-bench"
 WASM="$LEPTOS_SITE_ROOT/$LEPTOS_SITE_PKG_DIR/$LEPTOS_OUTPUT_NAME.wasm"
@@ -231,7 +235,8 @@ cat <<HEADER
   cpus         $(nproc) ($(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || echo unknown model))
   load avg     $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
   rustc        $(rustc --version)
-  data         $(row_count users) users, $(row_count follows) follows, $(row_count posts) posts, $(row_count post_media) images, $(row_count image_tags) tags, $(row_count post_links) links
+  data         $(row_count users) users, $(row_count follows) follows, $(row_count posts) posts,
+               $(row_count post_media) images, $(row_count image_tags) tags, $(row_count post_links) links
   generated in ${GEN_SECS} s
   readers      $READERS signed-in users following $FOLLOWEE_RANGE accounts (median $MEDIAN_FOLLOWEES)
   load         $BENCH_CONCURRENCY connections, ${BENCH_WARMUP} s warmup + ${BENCH_DURATION} s each
@@ -274,7 +279,10 @@ echo "== summary"
 jq -r --argjson feed "$GOAL_FEED_P99" --argjson ssr "$GOAL_SSR_P99" '
   def ms: . * 10 | round / 10 | tostring;
   (if (.label | startswith("SSR")) then $ssr else $feed end) as $goal
-  | "  \(.label | . + " " * (30 - length))  p50 \(.latency.p50_ms | ms)  p90 \(.latency.p90_ms | ms)  p99 \(.latency.p99_ms | ms) ms  \(.requests_per_sec | round) req/s  errors \(.errors)  (goal p99 <= \($goal) ms: \(if .latency.p99_ms <= $goal then "met" else "MISSED" end))"
+  | "  \(.label | . + " " * (30 - length))"
+    + "  p50 \(.latency.p50_ms | ms)  p90 \(.latency.p90_ms | ms)  p99 \(.latency.p99_ms | ms) ms"
+    + "  \(.requests_per_sec | round) req/s  errors \(.errors)"
+    + "  (goal p99 <= \($goal) ms: \(if .latency.p99_ms <= $goal then "met" else "MISSED" end))"
 ' < <(sed -n 's/^BENCH_JSON //p' "$RESULTS")
 sort -n "$UPLOAD_TIMES" | awk -v n="$BENCH_UPLOADS" -v size="$(wc -c <"$PHOTO")" '
   { t[NR] = $1 * 1000 }

@@ -98,20 +98,33 @@ pub(super) struct PostRow {
 }
 
 /// The home feed: the viewer's own posts and those of accounts they follow.
+/// Each author's newest posts come straight from `posts_author_feed_idx`
+/// and are merged, so the cost follows how many accounts the viewer
+/// follows, never how many posts exist (a new user's empty feed is as
+/// cheap as a busy one). The cursor bounds use COALESCE rather than
+/// `IS NULL OR` so the index applies under a generic plan too.
 pub async fn home_feed(pool: &PgPool, viewer: Uuid, cursor: Option<Cursor>) -> AppResult<FeedPage> {
     let (at, after) = (cursor.map(|c| c.at), cursor.map(|c| c.id));
     let rows = sqlx::query_as!(
         PostRow,
         r#"SELECT p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
-                  p.like_count, p.comment_count,
-                  u.username, u.display_name, u.avatar_url
-           FROM posts p JOIN users u ON u.id = p.author_id
-           WHERE p.status = 'published'
-             AND (p.author_id = $1 OR p.author_id IN
-                    (SELECT followee_id FROM follows WHERE follower_id = $1 AND status = 'accepted'))
-             AND ($2::timestamptz IS NULL OR (p.published_at, p.id) < ($2, $3::uuid))
-           ORDER BY p.published_at DESC, p.id DESC
-           LIMIT $4"#,
+                  p.like_count, p.comment_count, u.username, u.display_name, u.avatar_url
+           FROM (SELECT f.id
+                 FROM (SELECT $1::uuid AS author_id
+                       UNION ALL
+                       SELECT followee_id FROM follows WHERE follower_id = $1 AND status = 'accepted') a
+                 CROSS JOIN LATERAL (
+                     SELECT q.id, q.published_at FROM posts q
+                     WHERE q.author_id = a.author_id AND q.status = 'published'
+                       AND (q.published_at, q.id) < (COALESCE($2::timestamptz, 'infinity'),
+                                                     COALESCE($3::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+                     ORDER BY q.published_at DESC, q.id DESC
+                     LIMIT $4) f
+                 ORDER BY f.published_at DESC, f.id DESC
+                 LIMIT $4) top
+           JOIN posts p ON p.id = top.id
+           JOIN users u ON u.id = p.author_id
+           ORDER BY p.published_at DESC, p.id DESC"#,
         viewer,
         at,
         after,
