@@ -23,6 +23,15 @@ pub enum AppError {
     Forbidden,
     #[error("{0} not found.")]
     NotFound(String),
+    /// The card was declined; the message is the provider's, for the buyer.
+    #[error("{0}")]
+    PaymentDeclined(String),
+    /// An outside service (the payment provider) didn't answer; retrying is safe.
+    #[error("{0}")]
+    Unavailable(String),
+    /// Not enough stock; the message names the item and what is left.
+    #[error("{0}")]
+    SoldOut(String),
     #[error("Too many attempts. Please wait {retry_after_secs} seconds and try again.")]
     RateLimited { retry_after_secs: u64 },
     #[error("That file is too large: the limit is {limit_mb} MB.")]
@@ -60,6 +69,9 @@ impl AppError {
             AppError::Unauthorized | AppError::InvalidCredentials => 401,
             AppError::Forbidden => 403,
             AppError::NotFound(_) => 404,
+            AppError::SoldOut(_) => 409,
+            AppError::PaymentDeclined(_) => 402,
+            AppError::Unavailable(_) => 503,
             AppError::RateLimited { .. } => 429,
             AppError::PayloadTooLarge { .. } => 413,
             AppError::UnsupportedMedia(_) => 415,

@@ -5,11 +5,16 @@
 pub mod accounts;
 pub mod cart;
 pub mod catalog;
+pub mod checkout;
 pub mod error;
 pub mod events;
 pub mod home;
+pub mod inventory;
 pub mod money;
+pub mod orders;
+pub mod payments;
 pub mod posts;
+pub mod promotions;
 pub mod shops;
 pub mod social;
 pub mod ui;
@@ -34,14 +39,18 @@ use leptos_router::{
 
 use crate::accounts::pages::{LoginPage, RegisterPage};
 use crate::accounts::AuthContext;
-use crate::cart::CartPage;
+use crate::cart::pages::{CartPage, CartVersion};
 use crate::catalog::pages::{EditProductPage, ProductPage};
+use crate::checkout::pages::CheckoutPage;
 use crate::events::pages::{EventPage, EventsPage, NewEventPage};
 use crate::home::HomePage;
+use crate::inventory::pages::StockPageView;
+use crate::orders::pages::{OrderPage, OrdersPage, ShopOrdersPage};
 use crate::posts::edit_pages::{DraftsPage, EditPostPage, PostHistoryPage};
 use crate::posts::pages::{ComposePage, PostPage};
 use crate::posts::product_sheet::{ProductSheet, ProductSheetView};
 use crate::posts::related::pages::{HashtagPage, TaggedPage};
+use crate::promotions::pages::PromotionsPage;
 use crate::shops::pages::{ManageShopPage, MyShopsPage, NewShopPage, ShopWindowPage};
 use crate::social::pages::{EditProfilePage, ExplorePage, FollowListKind, FollowListPage, ProfilePage};
 use crate::ui::{raw_text_safe, Header, NotFound};
@@ -70,6 +79,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     AuthContext::provide();
     ProductSheet::provide();
+    CartVersion::provide();
     // Effects run only in the browser, after hydration: the end-to-end suite
     // waits for this marker before using controls that need the WASM client.
     Effect::new(|_| {
@@ -101,6 +111,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
+                    <Route path=path!("/checkout/:shop") view=CheckoutPage ssr=SsrMode::Async />
+                    <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async />
+                    <Route path=path!("/orders/:id") view=OrderPage ssr=SsrMode::Async />
                     <Route path=path!("/settings/profile") view=EditProfilePage ssr=SsrMode::Async />
                     <Route path=path!("/u/:username") view=ProfilePage ssr=SsrMode::Async />
                     <Route path=path!("/compose") view=ComposePage ssr=SsrMode::Async />
@@ -114,6 +127,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/shops/new") view=NewShopPage ssr=SsrMode::Async />
                     <Route path=path!("/s/:handle") view=ShopWindowPage ssr=SsrMode::Async />
                     <Route path=path!("/s/:handle/manage") view=ManageShopPage ssr=SsrMode::Async />
+                    <Route path=path!("/s/:handle/stock") view=StockPageView ssr=SsrMode::Async />
+                    <Route path=path!("/s/:handle/orders") view=ShopOrdersPage ssr=SsrMode::Async />
+                    <Route path=path!("/s/:handle/promotions") view=PromotionsPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:id") view=ProductPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:id/edit") view=EditProductPage ssr=SsrMode::Async />
                     <Route path=path!("/events") view=EventsPage ssr=SsrMode::Async />

@@ -11,12 +11,15 @@ use leptos::prelude::use_context;
 use sqlx::PgPool;
 
 use crate::error::AppError;
+use crate::payments::provider::PaymentProvider;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
     pub config: Arc<AppConfig>,
+    /// Who authorizes, captures and refunds card payments.
+    pub payments: Arc<dyn PaymentProvider>,
 }
 
 /// Settings the domain code needs; the server crate reads them from the
@@ -31,6 +34,8 @@ pub struct AppConfig {
     /// Believe `X-Forwarded-For` for the client address (behind a reverse proxy).
     pub trust_proxy: bool,
     pub login_limits: LoginLimits,
+    /// How long a checkout holds its stock.
+    pub reservation_ttl: Duration,
 }
 
 /// Failed logins allowed within `window` before further attempts are refused.
@@ -55,6 +60,7 @@ impl AppConfig {
             media_dir,
             trust_proxy: false,
             login_limits: LoginLimits::default(),
+            reservation_ttl: Duration::from_secs(crate::inventory::DEFAULT_RESERVATION_TTL_SECS),
         }
     }
 }

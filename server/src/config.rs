@@ -129,6 +129,9 @@ impl Config {
                 media_dir: PathBuf::from(env.var("STOREFEED_MEDIA_DIR").unwrap_or_else(|| "data/media".into())),
                 trust_proxy: env.flag("STOREFEED_TRUST_PROXY", false)?,
                 login_limits,
+                reservation_ttl: Duration::from_secs(
+                    env.parse("STOREFEED_RESERVATION_TTL_SECS", app::inventory::DEFAULT_RESERVATION_TTL_SECS)?,
+                ),
             },
             admin_username,
             seed_demo,

@@ -1,10 +1,41 @@
-//! Background housekeeping: expired sessions and old login failures.
+//! Background work: every minute, stock held by checkouts whose time ran out
+//! goes back on sale and payments a crash or a silent provider left
+//! unsettled are settled; every ten minutes, expired sessions and old login
+//! failures are purged.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use app::payments::provider::PaymentProvider;
 use sqlx::PgPool;
 
-pub fn spawn(pool: PgPool) {
+/// How old a pending payment must be before the recovery job asks the
+/// provider about it (a live checkout settles its own well before).
+const PAYMENT_GRACE: Duration = Duration::from_secs(60);
+
+pub fn spawn(pool: PgPool, payments: Arc<dyn PaymentProvider>) {
+    let checkout_pool = pool.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            let now = chrono::Utc::now();
+            match app::checkout::place::recover(&checkout_pool, payments.as_ref(), now, PAYMENT_GRACE).await {
+                Ok(n) if n > 0 => tracing::info!(settled = n, "unsettled payments settled"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "payment recovery failed"),
+            }
+            match app::inventory::db::expire_due(&checkout_pool, now).await {
+                Ok(n) if n > 0 => tracing::info!(checkouts = n, "expired stock holds released"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "releasing expired stock holds failed"),
+            }
+        }
+    });
+    spawn_housekeeping(pool);
+}
+
+fn spawn_housekeeping(pool: PgPool) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {

@@ -14,6 +14,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
+use app::payments::provider::PaymentProvider;
+use app::payments::test_provider::TestProvider;
 use app::state::AppState;
 use leptos::config::get_configuration;
 use sqlx::postgres::PgPoolOptions;
@@ -57,8 +59,16 @@ async fn main() -> anyhow::Result<()> {
         }
     }
 
-    let state = AppState { leptos_options, pool: pool.clone(), config: Arc::new(config.app.clone()) };
-    jobs::spawn(pool.clone());
+    // The built-in test provider is the only one this build ships: no card
+    // network is reachable from a self-hosted demo (see README, Payments).
+    let payments: Arc<dyn PaymentProvider> = Arc::new(TestProvider::new(pool.clone()));
+    let state = AppState {
+        leptos_options,
+        pool: pool.clone(),
+        config: Arc::new(config.app.clone()),
+        payments: payments.clone(),
+    };
+    jobs::spawn(pool.clone(), payments);
     let router = routes::build(state);
 
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;

@@ -16,6 +16,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
+use app::accounts::session::SessionMemo;
 use app::state::AppState;
 use app::{shell, App};
 
@@ -37,7 +38,10 @@ pub fn build(state: AppState) -> Router {
             routes,
             {
                 let state = state.clone();
-                move || provide_context(state.clone())
+                move || {
+                    provide_context(state.clone());
+                    provide_context(SessionMemo::default());
+                }
             },
             {
                 let options = state.leptos_options.clone();

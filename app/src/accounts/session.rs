@@ -9,6 +9,7 @@ use leptos_axum::ResponseOptions;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::{PgExecutor, PgPool};
+use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -32,7 +33,7 @@ pub fn token_hash(token: &str) -> Vec<u8> {
 }
 
 /// Cookie tokens are 43 base64url characters; anything else is not ours.
-fn plausible(token: &str) -> bool {
+pub fn plausible(token: &str) -> bool {
     token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
@@ -92,13 +93,23 @@ pub async fn purge_expired(pool: &PgPool) -> AppResult<u64> {
     Ok(done.rows_affected())
 }
 
+/// The current request's session lookup, done at most once however many
+/// resources and server functions of one page render ask for it. The server
+/// provides a fresh one per request; the cookie it resolves cannot change
+/// within a request (a login sets the cookie for the next one).
+#[derive(Clone, Default)]
+pub struct SessionMemo(Arc<tokio::sync::OnceCell<Option<SessionUser>>>);
+
 /// The signed-in user of the current request, if any.
 pub async fn current_user() -> AppResult<Option<SessionUser>> {
     let Some(token) = crate::request::cookie(COOKIE_NAME) else {
         return Ok(None);
     };
     let state = app_state()?;
-    lookup(&state.pool, &token).await
+    match use_context::<SessionMemo>() {
+        Some(memo) => memo.0.get_or_try_init(|| lookup(&state.pool, &token)).await.cloned(),
+        None => lookup(&state.pool, &token).await,
+    }
 }
 
 /// The signed-in user, or `Unauthorized`.
@@ -107,13 +118,17 @@ pub async fn require_user() -> AppResult<SessionUser> {
 }
 
 pub fn cookie_header(token: &str, max_age: Duration, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", max_age.as_secs())
+    named_cookie_header(COOKIE_NAME, token, max_age, secure)
 }
 
 pub fn clearing_cookie_header(secure: bool) -> String {
+    named_cookie_header(COOKIE_NAME, "", Duration::ZERO, secure)
+}
+
+/// An HTTP-only, same-site cookie for the whole site (`Max-Age=0` clears it).
+pub fn named_cookie_header(name: &str, value: &str, max_age: Duration, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
-    format!("{COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", max_age.as_secs())
 }
 
 /// Adds a `Set-Cookie` header to the response being built.

@@ -101,6 +101,7 @@ pub async fn create_product(pool: &PgPool, shop: &Shop, new: &NewProduct) -> App
         .execute(&mut *tx)
         .await?;
     }
+    crate::inventory::db::record_initial_stock(&mut tx, product_id).await?;
     tx.commit().await?;
     Ok(product_id)
 }
@@ -137,6 +138,7 @@ pub async fn product(pool: &PgPool, id: Uuid, viewer: Option<Uuid>) -> AppResult
 
     let variant_rows = sqlx::query!(
         r#"SELECT pv.id, pv.title, pv.sku, pv.price_minor, pv.compare_at_minor, pv.stock_on_hand,
+                  pv.stock_on_hand - pv.stock_reserved AS "available!",
                   COALESCE(array_agg(v.value ORDER BY o.position) FILTER (WHERE v.id IS NOT NULL), '{}') AS "values!"
            FROM product_variants pv
            LEFT JOIN variant_option_values vov ON vov.variant_id = pv.id
@@ -157,6 +159,7 @@ pub async fn product(pool: &PgPool, id: Uuid, viewer: Option<Uuid>) -> AppResult
             price: Money::new(r.price_minor, currency),
             compare_at: r.compare_at_minor.map(|m| Money::new(m, currency)),
             stock_on_hand: r.stock_on_hand,
+            available: r.available,
             values: r.values,
         })
         .collect();
@@ -196,7 +199,7 @@ pub async fn shop_products(pool: &PgPool, shop_id: Uuid, include_hidden: bool) -
     let rows = sqlx::query!(
         r#"SELECT p.id, p.title, p.status, p.currency,
                   min(v.price_minor) AS "price_from!", count(v.id) AS "variants!",
-                  bool_or(v.stock_on_hand > 0) AS "in_stock!",
+                  bool_or(v.stock_on_hand > v.stock_reserved) AS "in_stock!",
                   (SELECT i.url_600 FROM product_images i WHERE i.product_id = p.id
                    ORDER BY i.position LIMIT 1) AS image_url
            FROM products p JOIN product_variants v ON v.product_id = p.id
@@ -422,17 +425,17 @@ pub async fn variant_currency_for_owner(pool: &PgPool, variant_id: Uuid, owner: 
 
 pub async fn update_variant(pool: &PgPool, variant_id: Uuid, owner: Uuid, u: &VariantUpdate) -> AppResult<()> {
     super::rules::check_compare_at(u.price_minor, u.compare_at_minor)?;
+    let mut tx = pool.begin().await?;
     let done = sqlx::query!(
-        "UPDATE product_variants v SET sku = $3, price_minor = $4, compare_at_minor = $5, stock_on_hand = $6
+        "UPDATE product_variants v SET sku = $3, price_minor = $4, compare_at_minor = $5
          FROM shops s WHERE v.id = $1 AND s.id = v.shop_id AND s.owner_id = $2",
         variant_id,
         owner,
         u.sku,
         u.price_minor,
         u.compare_at_minor,
-        u.stock_on_hand,
     )
-    .execute(pool)
+    .execute(&mut *tx)
     .await
     .map_err(|e| {
         on_constraint(
@@ -443,6 +446,13 @@ pub async fn update_variant(pool: &PgPool, variant_id: Uuid, owner: Uuid, u: &Va
     if done.rows_affected() == 0 {
         return Err(AppError::Forbidden);
     }
+    crate::inventory::db::set_on_hand(&mut tx, variant_id, u.stock_on_hand, Some(owner), "edited with the product")
+        .await
+        .map_err(|e| match e {
+            AppError::Validation { message, .. } => AppError::validation("stock", message),
+            other => other,
+        })?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -56,6 +56,8 @@ pub struct Variant {
     pub price: Money,
     pub compare_at: Option<Money>,
     pub stock_on_hand: i32,
+    /// On hand minus what open checkouts hold: what a shopper can still buy.
+    pub available: i32,
     /// One value per option, in option order.
     pub values: Vec<String>,
 }
@@ -121,10 +123,10 @@ pub struct ProductPick {
 }
 
 /// How much is left, as shoppers are told.
-pub fn stock_label(on_hand: i32) -> String {
-    match on_hand {
-        0 => "Sold out".to_string(),
-        1..=5 => format!("Only {on_hand} left"),
+pub fn stock_label(available: i32) -> String {
+    match available {
+        i32::MIN..=0 => "Sold out".to_string(),
+        1..=5 => format!("Only {available} left"),
         _ => "In stock".to_string(),
     }
 }

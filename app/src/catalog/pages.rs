@@ -18,6 +18,7 @@ use super::api::{
 use super::forms::ImageUploadForm;
 use super::rules::MAX_IMAGES;
 use super::{stock_label, Product, ProductCard, ProductImage, ProductPick, ProductStatus, Variant};
+use crate::cart::pages::{context_from_url, AddToCartForm};
 use crate::error::AppError;
 use crate::money::Currency;
 use crate::posts::related::{About, RelatedPosts};
@@ -239,6 +240,9 @@ fn ProductView(product: Product) -> impl IntoView {
                     }
                 }).collect_view()}
             </div>
+            {(p.status == ProductStatus::Active).then(|| view! {
+                <AddToCartForm variants=p.variants.clone() selected ctx=context_from_url() />
+            })}
             {(!p.description.is_empty()).then(|| view! { <p class="mt-6 whitespace-pre-line text-stone-700">{p.description.clone()}</p> })}
             {p.is_owner.then(|| view! {
                 <A href=format!("/p/{}/edit", p.id) attr:class=format!("{SECONDARY_BUTTON_CLASS} mt-6") attr:data-testid="edit-product">"Edit product"</A>
@@ -307,8 +311,8 @@ fn PriceLine(selected: Memo<Option<Variant>>) -> impl IntoView {
                 Some(v) => view! {
                     <span class="text-2xl font-bold" data-testid="product-price">{v.price.display()}</span>
                     {v.compare_at.map(|c| view! { <s class="text-stone-500" data-testid="product-compare-at">{c.display()}</s> })}
-                    <span class=if v.stock_on_hand == 0 { "text-sm font-semibold text-rose-700" } else { "text-sm text-emerald-700" } data-testid="product-stock">
-                        {stock_label(v.stock_on_hand)}
+                    <span class=if v.available <= 0 { "text-sm font-semibold text-rose-700" } else { "text-sm text-emerald-700" } data-testid="product-stock">
+                        {stock_label(v.available)}
                     </span>
                     <span class="text-sm text-stone-500" data-testid="product-variant">{v.title.clone()}</span>
                 }.into_any(),

@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::text::segments;
+use super::text::{segments, Mention};
 use super::{Author, FeedPage, MediaView, PostView, TagKind, TagView, Visibility, FEED_PAGE_SIZE};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::media::StoredPostImage;
 use crate::social::Cursor;
 
@@ -212,90 +212,37 @@ pub async fn post(pool: &PgPool, id: Uuid, viewer: Option<Uuid>) -> AppResult<Op
     Ok(assemble(pool, rows, viewer).await?.posts.into_iter().next())
 }
 
-/// Turns a page of post rows (one extra for "is there more") into views,
-/// loading all their images and tags in two queries.
+/// Turns a page of post rows (one extra for "is there more") into views.
+/// Everything a card shows besides the row (images with their tags, whether
+/// the viewer liked it, the names its text may link) comes back in one
+/// query, so a feed page costs two round trips, three when a post on it
+/// links cards.
 pub(super) async fn assemble(pool: &PgPool, mut rows: Vec<PostRow>, viewer: Option<Uuid>) -> AppResult<FeedPage> {
     let more = rows.len() as i64 > FEED_PAGE_SIZE;
     rows.truncate(FEED_PAGE_SIZE as usize);
     let next_cursor =
         if more { rows.last().and_then(|r| r.published_at.map(|at| Cursor { at, id: r.id }.encode())) } else { None };
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-
-    let media_rows = sqlx::query!(
-        "SELECT id, post_id, url_600, url_1200, width, height, alt FROM post_media WHERE post_id = ANY($1) ORDER BY post_id, position",
-        &ids
-    )
-    .fetch_all(pool)
-    .await?;
-    let media_ids: Vec<Uuid> = media_rows.iter().map(|m| m.id).collect();
-    let tag_rows = sqlx::query!(
-        r#"SELECT t.id, t.media_id, t.x_pct::float8 AS "x!", t.y_pct::float8 AS "y!", t.kind, t.product_id,
-                  COALESCE(pr.title, s.name, u.display_name) AS "label!",
-                  CASE t.kind WHEN 'product' THEN '/p/' || pr.id::text
-                              WHEN 'shop' THEN '/s/' || s.handle
-                              ELSE '/u/' || u.username END AS "href!"
-           FROM image_tags t
-           LEFT JOIN products pr ON pr.id = t.product_id AND pr.status = 'active'
-           LEFT JOIN shops s ON s.id = t.shop_id
-           LEFT JOIN users u ON u.id = t.user_id
-           WHERE t.media_id = ANY($1) AND (t.kind <> 'product' OR pr.id IS NOT NULL)"#,
-        &media_ids
-    )
-    .fetch_all(pool)
-    .await?;
-
-    let liked: Vec<Uuid> = match viewer {
-        Some(v) => {
-            sqlx::query_scalar!("SELECT post_id FROM post_likes WHERE user_id = $1 AND post_id = ANY($2)", v, &ids)
-                .fetch_all(pool)
-                .await?
-        }
-        None => Vec::new(),
-    };
-    let mut refs = super::refs::for_posts(pool, &ids).await?;
-    let mut links = super::links::db::cards(pool, &ids).await?;
-    let mut tags: HashMap<Uuid, Vec<TagView>> = HashMap::new();
-    for t in tag_rows {
-        let kind = match t.kind.as_str() {
-            "product" => TagKind::Product,
-            "shop" => TagKind::Shop,
-            _ => TagKind::User,
-        };
-        tags.entry(t.media_id).or_default().push(TagView {
-            id: t.id,
-            x_pct: t.x,
-            y_pct: t.y,
-            kind,
-            label: t.label,
-            href: t.href,
-            product_id: t.product_id,
-        });
-    }
-    let mut media: HashMap<Uuid, Vec<MediaView>> = HashMap::new();
-    for m in media_rows {
-        media.entry(m.post_id).or_default().push(MediaView {
-            tags: tags.remove(&m.id).unwrap_or_default(),
-            id: m.id,
-            url_600: m.url_600,
-            url_1200: m.url_1200,
-            width: m.width,
-            height: m.height,
-            alt: m.alt,
-        });
-    }
+    let mut details: HashMap<Uuid, Details> = details(pool, &ids, viewer).await?;
+    let linked: Vec<Uuid> = details.iter().filter(|(_, d)| d.has_links).map(|(id, _)| *id).collect();
+    let mut links = if linked.is_empty() { HashMap::new() } else { super::links::db::cards(pool, &linked).await? };
 
     let posts = rows
         .into_iter()
         .map(|r| {
-            let known = refs.remove(&r.id).unwrap_or_default();
+            let d = details.remove(&r.id).unwrap_or_default();
             Ok(PostView {
-                media: media.remove(&r.id).unwrap_or_default(),
                 links: links.remove(&r.id).unwrap_or_default(),
                 is_author: viewer == Some(r.author_id),
-                liked: liked.contains(&r.id),
+                liked: d.liked,
                 id: r.id,
                 author: Author { username: r.username, display_name: r.display_name, avatar_url: r.avatar_url },
-                segments: segments(&r.body, |m| known.contains(m)),
+                segments: segments(&r.body, |m| match m {
+                    Mention::User(name) => d.ref_users.contains(name),
+                    Mention::Shop(handle) => d.ref_shops.contains(handle),
+                    Mention::Hashtag(_) => true,
+                }),
+                media: d.media,
                 body: r.body,
                 visibility: Visibility::parse(&r.visibility)?,
                 is_draft: r.status == "draft",
@@ -307,6 +254,123 @@ pub(super) async fn assemble(pool: &PgPool, mut rows: Vec<PostRow>, viewer: Opti
         })
         .collect::<AppResult<Vec<_>>>()?;
     Ok(FeedPage { posts, next_cursor })
+}
+
+/// What a card shows besides its post row.
+#[derive(Default)]
+struct Details {
+    media: Vec<MediaView>,
+    liked: bool,
+    has_links: bool,
+    ref_users: Vec<String>,
+    ref_shops: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct MediaJson {
+    id: Uuid,
+    url_600: String,
+    url_1200: String,
+    width: i32,
+    height: i32,
+    alt: String,
+    tags: Vec<TagJson>,
+}
+
+#[derive(serde::Deserialize)]
+struct TagJson {
+    id: Uuid,
+    x: f64,
+    y: f64,
+    kind: String,
+    product_id: Option<Uuid>,
+    label: String,
+    href: String,
+}
+
+impl From<MediaJson> for MediaView {
+    fn from(m: MediaJson) -> MediaView {
+        let tags = m
+            .tags
+            .into_iter()
+            .map(|t| TagView {
+                kind: match t.kind.as_str() {
+                    "product" => TagKind::Product,
+                    "shop" => TagKind::Shop,
+                    _ => TagKind::User,
+                },
+                id: t.id,
+                x_pct: t.x,
+                y_pct: t.y,
+                label: t.label,
+                href: t.href,
+                product_id: t.product_id,
+            })
+            .collect();
+        MediaView {
+            id: m.id,
+            url_600: m.url_600,
+            url_1200: m.url_1200,
+            width: m.width,
+            height: m.height,
+            alt: m.alt,
+            tags,
+        }
+    }
+}
+
+/// One row per post: its images (in order, each with the tags that still
+/// point at something live: a product tag only while the product is active)
+/// as JSON, the viewer's like, whether it links cards, and the user and shop
+/// names its text referenced when written.
+async fn details(pool: &PgPool, ids: &[Uuid], viewer: Option<Uuid>) -> AppResult<HashMap<Uuid, Details>> {
+    let rows = sqlx::query!(
+        r#"SELECT p.id AS "id!",
+                  EXISTS (SELECT 1 FROM post_likes l WHERE l.user_id = $2 AND l.post_id = p.id) AS "liked!",
+                  EXISTS (SELECT 1 FROM post_links k WHERE k.post_id = p.id) AS "has_links!",
+                  ARRAY(SELECT u.username FROM post_refs r JOIN users u ON u.id = r.user_id
+                        WHERE r.post_id = p.id AND r.kind = 'user') AS "ref_users!",
+                  ARRAY(SELECT s.handle FROM post_refs r JOIN shops s ON s.id = r.shop_id
+                        WHERE r.post_id = p.id AND r.kind = 'shop') AS "ref_shops!",
+                  (SELECT COALESCE(json_agg(json_build_object(
+                              'id', m.id, 'url_600', m.url_600, 'url_1200', m.url_1200,
+                              'width', m.width, 'height', m.height, 'alt', m.alt,
+                              'tags', (SELECT COALESCE(json_agg(json_build_object(
+                                          'id', t.id, 'x', t.x_pct, 'y', t.y_pct, 'kind', t.kind,
+                                          'product_id', t.product_id,
+                                          'label', COALESCE(pr.title, s.name, u.display_name),
+                                          'href', CASE t.kind WHEN 'product' THEN '/p/' || pr.id::text
+                                                              WHEN 'shop' THEN '/s/' || s.handle
+                                                              ELSE '/u/' || u.username END)), '[]')
+                                       FROM image_tags t
+                                       LEFT JOIN products pr ON t.kind = 'product' AND pr.id = t.product_id AND pr.status = 'active'
+                                       LEFT JOIN shops s ON t.kind = 'shop' AND s.id = t.shop_id
+                                       LEFT JOIN users u ON t.kind = 'user' AND u.id = t.user_id
+                                       WHERE t.media_id = m.id AND (t.kind <> 'product' OR pr.id IS NOT NULL)))
+                              ORDER BY m.position), '[]')
+                   FROM post_media m WHERE m.post_id = p.id)::text AS "media!"
+           FROM unnest($1::uuid[]) AS p(id)"#,
+        ids,
+        viewer
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let media: Vec<MediaJson> = serde_json::from_str(&r.media).map_err(|e| {
+                tracing::error!(error = %e, "feed details: unreadable media JSON");
+                AppError::Internal
+            })?;
+            let details = Details {
+                media: media.into_iter().map(MediaView::from).collect(),
+                liked: r.liked,
+                has_links: r.has_links,
+                ref_users: r.ref_users,
+                ref_shops: r.ref_shops,
+            };
+            Ok((r.id, details))
+        })
+        .collect()
 }
 
 #[cfg(test)]

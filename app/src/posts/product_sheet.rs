@@ -7,9 +7,10 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use uuid::Uuid;
 
+use crate::cart::pages::AddToCartForm;
 use crate::catalog::api::get_product;
-use crate::catalog::{stock_label, Product};
-use crate::ui::{Loading, PRIMARY_BUTTON_CLASS};
+use crate::catalog::Product;
+use crate::ui::{Loading, SECONDARY_BUTTON_CLASS};
 
 /// Opens and closes the sheet; provided once by the app.
 #[derive(Debug, Clone, Copy)]
@@ -114,18 +115,11 @@ fn SheetProduct(product: Product) -> impl IntoView {
                 {if single { m.display() } else { format!("from {}", m.display()) }}
             </p>
         })}
-        <ul class="mt-3 flex flex-wrap gap-2" aria-label="Variants">
-            {product.variants.iter().map(|v| view! {
-                <li class="rounded-lg border border-stone-200 px-3 py-1.5 text-sm">
-                    <span class="font-medium">{v.title.clone()}</span>
-                    <span class="text-stone-600">{format!(" · {} · {}", v.price.display(), stock_label(v.stock_on_hand))}</span>
-                </li>
-            }).collect_view()}
-        </ul>
+        <AddToCartForm variants=product.variants.clone() />
         {(!product.description.is_empty()).then(|| view! {
             <p class="mt-3 line-clamp-4 whitespace-pre-line text-stone-700">{product.description.clone()}</p>
         })}
-        <a href=href class=format!("{PRIMARY_BUTTON_CLASS} mt-5 w-full") data-testid="sheet-view-product"
+        <a href=href class=format!("{SECONDARY_BUTTON_CLASS} mt-5 w-full") data-testid="sheet-view-product"
             on:click=move |_| if let Some(s) = sheet { s.close() }>"View product"</a>
     }
 }

@@ -1,10 +1,9 @@
 //! The `@user`, `$shop` and `#hashtag` references stored for a post's text:
-//! rewritten whenever the text is, and read back so feeds link exactly the
-//! names that existed when the post was written.
+//! rewritten whenever the text is, and read back (with the rest of a card,
+//! in `db::details`) so feeds link exactly the names that existed when the
+//! post was written.
 
-use std::collections::{HashMap, HashSet};
-
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::text::{mentions, Mention};
@@ -47,38 +46,14 @@ pub async fn store(tx: &mut PgConnection, post_id: Uuid, body: &str) -> AppResul
     Ok(())
 }
 
-/// The user and shop references each post may link (hashtags always link).
-pub async fn for_posts(pool: &PgPool, post_ids: &[Uuid]) -> AppResult<HashMap<Uuid, HashSet<Mention>>> {
-    let rows = sqlx::query!(
-        r#"SELECT r.post_id, u.username AS "username?", s.handle AS "handle?"
-           FROM post_refs r
-           LEFT JOIN users u ON u.id = r.user_id
-           LEFT JOIN shops s ON s.id = r.shop_id
-           WHERE r.post_id = ANY($1) AND r.kind <> 'hashtag'"#,
-        post_ids
-    )
-    .fetch_all(pool)
-    .await?;
-    let mut out: HashMap<Uuid, HashSet<Mention>> = HashMap::new();
-    for row in rows {
-        let mention = match (row.username, row.handle) {
-            (Some(name), _) => Mention::User(name),
-            (None, Some(handle)) => Mention::Shop(handle),
-            (None, None) => continue,
-        };
-        out.entry(row.post_id).or_default().insert(mention);
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::accounts::db::tests::user;
     use crate::posts::db::{post, publish};
     use crate::posts::text::Segment;
     use crate::posts::Visibility;
     use crate::shops::db::tests::shop;
+    use sqlx::PgPool;
 
     #[sqlx::test(migrations = "../migrations")]
     async fn only_existing_names_are_stored_and_linked(pool: PgPool) {

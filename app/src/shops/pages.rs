@@ -209,7 +209,12 @@ pub fn ManageShopPage() -> impl IntoView {
                         view! {
                             <div class="flex items-center justify-between">
                                 <h1 class="text-2xl font-bold">{format!("Manage {}", shop.name)}</h1>
-                                <A href=format!("/s/{}", shop.handle) attr:class="text-sm font-semibold text-fuchsia-700 hover:underline">"View shop"</A>
+                                <div class="flex flex-wrap gap-4">
+                                    <A href=format!("/s/{}/orders", shop.handle) attr:class="text-sm font-semibold text-fuchsia-700 hover:underline" attr:data-testid="shop-orders-link">"Orders"</A>
+                                    <A href=format!("/s/{}/stock", shop.handle) attr:class="text-sm font-semibold text-fuchsia-700 hover:underline" attr:data-testid="shop-stock-link">"Stock"</A>
+                                    <A href=format!("/s/{}/promotions", shop.handle) attr:class="text-sm font-semibold text-fuchsia-700 hover:underline" attr:data-testid="shop-promotions-link">"Promotions"</A>
+                                    <A href=format!("/s/{}", shop.handle) attr:class="text-sm font-semibold text-fuchsia-700 hover:underline">"View shop"</A>
+                                </div>
                             </div>
                             <div class="mt-4 grid gap-6 lg:grid-cols-2">
                                 <section class="rounded-2xl border border-stone-200 bg-white p-4 shadow-sm sm:p-6">

@@ -6,6 +6,7 @@ use leptos_router::components::A;
 use super::{Avatar, AvatarSize};
 use crate::accounts::api::Logout;
 use crate::accounts::{use_auth, SessionUser};
+use crate::cart::pages::CartCount;
 
 const NAV_LINK: &str = "flex flex-col items-center gap-0.5 rounded-lg px-2 py-1 text-xs font-medium text-stone-600 hover:text-fuchsia-700 aria-[current=page]:text-fuchsia-700 sm:flex-row sm:gap-2 sm:text-sm";
 
@@ -24,7 +25,7 @@ pub fn Header() -> impl IntoView {
                     <li><A href="/explore" attr:class=NAV_LINK attr:data-testid="nav-explore"><ExploreIcon />"Explore"</A></li>
                     // A phone's row is already full for a signed-in user; Events joins from `sm` up.
                     <li class="hidden sm:block"><A href="/events" attr:class=NAV_LINK attr:data-testid="nav-events"><CalendarIcon />"Events"</A></li>
-                    <li><A href="/cart" attr:class=NAV_LINK attr:data-testid="nav-cart"><CartIcon />"Cart"</A></li>
+                    <li><A href="/cart" attr:class=NAV_LINK attr:data-testid="nav-cart"><CartIcon />"Cart"<CartCount /></A></li>
                     <Transition fallback=|| view! { <li class="h-8 w-16"></li> }>
                         {move || Suspend::new(async move {
                             match auth.user.await {
@@ -67,6 +68,9 @@ fn AccountMenu(user: SessionUser) -> impl IntoView {
         </li>
         <li>
             <A href="/shops" attr:class=NAV_LINK attr:data-testid="nav-sell"><ShopIcon />"Sell"</A>
+        </li>
+        <li class="hidden sm:block">
+            <A href="/orders" attr:class=NAV_LINK attr:data-testid="nav-orders">"Orders"</A>
         </li>
         <li>
             <A href=profile_href attr:class="flex items-center gap-2 rounded-full p-0.5 hover:ring-2 hover:ring-fuchsia-200" attr:data-testid="nav-profile" attr:aria-label=format!("Your profile ({})", user.username)>

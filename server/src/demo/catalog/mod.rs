@@ -90,6 +90,7 @@ pub async fn ensure(
             shops_db::create(pool, owner, &new).await.map_err(|e| anyhow!("{e}"))?;
         }
         let shop = shops_db::owned_by(pool, demo.handle, owner).await.map_err(|e| anyhow!("{e}"))?;
+        welcome_promotion(pool, &shop, owner).await?;
         for p in demo.products {
             let existing = sqlx::query_scalar!(
                 "SELECT id FROM products WHERE shop_id = $1 AND title = $2 ORDER BY created_at LIMIT 1",
@@ -170,14 +171,15 @@ async fn create(pool: &PgPool, shop: &app::shops::Shop, currency: Currency, p: &
     };
     let id = catalog_db::create_product(pool, shop, &new).await.map_err(|e| anyhow!("{e}"))?;
     for (variant, stock) in p.stock_of {
-        sqlx::query!(
-            "UPDATE product_variants SET stock_on_hand = $3 WHERE product_id = $1 AND title = $2",
-            id,
-            variant,
-            stock
-        )
-        .execute(pool)
-        .await?;
+        let mut tx = pool.begin().await?;
+        let variant_id =
+            sqlx::query_scalar!("SELECT id FROM product_variants WHERE product_id = $1 AND title = $2", id, variant)
+                .fetch_one(&mut *tx)
+                .await?;
+        app::inventory::db::set_on_hand(&mut tx, variant_id, *stock, None, "demo stock count")
+            .await
+            .map_err(|e| anyhow!("{e}"))?;
+        tx.commit().await?;
     }
     for (variant, price) in p.price_of {
         sqlx::query!(
@@ -190,6 +192,31 @@ async fn create(pool: &PgPool, shop: &app::shops::Shop, currency: Currency, p: &
         .await?;
     }
     Ok(id)
+}
+
+/// Every demo shop offers WELCOME10: 10% off a first order (once per customer).
+async fn welcome_promotion(pool: &PgPool, shop: &app::shops::Shop, owner: Uuid) -> anyhow::Result<()> {
+    let exists = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM promotions WHERE shop_id = $1 AND code = 'WELCOME10') AS "x!""#,
+        shop.id
+    )
+    .fetch_one(pool)
+    .await?;
+    if exists {
+        return Ok(());
+    }
+    let form = app::promotions::PromotionForm {
+        shop: shop.handle.clone(),
+        title: "Welcome: 10% off".into(),
+        code: "WELCOME10".into(),
+        kind: "percent_order".into(),
+        value: "10".into(),
+        per_customer_limit: "1".into(),
+        ..Default::default()
+    };
+    let rule = form.to_rule(shop.currency, chrono::Utc::now()).map_err(|e| anyhow!("{e}"))?;
+    app::promotions::db::save(pool, shop.id, owner, None, &rule).await.map_err(|e| anyhow!("{e}"))?;
+    Ok(())
 }
 
 #[cfg(test)]

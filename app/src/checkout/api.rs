@@ -1,0 +1,115 @@
+//! Server functions for checkout: each checks the caller owns the checkout
+//! (another user's id is simply not found), validates input into domain
+//! types, and calls one domain function. Prices, totals and stock are
+//! always the server's.
+
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::address::AddressInput;
+use super::CheckoutView;
+use crate::error::AppError;
+
+/// The signed-in user's checkout for `shop`'s lines of their cart, opened
+/// (and its stock held) if needed.
+#[server(prefix = "/api", endpoint = "checkout")]
+pub async fn load_checkout(shop: String) -> Result<CheckoutView, AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let now = chrono::Utc::now();
+    let id = super::db::open(&state.pool, user.id, &shop, now, state.config.reservation_ttl).await?;
+    super::db::view(&state.pool, id, user.id, now).await
+}
+
+/// Saves contact and address (form fields `address[name]`, `address[line1]`…).
+#[server(prefix = "/api", endpoint = "checkout/address")]
+pub async fn save_checkout_address(checkout: Uuid, email: String, address: AddressInput) -> Result<(), AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let email = crate::accounts::validate::Email::parse(&email)?;
+    let address = super::address::validate(&address)?;
+    let now = chrono::Utc::now();
+    super::db::save_address(&state.pool, checkout, user.id, email.as_str(), &address, now, state.config.reservation_ttl)
+        .await
+}
+
+#[server(prefix = "/api", endpoint = "checkout/shipping")]
+pub async fn choose_shipping(checkout: Uuid, shipping_option: String) -> Result<(), AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let option = super::shipping::ShippingOption::parse(&shipping_option)?;
+    let now = chrono::Utc::now();
+    super::db::save_shipping(&state.pool, checkout, user.id, option, now, state.config.reservation_ttl).await
+}
+
+#[server(prefix = "/api", endpoint = "checkout/code")]
+pub async fn apply_code(checkout: Uuid, code: String) -> Result<(), AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let code = super::normalize_code(&code)?;
+    super::db::add_code(&state.pool, checkout, user.id, &code, chrono::Utc::now()).await
+}
+
+#[server(prefix = "/api", endpoint = "checkout/code/remove")]
+pub async fn remove_code(checkout: Uuid, code: String) -> Result<(), AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    super::db::remove_code(&state.pool, checkout, user.id, code.trim()).await
+}
+
+/// Pays and places the order, then goes to its confirmation. The card
+/// number goes to the payment provider and is never stored: only its brand
+/// and last four digits are kept.
+#[server(prefix = "/api", endpoint = "checkout/place")]
+pub async fn place_order(
+    checkout: Uuid,
+    card_number: String,
+    card_exp: String,
+    card_cvc: String,
+) -> Result<(), AppError> {
+    use chrono::Datelike;
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let (exp_month, exp_year) = split_expiry(&card_exp);
+    let input = crate::payments::cards::CardInput { number: card_number, exp_month, exp_year, cvc: card_cvc };
+    let now = chrono::Utc::now();
+    let (card, digits) = crate::payments::cards::check(&input, now.year() as u16, now.month() as u8)?;
+    let order = super::place::place_order(
+        &state.pool,
+        state.payments.as_ref(),
+        checkout,
+        user.id,
+        super::place::Card { digits: &digits, details: &card },
+        now,
+        state.config.reservation_ttl,
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/orders/{order}?placed=1"));
+    Ok(())
+}
+
+/// "12/28", "12 / 2028" or "1228" → ("12", "28").
+pub fn split_expiry(raw: &str) -> (String, String) {
+    let compact: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    match compact.split_once('/') {
+        Some((m, y)) => (m.to_string(), y.to_string()),
+        None if compact.len() == 4 && compact.bytes().all(|b| b.is_ascii_digit()) => {
+            (compact[..2].to_string(), compact[2..].to_string())
+        }
+        None => (compact, String::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_expiry;
+
+    #[test]
+    fn expiry_is_split_however_it_was_typed() {
+        assert_eq!(split_expiry("12/28"), ("12".into(), "28".into()));
+        assert_eq!(split_expiry(" 1 / 2030 "), ("1".into(), "2030".into()));
+        assert_eq!(split_expiry("1228"), ("12".into(), "28".into()));
+        assert_eq!(split_expiry("12"), ("12".into(), String::new()));
+        assert_eq!(split_expiry("a€"), ("a€".into(), String::new()), "never slices inside a character");
+    }
+}

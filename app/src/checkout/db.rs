@@ -1,0 +1,377 @@
+//! SQL owned by checkout: the checkout row (the state machine's state), the
+//! stock it holds, and pricing it from the cart, the shop's promotions and
+//! the tax table. Every change locks the checkout row, so two tabs on the
+//! same checkout take turns.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use super::address::Address;
+use super::pricing::{self, LineInput, Priced};
+use super::shipping::{self, ShippingOption, ShippingQuote};
+use super::tax::TaxRate;
+use super::{CheckoutView, Step};
+use crate::cart::db::{self as cart_db, Owner};
+use crate::error::{AppError, AppResult};
+use crate::inventory::db::{self as inventory, Hold};
+use crate::money::{Currency, Money};
+
+/// A checkout as stored.
+#[derive(Debug, Clone)]
+pub struct CheckoutRow {
+    pub id: Uuid,
+    pub cart_id: Uuid,
+    pub shop_id: Uuid,
+    pub user_id: Uuid,
+    pub currency: Currency,
+    pub step: Step,
+    pub email: String,
+    pub address: Option<Address>,
+    pub shipping_option: Option<ShippingOption>,
+    pub promo_codes: Vec<String>,
+    pub attempt: i32,
+    pub reserved_until: Option<DateTime<Utc>>,
+    pub order_id: Option<Uuid>,
+}
+
+impl CheckoutRow {
+    /// The payment provider's idempotency key for the current attempt.
+    pub fn idempotency_key(&self) -> String {
+        format!("checkout_{}_{}", self.id.simple(), self.attempt)
+    }
+}
+
+/// The user's open checkout for `shop_handle`'s lines of their cart,
+/// started if there is none; its stock is held (or its hold renewed).
+pub async fn open(pool: &PgPool, user: Uuid, shop_handle: &str, now: DateTime<Utc>, ttl: Duration) -> AppResult<Uuid> {
+    let mut tx = pool.begin().await?;
+    let cart = cart_db::find(&mut tx, &Owner::User(user)).await?.ok_or_else(empty_cart)?;
+    let shop = sqlx::query!("SELECT id, currency FROM shops WHERE handle = $1", shop_handle.trim().to_lowercase())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Shop".into()))?;
+    // The cart row serializes two tabs opening the same checkout.
+    sqlx::query!("SELECT id FROM carts WHERE id = $1 FOR UPDATE", cart).fetch_one(&mut *tx).await?;
+    let existing = sqlx::query_scalar!(
+        "SELECT id FROM checkouts WHERE cart_id = $1 AND shop_id = $2 AND step IN ('contact', 'shipping', 'payment')",
+        cart,
+        shop.id
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let id = match existing {
+        Some(id) => id,
+        None => {
+            let id = Uuid::new_v4();
+            sqlx::query!(
+                "INSERT INTO checkouts (id, cart_id, shop_id, user_id, currency, email)
+                 SELECT $1, $2, $3, $4, $5, email FROM users WHERE id = $4",
+                id,
+                cart,
+                shop.id,
+                user,
+                shop.currency
+            )
+            .execute(&mut *tx)
+            .await?;
+            id
+        }
+    };
+    let row = lock(&mut tx, id, user).await?;
+    let (inputs, problems) = line_inputs(&mut tx, &row).await?;
+    if inputs.is_empty() && problems.is_empty() {
+        return Err(empty_cart());
+    }
+    cart_db::confirm_prices(&mut tx, cart, shop.id).await?;
+    sync_hold(&mut tx, &row, now, ttl).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+fn empty_cart() -> AppError {
+    AppError::NotFound("Nothing from this shop in your cart".into())
+}
+
+/// Locks the checkout for a change; someone else's checkout is `NotFound`
+/// (its existence is not revealed).
+pub async fn lock(tx: &mut PgConnection, id: Uuid, user: Uuid) -> AppResult<CheckoutRow> {
+    let row = sqlx::query!(
+        r#"SELECT id, cart_id, shop_id, user_id, currency, step, email, ship_name, ship_line1, ship_line2, ship_city,
+                  ship_region, ship_postal_code, ship_country, ship_phone, shipping_option, promo_codes, attempt,
+                  reserved_until, order_id
+           FROM checkouts WHERE id = $1 FOR UPDATE"#,
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .filter(|r| r.user_id == user)
+    .ok_or_else(|| AppError::NotFound("Checkout".into()))?;
+    let address = match (row.ship_name, row.ship_line1, row.ship_city, row.ship_country) {
+        (Some(name), Some(line1), Some(city), Some(country)) => Some(Address {
+            name,
+            line1,
+            line2: row.ship_line2.unwrap_or_default(),
+            city,
+            region: row.ship_region.unwrap_or_default(),
+            postal_code: row.ship_postal_code.unwrap_or_default(),
+            country,
+            phone: row.ship_phone.unwrap_or_default(),
+        }),
+        _ => None,
+    };
+    Ok(CheckoutRow {
+        id: row.id,
+        cart_id: row.cart_id,
+        shop_id: row.shop_id,
+        user_id: row.user_id,
+        currency: Currency::parse(&row.currency)?,
+        step: Step::parse(&row.step)?,
+        email: row.email.unwrap_or_default(),
+        address,
+        shipping_option: row.shipping_option.as_deref().map(ShippingOption::parse).transpose()?,
+        promo_codes: row.promo_codes,
+        attempt: row.attempt,
+        reserved_until: row.reserved_until,
+        order_id: row.order_id,
+    })
+}
+
+/// The cart lines this checkout sells, at current prices.
+pub async fn line_inputs(tx: &mut PgConnection, row: &CheckoutRow) -> AppResult<(Vec<LineInput>, Vec<String>)> {
+    let rows = cart_db::lines(tx, row.cart_id, Some(row.shop_id)).await?;
+    let mut problems = Vec::new();
+    let mut inputs = Vec::new();
+    for (_, l) in rows {
+        if !l.line.purchasable() {
+            let note = l.line.status().message(&l.line).unwrap_or_default();
+            problems.push(format!("{}: {note}", l.line.name()));
+            continue;
+        }
+        inputs.push(LineInput {
+            cart_line_id: l.line.id,
+            variant_id: l.line.variant_id,
+            product_id: l.line.product_id,
+            title: l.line.title,
+            variant_title: l.line.variant_title,
+            sku: l.sku,
+            quantity: l.line.quantity,
+            unit_price_minor: l.line.price.minor,
+            attribution: l.attribution,
+        })
+    }
+    Ok((inputs, problems))
+}
+
+/// Makes the checkout's reservations match its lines: renewed when they
+/// already do (only the reservation rows change), taken afresh otherwise.
+/// On a shortage the error names the item and the transaction must roll back.
+pub async fn sync_hold(tx: &mut PgConnection, row: &CheckoutRow, now: DateTime<Utc>, ttl: Duration) -> AppResult<()> {
+    let (inputs, _) = line_inputs(tx, row).await?;
+    let mut wanted: Vec<Hold> = Vec::new();
+    for l in &inputs {
+        match wanted.iter_mut().find(|h| h.variant_id == l.variant_id) {
+            Some(h) => h.quantity += l.quantity,
+            None => wanted.push(Hold { variant_id: l.variant_id, quantity: l.quantity }),
+        }
+    }
+    wanted.sort_by_key(|h| h.variant_id);
+    let held: Vec<Hold> = sqlx::query!(
+        r#"SELECT variant_id, sum(quantity)::int AS "quantity!" FROM stock_reservations
+           WHERE checkout_id = $1 AND status = 'active' GROUP BY variant_id ORDER BY variant_id"#,
+        row.id
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|r| Hold { variant_id: r.variant_id, quantity: r.quantity })
+    .collect();
+    let until = now + chrono::Duration::from_std(ttl).unwrap_or_else(|_| chrono::Duration::minutes(10));
+    if held == wanted {
+        sqlx::query!(
+            "UPDATE stock_reservations SET expires_at = $2 WHERE checkout_id = $1 AND status = 'active'",
+            row.id,
+            until
+        )
+        .execute(&mut *tx)
+        .await?;
+    } else {
+        inventory::release(tx, row.id, inventory::Release::Released).await?;
+        if !wanted.is_empty() {
+            inventory::reserve(tx, row.id, &wanted, until).await?;
+        }
+    }
+    let until = (!wanted.is_empty()).then_some(until);
+    sqlx::query!("UPDATE checkouts SET reserved_until = $2 WHERE id = $1", row.id, until).execute(&mut *tx).await?;
+    Ok(())
+}
+
+/// The destination's tax: the region's own rate, else the country's, else
+/// none (documented in the README's tax table).
+pub async fn tax_rate(db: &mut PgConnection, country: &str, region: &str) -> AppResult<TaxRate> {
+    let row = sqlx::query!(
+        "SELECT name, rate_bp, inclusive FROM tax_rates
+         WHERE country = $1 AND region IN ($2, '') ORDER BY region DESC LIMIT 1",
+        country,
+        region.trim().to_uppercase()
+    )
+    .fetch_optional(&mut *db)
+    .await?;
+    Ok(row.map(|r| TaxRate { name: r.name, rate_bp: r.rate_bp, inclusive: r.inclusive }).unwrap_or(TaxRate {
+        name: "Tax".into(),
+        rate_bp: 0,
+        inclusive: false,
+    }))
+}
+
+/// Prices the checkout as it stands now.
+pub async fn price(
+    tx: &mut PgConnection,
+    row: &CheckoutRow,
+    now: DateTime<Utc>,
+) -> AppResult<(Priced, Vec<ShippingQuote>, Vec<String>)> {
+    let (inputs, problems) = line_inputs(tx, row).await?;
+    let rules = crate::promotions::db::live_rules(tx, row.shop_id).await?;
+    let usage = crate::promotions::db::usage(tx, row.shop_id, row.user_id).await?;
+    let items: i64 = inputs.iter().map(|l| l.unit_price_minor * l.quantity as i64).sum();
+    let items = Money::new(items, row.currency);
+    let (rate, quotes) = match &row.address {
+        Some(a) => (tax_rate(tx, &a.country, &a.region).await?, shipping::quotes(row.currency, &a.country, items)),
+        None => (TaxRate { name: "Tax".into(), rate_bp: 0, inclusive: false }, Vec::new()),
+    };
+    let chosen = row.shipping_option.and_then(|o| quotes.iter().find(|q| q.option == o).cloned());
+    let priced = pricing::price(row.currency, inputs, &rules, &row.promo_codes, &usage, now, &rate, chosen);
+    Ok((priced, quotes, problems))
+}
+
+/// The checkout page's data.
+pub async fn view(pool: &PgPool, id: Uuid, user: Uuid, now: DateTime<Utc>) -> AppResult<CheckoutView> {
+    let mut tx = pool.begin().await?;
+    let row = lock(&mut tx, id, user).await?;
+    let (priced, quotes, problems) = price(&mut tx, &row, now).await?;
+    let shop = sqlx::query!("SELECT handle, name FROM shops WHERE id = $1", row.shop_id).fetch_one(&mut *tx).await?;
+    let last_failure = sqlx::query_scalar!(
+        "SELECT failure_message FROM payments WHERE checkout_id = $1 AND status IN ('declined', 'failed')
+         ORDER BY created_at DESC LIMIT 1",
+        row.id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .flatten();
+    tx.commit().await?;
+    Ok(CheckoutView {
+        id: row.id,
+        shop_handle: shop.handle,
+        shop_name: shop.name,
+        currency: row.currency,
+        step: row.step,
+        email: row.email,
+        address: row.address,
+        shipping_option: row.shipping_option,
+        quotes,
+        priced,
+        promo_codes: row.promo_codes,
+        reserved_until: row.reserved_until,
+        last_failure: if row.step == Step::Placed { None } else { last_failure },
+        order_id: row.order_id,
+        problems,
+    })
+}
+
+/// Saves contact and address; the next step is shipping.
+pub async fn save_address(
+    pool: &PgPool,
+    id: Uuid,
+    user: Uuid,
+    email: &str,
+    a: &Address,
+    now: DateTime<Utc>,
+    ttl: Duration,
+) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    let row = lock(&mut tx, id, user).await?;
+    let next = row.step.after_address()?;
+    sqlx::query!(
+        "UPDATE checkouts SET email = $2, ship_name = $3, ship_line1 = $4, ship_line2 = $5, ship_city = $6,
+                ship_region = $7, ship_postal_code = $8, ship_country = $9, ship_phone = $10, step = $11,
+                shipping_option = NULL
+         WHERE id = $1",
+        id,
+        email,
+        a.name,
+        a.line1,
+        a.line2,
+        a.city,
+        a.region,
+        a.postal_code,
+        a.country,
+        a.phone,
+        next.as_str()
+    )
+    .execute(&mut *tx)
+    .await?;
+    sync_hold(&mut tx, &row, now, ttl).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Saves the shipping choice (one of the destination's options); the next
+/// step is payment.
+pub async fn save_shipping(
+    pool: &PgPool,
+    id: Uuid,
+    user: Uuid,
+    option: ShippingOption,
+    now: DateTime<Utc>,
+    ttl: Duration,
+) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    let row = lock(&mut tx, id, user).await?;
+    let next = row.step.after_shipping()?;
+    sqlx::query!(
+        "UPDATE checkouts SET shipping_option = $2, step = $3 WHERE id = $1",
+        id,
+        option.code(),
+        next.as_str()
+    )
+    .execute(&mut *tx)
+    .await?;
+    sync_hold(&mut tx, &row, now, ttl).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Adds a promotion code if the shop's rules accept it for this cart now;
+/// otherwise says why (expired, minimum not met...), keeping nothing.
+pub async fn add_code(pool: &PgPool, id: Uuid, user: Uuid, code: &str, now: DateTime<Utc>) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    let mut row = lock(&mut tx, id, user).await?;
+    if !row.step.open() {
+        return Err(AppError::conflict("code", "This order was already placed."));
+    }
+    if row.promo_codes.iter().any(|c| c == code) {
+        return Ok(());
+    }
+    if row.promo_codes.len() >= super::MAX_CODES {
+        return Err(AppError::validation("code", format!("Use at most {} codes.", super::MAX_CODES)));
+    }
+    row.promo_codes.push(code.to_string());
+    let (priced, _, _) = price(&mut tx, &row, now).await?;
+    if let Some(rejected) = priced.rejected.iter().find(|r| r.code.eq_ignore_ascii_case(code)) {
+        return Err(AppError::validation("code", rejected.reason.message(row.currency)));
+    }
+    sqlx::query!("UPDATE checkouts SET promo_codes = $2 WHERE id = $1", id, &row.promo_codes).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn remove_code(pool: &PgPool, id: Uuid, user: Uuid, code: &str) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    let row = lock(&mut tx, id, user).await?;
+    let kept: Vec<String> = row.promo_codes.into_iter().filter(|c| c != code).collect();
+    sqlx::query!("UPDATE checkouts SET promo_codes = $2 WHERE id = $1", id, &kept).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(())
+}

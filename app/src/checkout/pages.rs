@@ -1,0 +1,385 @@
+//! `/checkout/:shop`: the one-page checkout. Address, shipping and payment
+//! are plain forms (they work before hydration: each posts, and the page
+//! comes back at the step the server says), and the order summary beside
+//! them is always the server's pricing.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use super::address::SHIPPING_COUNTRIES;
+use super::api::{load_checkout, ApplyCode, ChooseShipping, PlaceOrder, RemoveCode, SaveCheckoutAddress};
+use super::{CheckoutView, Step};
+use crate::error::AppError;
+use crate::money::Money;
+use crate::ui::{ErrorAlert, ErrorPage, FieldError, Loading, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS};
+
+/// The actions of the page, created once so their results survive reloads.
+#[derive(Clone, Copy)]
+struct Actions {
+    address: ServerAction<SaveCheckoutAddress>,
+    shipping: ServerAction<ChooseShipping>,
+    code: ServerAction<ApplyCode>,
+    uncode: ServerAction<RemoveCode>,
+    place: ServerAction<PlaceOrder>,
+}
+
+impl Actions {
+    fn version(&self) -> usize {
+        self.address.version().get()
+            + self.shipping.version().get()
+            + self.code.version().get()
+            + self.uncode.version().get()
+            + self.place.version().get()
+    }
+}
+
+#[component]
+pub fn CheckoutPage() -> impl IntoView {
+    let params = use_params_map();
+    let actions = Actions {
+        address: ServerAction::new(),
+        shipping: ServerAction::new(),
+        code: ServerAction::new(),
+        uncode: ServerAction::new(),
+        place: ServerAction::new(),
+    };
+    let checkout = Resource::new(
+        move || (params.read().get("shop").unwrap_or_default(), actions.version()),
+        |(shop, _)| load_checkout(shop),
+    );
+    view! {
+        <Title text="Checkout" />
+        <h1 class="text-2xl font-bold">"Checkout"</h1>
+        <Transition fallback=|| view! { <Loading label="Preparing your checkout…" /> }>
+            {move || Suspend::new(async move {
+                match checkout.await {
+                    Ok(v) if v.step == Step::Placed => view! { <AlreadyPlaced v /> }.into_any(),
+                    Ok(v) => view! { <CheckoutBody v actions /> }.into_any(),
+                    Err(AppError::Unauthorized) => {
+                        let next = format!("/checkout/{}", params.read_untracked().get("shop").unwrap_or_default());
+                        view! { <SignInToCheckOut next /> }.into_any()
+                    }
+                    Err(AppError::SoldOut(message)) => view! { <CannotCheckOut message testid="checkout-sold-out" /> }.into_any(),
+                    Err(AppError::NotFound(what)) if what.starts_with("Nothing") => {
+                        view! { <CannotCheckOut message=format!("{what}.") testid="checkout-empty" /> }.into_any()
+                    }
+                    Err(error) => view! { <ErrorPage error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Checkout can't start: the items are gone or the cart has none from this shop.
+#[component]
+fn CannotCheckOut(message: String, testid: &'static str) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::http_status::set_page_status(409);
+    view! {
+        <div role="alert" class="mt-4 rounded-2xl border border-amber-200 bg-amber-50 p-6" data-testid=testid>
+            <p class="font-semibold text-amber-900">{message}</p>
+            <A href="/cart" attr:class="mt-3 inline-block font-semibold text-fuchsia-700 underline">"Back to your cart"</A>
+        </div>
+    }
+}
+
+#[component]
+fn SignInToCheckOut(next: String) -> impl IntoView {
+    let href = format!("/login?next={}", urlencoding_path(&next));
+    view! {
+        <div class="mt-4 rounded-2xl border border-stone-200 bg-white p-6 shadow-sm" data-testid="checkout-login">
+            <p>"Log in to check out. Your cart comes with you."</p>
+            <a href=href class=format!("{PRIMARY_BUTTON_CLASS} mt-4") data-testid="checkout-login-link">"Log in to check out"</a>
+        </div>
+    }
+}
+
+/// Same-site paths only contain safe characters here; spaces and the few
+/// reserved ones are escaped so the login page gets the path back intact.
+fn urlencoding_path(path: &str) -> String {
+    path.chars()
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '/' | '-' | '_' | '.' => c.to_string(),
+            other => format!("%{:02X}", other as u32 & 0xFF),
+        })
+        .collect()
+}
+
+#[component]
+fn AlreadyPlaced(v: CheckoutView) -> impl IntoView {
+    view! {
+        <div class="mt-4 rounded-2xl border border-stone-200 bg-white p-6 shadow-sm">
+            <p>"This order was placed."</p>
+            {v.order_id.map(|id| view! { <A href=format!("/orders/{id}") attr:class="mt-3 inline-block font-semibold text-fuchsia-700 underline">"See your order"</A> })}
+        </div>
+    }
+}
+
+#[component]
+fn CheckoutBody(v: CheckoutView, actions: Actions) -> impl IntoView {
+    let cv = v;
+    let (shop_handle, shop_name, reserved_until, problems) =
+        (cv.shop_handle.clone(), cv.shop_name.clone(), cv.reserved_until, cv.problems.clone());
+    view! {
+        <p class="mt-1 text-sm text-stone-600">
+            "From " <A href=format!("/s/{shop_handle}") attr:class="font-semibold text-fuchsia-700 hover:underline">{shop_name}</A>
+            {reserved_until.map(|t| view! {
+                <span data-testid="hold-notice">{format!(" · Your items are held until {} UTC.", t.format("%H:%M"))}</span>
+            })}
+        </p>
+        {(!problems.is_empty()).then(|| view! {
+            <div role="alert" class="mt-3 rounded-lg border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900" data-testid="checkout-problems">
+                <p class="font-semibold">"Some items can't be bought as they are:"</p>
+                <ul class="mt-1 list-disc pl-5">{problems.iter().map(|p| view! { <li>{p.clone()}</li> }).collect_view()}</ul>
+                <A href="/cart" attr:class="mt-2 inline-block font-semibold underline">"Review your cart"</A>
+            </div>
+        })}
+        <div class="mt-4 grid gap-6 lg:grid-cols-[1fr_22rem]">
+            <div class="space-y-6">
+                <AddressStep v=cv.clone() action=actions.address />
+                <ShippingStep v=cv.clone() action=actions.shipping />
+                <PaymentStep v=cv.clone() action=actions.place />
+            </div>
+            <OrderSummary v=cv actions />
+        </div>
+    }
+}
+
+fn step_class(active: bool) -> &'static str {
+    if active {
+        "rounded-2xl border-2 border-fuchsia-300 bg-white p-4 shadow-sm sm:p-6"
+    } else {
+        "rounded-2xl border border-stone-200 bg-white p-4 shadow-sm sm:p-6"
+    }
+}
+
+#[component]
+fn AddressStep(v: CheckoutView, action: ServerAction<SaveCheckoutAddress>) -> impl IntoView {
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let a = v.address.clone().unwrap_or_default();
+    let field = move |name: &'static str,
+                      label: &'static str,
+                      value: String,
+                      autocomplete: &'static str,
+                      required: bool| {
+        // Inputs post as `address[line1]`…; errors name the `ship_*` field.
+        let input_name = match name.strip_prefix("ship_") {
+            Some(part) => format!("address[{part}]"),
+            None => name.to_string(),
+        };
+        view! {
+            <div>
+                <label for=format!("co-{name}") class=LABEL_CLASS>{label}{(!required).then_some(" (optional)")}</label>
+                <input id=format!("co-{name}") name=input_name value=value autocomplete=autocomplete required=required class=INPUT_CLASS
+                    aria-describedby=format!("{name}-error") />
+                <FieldError error field=name />
+            </div>
+        }
+    };
+    let country = a.country.clone();
+    view! {
+        <section class=step_class(v.step == Step::Contact) aria-labelledby="step-address" data-testid="step-address">
+            <h2 id="step-address" class="text-lg font-semibold">"1. Contact and address"</h2>
+            <ActionForm action=action attr:class="mt-3 space-y-3">
+                <input type="hidden" name="checkout" value=v.id.to_string() />
+                <ErrorAlert error />
+                {field("email", "Email", v.email.clone(), "email", true)}
+                {field("ship_name", "Full name", a.name.clone(), "name", true)}
+                <div>
+                    <label for="co-ship_country" class=LABEL_CLASS>"Country"</label>
+                    <select id="co-ship_country" name="address[country]" autocomplete="country" required class=INPUT_CLASS data-testid="ship-country">
+                        {SHIPPING_COUNTRIES.iter().map(|(code, name)| view! {
+                            <option value=*code selected=country == *code>{*name}</option>
+                        }).collect_view()}
+                    </select>
+                    <FieldError error field="ship_country" />
+                </div>
+                {field("ship_line1", "Address", a.line1.clone(), "address-line1", true)}
+                {field("ship_line2", "Apartment, suite, etc.", a.line2.clone(), "address-line2", false)}
+                <div class="grid gap-3 sm:grid-cols-3">
+                    {field("ship_city", "City", a.city.clone(), "address-level2", true)}
+                    {field("ship_region", "State / region", a.region.clone(), "address-level1", false)}
+                    {field("ship_postal_code", "Postal code", a.postal_code.clone(), "postal-code", false)}
+                </div>
+                {field("ship_phone", "Phone", a.phone.clone(), "tel", false)}
+                <button type="submit" class=PRIMARY_BUTTON_CLASS disabled=move || action.pending().get() data-testid="save-address">
+                    {if v.address.is_some() { "Update address" } else { "Continue to shipping" }}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn ShippingStep(v: CheckoutView, action: ServerAction<ChooseShipping>) -> impl IntoView {
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let chosen = v.shipping_option;
+    view! {
+        <section class=step_class(v.step == Step::Shipping) aria-labelledby="step-shipping" data-testid="step-shipping">
+            <h2 id="step-shipping" class="text-lg font-semibold">"2. Shipping"</h2>
+            {if v.quotes.is_empty() {
+                view! { <p class="mt-2 text-sm text-stone-600">"Enter your address to see shipping options."</p> }.into_any()
+            } else {
+                view! {
+                    <ActionForm action=action attr:class="mt-3 space-y-2">
+                        <input type="hidden" name="checkout" value=v.id.to_string() />
+                        <ErrorAlert error />
+                        <fieldset class="space-y-2">
+                            <legend class="sr-only">"Shipping option"</legend>
+                            {v.quotes.iter().enumerate().map(|(i, q)| {
+                                let checked = chosen == Some(q.option) || (chosen.is_none() && i == 0);
+                                view! {
+                                    <label class="flex cursor-pointer items-center justify-between gap-3 rounded-lg border border-stone-300 p-3 has-[:checked]:border-fuchsia-500 has-[:checked]:bg-fuchsia-50">
+                                        <span class="flex items-center gap-2">
+                                            <input type="radio" name="shipping_option" value=q.option.code() checked=checked data-testid=format!("ship-{}", q.option.code()) />
+                                            <span>
+                                                <span class="font-medium">{q.label.clone()}</span>
+                                                <span class="block text-xs text-stone-500">{format!("{}–{} business days", q.min_days, q.max_days)}</span>
+                                            </span>
+                                        </span>
+                                        <span class="font-semibold">{if q.price.minor == 0 { "Free".to_string() } else { q.price.display() }}</span>
+                                    </label>
+                                }
+                            }).collect_view()}
+                        </fieldset>
+                        <button type="submit" class=PRIMARY_BUTTON_CLASS disabled=move || action.pending().get() data-testid="save-shipping">
+                            {if chosen.is_some() { "Update shipping" } else { "Continue to payment" }}
+                        </button>
+                    </ActionForm>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn PaymentStep(v: CheckoutView, action: ServerAction<PlaceOrder>) -> impl IntoView {
+    let server_failure = v.last_failure.clone();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let shown_failure = move || match error.get() {
+        Some(_) => None,
+        None => server_failure.clone(),
+    };
+    let total = v.priced.totals.total;
+    let currency = v.currency;
+    let ready = v.step == Step::Payment && v.problems.is_empty();
+    view! {
+        <section class=step_class(v.step == Step::Payment) aria-labelledby="step-payment" data-testid="step-payment">
+            <h2 id="step-payment" class="text-lg font-semibold">"3. Payment"</h2>
+            {if !ready {
+                view! { <p class="mt-2 text-sm text-stone-600">"Choose shipping to pay."</p> }.into_any()
+            } else {
+                view! {
+                    <ActionForm action=action attr:class="mt-3 space-y-3">
+                        <input type="hidden" name="checkout" value=v.id.to_string() />
+                        <ErrorAlert error />
+                        {move || shown_failure().map(|f| view! {
+                            <p role="alert" class="rounded-lg border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800" data-testid="payment-failure">{f}</p>
+                        })}
+                        <div>
+                            <label for="co-card_number" class=LABEL_CLASS>"Card number"</label>
+                            <input id="co-card_number" name="card_number" inputmode="numeric" autocomplete="cc-number" required
+                                placeholder="1234 1234 1234 1234" class=INPUT_CLASS data-testid="card-number" aria-describedby="card_number-error" />
+                            <FieldError error field="card_number" />
+                        </div>
+                        <div class="grid grid-cols-2 gap-3">
+                            <div>
+                                <label for="co-card_exp" class=LABEL_CLASS>"Expiry (MM/YY)"</label>
+                                <input id="co-card_exp" name="card_exp" inputmode="numeric" autocomplete="cc-exp" required placeholder="MM/YY"
+                                    class=INPUT_CLASS data-testid="card-exp" aria-describedby="card_exp-error" />
+                                <FieldError error field="card_exp" />
+                            </div>
+                            <div>
+                                <label for="co-card_cvc" class=LABEL_CLASS>"CVC"</label>
+                                <input id="co-card_cvc" name="card_cvc" inputmode="numeric" autocomplete="cc-csc" required placeholder="123"
+                                    class=INPUT_CLASS data-testid="card-cvc" aria-describedby="card_cvc-error" />
+                                <FieldError error field="card_cvc" />
+                            </div>
+                        </div>
+                        <p class="rounded-lg bg-stone-100 px-3 py-2 text-xs text-stone-600">
+                            "Test mode: 4242 4242 4242 4242 pays; 4000 0000 0000 0002 is declined; 4000 0000 0000 9995 has insufficient funds. Any future expiry and CVC."
+                        </p>
+                        <button type="submit" class=format!("{PRIMARY_BUTTON_CLASS} w-full") disabled=move || action.pending().get() data-testid="place-order">
+                            {move || if action.pending().get() { "Paying…".to_string() } else { format!("Pay {}", Money::new(total, currency).display()) }}
+                        </button>
+                    </ActionForm>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn OrderSummary(v: CheckoutView, actions: Actions) -> impl IntoView {
+    let code_error = Signal::derive(move || actions.code.value().get().and_then(Result::err));
+    let m = move |minor: i64| Money::new(minor, v.currency).display();
+    let t = v.priced.totals;
+    let shipping = v.priced.shipping.as_ref().map(|_| v.priced.shipping_total_minor());
+    let tax_name = v.priced.tax_name.clone();
+    let codes = v.promo_codes.clone();
+    let checkout_id = v.id.to_string();
+    view! {
+        <aside class="h-fit rounded-2xl border border-stone-200 bg-white p-4 shadow-sm" aria-labelledby="summary-heading" data-testid="order-summary">
+            <h2 id="summary-heading" class="text-lg font-semibold">"Order summary"</h2>
+            <ul class="mt-2 divide-y divide-stone-100 text-sm">
+                {v.priced.lines.iter().map(|l| view! {
+                    <li class="py-2" data-testid="summary-line">
+                        <div class="flex justify-between gap-2">
+                            <span>{format!("{} × {}", l.input.quantity, crate::inventory::item_name(&l.input.title, &l.input.variant_title))}</span>
+                            <span>{m(l.input.unit_price_minor * l.input.quantity as i64)}</span>
+                        </div>
+                        {l.rules.iter().map(|r| view! {
+                            <div class="flex justify-between gap-2 text-emerald-700">
+                                <span>{r.code.clone().unwrap_or_else(|| r.title.clone())}</span>
+                                <span>{format!("−{}", m(r.amount_minor))}</span>
+                            </div>
+                        }).collect_view()}
+                    </li>
+                }).collect_view()}
+            </ul>
+            <ActionForm action=actions.code attr:class="mt-3">
+                <input type="hidden" name="checkout" value=v.id.to_string() />
+                <label for="promo-code" class=LABEL_CLASS>"Promotion code"</label>
+                <div class="mt-1 flex gap-2">
+                    <input id="promo-code" name="code" class="min-w-0 flex-1 rounded-lg border border-stone-300 px-3 py-2 uppercase"
+                        autocomplete="off" data-testid="promo-code" aria-describedby="code-error" />
+                    <button type="submit" class="rounded-lg border border-stone-300 px-3 py-2 text-sm font-semibold hover:bg-stone-100" data-testid="apply-code">"Apply"</button>
+                </div>
+                <FieldError error=code_error field="code" />
+            </ActionForm>
+            {(!codes.is_empty()).then(|| view! {
+                <ul class="mt-2 flex flex-wrap gap-2">
+                    {codes.into_iter().map(|c| {
+                        let checkout_id = checkout_id.clone();
+                        view! {
+                        <li>
+                            <ActionForm action=actions.uncode attr:class="inline">
+                                <input type="hidden" name="checkout" value=checkout_id.clone() />
+                                <input type="hidden" name="code" value=c.clone() />
+                                <button type="submit" class="rounded-full bg-emerald-100 px-3 py-1 text-xs font-semibold text-emerald-800"
+                                    aria-label=format!("Remove code {c}") data-testid="applied-code">{format!("{c} ×")}</button>
+                            </ActionForm>
+                        </li>
+                    }}).collect_view()}
+                </ul>
+            })}
+            <dl class="mt-4 space-y-1 border-t border-stone-200 pt-3 text-sm">
+                <div class="flex justify-between"><dt>"Subtotal"</dt><dd data-testid="checkout-subtotal">{m(t.subtotal)}</dd></div>
+                {(t.discount > 0).then(|| view! {
+                    <div class="flex justify-between text-emerald-700"><dt>"Discounts"</dt><dd data-testid="checkout-discount">{format!("−{}", m(t.discount))}</dd></div>
+                })}
+                <div class="flex justify-between"><dt>"Shipping"</dt>
+                    <dd data-testid="checkout-shipping">{match shipping { Some(0) => "Free".to_string(), Some(s) => m(s), None => "Calculated next".to_string() }}</dd>
+                </div>
+                {if t.tax_inclusive {
+                    view! { <div class="flex justify-between text-stone-500"><dt>{format!("Includes {tax_name}")}</dt><dd data-testid="checkout-tax">{m(t.tax)}</dd></div> }.into_any()
+                } else {
+                    view! { <div class="flex justify-between"><dt>{tax_name.clone()}</dt><dd data-testid="checkout-tax">{m(t.tax)}</dd></div> }.into_any()
+                }}
+                <div class="flex justify-between border-t border-stone-200 pt-2 text-base font-bold"><dt>"Total"</dt><dd data-testid="checkout-total">{m(t.total)}</dd></div>
+            </dl>
+        </aside>
+    }
+}

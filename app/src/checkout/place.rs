@@ -1,0 +1,530 @@
+//! Placing an order, safe against double clicks, retries, a second tab and a
+//! crash at any point:
+//! 1. `prepare` (one transaction, checkout row locked): price afresh, renew
+//!    the stock hold, and record a `pending` payment under the attempt's
+//!    idempotency key with a snapshot of the priced order. A second click
+//!    finds that same payment.
+//! 2. Ask the provider to authorize with that key (it answers the same for
+//!    the same key, so the second click never charges twice).
+//! 3. `complete` (one transaction): build the order from the snapshot, sell
+//!    the held stock, mark the payment authorized and the checkout placed.
+//!    Idempotent: whoever comes second finds the order.
+//! 4. Capture (documented rule: automatically, right after the order is
+//!    placed); the order becomes paid. A failed capture is retried by the
+//!    recovery job, which also finishes payments a crash left `pending` by
+//!    asking the provider what happened under their key.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::address::Address;
+use super::db::{self as checkout_db, CheckoutRow};
+use super::pricing::Priced;
+use super::Step;
+use crate::error::{AppError, AppResult};
+use crate::inventory::db::Hold;
+use crate::orders::db::{self as orders_db, NewOrder};
+use crate::orders::OrderStatus;
+use crate::payments::cards::CardDetails;
+use crate::payments::provider::{AuthStatus, Authorization, AuthorizeRequest, PaymentProvider, ProviderError};
+
+/// What a payment is for, fixed before the provider is asked.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub email: String,
+    pub address: Address,
+    pub priced: Priced,
+}
+
+/// The payment to ask the provider about, or the order already placed.
+enum Prepared {
+    Placed(Uuid),
+    Pay { payment: Uuid, key: String, amount: i64, currency: crate::money::Currency },
+}
+
+/// The card a buyer pays with: its digits go to the provider only.
+#[derive(Clone, Copy)]
+pub struct Card<'a> {
+    pub digits: &'a str,
+    pub details: &'a CardDetails,
+}
+
+/// Places the checkout's order, paying with `card`. Returns the order id.
+pub async fn place_order(
+    pool: &PgPool,
+    provider: &dyn PaymentProvider,
+    checkout: Uuid,
+    user: Uuid,
+    card: Card<'_>,
+    now: DateTime<Utc>,
+    ttl: Duration,
+) -> AppResult<Uuid> {
+    let (card_digits, card) = (card.digits, card.details);
+    let (payment, key, amount, currency) = match prepare(pool, checkout, user, card, now, ttl).await? {
+        Prepared::Placed(order) => return Ok(order),
+        Prepared::Pay { payment, key, amount, currency } => (payment, key, amount, currency),
+    };
+    let request =
+        AuthorizeRequest { idempotency_key: &key, amount_minor: amount, currency, card_digits, brand: card.brand };
+    match authorize_with_retry(provider, request).await {
+        Ok(auth) => settle(pool, provider, payment, &auth).await,
+        Err(ProviderError::Transient(e)) => {
+            tracing::warn!(%payment, error = %e, "authorization outcome unknown; the recovery job will settle it");
+            Err(AppError::Unavailable(
+                "We couldn't confirm your payment yet. Try again in a moment: you won't be charged twice.".into(),
+            ))
+        }
+        Err(ProviderError::Rejected(e)) => {
+            fail(pool, payment, "rejected", &e).await?;
+            Err(AppError::PaymentDeclined("The payment was refused. Please use another card.".into()))
+        }
+    }
+}
+
+/// Acts on the provider's answer: an order for an authorization, the
+/// decline's message otherwise.
+async fn settle(pool: &PgPool, provider: &dyn PaymentProvider, payment: Uuid, auth: &Authorization) -> AppResult<Uuid> {
+    match &auth.status {
+        AuthStatus::Authorized => {
+            let order = match complete(pool, payment, auth).await {
+                Ok(order) => order,
+                Err(AppError::SoldOut(message)) => {
+                    // The hold was lost (it can't be while the payment is
+                    // pending, but never keep money for goods we lack).
+                    if let Err(e) = provider.void(&auth.reference).await {
+                        tracing::error!(%payment, error = ?e, "voiding an authorization without stock failed");
+                    }
+                    fail(pool, payment, "voided", &message).await?;
+                    return Err(AppError::SoldOut(message));
+                }
+                Err(other) => return Err(other),
+            };
+            capture(pool, provider, order).await?;
+            Ok(order)
+        }
+        AuthStatus::Declined { code, message } => {
+            fail(pool, payment, code, message).await?;
+            Err(AppError::PaymentDeclined(message.clone()))
+        }
+    }
+}
+
+async fn authorize_with_retry(
+    provider: &dyn PaymentProvider,
+    request: AuthorizeRequest<'_>,
+) -> Result<Authorization, ProviderError> {
+    let mut delay = Duration::from_millis(50);
+    let mut tries = 0;
+    loop {
+        let req = AuthorizeRequest { ..request };
+        match provider.authorize(req).await {
+            Err(ProviderError::Transient(_)) if tries < 2 => {
+                tries += 1;
+                tokio::time::sleep(delay).await;
+                delay *= 4;
+            }
+            other => return other,
+        }
+    }
+}
+
+async fn prepare(
+    pool: &PgPool,
+    checkout: Uuid,
+    user: Uuid,
+    card: &CardDetails,
+    now: DateTime<Utc>,
+    ttl: Duration,
+) -> AppResult<Prepared> {
+    let mut tx = pool.begin().await?;
+    let row = checkout_db::lock(&mut tx, checkout, user).await?;
+    if row.step == Step::Placed {
+        return row.order_id.map(Prepared::Placed).ok_or(AppError::Internal);
+    }
+    row.step.ready_to_pay()?;
+    let key = row.idempotency_key();
+    let existing = sqlx::query!("SELECT id, status, amount_minor FROM payments WHERE idempotency_key = $1", key)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some(p) = existing {
+        // A double click or retry of this attempt: same payment, same key.
+        tx.commit().await?;
+        return Ok(Prepared::Pay { payment: p.id, key, amount: p.amount_minor, currency: row.currency });
+    }
+    crate::promotions::db::lock_limited(&mut tx, row.shop_id, &row.promo_codes).await?;
+    let (priced, _, problems) = checkout_db::price(&mut tx, &row, now).await?;
+    if let Some(problem) = problems.first() {
+        return Err(AppError::SoldOut(format!("{problem} Review your cart before paying.")));
+    }
+    if priced.lines.is_empty() {
+        return Err(AppError::NotFound("Nothing from this shop in your cart".into()));
+    }
+    if priced.shipping.is_none() {
+        return Err(AppError::validation("shipping_option", "Choose a shipping option first."));
+    }
+    checkout_db::sync_hold(&mut tx, &row, now, ttl).await?;
+    let address = row.address.clone().ok_or_else(|| AppError::validation("ship_name", "Enter your address first."))?;
+    let snapshot = Snapshot { email: row.email.clone(), address, priced };
+    let amount = snapshot.priced.totals.total;
+    let payment = Uuid::new_v4();
+    sqlx::query!(
+        "INSERT INTO payments (id, checkout_id, idempotency_key, provider, amount_minor, currency, card_brand, card_last4, snapshot)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::jsonb)",
+        payment,
+        row.id,
+        key,
+        "test",
+        amount,
+        row.currency.code(),
+        card.brand.name(),
+        card.last4,
+        serde_json::to_string(&snapshot).map_err(|_| AppError::Internal)?
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Prepared::Pay { payment, key, amount, currency: row.currency })
+}
+
+/// Builds the order for an authorized payment, once.
+async fn complete(pool: &PgPool, payment: Uuid, auth: &Authorization) -> AppResult<Uuid> {
+    let mut tx = pool.begin().await?;
+    let p = sqlx::query!(
+        "SELECT p.checkout_id, p.order_id, p.snapshot::text AS \"snapshot!\", c.user_id
+         FROM payments p JOIN checkouts c ON c.id = p.checkout_id WHERE p.id = $1 FOR UPDATE OF p",
+        payment
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if let Some(order) = p.order_id {
+        return Ok(order);
+    }
+    let row: CheckoutRow = checkout_db::lock(&mut tx, p.checkout_id, p.user_id).await?;
+    if let (Step::Placed, Some(order)) = (row.step, row.order_id) {
+        return Ok(order);
+    }
+    let snapshot: Snapshot = serde_json::from_str(&p.snapshot).map_err(|e| {
+        tracing::error!(%payment, error = %e, "unreadable payment snapshot");
+        AppError::Internal
+    })?;
+    let order = Uuid::new_v4();
+    let mut holds: Vec<Hold> = Vec::new();
+    for l in &snapshot.priced.lines {
+        match holds.iter_mut().find(|h| h.variant_id == l.input.variant_id) {
+            Some(h) => h.quantity += l.input.quantity,
+            None => holds.push(Hold { variant_id: l.input.variant_id, quantity: l.input.quantity }),
+        }
+    }
+    crate::inventory::db::sell(&mut tx, row.id, order, &holds).await?;
+    orders_db::insert(
+        &mut tx,
+        &NewOrder {
+            id: order,
+            shop_id: row.shop_id,
+            buyer_id: row.user_id,
+            checkout_id: row.id,
+            email: &snapshot.email,
+            address: &snapshot.address,
+            priced: &snapshot.priced,
+        },
+    )
+    .await?;
+    sqlx::query!(
+        "UPDATE payments SET status = 'authorized', provider_ref = $2, order_id = $3 WHERE id = $1",
+        payment,
+        auth.reference,
+        order
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "UPDATE checkouts SET step = 'placed', order_id = $2, reserved_until = NULL WHERE id = $1",
+        row.id,
+        order
+    )
+    .execute(&mut *tx)
+    .await?;
+    let bought: Vec<Uuid> = snapshot.priced.lines.iter().map(|l| l.input.cart_line_id).collect();
+    sqlx::query!("DELETE FROM cart_lines WHERE cart_id = $1 AND id = ANY($2)", row.cart_id, &bought)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(order)
+}
+
+/// Records a failed attempt and opens the next one (a new idempotency key),
+/// keeping the cart and the stock hold.
+async fn fail(pool: &PgPool, payment: Uuid, code: &str, message: &str) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    let status = if code == "voided" {
+        "voided"
+    } else if code == "interrupted" {
+        "failed"
+    } else {
+        "declined"
+    };
+    let checkout = sqlx::query_scalar!(
+        "UPDATE payments SET status = $2, failure_code = $3, failure_message = $4
+         WHERE id = $1 AND status = 'pending' RETURNING checkout_id",
+        payment,
+        status,
+        code,
+        message
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(checkout) = checkout {
+        sqlx::query!("UPDATE checkouts SET attempt = attempt + 1 WHERE id = $1 AND step <> 'placed'", checkout)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Captures an authorized order's payment and marks the order paid. A
+/// provider failure leaves it pending for the recovery job.
+pub async fn capture(pool: &PgPool, provider: &dyn PaymentProvider, order: Uuid) -> AppResult<()> {
+    let p = sqlx::query!(
+        "SELECT id, provider_ref, amount_minor FROM payments WHERE order_id = $1 AND status = 'authorized'",
+        order
+    )
+    .fetch_optional(pool)
+    .await?;
+    let Some(p) = p else { return Ok(()) };
+    let reference = p.provider_ref.ok_or(AppError::Internal)?;
+    if let Err(e) = provider.capture(&reference, p.amount_minor).await {
+        tracing::warn!(%order, error = ?e, "capture failed; will retry");
+        return Ok(());
+    }
+    let mut tx = pool.begin().await?;
+    let done = sqlx::query!(
+        "UPDATE payments SET status = 'captured', captured_minor = amount_minor WHERE id = $1 AND status = 'authorized'",
+        p.id
+    )
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 1 {
+        let locked = orders_db::lock(&mut tx, order).await?;
+        if locked.status == OrderStatus::Pending {
+            orders_db::transition(&mut tx, &locked, OrderStatus::Paid, None, "Payment captured").await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Settles what a crash or an unanswered provider left behind: pending
+/// payments older than `grace` are looked up by their key (an order is built
+/// for an authorization; a decline or a payment the provider never saw ends
+/// the attempt), and authorized orders are captured. Returns how many
+/// payments and orders it settled.
+pub async fn recover(
+    pool: &PgPool,
+    provider: &dyn PaymentProvider,
+    now: DateTime<Utc>,
+    grace: Duration,
+) -> AppResult<u64> {
+    let cutoff = now - chrono::Duration::from_std(grace).unwrap_or_else(|_| chrono::Duration::minutes(1));
+    let pending = sqlx::query!(
+        "SELECT id, idempotency_key FROM payments WHERE status = 'pending' AND created_at <= $1 ORDER BY created_at LIMIT 500",
+        cutoff
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut settled = 0;
+    for p in pending {
+        match provider.lookup(&p.idempotency_key).await {
+            Ok(Some(auth)) => match settle(pool, provider, p.id, &auth).await {
+                Ok(_) | Err(AppError::PaymentDeclined(_)) | Err(AppError::SoldOut(_)) => settled += 1,
+                Err(e) => tracing::error!(payment = %p.id, error = %e, "settling a pending payment failed"),
+            },
+            Ok(None) => {
+                fail(
+                    pool,
+                    p.id,
+                    "interrupted",
+                    "The payment was interrupted before it reached the bank. You were not charged.",
+                )
+                .await?;
+                settled += 1;
+            }
+            Err(e) => tracing::warn!(payment = %p.id, error = ?e, "provider lookup failed; retrying later"),
+        }
+    }
+    let uncaptured = sqlx::query_scalar!(
+        "SELECT order_id AS \"order_id!\" FROM payments WHERE status = 'authorized' AND order_id IS NOT NULL AND updated_at <= $1 LIMIT 500",
+        cutoff
+    )
+    .fetch_all(pool)
+    .await?;
+    for order in uncaptured {
+        capture(pool, provider, order).await?;
+        settled += 1;
+    }
+    Ok(settled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::db::tests::user;
+    use crate::cart::db::{add, Owner};
+    use crate::checkout::address::Address;
+    use crate::checkout::shipping::ShippingOption;
+    use crate::inventory::db::tests::stocked_variant;
+    use crate::payments::cards::CardBrand;
+    use crate::payments::test_provider::TestProvider;
+
+    const TTL: Duration = Duration::from_secs(600);
+
+    fn card() -> CardDetails {
+        CardDetails { brand: CardBrand::Visa, last4: "4242".into(), exp_month: 12, exp_year: 2034 }
+    }
+
+    fn visa(details: &CardDetails) -> Card<'_> {
+        Card { digits: "4242424242424242", details }
+    }
+
+    fn address() -> Address {
+        Address {
+            name: "Ada Shopper".into(),
+            line1: "1 Market St".into(),
+            line2: String::new(),
+            city: "San Francisco".into(),
+            region: "CA".into(),
+            postal_code: "94105".into(),
+            country: "US".into(),
+            phone: String::new(),
+        }
+    }
+
+    /// A buyer with `quantity` of a fresh variant in a checkout ready to pay.
+    async fn ready_checkout(pool: &PgPool, stock: i32, quantity: i32) -> (Uuid, Uuid, Uuid) {
+        let owner = user(pool, "maker").await;
+        let buyer = user(pool, "buyer").await;
+        let variant = stocked_variant(pool, owner, "maker_shop", stock).await;
+        add(pool, &Owner::User(buyer), variant, quantity, Some("ctx-1")).await.unwrap();
+        let now = Utc::now();
+        let checkout = checkout_db::open(pool, buyer, "maker_shop", now, TTL).await.unwrap();
+        checkout_db::save_address(pool, checkout, buyer, "ada@example.test", &address(), now, TTL).await.unwrap();
+        checkout_db::save_shipping(pool, checkout, buyer, ShippingOption::Standard, now, TTL).await.unwrap();
+        (checkout, buyer, variant)
+    }
+
+    async fn count(pool: &PgPool, sql: &str) -> i64 {
+        sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap()
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_double_submit_makes_one_order_and_one_charge(pool: PgPool) {
+        let (checkout, buyer, _) = ready_checkout(&pool, 5, 2).await;
+        let provider = TestProvider::new(pool.clone());
+        let details = card();
+        let now = Utc::now();
+        let (a, b) = tokio::join!(
+            place_order(&pool, &provider, checkout, buyer, visa(&details), now, TTL),
+            place_order(&pool, &provider, checkout, buyer, visa(&details), now, TTL),
+        );
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!(a, b, "both clicks land on the same order");
+        assert_eq!(count(&pool, "SELECT count(*) FROM orders").await, 1);
+        assert_eq!(count(&pool, "SELECT count(*) FROM payments").await, 1);
+        assert_eq!(count(&pool, "SELECT count(*) FROM test_provider_intents").await, 1);
+        let status = sqlx::query_scalar!("SELECT status FROM orders WHERE id = $1", a).fetch_one(&pool).await.unwrap();
+        assert_eq!(status, "paid");
+        let stock =
+            sqlx::query!("SELECT stock_on_hand, stock_reserved FROM product_variants").fetch_one(&pool).await.unwrap();
+        assert_eq!((stock.stock_on_hand, stock.stock_reserved), (3, 0));
+        assert!(crate::inventory::db::reconcile(&pool).await.unwrap().is_empty());
+        let attribution = sqlx::query_scalar!("SELECT attribution FROM order_lines WHERE order_id = $1", a)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(attribution.as_deref(), Some("ctx-1"), "the cart line's context reaches the order line");
+        let events: Vec<String> =
+            sqlx::query_scalar!("SELECT kind FROM outbox_events WHERE aggregate_id = $1 ORDER BY id", a)
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert_eq!(events, vec!["order.placed", "order.paid"]);
+        assert_eq!(count(&pool, "SELECT count(*) FROM cart_lines").await, 0, "bought lines leave the cart");
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_declined_card_keeps_cart_and_hold_and_the_next_card_pays(pool: PgPool) {
+        let (checkout, buyer, _) = ready_checkout(&pool, 5, 1).await;
+        let provider = TestProvider::new(pool.clone());
+        let details = card();
+        let now = Utc::now();
+        let err = place_order(
+            &pool,
+            &provider,
+            checkout,
+            buyer,
+            Card { digits: "4000000000000002", details: &details },
+            now,
+            TTL,
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(err, AppError::PaymentDeclined(_)), "{err:?}");
+        assert_eq!(count(&pool, "SELECT count(*) FROM orders").await, 0);
+        assert_eq!(count(&pool, "SELECT count(*) FROM cart_lines").await, 1);
+        assert_eq!(count(&pool, "SELECT stock_reserved::bigint FROM product_variants").await, 1, "still held");
+        let view = checkout_db::view(&pool, checkout, buyer, now).await.unwrap();
+        assert_eq!(view.last_failure.as_deref(), Some(err.to_string().as_str()));
+
+        place_order(&pool, &provider, checkout, buyer, visa(&details), now, TTL).await.unwrap();
+        assert_eq!(count(&pool, "SELECT count(*) FROM orders").await, 1);
+        assert_eq!(count(&pool, "SELECT count(*) FROM payments").await, 2, "one row per attempt");
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_crash_after_authorization_is_settled_by_recovery(pool: PgPool) {
+        let (checkout, buyer, _) = ready_checkout(&pool, 5, 1).await;
+        let provider = TestProvider::new(pool.clone());
+        let now = Utc::now();
+        // The server dies right after the provider said yes: no order yet.
+        let Prepared::Pay { key, amount, currency, .. } =
+            prepare(&pool, checkout, buyer, &card(), now, TTL).await.unwrap()
+        else {
+            panic!("expected a payment to make");
+        };
+        let req = AuthorizeRequest {
+            idempotency_key: &key,
+            amount_minor: amount,
+            currency,
+            card_digits: "4242424242424242",
+            brand: CardBrand::Visa,
+        };
+        provider.authorize(req).await.unwrap();
+        assert_eq!(count(&pool, "SELECT count(*) FROM orders").await, 0);
+
+        // Expired holds of checkouts with a payment in flight are kept.
+        crate::inventory::db::expire_due(&pool, now + chrono::Duration::hours(1)).await.unwrap();
+        assert_eq!(recover(&pool, &provider, now + chrono::Duration::hours(1), Duration::ZERO).await.unwrap(), 1);
+        assert_eq!(count(&pool, "SELECT count(*) FROM orders WHERE status = 'paid'").await, 1);
+        assert_eq!(count(&pool, "SELECT count(*) FROM payments WHERE status = 'captured'").await, 1);
+        assert!(crate::inventory::db::reconcile(&pool).await.unwrap().is_empty());
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_payment_the_provider_never_saw_ends_the_attempt(pool: PgPool) {
+        let (checkout, buyer, _) = ready_checkout(&pool, 5, 1).await;
+        let provider = TestProvider::new(pool.clone());
+        let now = Utc::now();
+        let Prepared::Pay { .. } = prepare(&pool, checkout, buyer, &card(), now, TTL).await.unwrap() else {
+            panic!("expected a payment to make");
+        };
+        assert_eq!(recover(&pool, &provider, Utc::now(), Duration::ZERO).await.unwrap(), 1);
+        assert_eq!(count(&pool, "SELECT count(*) FROM payments WHERE status = 'failed'").await, 1);
+        // With the attempt over, the hold can expire like any other.
+        assert_eq!(crate::inventory::db::expire_due(&pool, now + chrono::Duration::hours(1)).await.unwrap(), 1);
+        assert_eq!(count(&pool, "SELECT stock_reserved::bigint FROM product_variants").await, 0);
+    }
+}

@@ -1,0 +1,603 @@
+//! The built-in test provider: approves, declines or fails as each test card
+//! says (`cards::test_outcome`), keeping its provider-side books in the
+//! `test_provider_*` tables so they survive a restart, as a real provider's do.
+
+use rand::distributions::{Alphanumeric, DistString};
+use sqlx::{PgConnection, PgPool};
+
+use super::provider::{AuthStatus, Authorization, AuthorizeRequest, BoxFuture, PaymentProvider, ProviderError};
+use crate::payments::cards::{test_outcome, TestOutcome};
+
+/// A `PaymentProvider` that moves no money. Cheap to clone (it holds the pool).
+#[derive(Clone)]
+pub struct TestProvider {
+    pool: PgPool,
+}
+
+impl TestProvider {
+    pub fn new(pool: PgPool) -> Self {
+        TestProvider { pool }
+    }
+
+    async fn authorize_once(&self, req: AuthorizeRequest<'_>) -> Result<Authorization, ProviderError> {
+        check_request(&req)?;
+        let outcome = test_outcome(req.card_digits);
+        let mut tx = self.pool.begin().await.map_err(unreachable)?;
+        if let Some(intent) = intent_by_key(&mut tx, req.idempotency_key).await? {
+            intent.check_same_request(&req)?;
+            return Ok(intent.authorization());
+        }
+        if outcome == TestOutcome::FailsOnceThenSucceeds {
+            // Concurrent first attempts queue on this key's row: exactly one
+            // of them is the failure.
+            let first_attempt = sqlx::query!(
+                "INSERT INTO test_provider_attempts (idempotency_key, failures) VALUES ($1, 1) ON CONFLICT DO NOTHING",
+                req.idempotency_key
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(unreachable)?
+            .rows_affected()
+                == 1;
+            if first_attempt {
+                tx.commit().await.map_err(unreachable)?;
+                return Err(ProviderError::Transient(outcome.message().to_string()));
+            }
+        }
+        let code = decline_code(outcome);
+        // A racing call with the same key waits here for the first to commit,
+        // then inserts nothing and reads the first call's intent below.
+        sqlx::query!(
+            "INSERT INTO test_provider_intents
+                 (idempotency_key, reference, amount_minor, currency, status, card_brand, card_last4, decline_code)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (idempotency_key) DO NOTHING",
+            req.idempotency_key,
+            new_reference(),
+            req.amount_minor,
+            req.currency.code(),
+            if code.is_some() { "declined" } else { "authorized" },
+            req.brand.name(),
+            req.last4(),
+            code,
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(unreachable)?;
+        let intent = intent_by_key(&mut tx, req.idempotency_key)
+            .await?
+            .ok_or_else(|| ProviderError::Transient("the authorization was not recorded".into()))?;
+        tx.commit().await.map_err(unreachable)?;
+        intent.check_same_request(&req)?;
+        Ok(intent.authorization())
+    }
+
+    async fn capture_hold(&self, reference: &str, amount_minor: i64) -> Result<(), ProviderError> {
+        if amount_minor <= 0 {
+            return Err(ProviderError::Rejected("the capture amount must be positive".into()));
+        }
+        let mut tx = self.pool.begin().await.map_err(unreachable)?;
+        let intent = intent_for_update(&mut tx, reference).await?;
+        match intent.status.as_str() {
+            "authorized" if amount_minor > intent.amount_minor => Err(ProviderError::Rejected(format!(
+                "cannot capture {amount_minor}: only {} was authorized",
+                intent.amount_minor
+            ))),
+            "authorized" => {
+                sqlx::query!(
+                    "UPDATE test_provider_intents SET status = 'captured', captured_minor = $2, updated_at = now()
+                     WHERE reference = $1",
+                    reference,
+                    amount_minor
+                )
+                .execute(&mut *tx)
+                .await
+                .map_err(unreachable)?;
+                tx.commit().await.map_err(unreachable)
+            }
+            // The same capture again is a retry whose first answer was lost.
+            "captured" | "partially_refunded" | "refunded" if intent.captured_minor == amount_minor => Ok(()),
+            "captured" | "partially_refunded" | "refunded" => {
+                Err(ProviderError::Rejected(format!("already captured {}", intent.captured_minor)))
+            }
+            status => Err(ProviderError::Rejected(format!("a {status} payment cannot be captured"))),
+        }
+    }
+
+    async fn void_hold(&self, reference: &str) -> Result<(), ProviderError> {
+        let mut tx = self.pool.begin().await.map_err(unreachable)?;
+        let intent = intent_for_update(&mut tx, reference).await?;
+        match intent.status.as_str() {
+            "authorized" => {
+                sqlx::query!(
+                    "UPDATE test_provider_intents SET status = 'voided', updated_at = now() WHERE reference = $1",
+                    reference
+                )
+                .execute(&mut *tx)
+                .await
+                .map_err(unreachable)?;
+                tx.commit().await.map_err(unreachable)
+            }
+            "voided" => Ok(()),
+            "captured" | "partially_refunded" | "refunded" => {
+                Err(ProviderError::Rejected("the payment was captured: refund it instead".into()))
+            }
+            status => Err(ProviderError::Rejected(format!("a {status} payment has no hold to void"))),
+        }
+    }
+
+    async fn refund_captured(&self, reference: &str, amount_minor: i64, key: &str) -> Result<(), ProviderError> {
+        if amount_minor <= 0 {
+            return Err(ProviderError::Rejected("the refund amount must be positive".into()));
+        }
+        if key.is_empty() {
+            return Err(ProviderError::Rejected("a refund needs an idempotency key".into()));
+        }
+        let mut tx = self.pool.begin().await.map_err(unreachable)?;
+        // The intent's lock orders refunds of one payment, so a retried
+        // refund always sees the first one's row.
+        let intent = intent_for_update(&mut tx, reference).await?;
+        let earlier =
+            sqlx::query!("SELECT reference, amount_minor FROM test_provider_refunds WHERE idempotency_key = $1", key)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(unreachable)?;
+        if let Some(earlier) = earlier {
+            return if earlier.reference == reference && earlier.amount_minor == amount_minor {
+                Ok(())
+            } else {
+                Err(key_reused())
+            };
+        }
+        if !matches!(intent.status.as_str(), "captured" | "partially_refunded" | "refunded") {
+            return Err(ProviderError::Rejected(format!("a {} payment cannot be refunded", intent.status)));
+        }
+        let left = intent.captured_minor - intent.refunded_minor;
+        if amount_minor > left {
+            return Err(ProviderError::Rejected(format!(
+                "cannot refund {amount_minor}: {left} of the captured amount is left"
+            )));
+        }
+        let recorded = sqlx::query!(
+            "INSERT INTO test_provider_refunds (idempotency_key, reference, amount_minor) VALUES ($1, $2, $3)
+             ON CONFLICT DO NOTHING",
+            key,
+            reference,
+            amount_minor
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(unreachable)?
+        .rows_affected();
+        if recorded == 0 {
+            // Taken meanwhile by a refund of another payment.
+            return Err(key_reused());
+        }
+        sqlx::query!(
+            "UPDATE test_provider_intents
+             SET refunded_minor = refunded_minor + $2,
+                 status = CASE WHEN refunded_minor + $2 = captured_minor THEN 'refunded' ELSE 'partially_refunded' END,
+                 updated_at = now()
+             WHERE reference = $1",
+            reference,
+            amount_minor
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(unreachable)?;
+        tx.commit().await.map_err(unreachable)
+    }
+
+    async fn intent_for_key(&self, key: &str) -> Result<Option<Authorization>, ProviderError> {
+        let mut conn = self.pool.acquire().await.map_err(unreachable)?;
+        Ok(intent_by_key(&mut conn, key).await?.map(|intent| intent.authorization()))
+    }
+}
+
+impl PaymentProvider for TestProvider {
+    fn name(&self) -> &'static str {
+        "test"
+    }
+
+    fn authorize<'a>(&'a self, req: AuthorizeRequest<'a>) -> BoxFuture<'a, Result<Authorization, ProviderError>> {
+        Box::pin(self.authorize_once(req))
+    }
+
+    fn capture<'a>(&'a self, reference: &'a str, amount_minor: i64) -> BoxFuture<'a, Result<(), ProviderError>> {
+        Box::pin(self.capture_hold(reference, amount_minor))
+    }
+
+    fn void<'a>(&'a self, reference: &'a str) -> BoxFuture<'a, Result<(), ProviderError>> {
+        Box::pin(self.void_hold(reference))
+    }
+
+    fn refund<'a>(
+        &'a self,
+        reference: &'a str,
+        amount_minor: i64,
+        idempotency_key: &'a str,
+    ) -> BoxFuture<'a, Result<(), ProviderError>> {
+        Box::pin(self.refund_captured(reference, amount_minor, idempotency_key))
+    }
+
+    fn lookup<'a>(&'a self, idempotency_key: &'a str) -> BoxFuture<'a, Result<Option<Authorization>, ProviderError>> {
+        Box::pin(self.intent_for_key(idempotency_key))
+    }
+}
+
+/// One row of `test_provider_intents`.
+struct Intent {
+    reference: String,
+    amount_minor: i64,
+    currency: String,
+    status: String,
+    captured_minor: i64,
+    refunded_minor: i64,
+    card_brand: String,
+    card_last4: String,
+    decline_code: Option<String>,
+}
+
+impl Intent {
+    fn authorization(&self) -> Authorization {
+        let status = match &self.decline_code {
+            None => AuthStatus::Authorized,
+            Some(code) => AuthStatus::Declined { code: code.clone(), message: decline_message(code).to_string() },
+        };
+        Authorization {
+            reference: self.reference.clone(),
+            status,
+            brand: self.card_brand.clone(),
+            last4: self.card_last4.clone(),
+        }
+    }
+
+    /// A key names one request: replaying it with other details is a caller
+    /// bug that a real provider refuses rather than silently ignoring.
+    fn check_same_request(&self, req: &AuthorizeRequest<'_>) -> Result<(), ProviderError> {
+        if self.amount_minor == req.amount_minor
+            && self.currency == req.currency.code()
+            && self.card_last4 == req.last4()
+        {
+            Ok(())
+        } else {
+            Err(ProviderError::Rejected(
+                "this idempotency key was used with a different amount, currency or card".into(),
+            ))
+        }
+    }
+}
+
+async fn intent_by_key(conn: &mut PgConnection, key: &str) -> Result<Option<Intent>, ProviderError> {
+    sqlx::query_as!(
+        Intent,
+        "SELECT reference, amount_minor, currency, status, captured_minor, refunded_minor, card_brand, card_last4,
+                decline_code
+         FROM test_provider_intents WHERE idempotency_key = $1",
+        key
+    )
+    .fetch_optional(conn)
+    .await
+    .map_err(unreachable)
+}
+
+async fn intent_for_update(conn: &mut PgConnection, reference: &str) -> Result<Intent, ProviderError> {
+    sqlx::query_as!(
+        Intent,
+        "SELECT reference, amount_minor, currency, status, captured_minor, refunded_minor, card_brand, card_last4,
+                decline_code
+         FROM test_provider_intents WHERE reference = $1 FOR UPDATE",
+        reference
+    )
+    .fetch_optional(conn)
+    .await
+    .map_err(unreachable)?
+    .ok_or_else(|| ProviderError::Rejected(format!("no payment {reference}")))
+}
+
+/// Refuses what a real provider's API would refuse before looking at the card.
+fn check_request(req: &AuthorizeRequest<'_>) -> Result<(), ProviderError> {
+    if req.idempotency_key.is_empty() {
+        return Err(ProviderError::Rejected("an authorization needs an idempotency key".into()));
+    }
+    if req.amount_minor <= 0 {
+        return Err(ProviderError::Rejected("the amount must be positive".into()));
+    }
+    let digits = req.card_digits;
+    if !(12..=19).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ProviderError::Rejected("the card number must be 12 to 19 digits".into()));
+    }
+    Ok(())
+}
+
+/// The decline code a scripted outcome answers with, if it declines.
+fn decline_code(outcome: TestOutcome) -> Option<&'static str> {
+    match outcome {
+        TestOutcome::Declined => Some("card_declined"),
+        TestOutcome::InsufficientFunds => Some("insufficient_funds"),
+        TestOutcome::ExpiredCard => Some("expired_card"),
+        TestOutcome::Succeeds | TestOutcome::FailsOnceThenSucceeds => None,
+    }
+}
+
+/// Only the code is stored; the message comes from it, so a replayed
+/// decline reads exactly like the first.
+fn decline_message(code: &str) -> &'static str {
+    [TestOutcome::Declined, TestOutcome::InsufficientFunds, TestOutcome::ExpiredCard]
+        .into_iter()
+        .find(|outcome| decline_code(*outcome) == Some(code))
+        .unwrap_or(TestOutcome::Declined)
+        .message()
+}
+
+/// `tp_` and 24 base62 characters, like a real provider's opaque ids.
+fn new_reference() -> String {
+    format!("tp_{}", Alphanumeric.sample_string(&mut rand::thread_rng(), 24))
+}
+
+fn key_reused() -> ProviderError {
+    ProviderError::Rejected("this refund idempotency key was used for a different refund".into())
+}
+
+/// The books stand in for the provider's servers: when they cannot be
+/// reached, the caller gets what an unreachable real provider gives it.
+fn unreachable(err: sqlx::Error) -> ProviderError {
+    tracing::error!(error = %err, "test payment provider's books unavailable");
+    ProviderError::Transient("the payment provider could not be reached".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::money::Currency;
+    use crate::payments::cards::CardBrand;
+
+    const GOOD: &str = "4242424242424242";
+
+    fn request<'a>(key: &'a str, card: &'a str, amount_minor: i64) -> AuthorizeRequest<'a> {
+        AuthorizeRequest {
+            idempotency_key: key,
+            amount_minor,
+            currency: Currency::USD,
+            card_digits: card,
+            brand: CardBrand::Visa,
+        }
+    }
+
+    async fn authorized(provider: &TestProvider, key: &str, amount_minor: i64) -> String {
+        let auth = provider.authorize(request(key, GOOD, amount_minor)).await.unwrap();
+        assert_eq!(auth.status, AuthStatus::Authorized);
+        auth.reference
+    }
+
+    fn is_rejected<T: std::fmt::Debug>(result: Result<T, ProviderError>) -> bool {
+        matches!(result, Err(ProviderError::Rejected(_)))
+    }
+
+    /// (status, captured, refunded) as the provider's books hold them.
+    async fn books(pool: &PgPool, reference: &str) -> (String, i64, i64) {
+        let row = sqlx::query!(
+            "SELECT status, captured_minor, refunded_minor FROM test_provider_intents WHERE reference = $1",
+            reference
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        (row.status, row.captured_minor, row.refunded_minor)
+    }
+
+    async fn intents_for(pool: &PgPool, key: &str) -> i64 {
+        sqlx::query_scalar!("SELECT count(*) AS \"n!\" FROM test_provider_intents WHERE idempotency_key = $1", key)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn good_card_is_authorized_and_only_brand_and_last4_are_kept(pool: PgPool) {
+        let provider = TestProvider::new(pool.clone());
+        let auth = provider.authorize(request("checkout-1", GOOD, 2599)).await.unwrap();
+        assert_eq!(auth.status, AuthStatus::Authorized);
+        assert_eq!((auth.brand.as_str(), auth.last4.as_str()), ("Visa", "4242"));
+        let id = auth.reference.strip_prefix("tp_").unwrap();
+        assert_eq!(id.len(), 24);
+        assert!(id.bytes().all(|b| b.is_ascii_alphanumeric()), "{id}");
+        assert_eq!(books(&pool, &auth.reference).await, ("authorized".to_string(), 0, 0));
+        let full_number_stored: i64 = sqlx::query_scalar!(
+            "SELECT count(*) AS \"n!\" FROM test_provider_intents t WHERE t::text LIKE '%' || $1 || '%'",
+            GOOD
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(full_number_stored, 0);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn decline_is_stored_and_the_same_key_gets_the_same_decline(pool: PgPool) {
+        let provider = TestProvider::new(pool.clone());
+        let first = provider.authorize(request("checkout-1", "4000000000000002", 1000)).await.unwrap();
+        assert_eq!(
+            first.status,
+            AuthStatus::Declined { code: "card_declined".into(), message: "Your card was declined.".into() }
+        );
+        let again = provider.authorize(request("checkout-1", "4000000000000002", 1000)).await.unwrap();
+        assert_eq!(again, first);
+        assert_eq!(intents_for(&pool, "checkout-1").await, 1);
+        assert_eq!(books(&pool, &first.reference).await.0, "declined");
+        assert!(is_rejected(provider.capture(&first.reference, 1000).await));
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn insufficient_funds_and_expired_cards_decline_with_their_own_codes(pool: PgPool) {
+        let provider = TestProvider::new(pool);
+        let poor = provider.authorize(request("a", "4000000000009995", 1000)).await.unwrap();
+        assert_eq!(
+            poor.status,
+            AuthStatus::Declined {
+                code: "insufficient_funds".into(),
+                message: TestOutcome::InsufficientFunds.message().into()
+            }
+        );
+        let expired = provider.authorize(request("b", "4000000000000069", 1000)).await.unwrap();
+        assert_eq!(
+            expired.status,
+            AuthStatus::Declined { code: "expired_card".into(), message: TestOutcome::ExpiredCard.message().into() }
+        );
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn flaky_card_fails_once_then_succeeds_with_the_same_key(pool: PgPool) {
+        let provider = TestProvider::new(pool.clone());
+        let flaky = "4000000000000119";
+        assert!(matches!(provider.authorize(request("k1", flaky, 800)).await, Err(ProviderError::Transient(_))));
+        assert_eq!(provider.lookup("k1").await.unwrap(), None, "a transient failure leaves nothing behind");
+        let retried = provider.authorize(request("k1", flaky, 800)).await.unwrap();
+        assert_eq!(retried.status, AuthStatus::Authorized);
+        assert_eq!(provider.authorize(request("k1", flaky, 800)).await.unwrap(), retried);
+        // The failure is per key: a new attempt fails once again.
+        assert!(matches!(provider.authorize(request("k2", flaky, 800)).await, Err(ProviderError::Transient(_))));
+        assert_eq!(intents_for(&pool, "k1").await, 1);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn concurrent_authorizations_with_one_key_make_one_intent(pool: PgPool) {
+        let provider: Arc<dyn PaymentProvider> = Arc::new(TestProvider::new(pool.clone()));
+        let tasks: Vec<_> = (0..20)
+            .map(|_| {
+                let provider = Arc::clone(&provider);
+                tokio::spawn(async move { provider.authorize(request("double-click", GOOD, 4200)).await })
+            })
+            .collect();
+        let mut references = Vec::new();
+        for task in tasks {
+            references.push(task.await.unwrap().unwrap().reference);
+        }
+        assert!(references.iter().all(|r| *r == references[0]), "{references:?}");
+        assert_eq!(intents_for(&pool, "double-click").await, 1);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn reusing_a_key_for_another_amount_is_rejected(pool: PgPool) {
+        let provider = TestProvider::new(pool.clone());
+        authorized(&provider, "k", 1000).await;
+        assert!(is_rejected(provider.authorize(request("k", GOOD, 1001)).await));
+        assert!(is_rejected(provider.authorize(request("k", "5555555555554444", 1000)).await));
+        assert_eq!(intents_for(&pool, "k").await, 1);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn malformed_requests_are_rejected_and_leave_nothing(pool: PgPool) {
+        let provider = TestProvider::new(pool.clone());
+        assert!(is_rejected(provider.authorize(request("k", GOOD, 0)).await));
+        assert!(is_rejected(provider.authorize(request("k", "4242", 1000)).await));
+        assert!(is_rejected(provider.authorize(request("k", "4242-4242-4242-4242", 1000)).await));
+        assert!(is_rejected(provider.authorize(request("", GOOD, 1000)).await));
+        assert_eq!(intents_for(&pool, "k").await, 0);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn capture_cannot_exceed_the_authorized_amount(pool: PgPool) {
+        let provider = TestProvider::new(pool.clone());
+        let reference = authorized(&provider, "k", 1500).await;
+        assert!(is_rejected(provider.capture(&reference, 1501).await));
+        assert!(is_rejected(provider.capture(&reference, 0).await));
+        assert_eq!(books(&pool, &reference).await, ("authorized".to_string(), 0, 0));
+        provider.capture(&reference, 1500).await.unwrap();
+        provider.capture(&reference, 1500).await.unwrap();
+        assert!(is_rejected(provider.capture(&reference, 1000).await));
+        assert_eq!(books(&pool, &reference).await, ("captured".to_string(), 1500, 0));
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn partial_capture_takes_less_than_the_hold(pool: PgPool) {
+        let provider = TestProvider::new(pool.clone());
+        let reference = authorized(&provider, "k", 1500).await;
+        provider.capture(&reference, 900).await.unwrap();
+        assert_eq!(books(&pool, &reference).await, ("captured".to_string(), 900, 0));
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn refund_is_idempotent_by_key_and_bounded_by_the_captured_amount(pool: PgPool) {
+        let provider = TestProvider::new(pool.clone());
+        let reference = authorized(&provider, "k", 2000).await;
+        assert!(is_rejected(provider.refund(&reference, 100, "early").await), "nothing captured yet");
+        provider.capture(&reference, 1500).await.unwrap();
+
+        provider.refund(&reference, 500, "r1").await.unwrap();
+        provider.refund(&reference, 500, "r1").await.unwrap();
+        assert_eq!(books(&pool, &reference).await, ("partially_refunded".to_string(), 1500, 500));
+        assert!(is_rejected(provider.refund(&reference, 600, "r1").await), "r1 already named another refund");
+
+        assert!(is_rejected(provider.refund(&reference, 1001, "r2").await));
+        provider.refund(&reference, 1000, "r2").await.unwrap();
+        assert_eq!(books(&pool, &reference).await, ("refunded".to_string(), 1500, 1500));
+        assert!(is_rejected(provider.refund(&reference, 1, "r3").await));
+
+        let refunds: i64 =
+            sqlx::query_scalar!("SELECT count(*) AS \"n!\" FROM test_provider_refunds WHERE reference = $1", reference)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(refunds, 2);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn concurrent_retries_of_one_refund_pay_it_once(pool: PgPool) {
+        let provider = Arc::new(TestProvider::new(pool.clone()));
+        let reference = authorized(&provider, "k", 1000).await;
+        provider.capture(&reference, 1000).await.unwrap();
+        let tasks: Vec<_> = (0..10)
+            .map(|_| {
+                let (provider, reference) = (Arc::clone(&provider), reference.clone());
+                tokio::spawn(async move { provider.refund(&reference, 400, "refund-1").await })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        assert_eq!(books(&pool, &reference).await, ("partially_refunded".to_string(), 1000, 400));
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn void_releases_an_uncaptured_hold_and_is_rejected_after_capture(pool: PgPool) {
+        let provider = TestProvider::new(pool.clone());
+        let held = authorized(&provider, "a", 700).await;
+        provider.void(&held).await.unwrap();
+        provider.void(&held).await.unwrap();
+        assert_eq!(books(&pool, &held).await.0, "voided");
+        assert!(is_rejected(provider.capture(&held, 700).await));
+
+        let captured = authorized(&provider, "b", 700).await;
+        provider.capture(&captured, 700).await.unwrap();
+        assert!(is_rejected(provider.void(&captured).await));
+        assert_eq!(books(&pool, &captured).await.0, "captured");
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn unknown_reference_is_rejected(pool: PgPool) {
+        let provider = TestProvider::new(pool);
+        assert!(is_rejected(provider.capture("tp_unknown", 100).await));
+        assert!(is_rejected(provider.void("tp_unknown").await));
+        assert!(is_rejected(provider.refund("tp_unknown", 100, "r").await));
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn lookup_finds_the_intent_by_key_and_nothing_for_an_unknown_key(pool: PgPool) {
+        let provider = TestProvider::new(pool);
+        let auth = provider.authorize(request("k", GOOD, 1200)).await.unwrap();
+        provider.capture(&auth.reference, 1200).await.unwrap();
+        assert_eq!(provider.lookup("k").await.unwrap(), Some(auth));
+        assert_eq!(provider.lookup("never-used").await.unwrap(), None);
+    }
+
+    #[test]
+    fn declines_read_the_same_from_their_stored_code() {
+        for outcome in [TestOutcome::Declined, TestOutcome::InsufficientFunds, TestOutcome::ExpiredCard] {
+            assert_eq!(decline_message(decline_code(outcome).unwrap()), outcome.message());
+        }
+        assert_eq!(decline_code(TestOutcome::Succeeds), None);
+    }
+}
