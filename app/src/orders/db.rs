@@ -524,38 +524,22 @@ async fn record_refund(
 
 /// The buyer's orders, newest first.
 pub async fn for_buyer(pool: &PgPool, buyer: Uuid) -> AppResult<Vec<OrderSummary>> {
-    let rows = sqlx::query!(
-        r#"SELECT o.id, o.number, o.status, s.name AS shop_name, u.username, o.placed_at, o.total_minor, o.currency,
-                  (SELECT COALESCE(sum(quantity), 0) FROM order_lines WHERE order_id = o.id)::bigint AS "items!"
-           FROM orders o JOIN shops s ON s.id = o.shop_id JOIN users u ON u.id = o.buyer_id
-           WHERE o.buyer_id = $1 ORDER BY o.placed_at DESC, o.id DESC LIMIT 100"#,
-        buyer
-    )
-    .fetch_all(pool)
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(OrderSummary {
-                id: r.id,
-                number: r.number,
-                status: OrderStatus::parse(&r.status)?,
-                shop_name: r.shop_name,
-                buyer_username: r.username,
-                placed_at: r.placed_at,
-                total: Money::new(r.total_minor, Currency::parse(&r.currency)?),
-                item_count: r.items,
-            })
-        })
-        .collect()
+    summaries(pool, Some(buyer), None).await
 }
 
 /// The shop's orders, newest first (the caller checked ownership).
 pub async fn for_shop(pool: &PgPool, shop: Uuid) -> AppResult<Vec<OrderSummary>> {
+    summaries(pool, None, Some(shop)).await
+}
+
+async fn summaries(pool: &PgPool, buyer: Option<Uuid>, shop: Option<Uuid>) -> AppResult<Vec<OrderSummary>> {
     let rows = sqlx::query!(
         r#"SELECT o.id, o.number, o.status, s.name AS shop_name, u.username, o.placed_at, o.total_minor, o.currency,
                   (SELECT COALESCE(sum(quantity), 0) FROM order_lines WHERE order_id = o.id)::bigint AS "items!"
            FROM orders o JOIN shops s ON s.id = o.shop_id JOIN users u ON u.id = o.buyer_id
-           WHERE o.shop_id = $1 ORDER BY o.placed_at DESC, o.id DESC LIMIT 200"#,
+           WHERE o.buyer_id = COALESCE($1, o.buyer_id) AND o.shop_id = COALESCE($2, o.shop_id)
+           ORDER BY o.placed_at DESC, o.id DESC LIMIT 200"#,
+        buyer,
         shop
     )
     .fetch_all(pool)
