@@ -235,14 +235,23 @@ pub async fn price(
     let (inputs, problems) = line_inputs(tx, row).await?;
     let rules = crate::promotions::db::live_rules(tx, row.shop_id).await?;
     let usage = crate::promotions::db::usage(tx, row.shop_id, row.user_id).await?;
-    let items: i64 = inputs.iter().map(|l| l.unit_price_minor * l.quantity as i64).sum();
-    let items = Money::new(items, row.currency);
-    let (rate, quotes) = match &row.address {
-        Some(a) => (tax_rate(tx, &a.country, &a.region).await?, shipping::quotes(row.currency, &a.country, items)),
-        None => (TaxRate { name: "Tax".into(), rate_bp: 0, inclusive: false }, Vec::new()),
+    let rate = match &row.address {
+        Some(a) => tax_rate(tx, &a.country, &a.region).await?,
+        None => TaxRate::untaxed(),
+    };
+    // Free shipping depends on the subtotal after discounts, so price the
+    // goods first, then again with the shipping that subtotal earns.
+    let goods = pricing::price(row.currency, inputs.clone(), &rules, &row.promo_codes, &usage, now, &rate, None);
+    let after_discounts = Money::new(goods.totals.subtotal - goods.totals.discount, row.currency);
+    let quotes = match &row.address {
+        Some(a) => shipping::quotes(row.currency, &a.country, after_discounts),
+        None => Vec::new(),
     };
     let chosen = row.shipping_option.and_then(|o| quotes.iter().find(|q| q.option == o).cloned());
-    let priced = pricing::price(row.currency, inputs, &rules, &row.promo_codes, &usage, now, &rate, chosen);
+    let priced = match chosen {
+        Some(quote) => pricing::price(row.currency, inputs, &rules, &row.promo_codes, &usage, now, &rate, Some(quote)),
+        None => goods,
+    };
     Ok((priced, quotes, problems))
 }
 
