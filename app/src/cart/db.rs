@@ -265,12 +265,13 @@ pub async fn view(db: &mut PgConnection, cart: Uuid) -> AppResult<CartView> {
     Ok(CartView { shops })
 }
 
-/// The cart's lines for one shop (or all), each with its shop.
+/// The cart's lines for one shop (or all), each with its shop. What the
+/// cart's own checkouts hold counts as available to it.
 pub async fn lines(db: &mut PgConnection, cart: Uuid, shop: Option<Uuid>) -> AppResult<Vec<(ShopCart, LineForOrder)>> {
     let rows = sqlx::query!(
         r#"SELECT l.id, l.variant_id, l.quantity, l.seen_price_minor, l.currency AS seen_currency, l.attribution,
                   v.title AS variant_title, v.sku, v.price_minor, v.currency,
-                  v.stock_on_hand - v.stock_reserved AS "available!",
+                  v.stock_on_hand - v.stock_reserved + COALESCE(held.quantity, 0) AS "available!",
                   p.id AS product_id, p.title, p.status = 'active' AS "for_sale!",
                   s.id AS shop_id, s.handle, s.name AS shop_name, s.currency AS shop_currency,
                   (SELECT i.url_150 FROM product_images i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1) AS image_url
@@ -278,6 +279,10 @@ pub async fn lines(db: &mut PgConnection, cart: Uuid, shop: Option<Uuid>) -> App
            JOIN product_variants v ON v.id = l.variant_id
            JOIN products p ON p.id = v.product_id
            JOIN shops s ON s.id = v.shop_id
+           -- Stock this cart's own open checkouts hold is still the shopper's.
+           LEFT JOIN LATERAL (
+               SELECT sum(r.quantity)::int AS quantity FROM stock_reservations r JOIN checkouts c ON c.id = r.checkout_id
+               WHERE c.cart_id = l.cart_id AND r.variant_id = v.id AND r.status = 'active') held ON true
            WHERE l.cart_id = $1 AND ($2::uuid IS NULL OR s.id = $2)
            ORDER BY s.name, s.id, l.added_at, l.id"#,
         cart,

@@ -527,4 +527,15 @@ mod tests {
         assert_eq!(crate::inventory::db::expire_due(&pool, now + chrono::Duration::hours(1)).await.unwrap(), 1);
         assert_eq!(count(&pool, "SELECT stock_reserved::bigint FROM product_variants").await, 0);
     }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn the_last_unit_held_by_my_checkout_is_still_mine_to_buy(pool: PgPool) {
+        let (checkout, buyer, _) = ready_checkout(&pool, 1, 1).await;
+        let view = checkout_db::view(&pool, checkout, buyer, Utc::now()).await.unwrap();
+        assert!(view.problems.is_empty(), "{:?}", view.problems);
+        assert_eq!(view.priced.lines.len(), 1);
+        let mut conn = pool.acquire().await.unwrap();
+        let cart = crate::cart::db::find(&mut conn, &Owner::User(buyer)).await.unwrap().unwrap();
+        assert!(crate::cart::db::view(&mut conn, cart).await.unwrap().shops[0].ready());
+    }
 }
