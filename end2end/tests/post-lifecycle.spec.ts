@@ -154,7 +154,7 @@ test('the feed loads older posts as the reader scrolls', async ({ page, baseURL 
 
 test('without JavaScript, "Older posts" is a link to the next page', async ({ browser, baseURL }) => {
   const ctx = await browser.newContext({ javaScriptEnabled: false });
-  await registerViaApi(ctx.request, baseURL!);
+  const me = await registerViaApi(ctx.request, baseURL!);
   for (let i = 1; i <= 11; i++) {
     await postViaApi(ctx.request, baseURL!, `Plain post ${i}`);
   }
@@ -164,5 +164,12 @@ test('without JavaScript, "Older posts" is a link to the next page', async ({ br
   await expect(page).toHaveURL(/\?cursor=/);
   await expect(page.getByTestId('post-card')).toHaveCount(1);
   await expect(page.getByTestId('post-body')).toHaveText('Plain post 1');
+
+  // The profile grid pages the same way.
+  await page.goto(`/u/${me.username}`);
+  await expect(page.getByTestId('grid-tile')).toHaveCount(10);
+  await page.getByTestId('older-posts').click();
+  await expect(page).toHaveURL(/\?cursor=/);
+  await expect(page.getByTestId('grid-tile')).toHaveCount(1);
   await ctx.close();
 });

@@ -67,7 +67,12 @@ pub async fn related_posts(kind: String, key: String, cursor: Option<String>) ->
 #[component]
 pub fn RelatedPosts(about: About, heading: String, empty: &'static str) -> impl IntoView {
     let (kind, key) = about.kind_and_key();
-    let page = Resource::new(move || (kind.clone(), key.clone()), |(kind, key)| related_posts(kind, key, None));
+    // `?cursor=` is the no-JavaScript "Older posts" link's next page.
+    let query = leptos_router::hooks::use_query_map();
+    let page = Resource::new(
+        move || (kind.clone(), key.clone(), query.read().get("cursor")),
+        |(kind, key, cursor)| related_posts(kind, key, cursor),
+    );
     view! {
         <section class="mt-8" aria-labelledby="related-heading" data-testid="related-posts">
             <h2 id="related-heading" class="mb-3 text-lg font-semibold">{heading}</h2>

@@ -36,7 +36,10 @@ pub fn ProfilePage() -> impl IntoView {
 #[component]
 fn ProfilePosts(username: String) -> impl IntoView {
     let name = username.clone();
-    let posts = Resource::new(move || username.clone(), |u| user_posts(u, None));
+    // `?cursor=` is the no-JavaScript "Older posts" link's next page.
+    let query = leptos_router::hooks::use_query_map();
+    let posts =
+        Resource::new(move || (username.clone(), query.read().get("cursor")), |(u, cursor)| user_posts(u, cursor));
     view! {
         <section class="mx-auto mt-6 max-w-xl" data-testid="profile-posts" aria-label="Posts">
             <nav class="mb-3 flex gap-4 border-b border-stone-200 text-sm font-semibold" aria-label="Profile sections">
