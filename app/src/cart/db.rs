@@ -87,7 +87,11 @@ pub async fn merge_guest(tx: &mut PgConnection, guest_hash: &[u8], user: Uuid) -
     .execute(&mut *tx)
     .await?;
     sqlx::query!("DELETE FROM cart_lines WHERE cart_id = $1", guest).execute(&mut *tx).await?;
-    sqlx::query!("UPDATE carts SET status = 'merged' WHERE id = $1", guest).execute(&mut *tx).await?;
+    // The merged cart is the user's now; its cookie token matches nothing,
+    // so a browser that kept the cookie simply starts a new guest cart.
+    sqlx::query!("UPDATE carts SET status = 'merged', user_id = $2, token_hash = NULL WHERE id = $1", guest, user)
+        .execute(&mut *tx)
+        .await?;
     Ok(true)
 }
 
@@ -350,6 +354,9 @@ mod tests {
             .unwrap();
         assert_eq!(attribution.as_deref(), Some("ctx-guest"));
         assert!(find(&mut conn, &guest).await.unwrap().is_none(), "the guest cart is closed");
+        // A browser that kept the old cookie starts afresh as a guest.
+        add(&pool, &guest, tote, 1, None).await.unwrap();
+        assert!(find(&mut conn, &guest).await.unwrap().is_some());
     }
 
     #[sqlx::test(migrations = "../migrations")]
