@@ -156,10 +156,16 @@ test('two shoppers race for the last unit: one gets it, the other sees it sold o
     return { ctx, page: await ctx.newPage() };
   }));
   await Promise.all(shoppers.map(({ page }) => page.goto(`/checkout/${seller.shop}`)));
-  const outcomes = await Promise.all(shoppers.map(async ({ page }) =>
-    (await page.getByTestId('step-address').count()) > 0 ? 'checkout' : (await page.locator('main').textContent()) ?? ''));
+  // The loser is told at once: either its hold failed (the sold-out page)
+  // or the winner's hold was already there (the item is flagged sold out).
+  const outcomes = await Promise.all(shoppers.map(async ({ page }) => {
+    const blocked = page.getByTestId('checkout-sold-out').or(page.getByTestId('checkout-problems'));
+    return (await blocked.count()) > 0 ? (await blocked.first().textContent()) ?? '' : 'checkout';
+  }));
   expect(outcomes.filter((o) => o === 'checkout')).toHaveLength(1);
-  expect(outcomes.find((o) => o !== 'checkout')).toContain(`Sold out: ${title}.`);
+  const loser = outcomes.find((o) => o !== 'checkout')!;
+  expect(loser).toContain('Sold out');
+  expect(loser).toContain(title);
 
   const winner = shoppers[outcomes.indexOf('checkout')].page;
   await waitForHydration(winner);

@@ -56,13 +56,16 @@ pub enum LineStatus {
     Ok,
     PriceChanged { was: Money },
     OnlyLeft(i32),
+    SoldOut,
     Unavailable,
 }
 
 impl CartLine {
     pub fn status(&self) -> LineStatus {
-        if !self.for_sale || self.available <= 0 || self.price.currency != self.seen_price.currency {
+        if !self.for_sale || self.price.currency != self.seen_price.currency {
             LineStatus::Unavailable
+        } else if self.available <= 0 {
+            LineStatus::SoldOut
         } else if self.quantity > self.available {
             LineStatus::OnlyLeft(self.available)
         } else if self.price != self.seen_price {
@@ -96,6 +99,7 @@ impl LineStatus {
                 Some(format!("The price {direction} from {} to {}.", was.display(), line.price.display()))
             }
             LineStatus::OnlyLeft(n) => Some(format!("Only {n} left: lower the quantity to check out.")),
+            LineStatus::SoldOut => Some("Sold out: remove it to check out.".into()),
             LineStatus::Unavailable => Some("No longer available: remove it to check out.".into()),
         }
     }
@@ -175,7 +179,7 @@ mod tests {
         assert_eq!(cheaper.status(), LineStatus::PriceChanged { was: Money::new(2500, Currency::USD) });
         assert_eq!(cheaper.status().message(&cheaper).unwrap(), "The price dropped from $25.00 to $20.00.");
         assert_eq!(line(4, 2500, 2500, 2).status(), LineStatus::OnlyLeft(2));
-        assert_eq!(line(1, 2500, 2500, 0).status(), LineStatus::Unavailable);
+        assert_eq!(line(1, 2500, 2500, 0).status(), LineStatus::SoldOut);
         let mut archived = line(1, 2500, 2500, 5);
         archived.for_sale = false;
         assert_eq!(archived.status(), LineStatus::Unavailable);
