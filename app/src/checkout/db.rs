@@ -219,11 +219,9 @@ pub async fn tax_rate(db: &mut PgConnection, country: &str, region: &str) -> App
     )
     .fetch_optional(&mut *db)
     .await?;
-    Ok(row.map(|r| TaxRate { name: r.name, rate_bp: r.rate_bp, inclusive: r.inclusive }).unwrap_or(TaxRate {
-        name: "Tax".into(),
-        rate_bp: 0,
-        inclusive: false,
-    }))
+    Ok(row
+        .map(|r| TaxRate { name: r.name, rate_bp: r.rate_bp, inclusive: r.inclusive })
+        .unwrap_or_else(TaxRate::untaxed))
 }
 
 /// Prices the checkout as it stands now.
