@@ -20,6 +20,8 @@ pub struct AppState {
     pub config: Arc<AppConfig>,
     /// Who authorizes, captures and refunds card payments.
     pub payments: Arc<dyn PaymentProvider>,
+    /// Batches new stock holds and settles sold stock.
+    pub stock: crate::inventory::gate::StockGate,
 }
 
 /// Settings the domain code needs; the server crate reads them from the

@@ -13,6 +13,7 @@ use hyper::{Method, Uri};
 pub const USAGE: &str = "\
 usage: storefeed-bench --url URL [--url URL ...] [options]
        storefeed-bench jpeg --out FILE [--width W] [--height H] [--quality Q]
+       storefeed-bench flash-sale --help
 
 Benchmarks each URL in turn over keep-alive HTTP/1.1 connections and prints
 one report per URL (plus a `BENCH_JSON {...}` line). `jpeg` writes a
@@ -86,6 +87,8 @@ pub struct JpegArgs {
 pub enum Command {
     Run(Args),
     Jpeg(JpegArgs),
+    Flash(crate::flash::FlashArgs),
+    FlashHelp,
     Help,
 }
 
@@ -106,6 +109,10 @@ where
     if args.peek().map(String::as_str) == Some("jpeg") {
         args.next();
         return parse_jpeg(args);
+    }
+    if args.peek().map(String::as_str) == Some("flash-sale") {
+        args.next();
+        return Ok(crate::flash::parse(args)?.map_or(Command::FlashHelp, Command::Flash));
     }
 
     let mut urls = Vec::new();

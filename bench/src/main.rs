@@ -1,9 +1,11 @@
 //! `storefeed-bench`: a loopback HTTP load generator for Storefeed. It
 //! benchmarks each `--url` in turn and prints a report per URL; see
 //! `scripts/bench.sh` and `scripts/bench-feed.sh` for the usual runs against
-//! a release server. `storefeed-bench jpeg` writes a test photo for uploads.
+//! a release server. `storefeed-bench jpeg` writes a test photo for uploads;
+//! `storefeed-bench flash-sale` runs buyers through checkout at once.
 
 mod args;
+mod flash;
 mod load;
 mod photo;
 mod report;
@@ -40,6 +42,11 @@ async fn run() -> Result<()> {
             eprintln!("wrote {} ({}x{}, {bytes} bytes)", jpeg.out.display(), jpeg.width, jpeg.height);
             return Ok(());
         }
+        Command::FlashHelp => {
+            println!("{}", flash::USAGE);
+            return Ok(());
+        }
+        Command::Flash(flash) => return flash::run(flash).await,
         Command::Run(args) => args,
     };
     let files = requests::ClientFiles::load(&args)?;

@@ -26,6 +26,16 @@ pub struct Config {
     pub admin_username: Option<String>,
     /// Load demo data when the database has no users.
     pub seed_demo: bool,
+    pub jobs: JobSettings,
+}
+
+/// How often the background jobs run, and how old a pending payment must be
+/// before the recovery job asks the provider about it (a live checkout
+/// settles its own well before).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JobSettings {
+    pub every: Duration,
+    pub payment_grace: Duration,
 }
 
 /// Where settings come from: the process environment, or a map in tests.
@@ -92,14 +102,7 @@ impl Config {
                 None => None,
             },
         };
-        let session_days: u64 = env.parse("STOREFEED_SESSION_DAYS", 30)?;
-        if session_days == 0 {
-            return Err(ConfigError {
-                var: "STOREFEED_SESSION_DAYS",
-                value: "0".into(),
-                reason: "must be at least 1".into(),
-            });
-        }
+        let session_days = positive(&env, "STOREFEED_SESSION_DAYS", 30)?;
         let defaults = LoginLimits::default();
         let login_limits = LoginLimits {
             per_account: env.parse("STOREFEED_LOGIN_MAX_FAILURES_PER_ACCOUNT", defaults.per_account)?,
@@ -135,7 +138,18 @@ impl Config {
             },
             admin_username,
             seed_demo,
+            jobs: JobSettings {
+                every: Duration::from_secs(positive(&env, "STOREFEED_JOBS_EVERY_SECS", 60)?),
+                payment_grace: Duration::from_secs(env.parse("STOREFEED_PAYMENT_GRACE_SECS", 60)?),
+            },
         })
+    }
+}
+
+fn positive(env: &Env, name: &'static str, default: u64) -> Result<u64, ConfigError> {
+    match env.parse(name, default)? {
+        0 => Err(ConfigError { var: name, value: "0".into(), reason: "must be at least 1".into() }),
+        n => Ok(n),
     }
 }
 
@@ -167,6 +181,7 @@ mod tests {
         assert_eq!(config(&[("STOREFEED_LOG_JSON", "maybe")], &[]).unwrap_err().var, "STOREFEED_LOG_JSON");
         assert_eq!(config(&[("DATABASE_URL", "mysql://x")], &[]).unwrap_err().var, "DATABASE_URL");
         assert_eq!(config(&[("STOREFEED_SESSION_DAYS", "0")], &[]).unwrap_err().var, "STOREFEED_SESSION_DAYS");
+        assert_eq!(config(&[("STOREFEED_JOBS_EVERY_SECS", "0")], &[]).unwrap_err().var, "STOREFEED_JOBS_EVERY_SECS");
     }
 
     #[test]

@@ -1,6 +1,6 @@
-//! Background work: every minute, stock held by checkouts whose time ran out
-//! goes back on sale and payments a crash or a silent provider left
-//! unsettled are settled; every ten minutes, expired sessions and old login
+//! Background work: every minute (`STOREFEED_JOBS_EVERY_SECS`), payments a crash or a silent provider left
+//! unsettled are settled, sold stock a crash left unsettled is taken off the
+//! shelf, and stock held by checkouts whose time ran out goes back on sale; every ten minutes, expired sessions and old login
 //! failures are purged.
 
 use std::sync::Arc;
@@ -9,21 +9,24 @@ use std::time::Duration;
 use app::payments::provider::PaymentProvider;
 use sqlx::PgPool;
 
-/// How old a pending payment must be before the recovery job asks the
-/// provider about it (a live checkout settles its own well before).
-const PAYMENT_GRACE: Duration = Duration::from_secs(60);
+use crate::config::JobSettings;
 
-pub fn spawn(pool: PgPool, payments: Arc<dyn PaymentProvider>) {
+pub fn spawn(pool: PgPool, payments: Arc<dyn PaymentProvider>, settings: JobSettings) {
     let checkout_pool = pool.clone();
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        let mut tick = tokio::time::interval(settings.every);
         loop {
             tick.tick().await;
             let now = chrono::Utc::now();
-            match app::checkout::place::recover(&checkout_pool, payments.as_ref(), now, PAYMENT_GRACE).await {
+            match app::checkout::place::recover(&checkout_pool, payments.as_ref(), now, settings.payment_grace).await {
                 Ok(n) if n > 0 => tracing::info!(settled = n, "unsettled payments settled"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "payment recovery failed"),
+            }
+            match app::inventory::db::settle_sold(&checkout_pool).await {
+                Ok(n) if n > 0 => tracing::info!(reservations = n, "sold stock settled"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "settling sold stock failed"),
             }
             match app::inventory::db::expire_due(&checkout_pool, now).await {
                 Ok(n) if n > 0 => tracing::info!(checkouts = n, "expired stock holds released"),

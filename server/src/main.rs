@@ -67,8 +67,9 @@ async fn main() -> anyhow::Result<()> {
         pool: pool.clone(),
         config: Arc::new(config.app.clone()),
         payments: payments.clone(),
+        stock: app::inventory::gate::StockGate::start(pool.clone()),
     };
-    jobs::spawn(pool.clone(), payments);
+    jobs::spawn(pool.clone(), payments, config.jobs);
     let router = routes::build(state);
 
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
@@ -106,3 +107,4 @@ async fn shutdown_signal() {
     }
     tracing::info!("shutdown signal received, draining connections");
 }
+

@@ -17,7 +17,7 @@ pub async fn load_checkout(shop: String) -> Result<CheckoutView, AppError> {
     let user = crate::accounts::session::require_user().await?;
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now();
-    let id = super::db::open(&state.pool, user.id, &shop, now, state.config.reservation_ttl).await?;
+    let id = super::db::open(&state.pool, &state.stock, user.id, &shop, now, state.config.reservation_ttl).await?;
     super::db::view(&state.pool, id, user.id, now).await
 }
 
@@ -84,6 +84,7 @@ pub async fn place_order(
         state.config.reservation_ttl,
     )
     .await?;
+    state.stock.settle_soon();
     leptos_axum::redirect(&format!("/orders/{order}?placed=1"));
     Ok(())
 }

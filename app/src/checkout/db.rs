@@ -17,6 +17,7 @@ use super::{CheckoutView, Step};
 use crate::cart::db::{self as cart_db, Owner};
 use crate::error::{AppError, AppResult};
 use crate::inventory::db::{self as inventory, Hold};
+use crate::inventory::gate::{HoldRequest, StockGate};
 use crate::money::{Currency, Money};
 
 /// A checkout as stored.
@@ -45,8 +46,18 @@ impl CheckoutRow {
 }
 
 /// The user's open checkout for `shop_handle`'s lines of their cart,
-/// started if there is none; its stock is held (or its hold renewed).
-pub async fn open(pool: &PgPool, user: Uuid, shop_handle: &str, now: DateTime<Utc>, ttl: Duration) -> AppResult<Uuid> {
+/// started if there is none; its stock is held (or its hold renewed). A
+/// checkout holding nothing yet (the common case, and every buyer of a flash
+/// sale) takes its hold through the stock gate, batched with everyone
+/// else's, after this transaction commits.
+pub async fn open(
+    pool: &PgPool,
+    stock: &StockGate,
+    user: Uuid,
+    shop_handle: &str,
+    now: DateTime<Utc>,
+    ttl: Duration,
+) -> AppResult<Uuid> {
     let mut tx = pool.begin().await?;
     let cart = cart_db::find(&mut tx, &Owner::User(user)).await?.ok_or_else(empty_cart)?;
     let shop = sqlx::query!("SELECT id, currency FROM shops WHERE handle = $1", shop_handle.trim().to_lowercase())
@@ -86,8 +97,14 @@ pub async fn open(pool: &PgPool, user: Uuid, shop_handle: &str, now: DateTime<Ut
         return Err(empty_cart());
     }
     cart_db::confirm_prices(&mut tx, cart, shop.id).await?;
-    sync_hold(&mut tx, &row, now, ttl).await?;
-    tx.commit().await?;
+    let plan = plan_hold(&mut tx, &row, now, ttl).await?;
+    if plan.held.is_empty() && !plan.wanted.is_empty() {
+        tx.commit().await?;
+        stock.hold(HoldRequest { checkout_id: id, holds: plan.wanted, until: plan.until }).await?;
+    } else {
+        apply_hold(&mut tx, &row, plan).await?;
+        tx.commit().await?;
+    }
     Ok(id)
 }
 
@@ -165,10 +182,14 @@ pub async fn line_inputs(tx: &mut PgConnection, row: &CheckoutRow) -> AppResult<
     Ok((inputs, problems))
 }
 
-/// Makes the checkout's reservations match its lines: renewed when they
-/// already do (only the reservation rows change), taken afresh otherwise.
-/// On a shortage the error names the item and the transaction must roll back.
-pub async fn sync_hold(tx: &mut PgConnection, row: &CheckoutRow, now: DateTime<Utc>, ttl: Duration) -> AppResult<()> {
+/// What a checkout should hold against what it holds now.
+pub struct HoldPlan {
+    pub wanted: Vec<Hold>,
+    pub held: Vec<Hold>,
+    pub until: DateTime<Utc>,
+}
+
+async fn plan_hold(tx: &mut PgConnection, row: &CheckoutRow, now: DateTime<Utc>, ttl: Duration) -> AppResult<HoldPlan> {
     let (inputs, _) = line_inputs(tx, row).await?;
     let mut wanted: Vec<Hold> = Vec::new();
     for l in &inputs {
@@ -189,6 +210,15 @@ pub async fn sync_hold(tx: &mut PgConnection, row: &CheckoutRow, now: DateTime<U
     .map(|r| Hold { variant_id: r.variant_id, quantity: r.quantity })
     .collect();
     let until = now + chrono::Duration::from_std(ttl).unwrap_or_else(|_| chrono::Duration::minutes(10));
+    Ok(HoldPlan { wanted, held, until })
+}
+
+/// Makes the checkout's reservations match the plan within `tx`: renewed
+/// when they already do (only the reservation rows change), taken afresh
+/// otherwise. On a shortage the error names the item and the transaction
+/// must roll back.
+async fn apply_hold(tx: &mut PgConnection, row: &CheckoutRow, plan: HoldPlan) -> AppResult<()> {
+    let HoldPlan { wanted, held, until } = plan;
     if held == wanted {
         sqlx::query!(
             "UPDATE stock_reservations SET expires_at = $2 WHERE checkout_id = $1 AND status = 'active'",
@@ -206,6 +236,12 @@ pub async fn sync_hold(tx: &mut PgConnection, row: &CheckoutRow, now: DateTime<U
     let until = (!wanted.is_empty()).then_some(until);
     sqlx::query!("UPDATE checkouts SET reserved_until = $2 WHERE id = $1", row.id, until).execute(&mut *tx).await?;
     Ok(())
+}
+
+/// Makes the checkout's reservations match its lines, within `tx`.
+pub async fn sync_hold(tx: &mut PgConnection, row: &CheckoutRow, now: DateTime<Utc>, ttl: Duration) -> AppResult<()> {
+    let plan = plan_hold(tx, row, now, ttl).await?;
+    apply_hold(tx, row, plan).await
 }
 
 /// The destination's tax: the region's own rate, else the country's, else

@@ -79,7 +79,7 @@ pub async fn place_order(
             ))
         }
         Err(ProviderError::Rejected(e)) => {
-            fail(pool, payment, "rejected", &e).await?;
+            fail(pool, payment, Failure::Declined("rejected"), &e).await?;
             Err(AppError::PaymentDeclined("The payment was refused. Please use another card.".into()))
         }
     }
@@ -98,7 +98,7 @@ async fn settle(pool: &PgPool, provider: &dyn PaymentProvider, payment: Uuid, au
                     if let Err(e) = provider.void(&auth.reference).await {
                         tracing::error!(%payment, error = ?e, "voiding an authorization without stock failed");
                     }
-                    fail(pool, payment, "voided", &message).await?;
+                    fail(pool, payment, Failure::Voided, &message).await?;
                     return Err(AppError::SoldOut(message));
                 }
                 Err(other) => return Err(other),
@@ -107,7 +107,7 @@ async fn settle(pool: &PgPool, provider: &dyn PaymentProvider, payment: Uuid, au
             Ok(order)
         }
         AuthStatus::Declined { code, message } => {
-            fail(pool, payment, code, message).await?;
+            fail(pool, payment, Failure::Declined(code), message).await?;
             Err(AppError::PaymentDeclined(message.clone()))
         }
     }
@@ -256,17 +256,33 @@ async fn complete(pool: &PgPool, payment: Uuid, auth: &Authorization) -> AppResu
     Ok(order)
 }
 
+/// Why a payment attempt ended without an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Failure<'a> {
+    /// The bank or provider said no; `code` is theirs (`card_declined`…).
+    Declined(&'a str),
+    /// Authorized, but the stock was gone, so the authorization was voided.
+    Voided,
+    /// The provider never saw it (a crash before the request went out).
+    Interrupted,
+}
+
+impl Failure<'_> {
+    /// The payment's status and its failure code.
+    fn recorded(self) -> (&'static str, String) {
+        match self {
+            Failure::Declined(code) => ("declined", code.to_string()),
+            Failure::Voided => ("voided", "voided".into()),
+            Failure::Interrupted => ("failed", "interrupted".into()),
+        }
+    }
+}
+
 /// Records a failed attempt and opens the next one (a new idempotency key),
 /// keeping the cart and the stock hold.
-async fn fail(pool: &PgPool, payment: Uuid, code: &str, message: &str) -> AppResult<()> {
+async fn fail(pool: &PgPool, payment: Uuid, failure: Failure<'_>, message: &str) -> AppResult<()> {
     let mut tx = pool.begin().await?;
-    let status = if code == "voided" {
-        "voided"
-    } else if code == "interrupted" {
-        "failed"
-    } else {
-        "declined"
-    };
+    let (status, code) = failure.recorded();
     let checkout = sqlx::query_scalar!(
         "UPDATE payments SET status = $2, failure_code = $3, failure_message = $4
          WHERE id = $1 AND status = 'pending' RETURNING checkout_id",
@@ -347,7 +363,7 @@ pub async fn recover(
                 fail(
                     pool,
                     p.id,
-                    "interrupted",
+                    Failure::Interrupted,
                     "The payment was interrupted before it reached the bank. You were not charged.",
                 )
                 .await?;
@@ -410,7 +426,8 @@ mod tests {
         let variant = stocked_variant(pool, owner, "maker_shop", stock).await;
         add(pool, &Owner::User(buyer), variant, quantity, Some("ctx-1")).await.unwrap();
         let now = Utc::now();
-        let checkout = checkout_db::open(pool, buyer, "maker_shop", now, TTL).await.unwrap();
+        let gate = crate::inventory::gate::StockGate::start(pool.clone());
+        let checkout = checkout_db::open(pool, &gate, buyer, "maker_shop", now, TTL).await.unwrap();
         checkout_db::save_address(pool, checkout, buyer, "ada@example.test", &address(), now, TTL).await.unwrap();
         checkout_db::save_shipping(pool, checkout, buyer, ShippingOption::Standard, now, TTL).await.unwrap();
         (checkout, buyer, variant)
@@ -437,9 +454,15 @@ mod tests {
         assert_eq!(count(&pool, "SELECT count(*) FROM test_provider_intents").await, 1);
         let status = sqlx::query_scalar!("SELECT status FROM orders WHERE id = $1", a).fetch_one(&pool).await.unwrap();
         assert_eq!(status, "paid");
-        let stock =
-            sqlx::query!("SELECT stock_on_hand, stock_reserved FROM product_variants").fetch_one(&pool).await.unwrap();
-        assert_eq!((stock.stock_on_hand, stock.stock_reserved), (3, 0));
+        let stock = || async {
+            let r = sqlx::query!("SELECT stock_on_hand, stock_reserved FROM product_variants").fetch_one(&pool).await;
+            let r = r.unwrap();
+            (r.stock_on_hand, r.stock_reserved)
+        };
+        assert_eq!(stock().await, (5, 2), "sold, still counted as held until settled");
+        assert!(crate::inventory::db::reconcile(&pool).await.unwrap().is_empty());
+        assert_eq!(crate::inventory::db::settle_sold(&pool).await.unwrap(), 1);
+        assert_eq!(stock().await, (3, 0));
         assert!(crate::inventory::db::reconcile(&pool).await.unwrap().is_empty());
         let attribution = sqlx::query_scalar!("SELECT attribution FROM order_lines WHERE order_id = $1", a)
             .fetch_one(&pool)

@@ -5,6 +5,8 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod gate;
 pub mod pages;
 
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,472 @@
+//! `storefeed-bench flash-sale`: many signed-in buyers (one session cookie
+//! each) go for the same variant at once, each through the real purchase
+//! path over HTTP: add to cart → open checkout (the stock hold) → address →
+//! shipping → place the order with a test card. Reports how many bought,
+//! how many were told "sold out" and at which step, orders per second, and
+//! latency per step. `scripts/bench-flash-sale.sh` seeds the buyers, runs
+//! this, and checks the database afterwards.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context, Result};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::header::{HeaderValue, CONTENT_TYPE, COOKIE, ORIGIN};
+use hyper::{Method, Request, StatusCode, Uri};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use serde::Serialize;
+use tokio::sync::Semaphore;
+use tokio::time::Instant;
+
+use crate::stats::percentile;
+
+pub const USAGE: &str = "\
+usage: storefeed-bench flash-sale --base URL --cookie-file FILE --variant UUID --shop HANDLE [options]
+
+Every line of the cookie file is one buyer. All buyers start at once (or
+spread over --ramp seconds) and each runs add-to-cart, checkout, address,
+shipping and place-order against the server at --base.
+
+options:
+  --connections N   requests in flight at most, over as many keep-alive
+                    connections (default 256)
+  --ramp SECS       spread the buyers' start over this many seconds (default 0)
+  --card NUMBER     test card to pay with (default 4242424242424242)";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlashArgs {
+    pub base: String,
+    pub cookie_file: std::path::PathBuf,
+    pub variant: String,
+    pub shop: String,
+    pub connections: usize,
+    pub ramp: Duration,
+    pub card: String,
+}
+
+/// Parses the arguments after `flash-sale`; `None` asks for the usage text.
+pub fn parse(args: impl Iterator<Item = String>) -> Result<Option<FlashArgs>> {
+    let (mut base, mut cookie_file, mut variant, mut shop) = (None, None, None, None);
+    let mut connections = 256;
+    let mut ramp = Duration::ZERO;
+    let mut card = "4242424242424242".to_string();
+    let mut args = args.into_iter();
+    while let Some(flag) = args.next() {
+        if matches!(flag.as_str(), "-h" | "--help") {
+            return Ok(None);
+        }
+        let value = args.next().ok_or_else(|| anyhow!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--base" => base = Some(value.trim_end_matches('/').to_string()),
+            "--cookie-file" => cookie_file = Some(value.into()),
+            "--variant" => variant = Some(value),
+            "--shop" => shop = Some(value),
+            "--connections" => {
+                connections = value.parse().ok().filter(|n| (1..=20_000).contains(n)).ok_or_else(|| {
+                    anyhow!("--connections `{value}` must be a whole number from 1 to 20000")
+                })?
+            }
+            "--ramp" => {
+                let secs: f64 = value.parse().ok().filter(|s: &f64| (0.0..=600.0).contains(s)).ok_or_else(|| {
+                    anyhow!("--ramp `{value}` must be a number of seconds from 0 to 600")
+                })?;
+                ramp = Duration::from_secs_f64(secs)
+            }
+            "--card" => card = value,
+            _ => bail!("unknown argument `{flag}` for flash-sale (try --help)"),
+        }
+    }
+    let need = |v: Option<String>, flag: &str| v.ok_or_else(|| anyhow!("flash-sale needs {flag}"));
+    let base = need(base, "--base URL")?;
+    if !base.starts_with("http://") {
+        bail!("--base must be an http:// URL");
+    }
+    Ok(Some(FlashArgs {
+        base,
+        cookie_file: cookie_file.ok_or_else(|| anyhow!("flash-sale needs --cookie-file FILE"))?,
+        variant: need(variant, "--variant UUID")?,
+        shop: need(shop, "--shop HANDLE")?,
+        connections,
+        ramp,
+        card,
+    }))
+}
+
+/// The steps of one purchase, in order.
+const STEPS: [&str; 5] = ["add to cart", "open checkout", "address", "shipping", "place order"];
+
+/// How one buyer's attempt ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Ending {
+    Bought { at: Duration },
+    /// Told the item is sold out, at this step.
+    SoldOut(usize),
+    /// Anything else: step, status (0 for a transport error) and body.
+    Failed(usize, u16, String),
+}
+
+/// What one buyer saw: the ending and each step's latency.
+struct Journey {
+    ending: Ending,
+    latencies_us: Vec<(usize, u64)>,
+    total: Duration,
+}
+
+type HttpClient = Client<HttpConnector, Full<Bytes>>;
+
+struct Shared {
+    client: HttpClient,
+    args: FlashArgs,
+    origin: HeaderValue,
+    slots: Semaphore,
+    start: Instant,
+}
+
+/// Runs the sale and prints the report (human lines, then `BENCH_JSON`).
+pub async fn run(args: FlashArgs) -> Result<()> {
+    let text = std::fs::read_to_string(&args.cookie_file)
+        .with_context(|| format!("--cookie-file: cannot read {}", args.cookie_file.display()))?;
+    let cookies: Vec<HeaderValue> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(HeaderValue::from_str)
+        .collect::<Result<_, _>>()
+        .context("a cookie line is not a valid header value")?;
+    if cookies.is_empty() {
+        bail!("the cookie file has no buyers");
+    }
+    let mut connector = HttpConnector::new();
+    connector.set_nodelay(true);
+    let client = Client::builder(TokioExecutor::new()).pool_max_idle_per_host(args.connections).build(connector);
+    let buyers = cookies.len();
+    eprintln!("flash sale: {buyers} buyers, {} requests in flight at most", args.connections);
+    let shared = Arc::new(Shared {
+        client,
+        origin: HeaderValue::from_str(&args.base)?,
+        slots: Semaphore::new(args.connections),
+        start: Instant::now(),
+        args,
+    });
+    let tasks: Vec<_> = cookies
+        .into_iter()
+        .enumerate()
+        .map(|(i, cookie)| {
+            let shared = Arc::clone(&shared);
+            let delay = shared.args.ramp.mul_f64(i as f64 / buyers as f64);
+            tokio::spawn(async move {
+                tokio::time::sleep(delay).await;
+                buy(&shared, cookie).await
+            })
+        })
+        .collect();
+    let mut journeys = Vec::with_capacity(buyers);
+    for task in tasks {
+        journeys.push(task.await.context("a buyer task panicked")?);
+    }
+    let report = Report::new(&journeys, shared.start.elapsed());
+    print!("{}", report.human());
+    println!("BENCH_JSON {}", serde_json::to_string(&report)?);
+    Ok(())
+}
+
+async fn buy(shared: &Shared, cookie: HeaderValue) -> Journey {
+    let began = Instant::now();
+    let mut latencies_us = Vec::with_capacity(STEPS.len());
+    let a = &shared.args;
+    let mut checkout = String::new();
+    let mut ending = None;
+    for step in 0..STEPS.len() {
+        let (path, body) = match step {
+            0 => ("cart/add", form(&[("variant", &a.variant), ("quantity", "1")])),
+            1 => ("checkout", form(&[("shop", &a.shop)])),
+            2 => ("checkout/address", address_form(&checkout)),
+            3 => ("checkout/shipping", form(&[("checkout", &checkout), ("shipping_option", "standard")])),
+            _ => (
+                "checkout/place",
+                form(&[("checkout", &checkout), ("card_number", &a.card), ("card_exp", "12/34"), ("card_cvc", "123")]),
+            ),
+        };
+        let sent = Instant::now();
+        let answer = post(shared, &cookie, path, body).await;
+        latencies_us.push((step, sent.elapsed().as_micros() as u64));
+        let (status, text) = match answer {
+            Ok(answer) => answer,
+            Err(e) => {
+                ending = Some(Ending::Failed(step, 0, format!("{e:#}")));
+                break;
+            }
+        };
+        if status == StatusCode::CONFLICT && (text.contains("Sold out") || text.contains("left of")) {
+            ending = Some(Ending::SoldOut(step));
+            break;
+        }
+        if !(status.is_success() || status.is_redirection()) {
+            ending = Some(Ending::Failed(step, status.as_u16(), text.chars().take(200).collect()));
+            break;
+        }
+        if step == 1 {
+            match opened_checkout(&text) {
+                Ok(Some(id)) => checkout = id,
+                Ok(None) => {
+                    ending = Some(Ending::SoldOut(step));
+                    break;
+                }
+                Err(e) => {
+                    ending = Some(Ending::Failed(step, status.as_u16(), format!("{e:#}")));
+                    break;
+                }
+            }
+        }
+    }
+    let ending = ending.unwrap_or(Ending::Bought { at: shared.start.elapsed() });
+    Journey { ending, latencies_us, total: began.elapsed() }
+}
+
+/// The checkout id, or `None` when its only line came back sold out.
+fn opened_checkout(body: &str) -> Result<Option<String>> {
+    let view: serde_json::Value = serde_json::from_str(body).context("the checkout answer is not JSON")?;
+    let problems = view.get("problems").and_then(|p| p.as_array()).map_or(0, Vec::len);
+    let lines = view.pointer("/priced/lines").and_then(|l| l.as_array()).map_or(0, Vec::len);
+    if problems > 0 && lines == 0 {
+        return Ok(None);
+    }
+    let id = view.get("id").and_then(|id| id.as_str()).ok_or_else(|| anyhow!("the checkout answer has no id"))?;
+    Ok(Some(id.to_string()))
+}
+
+async fn post(shared: &Shared, cookie: &HeaderValue, path: &str, body: String) -> Result<(StatusCode, String)> {
+    let _slot = shared.slots.acquire().await?;
+    let uri: Uri = format!("{}/api/{path}", shared.args.base).parse()?;
+    let mut request = Request::new(Full::new(Bytes::from(body)));
+    *request.method_mut() = Method::POST;
+    *request.uri_mut() = uri;
+    let headers = request.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));
+    headers.insert(ORIGIN, shared.origin.clone());
+    headers.insert(COOKIE, cookie.clone());
+    let response = shared.client.request(request).await?;
+    let status = response.status();
+    let bytes = response.into_body().collect().await?.to_bytes();
+    Ok((status, String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+fn address_form(checkout: &str) -> String {
+    form(&[
+        ("checkout", checkout),
+        ("email", "buyer@example.test"),
+        ("address[name]", "Flash Buyer"),
+        ("address[line1]", "1 Market St"),
+        ("address[line2]", ""),
+        ("address[city]", "San Francisco"),
+        ("address[region]", "CA"),
+        ("address[postal_code]", "94105"),
+        ("address[country]", "US"),
+        ("address[phone]", ""),
+    ])
+}
+
+/// `application/x-www-form-urlencoded` for the pairs.
+fn form(pairs: &[(&str, &str)]) -> String {
+    pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")
+}
+
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[derive(Debug, Serialize)]
+struct StepFigures {
+    step: &'static str,
+    requests: usize,
+    p50_ms: f64,
+    p90_ms: f64,
+    p99_ms: f64,
+    max_ms: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct Report {
+    buyers: usize,
+    orders: usize,
+    sold_out: usize,
+    sold_out_by_step: Vec<(&'static str, usize)>,
+    failed: usize,
+    failures: Vec<String>,
+    /// From the start to the last order placed.
+    sale_s: f64,
+    orders_per_sec: f64,
+    /// From the start to the last buyer's last answer.
+    run_s: f64,
+    requests: usize,
+    requests_per_sec: f64,
+    all_requests: StepFigures,
+    steps: Vec<StepFigures>,
+    buyer_journey_p50_ms: f64,
+    buyer_journey_p99_ms: f64,
+}
+
+impl Report {
+    fn new(journeys: &[Journey], run: Duration) -> Report {
+        let orders: Vec<Duration> =
+            journeys.iter().filter_map(|j| if let Ending::Bought { at } = j.ending { Some(at) } else { None }).collect();
+        let sale = orders.iter().max().copied().unwrap_or_default();
+        let mut sold_out_by_step: Vec<(&'static str, usize)> = STEPS.iter().map(|s| (*s, 0)).collect();
+        let mut failures = Vec::new();
+        for j in journeys {
+            match &j.ending {
+                Ending::SoldOut(step) => sold_out_by_step[*step].1 += 1,
+                Ending::Failed(step, status, body) if failures.len() < 10 => {
+                    failures.push(format!("{} → {status}: {body}", STEPS[*step]))
+                }
+                _ => {}
+            }
+        }
+        let failed = journeys.iter().filter(|j| matches!(j.ending, Ending::Failed(..))).count();
+        let all: Vec<u64> = journeys.iter().flat_map(|j| j.latencies_us.iter().map(|(_, us)| *us)).collect();
+        let steps = (0..STEPS.len())
+            .map(|s| {
+                figures(
+                    STEPS[s],
+                    journeys.iter().flat_map(|j| j.latencies_us.iter().filter(|(t, _)| *t == s).map(|(_, us)| *us)),
+                )
+            })
+            .filter(|f| f.requests > 0)
+            .collect();
+        let mut journey_us: Vec<u64> = journeys.iter().map(|j| j.total.as_micros() as u64).collect();
+        journey_us.sort_unstable();
+        let secs = |d: Duration| d.as_secs_f64().max(1e-9);
+        Report {
+            buyers: journeys.len(),
+            orders: orders.len(),
+            sold_out: sold_out_by_step.iter().map(|(_, n)| n).sum(),
+            sold_out_by_step,
+            failed,
+            failures,
+            sale_s: sale.as_secs_f64(),
+            orders_per_sec: if orders.is_empty() { 0.0 } else { orders.len() as f64 / secs(sale) },
+            run_s: run.as_secs_f64(),
+            requests: all.len(),
+            requests_per_sec: all.len() as f64 / secs(run),
+            all_requests: figures("all requests", all.into_iter()),
+            steps,
+            buyer_journey_p50_ms: ms(percentile(&journey_us, 50.0)),
+            buyer_journey_p99_ms: ms(percentile(&journey_us, 99.0)),
+        }
+    }
+
+    fn human(&self) -> String {
+        let mut out = format!(
+            "buyers        {}\norders        {}\nsold out      {} ({})\nfailed        {}\n\
+             sale          {:.2} s to the last order: {:.1} orders/s\n\
+             run           {:.2} s, {} requests, {:.0} req/s\n",
+            self.buyers,
+            self.orders,
+            self.sold_out,
+            self.sold_out_by_step.iter().filter(|(_, n)| *n > 0).map(|(s, n)| format!("{n} at {s}")).collect::<Vec<_>>().join(", "),
+            self.failed,
+            self.sale_s,
+            self.orders_per_sec,
+            self.run_s,
+            self.requests,
+            self.requests_per_sec,
+        );
+        out.push_str(&format!("{:<16}{:>9}{:>10}{:>10}{:>10}{:>10}\n", "latency (ms)", "requests", "p50", "p90", "p99", "max"));
+        for f in std::iter::once(&self.all_requests).chain(&self.steps) {
+            out.push_str(&format!(
+                "{:<16}{:>9}{:>10.1}{:>10.1}{:>10.1}{:>10.1}\n",
+                f.step, f.requests, f.p50_ms, f.p90_ms, f.p99_ms, f.max_ms
+            ));
+        }
+        out.push_str(&format!(
+            "buyer journey   p50 {:.1} ms, p99 {:.1} ms\n",
+            self.buyer_journey_p50_ms, self.buyer_journey_p99_ms
+        ));
+        for f in &self.failures {
+            out.push_str(&format!("failure: {f}\n"));
+        }
+        out
+    }
+}
+
+fn figures(step: &'static str, latencies: impl Iterator<Item = u64>) -> StepFigures {
+    let mut us: Vec<u64> = latencies.collect();
+    us.sort_unstable();
+    StepFigures {
+        step,
+        requests: us.len(),
+        p50_ms: ms(percentile(&us, 50.0)),
+        p90_ms: ms(percentile(&us, 90.0)),
+        p99_ms: ms(percentile(&us, 99.0)),
+        max_ms: ms(us.last().copied()),
+    }
+}
+
+fn ms(us: Option<u64>) -> f64 {
+    us.map_or(0.0, |us| us as f64 / 1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_are_url_encoded() {
+        assert_eq!(form(&[("address[name]", "Flash Buyer"), ("card_exp", "12/34")]), "address%5Bname%5D=Flash+Buyer&card_exp=12%2F34");
+    }
+
+    #[test]
+    fn a_checkout_whose_only_line_sold_out_counts_as_sold_out() {
+        let open = r#"{"id":"c1","problems":[],"priced":{"lines":[{}]}}"#;
+        assert_eq!(opened_checkout(open).unwrap(), Some("c1".into()));
+        let gone = r#"{"id":"c1","problems":["Tote: Sold out"],"priced":{"lines":[]}}"#;
+        assert_eq!(opened_checkout(gone).unwrap(), None);
+        assert!(opened_checkout("<html>").is_err());
+    }
+
+    #[test]
+    fn arguments_are_checked() {
+        let args = |a: &[&str]| parse(a.iter().map(|s| s.to_string()));
+        let ok = args(&["--base", "http://127.0.0.1:3200/", "--cookie-file", "c.txt", "--variant", "v", "--shop", "s", "--ramp", "2"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(ok.base, "http://127.0.0.1:3200");
+        assert_eq!(ok.ramp, Duration::from_secs(2));
+        assert_eq!(ok.connections, 256);
+        assert!(args(&["--base", "ftp://x"]).is_err());
+        assert!(args(&["--base", "http://x", "--cookie-file", "c", "--variant", "v", "--shop", "s", "--connections", "0"]).is_err());
+        assert!(args(&["--help"]).unwrap().is_none());
+    }
+
+    #[test]
+    fn the_report_counts_orders_and_the_sale_rate() {
+        let journey = |ending, steps: usize| Journey {
+            ending,
+            latencies_us: (0..steps).map(|s| (s, 1000 * (s as u64 + 1))).collect(),
+            total: Duration::from_millis(10),
+        };
+        let journeys = vec![
+            journey(Ending::Bought { at: Duration::from_secs(2) }, 5),
+            journey(Ending::Bought { at: Duration::from_secs(1) }, 5),
+            journey(Ending::SoldOut(0), 1),
+            journey(Ending::Failed(1, 500, "boom".into()), 2),
+        ];
+        let r = Report::new(&journeys, Duration::from_secs(4));
+        assert_eq!((r.orders, r.sold_out, r.failed), (2, 1, 1));
+        assert_eq!(r.orders_per_sec, 1.0);
+        assert_eq!(r.requests, 13);
+        assert_eq!(r.steps[0].requests, 4);
+        assert_eq!(r.failures, vec!["open checkout → 500: boom"]);
+    }
+}

@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# The flash-sale benchmark and the crash test (issue 4). Not part of the tests.
+#
+#   scripts/bench-flash-sale.sh          flash sale
+#   scripts/bench-flash-sale.sh --crash  kill -9 in the middle of checkouts
+#
+# Flash sale: a fresh database with one variant holding BENCH_STOCK (500)
+# units and BENCH_BUYERS (10,000) signed-in buyers; first the database's
+# naive hot-row rate is measured with pgbench (one UPDATE ... qty = qty - 1
+# WHERE qty >= 1 plus one INSERT per transaction, durable commits,
+# BENCH_NAIVE_CLIENTS clients), then every buyer runs add to cart → checkout
+# → address → shipping → place order over loopback HTTP against the release
+# server (at most BENCH_CONNECTIONS requests in flight). Prints orders/s, its
+# ratio to the naive rate, latency per step, then checks the books: exactly
+# BENCH_STOCK units sold, stock never negative, the ledger reconciles, every
+# charge has exactly one order.
+#
+# Crash: BENCH_BUYERS (3,000) buyers go for BENCH_STOCK (2,000) units; after
+# BENCH_KILL_AFTER seconds the server is killed with SIGKILL mid-checkout and
+# started again. It then must settle everything on its own: each payment the
+# provider authorized gets exactly one order, no order lacks its payment,
+# dead reservations expire and the stock reconciles.
+#
+# BENCH_BUILD=0 uses the release binaries already built. The server's log
+# goes to $SF_CACHE/bench-flash-server.log.
+set -euo pipefail
+SF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$SF_ROOT"
+. scripts/bootstrap.sh
+. scripts/database.sh
+. scripts/leptos-env.sh
+set -euo pipefail
+
+MODE=flash
+case "${1:-}" in
+  "") ;;
+  --crash) MODE=crash ;;
+  *) echo "usage: scripts/bench-flash-sale.sh [--crash]" >&2; exit 2 ;;
+esac
+if [ "$MODE" = flash ]; then
+  BUYERS="${BENCH_BUYERS:-10000}"
+  STOCK="${BENCH_STOCK:-500}"
+else
+  BUYERS="${BENCH_BUYERS:-3000}"
+  STOCK="${BENCH_STOCK:-2000}"
+fi
+CONNECTIONS="${BENCH_CONNECTIONS:-256}"
+NAIVE_CLIENTS="${BENCH_NAIVE_CLIENTS:-64}"
+NAIVE_SECS="${BENCH_NAIVE_SECS:-10}"
+KILL_AFTER="${BENCH_KILL_AFTER:-4}"
+BENCH_PORT="${BENCH_PORT:-3210}"
+BENCH_BUILD="${BENCH_BUILD:-1}"
+BASE_URL="http://127.0.0.1:$BENCH_PORT"
+
+command -v pgbench >/dev/null 2>&1 || apt_install postgresql-client
+if [ "$BENCH_BUILD" != 0 ]; then
+  sf_log "building the release server and storefeed-bench"
+  SQLX_OFFLINE="${SQLX_OFFLINE:-true}" cargo leptos build --release
+  cargo build --release -p bench
+fi
+SERVER_BIN="$(sf_server_bin)"
+BENCH_BIN="$CARGO_TARGET_DIR/release/storefeed-bench"
+for file in "$SERVER_BIN" "$BENCH_BIN"; do
+  [ -x "$file" ] || { sf_log "missing $file after the build"; exit 1; }
+done
+if sf_tcp_open 127.0.0.1 "$BENCH_PORT"; then
+  sf_log "port $BENCH_PORT is already in use: stop that process or set BENCH_PORT"
+  exit 1
+fi
+
+sf_database_server
+BENCH_DB="storefeed_bench_flash_$(date +%s)"
+DB_URL="$SF_PG_SERVER/$BENCH_DB"
+WORK="$(mktemp -d)"
+SERVER_LOG="$SF_CACHE/bench-flash-server.log"
+SERVER_PID=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
+  sf_drop_database "$BENCH_DB"
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+sf_create_database "$BENCH_DB"
+psql_db() { psql "$DB_URL" -v ON_ERROR_STOP=1 "$@"; }
+
+# In the crash run holds last 15 s and the jobs run every second, so the
+# recovery can be watched instead of waited for.
+start_server() {
+  local extra=()
+  [ "$MODE" = crash ] && extra=(STOREFEED_RESERVATION_TTL_SECS=15 STOREFEED_JOBS_EVERY_SECS=1 STOREFEED_PAYMENT_GRACE_SECS=2)
+  env DATABASE_URL="$DB_URL" STOREFEED_ADDR="127.0.0.1:$BENCH_PORT" STOREFEED_MEDIA_DIR="$WORK/media" \
+    STOREFEED_DB_MAX_CONNECTIONS="${BENCH_DB_CONNECTIONS:-20}" RUST_LOG=warn "${extra[@]}" \
+    "$SERVER_BIN" >>"$SERVER_LOG" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 120); do
+    curl -fsS -o /dev/null "$BASE_URL/healthz" 2>/dev/null && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || { sf_log "the server exited; its log:"; tail -n 50 "$SERVER_LOG" >&2; exit 1; }
+    sleep 0.5
+  done
+  sf_log "the server did not become healthy; its log:"
+  tail -n 50 "$SERVER_LOG" >&2
+  exit 1
+}
+
+: >"$SERVER_LOG"
+sf_log "starting the release server on $BASE_URL (database $BENCH_DB)"
+start_server
+sf_log "seeding $BUYERS buyers and $STOCK units"
+psql_db -At -v stock="$STOCK" -v buyers="$BUYERS" -f bench/sql/flash_seed.sql | grep '^sf_session=' >"$WORK/cookies.txt"
+VARIANT="00000000-0000-4000-8000-00000000f1a8"
+
+cat <<HEADER
+
+== Storefeed flash sale ($MODE) over loopback: server, PostgreSQL and load generator share the CPUs
+  date         $(date -u +%Y-%m-%dT%H:%M:%SZ)
+  git rev      $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- 2>/dev/null || echo ' + uncommitted changes')
+  cpus         $(nproc)
+  buyers       $BUYERS for $STOCK units, at most $CONNECTIONS requests in flight
+
+HEADER
+
+check_books() {
+  psql_db -At -F ' | ' -v stock="$STOCK" -f bench/sql/commerce_checks.sql | tee "$WORK/checks.txt"
+  ! grep -q '| FAIL |' "$WORK/checks.txt"
+}
+
+# Waits until payments, holds and sold stock have all settled (or 90 s).
+wait_settled() {
+  local pending
+  for _ in $(seq 1 180); do
+    pending="$(psql_db -At -c "SELECT (SELECT count(*) FROM payments WHERE status = 'pending')
+        + (SELECT count(*) FROM stock_reservations WHERE status = 'sold')
+        + (SELECT count(*) FROM stock_reservations WHERE status = 'active' AND expires_at < now())
+        + (SELECT count(*) FROM orders WHERE status = 'pending')")"
+    [ "$pending" = 0 ] && return 0
+    sleep 0.5
+  done
+  return 1
+}
+
+if [ "$MODE" = flash ]; then
+  sf_log "naive hot-row rate: $NAIVE_CLIENTS pgbench clients for $NAIVE_SECS s"
+  psql_db -q -c "CREATE TABLE bench_hot_stock (id int PRIMARY KEY, qty int NOT NULL CHECK (qty >= 0));
+                 INSERT INTO bench_hot_stock VALUES (1, 1000000000);
+                 CREATE TABLE bench_hot_sales (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())"
+  cat >"$WORK/hot.sql" <<'SQL'
+BEGIN;
+UPDATE bench_hot_stock SET qty = qty - 1 WHERE id = 1 AND qty >= 1;
+INSERT INTO bench_hot_sales DEFAULT VALUES;
+COMMIT;
+SQL
+  NAIVE_TPS="$(pgbench "$DB_URL" -n -f "$WORK/hot.sql" -c "$NAIVE_CLIENTS" -j 2 -T "$NAIVE_SECS" 2>/dev/null \
+    | awk '/^tps = /{print $3; exit}')"
+  echo "naive hot-row rate: $NAIVE_TPS transactions/s ($NAIVE_CLIENTS clients, synchronous_commit=$(psql_db -At -c 'SHOW synchronous_commit'))"
+  psql_db -q -c "DROP TABLE bench_hot_stock, bench_hot_sales"
+
+  "$BENCH_BIN" flash-sale --base "$BASE_URL" --cookie-file "$WORK/cookies.txt" --variant "$VARIANT" \
+    --shop flash_shop --connections "$CONNECTIONS" | tee "$WORK/report.txt"
+  ORDERS_PER_SEC="$(sed -n 's/.*"orders_per_sec":\([0-9.]*\).*/\1/p' "$WORK/report.txt")"
+  awk -v o="$ORDERS_PER_SEC" -v n="$NAIVE_TPS" 'BEGIN { printf "orders/s over the naive hot-row rate: %.2fx (goal 5x)\n", o / n }'
+  wait_settled || sf_log "still unsettled after 90 s"
+  ORDERS="$(psql_db -At -c "SELECT count(*) FROM orders")"
+  echo
+  echo "== the books"
+  OK=1
+  check_books || OK=0
+  if [ "$ORDERS" = "$STOCK" ]; then echo "exactly $STOCK orders | PASS"; else echo "exactly $STOCK orders | FAIL | $ORDERS"; OK=0; fi
+  [ "$OK" = 1 ] || { sf_log "the books are wrong"; exit 1; }
+  exit 0
+fi
+
+# --- crash ------------------------------------------------------------------
+"$BENCH_BIN" flash-sale --base "$BASE_URL" --cookie-file "$WORK/cookies.txt" --variant "$VARIANT" \
+  --shop flash_shop --connections "$CONNECTIONS" >"$WORK/report.txt" 2>&1 &
+LOAD_PID=$!
+sleep "$KILL_AFTER"
+kill -9 "$SERVER_PID"
+wait "$SERVER_PID" 2>/dev/null || true
+SERVER_PID=""
+psql_db -At -F ' | ' -c "SELECT 'at the kill: ' || (SELECT count(*) FROM orders) || ' orders, '
+    || (SELECT count(*) FROM payments WHERE status = 'pending') || ' payments pending, '
+    || (SELECT count(*) FROM test_provider_intents WHERE status IN ('authorized', 'captured')) || ' charges at the provider, '
+    || (SELECT count(*) FROM stock_reservations WHERE status = 'active') || ' holds, '
+    || (SELECT count(*) FROM stock_reservations WHERE status = 'sold') || ' sold units unsettled'"
+wait "$LOAD_PID" || true
+grep -E '^(buyers|orders|sold out|failed)' "$WORK/report.txt" | sed 's/^/load before and after the kill: /'
+sf_log "restarting the server"
+RESTART="$(date +%s.%N)"
+start_server
+if wait_settled; then
+  awk -v a="$RESTART" -v b="$(date +%s.%N)" 'BEGIN { printf "settled %.1f s after the restart\n", b - a }'
+else
+  sf_log "not settled 90 s after the restart"
+fi
+echo
+echo "== the books after the crash"
+check_books || { sf_log "the books are wrong after the crash"; exit 1; }
