@@ -3,9 +3,11 @@
 #![recursion_limit = "512"]
 
 pub mod accounts;
+pub mod attribution;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
+pub mod clock;
 pub mod error;
 pub mod events;
 pub mod home;
@@ -39,6 +41,7 @@ use leptos_router::{
 
 use crate::accounts::pages::{LoginPage, RegisterPage};
 use crate::accounts::AuthContext;
+use crate::attribution::pages::{CreatorDashboardPage, ShopAnalyticsPage};
 use crate::cart::pages::{CartPage, CartVersion};
 use crate::catalog::pages::{EditProductPage, ProductPage};
 use crate::checkout::pages::CheckoutPage;
@@ -130,6 +133,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/s/:handle/stock") view=StockPageView ssr=SsrMode::Async />
                     <Route path=path!("/s/:handle/orders") view=ShopOrdersPage ssr=SsrMode::Async />
                     <Route path=path!("/s/:handle/promotions") view=PromotionsPage ssr=SsrMode::Async />
+                    <Route path=path!("/s/:handle/analytics") view=ShopAnalyticsPage ssr=SsrMode::Async />
+                    <Route path=path!("/creator") view=CreatorDashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:id") view=ProductPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:id/edit") view=EditProductPage ssr=SsrMode::Async />
                     <Route path=path!("/events") view=EventsPage ssr=SsrMode::Async />

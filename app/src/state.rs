@@ -22,6 +22,12 @@ pub struct AppState {
     pub payments: Arc<dyn PaymentProvider>,
     /// Batches new stock holds and settles sold stock.
     pub stock: crate::inventory::gate::StockGate,
+    /// Where shopper events are recorded (batched).
+    pub events: crate::attribution::sink::EventSink,
+    /// Signs and checks the context tokens on product links in posts.
+    pub context_key: crate::attribution::token::ContextKey,
+    /// The app's time (movable only in a test deployment).
+    pub clock: crate::clock::Clock,
 }
 
 /// Settings the domain code needs; the server crate reads them from the

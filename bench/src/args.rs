@@ -14,6 +14,7 @@ pub const USAGE: &str = "\
 usage: storefeed-bench --url URL [--url URL ...] [options]
        storefeed-bench jpeg --out FILE [--width W] [--height H] [--quality Q]
        storefeed-bench flash-sale --help
+       storefeed-bench events --help
 
 Benchmarks each URL in turn over keep-alive HTTP/1.1 connections and prints
 one report per URL (plus a `BENCH_JSON {...}` line). `jpeg` writes a
@@ -89,6 +90,8 @@ pub enum Command {
     Jpeg(JpegArgs),
     Flash(crate::flash::FlashArgs),
     FlashHelp,
+    Events(crate::ingest::IngestArgs),
+    EventsHelp,
     Help,
 }
 
@@ -113,6 +116,10 @@ where
     if args.peek().map(String::as_str) == Some("flash-sale") {
         args.next();
         return Ok(crate::flash::parse(args)?.map_or(Command::FlashHelp, Command::Flash));
+    }
+    if args.peek().map(String::as_str) == Some("events") {
+        args.next();
+        return Ok(crate::ingest::parse(args)?.map_or(Command::EventsHelp, Command::Events));
     }
 
     let mut urls = Vec::new();

@@ -65,14 +65,18 @@ pub fn parse(args: impl Iterator<Item = String>) -> Result<Option<FlashArgs>> {
             "--variant" => variant = Some(value),
             "--shop" => shop = Some(value),
             "--connections" => {
-                connections = value.parse().ok().filter(|n| (1..=20_000).contains(n)).ok_or_else(|| {
-                    anyhow!("--connections `{value}` must be a whole number from 1 to 20000")
-                })?
+                connections = value
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=20_000).contains(n))
+                    .ok_or_else(|| anyhow!("--connections `{value}` must be a whole number from 1 to 20000"))?
             }
             "--ramp" => {
-                let secs: f64 = value.parse().ok().filter(|s: &f64| (0.0..=600.0).contains(s)).ok_or_else(|| {
-                    anyhow!("--ramp `{value}` must be a number of seconds from 0 to 600")
-                })?;
+                let secs: f64 = value
+                    .parse()
+                    .ok()
+                    .filter(|s: &f64| (0.0..=600.0).contains(s))
+                    .ok_or_else(|| anyhow!("--ramp `{value}` must be a number of seconds from 0 to 600"))?;
                 ramp = Duration::from_secs_f64(secs)
             }
             "--card" => card = value,
@@ -101,7 +105,9 @@ const STEPS: [&str; 5] = ["add to cart", "open checkout", "address", "shipping",
 /// How one buyer's attempt ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Ending {
-    Bought { at: Duration },
+    Bought {
+        at: Duration,
+    },
     /// Told the item is sold out, at this step.
     SoldOut(usize),
     /// Anything else: step, status (0 for a transport error) and body.
@@ -319,8 +325,10 @@ struct Report {
 
 impl Report {
     fn new(journeys: &[Journey], run: Duration) -> Report {
-        let orders: Vec<Duration> =
-            journeys.iter().filter_map(|j| if let Ending::Bought { at } = j.ending { Some(at) } else { None }).collect();
+        let orders: Vec<Duration> = journeys
+            .iter()
+            .filter_map(|j| if let Ending::Bought { at } = j.ending { Some(at) } else { None })
+            .collect();
         let sale = orders.iter().max().copied().unwrap_or_default();
         let mut sold_out_by_step: Vec<(&'static str, usize)> = STEPS.iter().map(|s| (*s, 0)).collect();
         let mut failures = Vec::new();
@@ -374,7 +382,12 @@ impl Report {
             self.buyers,
             self.orders,
             self.sold_out,
-            self.sold_out_by_step.iter().filter(|(_, n)| *n > 0).map(|(s, n)| format!("{n} at {s}")).collect::<Vec<_>>().join(", "),
+            self.sold_out_by_step
+                .iter()
+                .filter(|(_, n)| *n > 0)
+                .map(|(s, n)| format!("{n} at {s}"))
+                .collect::<Vec<_>>()
+                .join(", "),
             self.failed,
             self.sale_s,
             self.orders_per_sec,
@@ -382,7 +395,10 @@ impl Report {
             self.requests,
             self.requests_per_sec,
         );
-        out.push_str(&format!("{:<16}{:>9}{:>10}{:>10}{:>10}{:>10}\n", "latency (ms)", "requests", "p50", "p90", "p99", "max"));
+        out.push_str(&format!(
+            "{:<16}{:>9}{:>10}{:>10}{:>10}{:>10}\n",
+            "latency (ms)", "requests", "p50", "p90", "p99", "max"
+        ));
         for f in std::iter::once(&self.all_requests).chain(&self.steps) {
             out.push_str(&format!(
                 "{:<16}{:>9}{:>10.1}{:>10.1}{:>10.1}{:>10.1}\n",
@@ -423,7 +439,10 @@ mod tests {
 
     #[test]
     fn forms_are_url_encoded() {
-        assert_eq!(form(&[("address[name]", "Flash Buyer"), ("card_exp", "12/34")]), "address%5Bname%5D=Flash+Buyer&card_exp=12%2F34");
+        assert_eq!(
+            form(&[("address[name]", "Flash Buyer"), ("card_exp", "12/34")]),
+            "address%5Bname%5D=Flash+Buyer&card_exp=12%2F34"
+        );
     }
 
     #[test]
@@ -438,14 +457,37 @@ mod tests {
     #[test]
     fn arguments_are_checked() {
         let args = |a: &[&str]| parse(a.iter().map(|s| s.to_string()));
-        let ok = args(&["--base", "http://127.0.0.1:3200/", "--cookie-file", "c.txt", "--variant", "v", "--shop", "s", "--ramp", "2"])
-            .unwrap()
-            .unwrap();
+        let ok = args(&[
+            "--base",
+            "http://127.0.0.1:3200/",
+            "--cookie-file",
+            "c.txt",
+            "--variant",
+            "v",
+            "--shop",
+            "s",
+            "--ramp",
+            "2",
+        ])
+        .unwrap()
+        .unwrap();
         assert_eq!(ok.base, "http://127.0.0.1:3200");
         assert_eq!(ok.ramp, Duration::from_secs(2));
         assert_eq!(ok.connections, 256);
         assert!(args(&["--base", "ftp://x"]).is_err());
-        assert!(args(&["--base", "http://x", "--cookie-file", "c", "--variant", "v", "--shop", "s", "--connections", "0"]).is_err());
+        assert!(args(&[
+            "--base",
+            "http://x",
+            "--cookie-file",
+            "c",
+            "--variant",
+            "v",
+            "--shop",
+            "s",
+            "--connections",
+            "0"
+        ])
+        .is_err());
         assert!(args(&["--help"]).unwrap().is_none());
     }
 

@@ -6,6 +6,7 @@
 
 mod args;
 mod flash;
+mod ingest;
 mod load;
 mod photo;
 mod report;
@@ -47,6 +48,11 @@ async fn run() -> Result<()> {
             return Ok(());
         }
         Command::Flash(flash) => return flash::run(flash).await,
+        Command::EventsHelp => {
+            println!("{}", ingest::USAGE);
+            return Ok(());
+        }
+        Command::Events(events) => return ingest::run(events).await,
         Command::Run(args) => args,
     };
     let files = requests::ClientFiles::load(&args)?;

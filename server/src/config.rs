@@ -27,6 +27,11 @@ pub struct Config {
     /// Load demo data when the database has no users.
     pub seed_demo: bool,
     pub jobs: JobSettings,
+    /// Key for the context tokens on product links (`STOREFEED_CONTEXT_KEY`,
+    /// at least 32 characters); `None` makes a random one at start.
+    pub context_key: Option<String>,
+    /// Test-only controls (moving the clock); never in production.
+    pub test_controls: bool,
 }
 
 /// How often the background jobs run, and how old a pending payment must be
@@ -138,6 +143,17 @@ impl Config {
             },
             admin_username,
             seed_demo,
+            context_key: match env.var("STOREFEED_CONTEXT_KEY") {
+                Some(k) if k.trim().len() < 32 => {
+                    return Err(ConfigError {
+                        var: "STOREFEED_CONTEXT_KEY",
+                        value: "(hidden)".into(),
+                        reason: "must be at least 32 characters".into(),
+                    })
+                }
+                other => other,
+            },
+            test_controls: env.flag("STOREFEED_TEST_CONTROLS", false)?,
             jobs: JobSettings {
                 every: Duration::from_secs(positive(&env, "STOREFEED_JOBS_EVERY_SECS", 60)?),
                 payment_grace: Duration::from_secs(env.parse("STOREFEED_PAYMENT_GRACE_SECS", 60)?),
@@ -182,6 +198,8 @@ mod tests {
         assert_eq!(config(&[("DATABASE_URL", "mysql://x")], &[]).unwrap_err().var, "DATABASE_URL");
         assert_eq!(config(&[("STOREFEED_SESSION_DAYS", "0")], &[]).unwrap_err().var, "STOREFEED_SESSION_DAYS");
         assert_eq!(config(&[("STOREFEED_JOBS_EVERY_SECS", "0")], &[]).unwrap_err().var, "STOREFEED_JOBS_EVERY_SECS");
+        assert_eq!(config(&[("STOREFEED_CONTEXT_KEY", "short")], &[]).unwrap_err().var, "STOREFEED_CONTEXT_KEY");
+        assert!(!config(&[], &[]).unwrap().test_controls, "test controls are off unless asked for");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use sqlx::PgPool;
 
 use crate::config::JobSettings;
 
-pub fn spawn(pool: PgPool, payments: Arc<dyn PaymentProvider>, settings: JobSettings) {
+pub fn spawn(pool: PgPool, payments: Arc<dyn PaymentProvider>, settings: JobSettings, clock: app::clock::Clock) {
     let checkout_pool = pool.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(settings.every);
@@ -27,6 +27,19 @@ pub fn spawn(pool: PgPool, payments: Arc<dyn PaymentProvider>, settings: JobSett
                 Ok(n) if n > 0 => tracing::info!(reservations = n, "sold stock settled"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "settling sold stock failed"),
+            }
+            match app::attribution::db::release_payable(&checkout_pool, clock.now()).await {
+                Ok(n) if n > 0 => tracing::info!(commissions = n, "commissions became payable"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "releasing payable commissions failed"),
+            }
+            match app::attribution::db::attribute_missed(&checkout_pool).await {
+                Ok(n) if n > 0 => tracing::info!(orders = n, "orders attributed late"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "attributing missed orders failed"),
+            }
+            if let Err(e) = app::attribution::db::ensure_partitions(&checkout_pool, clock.now()).await {
+                tracing::warn!(error = %e, "creating event partitions failed");
             }
             match app::inventory::db::expire_due(&checkout_pool, now).await {
                 Ok(n) if n > 0 => tracing::info!(checkouts = n, "expired stock holds released"),

@@ -5,6 +5,7 @@
 
 mod config;
 mod demo;
+mod exports;
 mod jobs;
 mod middleware;
 mod routes;
@@ -68,8 +69,16 @@ async fn main() -> anyhow::Result<()> {
         config: Arc::new(config.app.clone()),
         payments: payments.clone(),
         stock: app::inventory::gate::StockGate::start(pool.clone()),
+        events: app::attribution::sink::EventSink::start(pool.clone()),
+        context_key: context_key(config.context_key.as_deref()),
+        clock: if config.test_controls {
+            tracing::warn!("STOREFEED_TEST_CONTROLS is on: the clock can be moved; never run production like this");
+            app::clock::Clock::movable()
+        } else {
+            app::clock::Clock::system()
+        },
     };
-    jobs::spawn(pool.clone(), payments, config.jobs);
+    jobs::spawn(pool.clone(), payments, config.jobs, state.clock.clone());
     let router = routes::build(state);
 
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
@@ -108,3 +117,17 @@ async fn shutdown_signal() {
     tracing::info!("shutdown signal received, draining connections");
 }
 
+/// The configured key, or a random one (links signed before a restart then
+/// stop earning credit, so production sets `STOREFEED_CONTEXT_KEY`).
+fn context_key(configured: Option<&str>) -> app::attribution::token::ContextKey {
+    use rand::RngCore;
+    match configured {
+        Some(k) => app::attribution::token::ContextKey::new(k.trim().as_bytes().to_vec()),
+        None => {
+            tracing::warn!("STOREFEED_CONTEXT_KEY is not set: using a random key until the next restart");
+            let mut key = vec![0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut key);
+            app::attribution::token::ContextKey::new(key)
+        }
+    }
+}

@@ -8,6 +8,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tracing::Span;
 
+use app::attribution::visitor::{VISITOR_COOKIE, VISIT_COOKIE};
 use app::error::AppError;
 use app::state::AppState;
 
@@ -60,6 +61,46 @@ fn refuse(reason: &'static str) -> Response {
     let body = serde_json::to_string(&AppError::ServerFn(format!("Request refused: {reason}.")))
         .unwrap_or_else(|_| "\"Forbidden\"".into());
     (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// Gives every browser an anonymous visitor id (`sf_visitor`, a year) and a
+/// visit id (`sf_visit`, until the browser closes), so a shopper's journey
+/// can be followed across pages, days and a login. A request that arrives
+/// without them gets fresh ones in its own `Cookie` header too, so the very
+/// first page already records under the id the browser will keep.
+pub async fn visitor_ids(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if path.starts_with("/pkg/") || path.starts_with("/media/") || path == "/healthz" {
+        return next.run(req).await;
+    }
+    let present: Vec<String> = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, _)| k.to_string())
+        .collect();
+    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let mut set = Vec::new();
+    for (name, max_age) in [(VISITOR_COOKIE, "; Max-Age=31536000"), (VISIT_COOKIE, "")] {
+        if !present.iter().any(|k| k == name) {
+            let pair = format!("{name}={}", uuid::Uuid::new_v4());
+            if let Ok(v) = HeaderValue::from_str(&pair) {
+                req.headers_mut().append(header::COOKIE, v);
+            }
+            set.push(format!("{pair}; Path=/; HttpOnly; SameSite=Lax{max_age}{secure}"));
+        }
+    }
+    let mut response = next.run(req).await;
+    for cookie in set {
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    response
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use app::accounts::session::SessionMemo;
 use app::state::AppState;
 use app::{shell, App};
 
-use crate::middleware;
+use crate::{exports, middleware};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Hard cap on any request body; handlers enforce tighter, friendlier limits.
@@ -32,6 +32,8 @@ pub fn build(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/creator/earnings.csv", get(exports::creator_csv))
+        .route("/s/{handle}/analytics.csv", get(exports::shop_csv))
         .nest_service("/media", media)
         .leptos_routes_with_context(
             &state,
@@ -55,6 +57,7 @@ pub fn build(state: AppState) -> Router {
             },
             shell,
         ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::visitor_ids))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::require_same_origin))
         .layer(
             ServiceBuilder::new()

@@ -104,15 +104,28 @@ pub async fn add_to_cart(
     let state = crate::state::app_state()?;
     let quantity = super::parse_quantity(&quantity)?;
     let owner = owner::current(true).await?.ok_or(AppError::Internal)?;
-    super::db::add(&state.pool, &owner, variant, quantity, ctx.as_deref()).await?;
+    // Only a genuine context is kept on the line; an edited one is ignored.
+    let context = crate::attribution::track::verify(ctx.as_deref());
+    let ctx = context.as_ref().and(ctx.as_deref());
+    super::db::add(&state.pool, &owner, variant, quantity, ctx).await?;
+    let item = sqlx::query!(
+        "SELECT v.product_id, v.shop_id, s.handle FROM product_variants v JOIN shops s ON s.id = v.shop_id WHERE v.id = $1",
+        variant
+    )
+    .fetch_one(&state.pool)
+    .await?;
+    crate::attribution::track::record(crate::attribution::EventKind::AddToCart, |e| {
+        e.product_id = Some(item.product_id);
+        e.shop_id = Some(item.shop_id);
+        if let Some(c) = &context {
+            e.post_id = Some(c.post_id);
+            e.creator_ids = c.creators.clone();
+            e.surface = Some(c.surface);
+        }
+    })
+    .await;
     if buy_now.is_some() {
-        let handle = sqlx::query_scalar!(
-            "SELECT s.handle FROM product_variants v JOIN shops s ON s.id = v.shop_id WHERE v.id = $1",
-            variant
-        )
-        .fetch_one(&state.pool)
-        .await?;
-        leptos_axum::redirect(&format!("/checkout/{handle}"));
+        leptos_axum::redirect(&format!("/checkout/{}", item.handle));
     }
     Ok(())
 }

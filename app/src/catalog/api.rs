@@ -73,6 +73,23 @@ pub async fn get_product(id: Uuid) -> Result<Product, AppError> {
     super::db::product(&state.pool, id, viewer).await?.ok_or_else(|| AppError::NotFound("Product".into()))
 }
 
+/// A shopper opening a product (its page, or the sheet over a feed). `ctx`
+/// is the context token of the post link it came from, credited only when
+/// it verifies; `src=search` marks a product found by search.
+#[server(prefix = "/api", endpoint = "products/view")]
+pub async fn view_product(id: Uuid, ctx: Option<String>, src: Option<String>) -> Result<Product, AppError> {
+    let state = crate::state::app_state()?;
+    let viewer = crate::accounts::session::current_user().await?.map(|u| u.id);
+    let product =
+        super::db::product(&state.pool, id, viewer).await?.ok_or_else(|| AppError::NotFound("Product".into()))?;
+    if !product.is_owner {
+        let context = crate::attribution::track::verify(ctx.as_deref());
+        let shop = super::db::shop_of(&state.pool, id).await?;
+        crate::attribution::track::product_seen(id, shop, context.as_ref(), src.as_deref() == Some("search")).await;
+    }
+    Ok(product)
+}
+
 #[server(prefix = "/api", endpoint = "variants/update")]
 pub async fn update_variant(
     id: Uuid,

@@ -471,6 +471,14 @@ pub async fn set_status(pool: &PgPool, product_id: Uuid, owner: Uuid, status: Pr
     Ok(())
 }
 
+/// The shop a product belongs to.
+pub async fn shop_of(pool: &PgPool, product: Uuid) -> AppResult<Uuid> {
+    sqlx::query_scalar!("SELECT shop_id FROM products WHERE id = $1", product)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Product".into()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -176,7 +176,16 @@ async fn load_product(id: Option<Uuid>) -> Result<Product, AppError> {
 #[component]
 pub fn ProductPage() -> impl IntoView {
     let id = product_id();
-    let product = Resource::new(id, load_product);
+    let query = leptos_router::hooks::use_query_map();
+    let product = Resource::new(
+        move || (id(), query.with(|q| (q.get("ctx"), q.get("src")))),
+        |(id, (ctx, src))| async move {
+            match id {
+                Some(id) => super::api::view_product(id, ctx, src).await,
+                None => Err(AppError::NotFound("Product".into())),
+            }
+        },
+    );
     view! {
         <Suspense fallback=|| view! { <Loading label="Loading product…" /> }>
             {move || Suspend::new(async move {

@@ -386,7 +386,7 @@ pub async fn recover(
 }
 
 #[cfg(test)]
-mod tests {
+pub mod tests {
     use super::*;
     use crate::accounts::db::tests::user;
     use crate::cart::db::{add, Owner};
@@ -396,13 +396,13 @@ mod tests {
     use crate::payments::cards::CardBrand;
     use crate::payments::test_provider::TestProvider;
 
-    const TTL: Duration = Duration::from_secs(600);
+    pub const TTL: Duration = Duration::from_secs(600);
 
-    fn card() -> CardDetails {
+    pub fn card() -> CardDetails {
         CardDetails { brand: CardBrand::Visa, last4: "4242".into(), exp_month: 12, exp_year: 2034 }
     }
 
-    fn visa(details: &CardDetails) -> Card<'_> {
+    pub fn visa(details: &CardDetails) -> Card<'_> {
         Card { digits: "4242424242424242", details }
     }
 
@@ -420,7 +420,7 @@ mod tests {
     }
 
     /// A buyer with `quantity` of a fresh variant in a checkout ready to pay.
-    async fn ready_checkout(pool: &PgPool, stock: i32, quantity: i32) -> (Uuid, Uuid, Uuid) {
+    pub async fn ready_checkout(pool: &PgPool, stock: i32, quantity: i32) -> (Uuid, Uuid, Uuid) {
         let owner = user(pool, "maker").await;
         let buyer = user(pool, "buyer").await;
         let variant = stocked_variant(pool, owner, "maker_shop", stock).await;

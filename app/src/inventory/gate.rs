@@ -154,22 +154,24 @@ pub fn allocate(
             None => Err(AppError::NotFound("Checkout".into())),
             Some(c) if !c.open => Err(AppError::conflict("checkout", "This order was already placed.")),
             Some(_) if holding.contains(&request.checkout_id) => Ok(()),
-            Some(_) => match request.holds.iter().find(|h| stock.get(&h.variant_id).is_none_or(|s| s.available < h.quantity)) {
-                Some(short) => Err(match stock.get(&short.variant_id) {
-                    Some(s) => AppError::SoldOut(sold_out_message(&s.name, s.available)),
-                    None => AppError::NotFound("Variant".into()),
-                }),
-                None => {
-                    for h in &request.holds {
-                        if let Some(s) = stock.get_mut(&h.variant_id) {
-                            s.available -= h.quantity;
+            Some(_) => {
+                match request.holds.iter().find(|h| stock.get(&h.variant_id).is_none_or(|s| s.available < h.quantity)) {
+                    Some(short) => Err(match stock.get(&short.variant_id) {
+                        Some(s) => AppError::SoldOut(sold_out_message(&s.name, s.available)),
+                        None => AppError::NotFound("Variant".into()),
+                    }),
+                    None => {
+                        for h in &request.holds {
+                            if let Some(s) = stock.get_mut(&h.variant_id) {
+                                s.available -= h.quantity;
+                            }
                         }
+                        holding.insert(request.checkout_id);
+                        out.granted.push(i);
+                        Ok(())
                     }
-                    holding.insert(request.checkout_id);
-                    out.granted.push(i);
-                    Ok(())
                 }
-            },
+            }
         };
         out.answers.push(answer);
     }
@@ -288,7 +290,12 @@ mod tests {
         let out = allocate(&requests, &checkouts, &mut stock);
         assert_eq!(
             out.answers,
-            vec![Ok(()), Err(AppError::SoldOut("Only 1 left of Tote.".into())), Ok(()), Err(AppError::SoldOut("Sold out: Tote.".into()))]
+            vec![
+                Ok(()),
+                Err(AppError::SoldOut("Only 1 left of Tote.".into())),
+                Ok(()),
+                Err(AppError::SoldOut("Sold out: Tote.".into()))
+            ]
         );
         assert_eq!(out.granted, vec![0, 2]);
         assert_eq!(stock[&variant].available, 0);
@@ -375,20 +382,20 @@ mod tests {
                 .await
                 .unwrap();
             assert_eq!((r.stock_on_hand, r.stock_reserved), (7, 7));
-            let until_set = sqlx::query_scalar!(
-                r#"SELECT count(*) AS "n!" FROM checkouts WHERE reserved_until IS NOT NULL"#
-            )
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+            let until_set =
+                sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM checkouts WHERE reserved_until IS NOT NULL"#)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
             assert_eq!(until_set, 7, "each granted checkout knows how long it holds");
             assert!(reconcile(&pool).await.unwrap().is_empty());
 
             // Asking again (a second tab) changes nothing for a checkout that holds.
-            let holder = sqlx::query_scalar!("SELECT checkout_id FROM stock_reservations WHERE status = 'active' LIMIT 1")
-                .fetch_one(&pool)
-                .await
-                .unwrap();
+            let holder =
+                sqlx::query_scalar!("SELECT checkout_id FROM stock_reservations WHERE status = 'active' LIMIT 1")
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
             let holds = vec![Hold { variant_id: variant, quantity: 1 }];
             gate.hold(HoldRequest { checkout_id: holder, holds, until }).await.unwrap();
             let held = sqlx::query_scalar!(

@@ -19,7 +19,14 @@ pub async fn my_orders() -> Result<Vec<OrderSummary>, AppError> {
 pub async fn get_order(id: Uuid) -> Result<OrderView, AppError> {
     let user = crate::accounts::session::require_user().await?;
     let state = crate::state::app_state()?;
-    super::db::view(&state.pool, id, user.id).await
+    let mut order = super::db::view(&state.pool, id, user.id).await?;
+    if order.can_manage {
+        let mut paths = crate::attribution::dashboard_db::touch_paths(&state.pool, id).await?;
+        for line in order.lines.iter_mut() {
+            line.touch_path = paths.remove(&line.id).unwrap_or_default();
+        }
+    }
+    Ok(order)
 }
 
 /// The shop's orders, for its owner.

@@ -231,6 +231,13 @@ pub async fn transition(
     order.status.check(to)?;
     sqlx::query!("UPDATE orders SET status = $2 WHERE id = $1", order.id, to.as_str()).execute(&mut *tx).await?;
     history(tx, order.id, Some(order.status), to, actor, note).await?;
+    match to {
+        // Commissions start their return window.
+        OrderStatus::Delivered => crate::attribution::db::after_delivery(tx, order.id, chrono::Utc::now()).await?,
+        // A cancelled order earns nobody anything.
+        OrderStatus::Cancelled => crate::attribution::db::after_refund(tx, order.id).await?,
+        _ => {}
+    }
     outbox(
         tx,
         "order",
@@ -478,6 +485,8 @@ pub async fn refund(
     } else {
         transition(&mut tx, &order, to, Some(owner), &note).await?;
     }
+    // Creators' credit and pending commission follow what is left.
+    crate::attribution::db::after_refund(&mut tx, order.id).await?;
     tx.commit().await?;
     Ok(money)
 }
@@ -606,6 +615,7 @@ pub async fn view(pool: &PgPool, id: Uuid, viewer: Uuid) -> AppResult<OrderView>
                 .filter_map(|p| p.rsplit_once('|'))
                 .map(|(name, amount)| format!("{name}: −{}", m(amount.parse().unwrap_or(0)).display()))
                 .collect(),
+            touch_path: Vec::new(),
         })
         .collect();
     let history = sqlx::query!(

@@ -33,6 +33,9 @@ pub struct OrderLine {
     pub refunded: Money,
     /// "SUMMER10 (v2): −$3.00" for each promotion rule applied to the line.
     pub promotions: Vec<String>,
+    /// The buyer's touch points with the product before buying and what
+    /// each was credited (shown to the shop's owner only).
+    pub touch_path: Vec<crate::attribution::dashboard::TouchView>,
 }
 
 impl OrderLine {

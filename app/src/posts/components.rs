@@ -38,8 +38,19 @@ pub fn PostCard(post: PostView) -> impl IntoView {
     } = post;
     let profile = format!("/u/{}", author.username);
     let avatar_name = author.display_name.clone();
+    let card = NodeRef::<leptos::html::Article>::new();
+    // Drafts and the author's own views are not impressions.
+    if !is_draft && !is_author {
+        Effect::new(move |_| {
+            #[cfg(feature = "hydrate")]
+            if let Some(el) = card.get() {
+                crate::attribution::impressions::watch(&el);
+            }
+        });
+    }
     view! {
-        <article class="overflow-hidden rounded-2xl border border-stone-200 bg-white shadow-sm" data-testid="post-card">
+        <article class="overflow-hidden rounded-2xl border border-stone-200 bg-white shadow-sm" data-testid="post-card"
+            data-post-id=id.to_string() node_ref=card>
             <header class="flex items-center gap-3 p-3">
                 <A href=profile.clone()>
                     <Avatar url=author.avatar_url.clone() name=avatar_name size=AvatarSize::Small />
@@ -162,11 +173,12 @@ fn TaggedImage(media: MediaView) -> impl IntoView {
                         TagKind::User => view! { <span aria-hidden="true">"@"</span> }.into_any(),
                     };
                     let product = (t.kind == TagKind::Product).then_some(t.product_id).flatten();
+                    let ctx = t.ctx.clone();
                     view! {
                         <li class="absolute -translate-x-1/2 -translate-y-1/2" style=format!("left: {}%; top: {}%", t.x_pct, t.y_pct)>
                             <a href=t.href.clone() class="block whitespace-nowrap rounded-full bg-black/75 px-2.5 py-1 text-xs font-semibold text-white shadow hover:bg-black focus:outline-none focus-visible:ring-2 focus-visible:ring-white"
                                 data-testid="tag-marker"
-                                on:click=move |ev| if let (Some(id), Some(sheet)) = (product, sheet) { ev.prevent_default(); sheet.open(id); }>
+                                on:click=move |ev| if let (Some(id), Some(sheet)) = (product, sheet) { ev.prevent_default(); sheet.open(id, ctx.clone()); }>
                                 {icon}{t.label.clone()}
                             </a>
                         </li>

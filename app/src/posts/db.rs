@@ -227,7 +227,8 @@ pub(super) async fn assemble(pool: &PgPool, mut rows: Vec<PostRow>, viewer: Opti
     let linked: Vec<Uuid> = details.iter().filter(|(_, d)| d.has_links).map(|(id, _)| *id).collect();
     let mut links = if linked.is_empty() { HashMap::new() } else { super::links::db::cards(pool, &linked).await? };
 
-    let posts = rows
+    let authors: Vec<(Uuid, Uuid)> = rows.iter().map(|r| (r.id, r.author_id)).collect();
+    let mut posts = rows
         .into_iter()
         .map(|r| {
             let d = details.remove(&r.id).unwrap_or_default();
@@ -253,6 +254,9 @@ pub(super) async fn assemble(pool: &PgPool, mut rows: Vec<PostRow>, viewer: Opti
             })
         })
         .collect::<AppResult<Vec<_>>>()?;
+    if let Some(state) = leptos::prelude::use_context::<crate::state::AppState>() {
+        crate::attribution::stamp::stamp(&mut posts, &authors, &state.context_key, state.clock.now());
+    }
     Ok(FeedPage { posts, next_cursor })
 }
 
@@ -305,6 +309,7 @@ impl From<MediaJson> for MediaView {
                 label: t.label,
                 href: t.href,
                 product_id: t.product_id,
+                ctx: None,
             })
             .collect();
         MediaView {

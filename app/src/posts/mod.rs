@@ -101,6 +101,8 @@ pub struct TagView {
     pub href: String,
     /// Set for product tags, so tapping opens the product sheet.
     pub product_id: Option<Uuid>,
+    /// The signed context token of a product or shop tag (also in `href`).
+    pub ctx: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

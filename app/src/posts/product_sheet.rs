@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use uuid::Uuid;
 
 use crate::cart::pages::AddToCartForm;
-use crate::catalog::api::get_product;
+use crate::catalog::api::view_product;
 use crate::catalog::Product;
 use crate::ui::{Loading, SECONDARY_BUTTON_CLASS};
 
@@ -16,14 +16,17 @@ use crate::ui::{Loading, SECONDARY_BUTTON_CLASS};
 #[derive(Debug, Clone, Copy)]
 pub struct ProductSheet {
     open: RwSignal<Option<Uuid>>,
+    /// The context token of the tag or card that opened it.
+    ctx: RwSignal<Option<String>>,
 }
 
 impl ProductSheet {
     pub fn provide() {
-        provide_context(ProductSheet { open: RwSignal::new(None) });
+        provide_context(ProductSheet { open: RwSignal::new(None), ctx: RwSignal::new(None) });
     }
 
-    pub fn open(&self, product: Uuid) {
+    pub fn open(&self, product: Uuid, ctx: Option<String>) {
+        self.ctx.set(ctx);
         self.open.set(Some(product));
     }
 
@@ -42,10 +45,10 @@ pub fn use_product_sheet() -> Option<ProductSheet> {
 pub fn ProductSheetView() -> impl IntoView {
     let sheet = use_product_sheet().expect("ProductSheet::provide runs in App");
     let product = Resource::new(
-        move || sheet.open.get(),
-        |id| async move {
+        move || (sheet.open.get(), sheet.ctx.get_untracked()),
+        |(id, ctx)| async move {
             match id {
-                Some(id) => get_product(id).await.map(Some),
+                Some(id) => view_product(id, ctx, None).await.map(Some),
                 None => Ok(None),
             }
         },
@@ -81,7 +84,7 @@ pub fn ProductSheetView() -> impl IntoView {
                     <Transition fallback=|| view! { <Loading label="Loading product" /> }>
                         {move || Suspend::new(async move {
                             match product.await {
-                                Ok(Some(p)) => view! { <SheetProduct product=p /> }.into_any(),
+                                Ok(Some(p)) => view! { <SheetProduct product=p ctx=sheet.ctx.get_untracked() /> }.into_any(),
                                 Ok(None) => ().into_any(),
                                 Err(error) => view! { <p role="alert" class="text-rose-700">{error.to_string()}</p> }.into_any(),
                             }
@@ -94,11 +97,14 @@ pub fn ProductSheetView() -> impl IntoView {
 }
 
 #[component]
-fn SheetProduct(product: Product) -> impl IntoView {
+fn SheetProduct(product: Product, ctx: Option<String>) -> impl IntoView {
     let sheet = use_product_sheet();
     let from = product.variants.iter().map(|v| v.price).min_by_key(|m| m.minor);
     let single = product.variants.iter().all(|v| Some(v.price) == from);
-    let href = format!("/p/{}", product.id);
+    let href = match &ctx {
+        Some(c) => format!("/p/{}?ctx={c}", product.id),
+        None => format!("/p/{}", product.id),
+    };
     let cover = product.images.first().cloned();
     view! {
         {cover.map(|img| view! {
@@ -115,7 +121,7 @@ fn SheetProduct(product: Product) -> impl IntoView {
                 {if single { m.display() } else { format!("from {}", m.display()) }}
             </p>
         })}
-        <AddToCartForm variants=product.variants.clone() />
+        <AddToCartForm variants=product.variants.clone() ctx />
         {(!product.description.is_empty()).then(|| view! {
             <p class="mt-3 line-clamp-4 whitespace-pre-line text-stone-700">{product.description.clone()}</p>
         })}

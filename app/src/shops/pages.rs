@@ -213,6 +213,7 @@ pub fn ManageShopPage() -> impl IntoView {
                                     <A href=format!("/s/{}/orders", shop.handle) attr:class="text-sm font-semibold text-fuchsia-700 hover:underline" attr:data-testid="shop-orders-link">"Orders"</A>
                                     <A href=format!("/s/{}/stock", shop.handle) attr:class="text-sm font-semibold text-fuchsia-700 hover:underline" attr:data-testid="shop-stock-link">"Stock"</A>
                                     <A href=format!("/s/{}/promotions", shop.handle) attr:class="text-sm font-semibold text-fuchsia-700 hover:underline" attr:data-testid="shop-promotions-link">"Promotions"</A>
+                                    <A href=format!("/s/{}/analytics", shop.handle) attr:class="text-sm font-semibold text-fuchsia-700 hover:underline" attr:data-testid="shop-analytics-link">"Analytics"</A>
                                     <A href=format!("/s/{}", shop.handle) attr:class="text-sm font-semibold text-fuchsia-700 hover:underline">"View shop"</A>
                                 </div>
                             </div>

@@ -72,6 +72,9 @@ fn AccountMenu(user: SessionUser) -> impl IntoView {
         <li class="hidden sm:block">
             <A href="/orders" attr:class=NAV_LINK attr:data-testid="nav-orders">"Orders"</A>
         </li>
+        <li class="hidden sm:block">
+            <A href="/creator" attr:class=NAV_LINK attr:data-testid="nav-earnings">"Earnings"</A>
+        </li>
         <li>
             <A href=profile_href attr:class="flex items-center gap-2 rounded-full p-0.5 hover:ring-2 hover:ring-fuchsia-200" attr:data-testid="nav-profile" attr:aria-label=format!("Your profile ({})", user.username)>
                 <Avatar url=user.avatar_url.clone() name=user.display_name.clone() size=AvatarSize::Small />

@@ -1,6 +1,7 @@
 //! Shared UI: the header, avatars, form feedback, loading and error states.
 
 mod avatar;
+mod chart;
 mod feedback;
 mod format;
 mod header;
@@ -8,6 +9,7 @@ mod raw_text;
 mod srcset;
 
 pub use avatar::{Avatar, AvatarSize};
+pub use chart::{percent_text, BarChart, FunnelChart};
 pub use feedback::{ErrorAlert, ErrorPage, FieldError, Loading, NotFound, SuccessNote};
 pub use format::compact_count;
 pub use header::Header;

@@ -24,12 +24,13 @@ pub fn LinkCards(links: Vec<LinkCard>) -> impl IntoView {
                     LinkKind::Event => "Event",
                 };
                 let product = card.product_id;
+                let ctx = card.ctx.clone();
                 let alt = card.title.clone();
                 view! {
                     <li class="w-56 shrink-0">
                         <a href=card.href.clone() data-testid="link-card"
                             class="flex items-center gap-3 rounded-xl border border-stone-200 p-2 hover:bg-stone-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-fuchsia-400"
-                            on:click=move |ev| if let (Some(id), Some(sheet)) = (product, sheet) { ev.prevent_default(); sheet.open(id); }>
+                            on:click=move |ev| if let (Some(id), Some(sheet)) = (product, sheet) { ev.prevent_default(); sheet.open(id, ctx.clone()); }>
                             {match card.image_url.clone() {
                                 Some(src) => view! { <img src=src alt=alt class="h-12 w-12 shrink-0 rounded-lg object-cover" /> }.into_any(),
                                 None => view! { <span class="flex h-12 w-12 shrink-0 items-center justify-center rounded-lg bg-fuchsia-100 text-lg font-bold text-fuchsia-700" aria-hidden="true">{card.title.chars().next().unwrap_or('?').to_string()}</span> }.into_any(),

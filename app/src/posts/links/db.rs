@@ -123,6 +123,7 @@ pub async fn cards(pool: &PgPool, post_ids: &[Uuid]) -> AppResult<HashMap<Uuid, 
                     image_url: r.product_image,
                     href: format!("/p/{id}"),
                     product_id: Some(id),
+                    ctx: None,
                 }
             }
             "shop" => {
@@ -135,6 +136,7 @@ pub async fn cards(pool: &PgPool, post_ids: &[Uuid]) -> AppResult<HashMap<Uuid, 
                     image_url: r.shop_logo,
                     href: format!("/s/{handle}"),
                     product_id: None,
+                    ctx: None,
                 }
             }
             _ => {
@@ -151,6 +153,7 @@ pub async fn cards(pool: &PgPool, post_ids: &[Uuid]) -> AppResult<HashMap<Uuid, 
                     image_url: r.event_image,
                     href: format!("/e/{id}"),
                     product_id: None,
+                    ctx: None,
                 }
             }
         };

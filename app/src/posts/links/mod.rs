@@ -32,6 +32,8 @@ pub struct LinkCard {
     pub href: String,
     /// Set for products, so the card can open the product sheet.
     pub product_id: Option<Uuid>,
+    /// The signed context token of a product card (also in `href`).
+    pub ctx: Option<String>,
 }
 
 /// What the author asked to link.

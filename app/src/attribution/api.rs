@@ -1,0 +1,86 @@
+//! Server functions for attribution: the impressions the browser reports,
+//! the dashboards (a creator sees only their own figures, a shop only its
+//! owner), and the shop's settings and commission rate.
+
+use leptos::prelude::*;
+
+use super::dashboard;
+use crate::error::AppError;
+
+/// The most post ids one report may carry.
+pub const MAX_IMPRESSIONS_PER_REPORT: usize = 100;
+
+/// Posts the browser showed at least half of (comma-separated ids). Sent in
+/// batches by the feed, with `navigator.sendBeacon` when the page is left.
+#[server(prefix = "/api", endpoint = "events/impressions")]
+pub async fn report_impressions(posts: String) -> Result<usize, AppError> {
+    let ids = super::parse_post_ids(&posts, MAX_IMPRESSIONS_PER_REPORT)?;
+    let state = crate::state::app_state()?;
+    let authors = super::dashboard_db::post_authors(&state.pool, &ids).await?;
+    let mut kept = 0;
+    for (post, author) in authors {
+        super::track::record(super::EventKind::Impression, |e| {
+            e.post_id = Some(post);
+            e.creator_ids = vec![author];
+        })
+        .await;
+        kept += 1;
+    }
+    Ok(kept)
+}
+
+/// The signed-in creator's dashboard for `month` ("2026-12"; this month when
+/// empty).
+#[server(prefix = "/api", endpoint = "creator/dashboard")]
+pub async fn creator_dashboard(month: Option<String>) -> Result<dashboard::CreatorDashboard, AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let period = super::Period::parse(month.as_deref(), state.clock.now())?;
+    super::dashboard_db::creator(&state.pool, user.id, &period).await
+}
+
+/// The shop's dashboard for `month`; only its owner may see it.
+#[server(prefix = "/api", endpoint = "shops/analytics")]
+pub async fn shop_dashboard(handle: String, month: Option<String>) -> Result<dashboard::ShopDashboard, AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let shop = crate::shops::db::owned_by(&state.pool, &handle, user.id).await?;
+    let period = super::Period::parse(month.as_deref(), state.clock.now())?;
+    super::dashboard_db::shop(&state.pool, &shop, &period).await
+}
+
+/// Changes how the shop credits sales; every past sale is recomputed.
+#[server(prefix = "/api", endpoint = "shops/attribution")]
+pub async fn save_attribution_settings(
+    handle: String,
+    click_window_days: String,
+    view_window_hours: String,
+    model: String,
+    half_life_hours: String,
+    first_pct: String,
+    last_pct: String,
+) -> Result<(), AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let shop = crate::shops::db::owned_by(&state.pool, &handle, user.id).await?;
+    let settings = super::settings_form::parse(
+        &click_window_days,
+        &view_window_hours,
+        &model,
+        &half_life_hours,
+        &first_pct,
+        &last_pct,
+    )?;
+    super::db::save_settings(&state.pool, shop.id, &settings).await
+}
+
+/// Sets the shop's default commission rate. A raise applies at once; a cut
+/// applies to sales from a week from now, after notice to creators.
+#[server(prefix = "/api", endpoint = "shops/commission")]
+pub async fn save_commission_rate(handle: String, rate_pct: String) -> Result<(), AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let shop = crate::shops::db::owned_by(&state.pool, &handle, user.id).await?;
+    let rate_bp = super::settings_form::parse_rate(&rate_pct)?;
+    super::db::set_default_rate(&state.pool, shop.id, rate_bp, state.clock.now()).await
+}

@@ -1,0 +1,148 @@
+//! What the creator and shop dashboards show, as sent to the browser. The
+//! server computes every figure (see `dashboard_db`); pages only lay them
+//! out. Money is minor units with its currency: a creator paid by shops in
+//! several currencies sees one figure per currency.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::money::Money;
+
+/// A calendar month, "2026-12".
+pub type Month = String;
+
+/// One bar of a daily chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayAmount {
+    /// Day of the month, 1-based.
+    pub day: u32,
+    pub amount_minor: i64,
+}
+
+/// A post's path from being seen to being bought, and what it earned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostPerformance {
+    pub post_id: Uuid,
+    /// The post's first words, for the table.
+    pub excerpt: String,
+    pub impressions: i64,
+    pub tag_taps: i64,
+    pub add_to_carts: i64,
+    /// Order lines credited to this post.
+    pub purchases: i64,
+    pub revenue: Money,
+    /// The creator's commission on that revenue (creator dashboard only).
+    pub commission: Option<Money>,
+}
+
+impl PostPerformance {
+    /// Purchases per tag tap, in percent with one decimal; `None` with no taps.
+    pub fn conversion_pct(&self) -> Option<f64> {
+        percent(self.purchases, self.tag_taps)
+    }
+}
+
+/// `part` of `whole` in percent with one decimal; `None` when `whole` is 0.
+pub fn percent(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreatorDashboard {
+    pub month: Month,
+    /// Revenue credited to the creator this month, per currency.
+    pub revenue: Vec<Money>,
+    pub commission_pending: Vec<Money>,
+    pub commission_payable: Vec<Money>,
+    /// Daily credited revenue this month in `revenue[0]`'s currency.
+    pub daily: Vec<DayAmount>,
+    pub funnel: Funnel,
+    /// Best first (by revenue, then purchases, then taps).
+    pub posts: Vec<PostPerformance>,
+}
+
+/// Totals of the funnel over the period.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Funnel {
+    pub impressions: i64,
+    pub tag_taps: i64,
+    pub add_to_carts: i64,
+    pub purchases: i64,
+}
+
+/// Revenue credited to one creator (or to no one: search and untracked).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreatorRevenue {
+    pub creator_id: Option<Uuid>,
+    /// `None` for unattributed revenue.
+    pub username: Option<String>,
+    pub revenue: Money,
+    pub lines: i64,
+}
+
+/// Conversion of a group of posts: purchases per impression.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conversion {
+    pub posts: i64,
+    pub impressions: i64,
+    pub tag_taps: i64,
+    pub purchases: i64,
+}
+
+impl Conversion {
+    pub fn rate_pct(&self) -> Option<f64> {
+        percent(self.purchases, self.impressions)
+    }
+}
+
+/// Each creator's credited revenue under each model, side by side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelComparison {
+    /// Column headings ("Last click", "Custom split (70/30)"…), the shop's
+    /// own model marked by `active`.
+    pub models: Vec<String>,
+    pub active: usize,
+    /// One row per creator (None = unattributed), one amount per model.
+    pub rows: Vec<(Option<String>, Vec<Money>)>,
+}
+
+/// The shop's attribution settings as its form shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsForm {
+    pub click_window_days: u32,
+    pub view_window_hours: u32,
+    /// `Model::code()`.
+    pub model: String,
+    pub half_life_hours: u32,
+    pub first_pct: u32,
+    pub last_pct: u32,
+    pub default_rate_pct: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShopDashboard {
+    pub shop_handle: String,
+    pub shop_name: String,
+    pub month: Month,
+    pub revenue: Money,
+    pub daily: Vec<DayAmount>,
+    pub by_creator: Vec<CreatorRevenue>,
+    pub by_post: Vec<PostPerformance>,
+    pub tagged: Conversion,
+    pub untagged: Conversion,
+    pub comparison: ModelComparison,
+    pub settings: SettingsForm,
+}
+
+/// One touch point on an order line's path, for the order page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TouchView {
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// "Tag in a post", "Product card", "Search"…
+    pub surface: String,
+    pub post_id: Option<Uuid>,
+    pub creators: Vec<String>,
+    pub kind: String,
+    /// What this touch was credited under the shop's model.
+    pub credit: Option<Money>,
+}

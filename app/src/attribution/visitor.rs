@@ -1,0 +1,44 @@
+//! Who the shopper is before (and after) they sign in: the browser's
+//! anonymous visitor id and its current visit, from the cookies the server's
+//! middleware sets on the first request.
+
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::error::AppResult;
+
+pub const VISITOR_COOKIE: &str = "sf_visitor";
+pub const VISIT_COOKIE: &str = "sf_visit";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Visitor {
+    pub id: Uuid,
+    pub visit: Option<Uuid>,
+}
+
+/// The current request's visitor, if its browser has the cookie.
+pub fn current() -> Option<Visitor> {
+    let id = crate::request::cookie(VISITOR_COOKIE)?.parse().ok()?;
+    let visit = crate::request::cookie(VISIT_COOKIE).and_then(|v| v.parse().ok());
+    Some(Visitor { id, visit })
+}
+
+/// Joins the browser's journey to the account that signed in on it.
+pub async fn link(tx: &mut PgConnection, visitor: Uuid, user: Uuid) -> AppResult<()> {
+    sqlx::query!(
+        "INSERT INTO visitor_users (visitor_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        visitor,
+        user
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Links the current request's visitor (if any) to `user`.
+pub async fn link_current(tx: &mut PgConnection, user: Uuid) -> AppResult<()> {
+    match current() {
+        Some(v) => link(tx, v.id, user).await,
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,129 @@
+import { APIRequestContext, Browser, expect, Page, test } from '@playwright/test';
+import { Checkout, productViaApi, SAN_FRANCISCO, taggedPost, TEST_CARDS } from './fixtures/commerce';
+import { waitForHydration } from './fixtures/pages';
+import { openShopViaApi } from './fixtures/shops';
+import { callServerFn, registerViaApi } from './fixtures/users';
+
+// The attribution chain end to end: a tag tap in a creator's post is
+// credited when the shopper comes back days later and buys; the shop can
+// change its model and see the split change; a forged token earns nothing.
+// The test moves the server's clock, so the file runs its tests in order.
+test.describe.configure({ mode: 'serial' });
+
+/** Moves the test server's clock forward (only a test deployment allows it). */
+async function advanceClock(request: APIRequestContext, baseURL: string, hours: number) {
+  const res = await callServerFn(request, baseURL, 'test/clock', { advance_hours: String(hours) });
+  expect(res.status(), await res.text()).toBe(200);
+}
+
+/** A signed-in browser for a new user. */
+async function person(browser: Browser, baseURL: string) {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  const user = await registerViaApi(page.request, baseURL);
+  return { ctx, page, user };
+}
+
+/** Taps the product tag on the post's photo, as a shopper does, and closes the sheet. */
+async function tapTag(page: Page, postId: string, title: string) {
+  await page.goto(`/post/${postId}`);
+  await waitForHydration(page);
+  const card = page.getByTestId('post-card').first();
+  await card.getByTestId('toggle-tags').click();
+  await card.getByTestId('tag-marker').first().click();
+  await expect(page.getByTestId('product-sheet').getByTestId('sheet-title')).toHaveText(title);
+  await page.keyboard.press('Escape');
+}
+
+/** Buys one of the product from its page (reached directly) with the test card. */
+async function buy(page: Page, productId: string, shop: string, query = '') {
+  await page.goto(`/p/${productId}${query}`);
+  await waitForHydration(page);
+  await page.getByTestId('add-to-cart').click();
+  await expect(page.getByTestId('cart-count')).toContainText('1');
+  const checkout = new Checkout(page);
+  await checkout.goto(shop);
+  await checkout.fillAddress(SAN_FRANCISCO);
+  await checkout.chooseShipping('standard');
+  await checkout.pay(TEST_CARDS.succeeds);
+  await expect(page.getByTestId('order-confirmation')).toBeVisible();
+}
+
+test('a tap in a creator post earns the sale days later; the shop compares models; a forged token earns nothing', async ({ browser, baseURL }) => {
+  const owner = await person(browser, baseURL!);
+  const shop = await openShopViaApi(owner.page.request, baseURL!);
+  const title = `Woven basket ${Date.now()}`;
+  const productId = await productViaApi(owner.page.request, baseURL!, shop, { title, price: '50', stock: '10' });
+
+  const early = await person(browser, baseURL!);
+  const earlyPost = await taggedPost(early.page, baseURL!, productId, 'My basket, first spotted');
+  const creator = await person(browser, baseURL!);
+  const creatorPost = await taggedPost(creator.page, baseURL!, productId, 'Styled this basket three ways');
+
+  // The shopper taps the early creator's tag, then creator X's a day later,
+  // leaves, and comes back two days after that to buy directly.
+  const shopper = await person(browser, baseURL!);
+  await tapTag(shopper.page, earlyPost, title);
+  await advanceClock(shopper.page.request, baseURL!, 24);
+  await tapTag(shopper.page, creatorPost, title);
+  await advanceClock(shopper.page.request, baseURL!, 48);
+  await buy(shopper.page, productId, shop);
+
+  // Last click (the default): creator X earns the whole $50 and 10% of it, pending.
+  await creator.page.goto('/creator');
+  await expect(creator.page.getByTestId('creator-revenue')).toHaveText('$50.00');
+  await expect(creator.page.getByTestId('commission-pending')).toHaveText('$5.00');
+  const row = creator.page.locator(`[data-testid="post-row"][data-post-id="${creatorPost}"]`);
+  await expect(row.getByTestId('post-taps')).toHaveText('1');
+  await expect(row.getByTestId('post-purchases')).toHaveText('1');
+  await expect(row.getByTestId('post-revenue')).toHaveText('$50.00');
+  await expect(creator.page.getByTestId('funnel')).toBeVisible();
+
+  // The shop sees both creators side by side under every model, then
+  // switches to linear: each creator now gets half.
+  const analytics = owner.page;
+  await analytics.goto(`/s/${shop}/analytics`);
+  await waitForHydration(analytics);
+  const xRow = analytics.locator(`[data-testid="comparison-row"][data-creator="${creator.user.username}"]`);
+  const earlyRow = analytics.locator(`[data-testid="comparison-row"][data-creator="${early.user.username}"]`);
+  await expect(xRow.locator('[data-testid="comparison-cell"][data-model="0"]')).toHaveText('$50.00'); // last click
+  await expect(xRow.locator('[data-testid="comparison-cell"][data-model="1"]')).toHaveText('$0.00'); // first click
+  await expect(earlyRow.locator('[data-testid="comparison-cell"][data-model="1"]')).toHaveText('$50.00');
+  await expect(analytics.locator(`[data-testid="creator-row"][data-username="${creator.user.username}"]`).getByTestId('creator-revenue')).toHaveText('$50.00');
+  await analytics.getByTestId('attribution-model').selectOption('linear');
+  await analytics.getByTestId('save-attribution').click();
+  await expect(analytics.locator(`[data-testid="creator-row"][data-username="${creator.user.username}"]`).getByTestId('creator-revenue')).toHaveText('$25.00');
+  await expect(analytics.locator(`[data-testid="creator-row"][data-username="${early.user.username}"]`).getByTestId('creator-revenue')).toHaveText('$25.00');
+  await creator.page.reload();
+  await expect(creator.page.getByTestId('creator-revenue')).toHaveText('$25.00');
+  await expect(creator.page.getByTestId('commission-pending')).toHaveText('$2.50');
+  const csv = await creator.page.request.get(`${baseURL}/creator/earnings.csv`);
+  expect(csv.headers()['content-type']).toContain('text/csv');
+  expect(await csv.text()).toContain(`${creatorPost},`);
+  expect((await owner.page.request.get(`${baseURL}/creator/earnings.csv`)).status()).toBe(200);
+  expect((await creator.page.request.get(`${baseURL}/s/${shop}/analytics.csv`)).status()).toBe(403);
+
+  // The shop's order page shows how the buyer found the product.
+  await analytics.goto(`/s/${shop}/orders`);
+  await analytics.getByTestId('order-row').first().getByRole('link').click();
+  await expect(analytics.getByTestId('touch-path')).toBeVisible();
+  await expect(analytics.getByTestId('touch-credit')).toHaveCount(2); // both taps, half each under linear
+
+  // A shopper arriving with an edited token buys: nobody is credited.
+  // (The genuine link is read from the author's own view, so the forger's
+  // browser never even sees the post.)
+  await creator.page.goto(`/post/${creatorPost}`);
+  const href = await creator.page.getByTestId('tag-marker').first().getAttribute('href');
+  const forger = await person(browser, baseURL!);
+  const token = new URL(href!, baseURL).searchParams.get('ctx')!;
+  expect(token).toBeTruthy();
+  const forged = token.slice(0, 10) + (token[10] === 'A' ? 'B' : 'A') + token.slice(11);
+  await buy(forger.page, productId, shop, `?ctx=${encodeURIComponent(forged)}`);
+  await creator.page.reload();
+  await expect(creator.page.getByTestId('creator-revenue')).toHaveText('$25.00');
+  await analytics.reload();
+  await expect(analytics.getByTestId('shop-revenue')).toHaveText('$100.00');
+  await expect(analytics.locator('[data-testid="creator-row"][data-username="unattributed"]').getByTestId('creator-revenue')).toHaveText('$50.00');
+
+  for (const p of [owner, early, creator, shopper, forger]) await p.ctx.close();
+});

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Event ingestion benchmark (issue 5). Not part of the tests. Starts the
+# release server on a fresh database with BENCH_POSTS (10,000) published
+# posts, then `storefeed-bench events` reports impressions through
+# /api/events/impressions for BENCH_DURATION (15) seconds from
+# BENCH_CONCURRENCY (32) connections, each request a new visitor with
+# BENCH_BATCH (50) posts. Prints events/s accepted and latency, then the
+# rows actually written (the sink batches them) per second.
+set -euo pipefail
+SF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$SF_ROOT"
+. scripts/bootstrap.sh
+. scripts/database.sh
+. scripts/leptos-env.sh
+set -euo pipefail
+
+BENCH_PORT="${BENCH_PORT:-3220}"
+BENCH_POSTS="${BENCH_POSTS:-10000}"
+BENCH_DURATION="${BENCH_DURATION:-15}"
+BENCH_CONCURRENCY="${BENCH_CONCURRENCY:-32}"
+BENCH_BATCH="${BENCH_BATCH:-50}"
+BENCH_BUILD="${BENCH_BUILD:-1}"
+BASE_URL="http://127.0.0.1:$BENCH_PORT"
+if [ "$BENCH_BUILD" != 0 ]; then
+  SQLX_OFFLINE="${SQLX_OFFLINE:-true}" cargo leptos build --release
+  cargo build --release -p bench
+fi
+SERVER_BIN="$(sf_server_bin)"
+BENCH_BIN="$CARGO_TARGET_DIR/release/storefeed-bench"
+sf_database_server
+BENCH_DB="storefeed_bench_events_$(date +%s)"
+DB_URL="$SF_PG_SERVER/$BENCH_DB"
+WORK="$(mktemp -d)"
+SERVER_PID=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
+  sf_drop_database "$BENCH_DB"
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+sf_create_database "$BENCH_DB"
+DATABASE_URL="$DB_URL" STOREFEED_ADDR="127.0.0.1:$BENCH_PORT" STOREFEED_MEDIA_DIR="$WORK/media" RUST_LOG=warn \
+  "$SERVER_BIN" >"$SF_CACHE/bench-events-server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 120); do curl -fsS -o /dev/null "$BASE_URL/healthz" 2>/dev/null && break; sleep 0.5; done
+psql "$DB_URL" -q -v ON_ERROR_STOP=1 <<SQL
+INSERT INTO users (id, username, email, password_hash, display_name)
+SELECT gen_random_uuid(), 'author_' || n, 'author_' || n || '@example.test', '!', 'Author ' || n FROM generate_series(1, 100) n;
+INSERT INTO posts (id, author_id, body, status, published_at)
+SELECT gen_random_uuid(), (SELECT id FROM users ORDER BY username OFFSET (n % 100) LIMIT 1), 'post ' || n, 'published', now()
+FROM generate_series(1, $BENCH_POSTS) n;
+SQL
+psql "$DB_URL" -At -c "SELECT id FROM posts" >"$WORK/posts.txt"
+BEFORE="$(psql "$DB_URL" -At -c "SELECT count(*) FROM shopper_events")"
+START="$(date +%s.%N)"
+"$BENCH_BIN" events --base "$BASE_URL" --posts-file "$WORK/posts.txt" --concurrency "$BENCH_CONCURRENCY" \
+  --duration "$BENCH_DURATION" --batch "$BENCH_BATCH"
+sleep 1
+AFTER="$(psql "$DB_URL" -At -c "SELECT count(*) FROM shopper_events")"
+awk -v n="$((AFTER - BEFORE))" -v a="$START" -v b="$(date +%s.%N)" \
+  'BEGIN { printf "rows written  %d in %.1f s (including the final flush): %.0f rows/s\n", n, b - a, n / (b - a) }'
