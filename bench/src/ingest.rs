@@ -161,7 +161,7 @@ async fn report(shared: &Shared, seed: u64) -> Result<u64> {
     let visitor = format!(
         "sf_visitor={:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
         seed as u32,
-        (seed >> 32) as u16 & 0xffff,
+        (seed >> 32) as u16,
         seed & 0xfff,
         (seed >> 12) & 0xfff,
         seed & 0xffff_ffff_ffff
