@@ -119,9 +119,9 @@ test('a tap in a creator post earns the sale days later; the shop compares model
   expect(token).toBeTruthy();
   const forged = token.slice(0, 10) + (token[10] === 'A' ? 'B' : 'A') + token.slice(11);
   await buy(forger.page, productId, shop, `?ctx=${encodeURIComponent(forged)}`);
-  await creator.page.reload();
+  await creator.page.goto('/creator');
   await expect(creator.page.getByTestId('creator-revenue')).toHaveText('$25.00');
-  await analytics.reload();
+  await analytics.goto(`/s/${shop}/analytics`);
   await expect(analytics.getByTestId('shop-revenue')).toHaveText('$100.00');
   await expect(analytics.locator('[data-testid="creator-row"][data-username="unattributed"]').getByTestId('creator-revenue')).toHaveText('$50.00');
 
