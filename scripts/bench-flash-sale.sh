@@ -15,9 +15,9 @@
 # BENCH_STOCK units sold, stock never negative, the ledger reconciles, every
 # charge has exactly one order.
 #
-# Crash: BENCH_BUYERS (3,000) buyers go for BENCH_STOCK (2,000) units; after
-# BENCH_KILL_AFTER seconds the server is killed with SIGKILL mid-checkout and
-# started again. It then must settle everything on its own: each payment the
+# Crash: BENCH_BUYERS (3,000) buyers go for BENCH_STOCK (2,000) units; once
+# BENCH_KILL_AT_PAYMENTS (100) payments exist the server is killed with
+# SIGKILL mid-checkout and started again. It then must settle everything on its own: each payment the
 # provider authorized gets exactly one order, no order lacks its payment,
 # dead reservations expire and the stock reconciles.
 #
@@ -47,7 +47,7 @@ fi
 CONNECTIONS="${BENCH_CONNECTIONS:-256}"
 NAIVE_CLIENTS="${BENCH_NAIVE_CLIENTS:-64}"
 NAIVE_SECS="${BENCH_NAIVE_SECS:-10}"
-KILL_AFTER="${BENCH_KILL_AFTER:-4}"
+KILL_AT="${BENCH_KILL_AT_PAYMENTS:-100}"
 BENCH_PORT="${BENCH_PORT:-3210}"
 BENCH_BUILD="${BENCH_BUILD:-1}"
 BASE_URL="http://127.0.0.1:$BENCH_PORT"
@@ -124,13 +124,15 @@ check_books() {
   ! grep -q '| FAIL |' "$WORK/checks.txt"
 }
 
-# Waits until payments, holds and sold stock have all settled (or 90 s).
+# Waits until payments, holds and sold stock have all settled (or 90 s). In
+# the crash run no buyer is left, so every hold must have expired too.
 wait_settled() {
-  local pending
+  local pending holds="expires_at < now()"
+  [ "$MODE" = crash ] && holds="true"
   for _ in $(seq 1 180); do
     pending="$(psql_db -At -c "SELECT (SELECT count(*) FROM payments WHERE status = 'pending')
         + (SELECT count(*) FROM stock_reservations WHERE status = 'sold')
-        + (SELECT count(*) FROM stock_reservations WHERE status = 'active' AND expires_at < now())
+        + (SELECT count(*) FROM stock_reservations WHERE status = 'active' AND $holds)
         + (SELECT count(*) FROM orders WHERE status = 'pending')")"
     [ "$pending" = 0 ] && return 0
     sleep 0.5
@@ -173,7 +175,10 @@ fi
 "$BENCH_BIN" flash-sale --base "$BASE_URL" --cookie-file "$WORK/cookies.txt" --variant "$VARIANT" \
   --shop flash_shop --connections "$CONNECTIONS" >"$WORK/report.txt" 2>&1 &
 LOAD_PID=$!
-sleep "$KILL_AFTER"
+for _ in $(seq 1 600); do # up to 60 s
+  [ "$(psql_db -At -c "SELECT count(*) FROM payments")" -ge "$KILL_AT" ] && break
+  sleep 0.1
+done
 kill -9 "$SERVER_PID"
 wait "$SERVER_PID" 2>/dev/null || true
 SERVER_PID=""
