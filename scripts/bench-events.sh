@@ -19,30 +19,9 @@ BENCH_POSTS="${BENCH_POSTS:-10000}"
 BENCH_DURATION="${BENCH_DURATION:-15}"
 BENCH_CONCURRENCY="${BENCH_CONCURRENCY:-32}"
 BENCH_BATCH="${BENCH_BATCH:-50}"
-BENCH_BUILD="${BENCH_BUILD:-1}"
-BASE_URL="http://127.0.0.1:$BENCH_PORT"
-if [ "$BENCH_BUILD" != 0 ]; then
-  SQLX_OFFLINE="${SQLX_OFFLINE:-true}" cargo leptos build --release
-  cargo build --release -p bench
-fi
-SERVER_BIN="$(sf_server_bin)"
-BENCH_BIN="$CARGO_TARGET_DIR/release/storefeed-bench"
-sf_database_server
-BENCH_DB="storefeed_bench_events_$(date +%s)"
-DB_URL="$SF_PG_SERVER/$BENCH_DB"
-WORK="$(mktemp -d)"
-SERVER_PID=""
-cleanup() {
-  [ -n "$SERVER_PID" ] && { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
-  sf_drop_database "$BENCH_DB"
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-sf_create_database "$BENCH_DB"
-DATABASE_URL="$DB_URL" STOREFEED_ADDR="127.0.0.1:$BENCH_PORT" STOREFEED_MEDIA_DIR="$WORK/media" RUST_LOG=warn \
-  "$SERVER_BIN" >"$SF_CACHE/bench-events-server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 120); do curl -fsS -o /dev/null "$BASE_URL/healthz" 2>/dev/null && break; sleep 0.5; done
+. scripts/bench-lib.sh
+sf_bench_prepare events
+sf_bench_start_server
 psql "$DB_URL" -q -v ON_ERROR_STOP=1 <<SQL
 INSERT INTO users (id, username, email, password_hash, display_name)
 SELECT gen_random_uuid(), 'author_' || n, 'author_' || n || '@example.test', '!', 'Author ' || n FROM generate_series(1, 100) n;

@@ -49,60 +49,19 @@ NAIVE_CLIENTS="${BENCH_NAIVE_CLIENTS:-64}"
 NAIVE_SECS="${BENCH_NAIVE_SECS:-10}"
 KILL_AT="${BENCH_KILL_AT_PAYMENTS:-100}"
 BENCH_PORT="${BENCH_PORT:-3210}"
-BENCH_BUILD="${BENCH_BUILD:-1}"
-BASE_URL="http://127.0.0.1:$BENCH_PORT"
 
 command -v pgbench >/dev/null 2>&1 || apt_install postgresql-client
-if [ "$BENCH_BUILD" != 0 ]; then
-  sf_log "building the release server and storefeed-bench"
-  SQLX_OFFLINE="${SQLX_OFFLINE:-true}" cargo leptos build --release
-  cargo build --release -p bench
-fi
-SERVER_BIN="$(sf_server_bin)"
-BENCH_BIN="$CARGO_TARGET_DIR/release/storefeed-bench"
-for file in "$SERVER_BIN" "$BENCH_BIN"; do
-  [ -x "$file" ] || { sf_log "missing $file after the build"; exit 1; }
-done
-if sf_tcp_open 127.0.0.1 "$BENCH_PORT"; then
-  sf_log "port $BENCH_PORT is already in use: stop that process or set BENCH_PORT"
-  exit 1
-fi
-
-sf_database_server
-BENCH_DB="storefeed_bench_flash_$(date +%s)"
-DB_URL="$SF_PG_SERVER/$BENCH_DB"
-WORK="$(mktemp -d)"
-SERVER_LOG="$SF_CACHE/bench-flash-server.log"
-SERVER_PID=""
-cleanup() {
-  [ -n "$SERVER_PID" ] && { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
-  sf_drop_database "$BENCH_DB"
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-sf_create_database "$BENCH_DB"
-psql_db() { psql "$DB_URL" -v ON_ERROR_STOP=1 "$@"; }
+. scripts/bench-lib.sh
+sf_bench_prepare flash
 
 # In the crash run holds last 15 s and the jobs run every second, so the
 # recovery can be watched instead of waited for.
 start_server() {
-  local extra=()
-  [ "$MODE" = crash ] && extra=(STOREFEED_RESERVATION_TTL_SECS=15 STOREFEED_JOBS_EVERY_SECS=1 STOREFEED_PAYMENT_GRACE_SECS=2)
-  env DATABASE_URL="$DB_URL" STOREFEED_ADDR="127.0.0.1:$BENCH_PORT" STOREFEED_MEDIA_DIR="$WORK/media" \
-    STOREFEED_DB_MAX_CONNECTIONS="${BENCH_DB_CONNECTIONS:-20}" RUST_LOG=warn "${extra[@]}" \
-    "$SERVER_BIN" >>"$SERVER_LOG" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 1 120); do
-    curl -fsS -o /dev/null "$BASE_URL/healthz" 2>/dev/null && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || { sf_log "the server exited; its log:"; tail -n 50 "$SERVER_LOG" >&2; exit 1; }
-    sleep 0.5
-  done
-  sf_log "the server did not become healthy; its log:"
-  tail -n 50 "$SERVER_LOG" >&2
-  exit 1
+  local extra=(STOREFEED_DB_MAX_CONNECTIONS="${BENCH_DB_CONNECTIONS:-20}")
+  [ "$MODE" = crash ] && extra+=(STOREFEED_RESERVATION_TTL_SECS=15 STOREFEED_JOBS_EVERY_SECS=1 STOREFEED_PAYMENT_GRACE_SECS=2)
+  sf_bench_start_server "${extra[@]}"
 }
 
-: >"$SERVER_LOG"
 sf_log "starting the release server on $BASE_URL (database $BENCH_DB)"
 start_server
 sf_log "seeding $BUYERS buyers and $STOCK units"

@@ -15,17 +15,18 @@ pub const MAX_IMPRESSIONS_PER_REPORT: usize = 100;
 #[server(prefix = "/api", endpoint = "events/impressions")]
 pub async fn report_impressions(posts: String) -> Result<usize, AppError> {
     let ids = super::parse_post_ids(&posts, MAX_IMPRESSIONS_PER_REPORT)?;
+    let Some(shopper) = super::track::Shopper::current().await else { return Ok(0) };
     let state = crate::state::app_state()?;
     let authors = super::dashboard_db::post_authors(&state.pool, &ids).await?;
-    let mut kept = 0;
-    for (post, author) in authors {
-        super::track::record(super::EventKind::Impression, |e| {
-            e.post_id = Some(post);
-            e.creator_ids = vec![author];
+    let kept = authors
+        .into_iter()
+        .filter(|(post, author)| {
+            shopper.record(super::EventKind::Impression, |e| {
+                e.post_id = Some(*post);
+                e.creator_ids = vec![*author];
+            })
         })
-        .await;
-        kept += 1;
-    }
+        .count();
     Ok(kept)
 }
 

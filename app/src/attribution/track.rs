@@ -23,19 +23,41 @@ pub fn automated(user_agent: Option<&str>) -> bool {
     }
 }
 
+/// The current request's shopper, looked up once for any number of events.
+pub struct Shopper {
+    state: crate::state::AppState,
+    visitor: super::visitor::Visitor,
+    user: Option<Uuid>,
+}
+
+impl Shopper {
+    /// `None` for a request without a visitor cookie or from a script.
+    pub async fn current() -> Option<Shopper> {
+        let state = crate::state::app_state().ok()?;
+        let visitor = super::visitor::current()?;
+        if automated(crate::request::user_agent().as_deref()) {
+            return None;
+        }
+        let user = crate::accounts::session::current_user().await.ok().flatten().map(|u| u.id);
+        Some(Shopper { state, visitor, user })
+    }
+
+    /// Records `kind`; `fill` says what it was about. Returns whether it was
+    /// kept (not a duplicate).
+    pub fn record(&self, kind: EventKind, fill: impl FnOnce(&mut NewEvent)) -> bool {
+        let mut event = NewEvent::new(kind, self.state.clock.now(), self.visitor.id);
+        event.user_id = self.user;
+        event.session_id = self.visitor.visit;
+        fill(&mut event);
+        self.state.events.record(event)
+    }
+}
+
 /// Records `kind` for the current shopper; `fill` says what it was about.
 pub async fn record(kind: EventKind, fill: impl FnOnce(&mut NewEvent)) {
-    let Ok(state) = crate::state::app_state() else { return };
-    let Some(visitor) = super::visitor::current() else { return };
-    if automated(crate::request::user_agent().as_deref()) {
-        return;
+    if let Some(shopper) = Shopper::current().await {
+        shopper.record(kind, fill);
     }
-    let user = crate::accounts::session::current_user().await.ok().flatten().map(|u| u.id);
-    let mut event = NewEvent::new(kind, state.clock.now(), visitor.id);
-    event.user_id = user;
-    event.session_id = visitor.visit;
-    fill(&mut event);
-    state.events.record(event);
 }
 
 /// A product seen: through a post's tag or card when `ctx` verifies (a

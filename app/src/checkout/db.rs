@@ -64,6 +64,15 @@ pub async fn open(
         .fetch_optional(&mut *tx)
         .await?
         .ok_or_else(|| AppError::NotFound("Shop".into()))?;
+    // Nothing from this shop can be bought (sold out while in the cart):
+    // say so before writing anything, the common answer in a flash sale.
+    let lines = cart_db::lines(&mut tx, cart, Some(shop.id)).await?;
+    if let Some((_, first)) = lines.first() {
+        if !lines.iter().any(|(_, l)| l.line.purchasable()) {
+            let note = first.line.status().message(&first.line).unwrap_or_default();
+            return Err(AppError::SoldOut(format!("{}: {note}", first.line.name())));
+        }
+    }
     // The cart row serializes two tabs opening the same checkout.
     sqlx::query!("SELECT id FROM carts WHERE id = $1 FOR UPDATE", cart).fetch_one(&mut *tx).await?;
     let existing = sqlx::query_scalar!(

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Shared by the benchmark scripts: build (unless BENCH_BUILD=0), a fresh
+# database, and a release server started on it. Source it after
+# bootstrap.sh, database.sh and leptos-env.sh, with BENCH_PORT set; it sets
+# SERVER_BIN, BENCH_BIN, BENCH_DB, DB_URL, BASE_URL and WORK, and removes the
+# database, the server and WORK on exit.
+
+sf_bench_prepare() { # $1: a name for the database and logs
+  BASE_URL="http://127.0.0.1:$BENCH_PORT"
+  if [ "${BENCH_BUILD:-1}" != 0 ]; then
+    sf_log "building the release server and storefeed-bench"
+    SQLX_OFFLINE="${SQLX_OFFLINE:-true}" cargo leptos build --release
+    cargo build --release -p bench
+  fi
+  SERVER_BIN="$(sf_server_bin)"
+  BENCH_BIN="$CARGO_TARGET_DIR/release/storefeed-bench"
+  for file in "$SERVER_BIN" "$BENCH_BIN"; do
+    [ -x "$file" ] || { sf_log "missing $file after the build"; exit 1; }
+  done
+  if sf_tcp_open 127.0.0.1 "$BENCH_PORT"; then
+    sf_log "port $BENCH_PORT is already in use: stop that process or set BENCH_PORT"
+    exit 1
+  fi
+  sf_database_server
+  BENCH_DB="storefeed_bench_$1_$(date +%s)"
+  DB_URL="$SF_PG_SERVER/$BENCH_DB"
+  WORK="$(mktemp -d)"
+  SERVER_LOG="$SF_CACHE/bench-$1-server.log"
+  : >"$SERVER_LOG"
+  SERVER_PID=""
+  trap sf_bench_cleanup EXIT
+  sf_create_database "$BENCH_DB"
+}
+
+sf_bench_cleanup() {
+  [ -n "$SERVER_PID" ] && { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
+  sf_drop_database "$BENCH_DB"
+  rm -rf "$WORK"
+}
+
+# Starts the release server on the bench database; extra NAME=VALUE
+# settings may follow. Returns once /healthz answers.
+sf_bench_start_server() {
+  env DATABASE_URL="$DB_URL" STOREFEED_ADDR="127.0.0.1:$BENCH_PORT" STOREFEED_MEDIA_DIR="$WORK/media" \
+    RUST_LOG=warn "$@" "$SERVER_BIN" >>"$SERVER_LOG" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 120); do
+    curl -fsS -o /dev/null "$BASE_URL/healthz" 2>/dev/null && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || { sf_log "the server exited; its log:"; tail -n 50 "$SERVER_LOG" >&2; exit 1; }
+    sleep 0.5
+  done
+  sf_log "the server did not become healthy; its log:"
+  tail -n 50 "$SERVER_LOG" >&2
+  exit 1
+}
+
+psql_db() { psql "$DB_URL" -v ON_ERROR_STOP=1 "$@"; }
