@@ -1,7 +1,10 @@
-//! Background work: every minute (`STOREFEED_JOBS_EVERY_SECS`), payments a crash or a silent provider left
-//! unsettled are settled, sold stock a crash left unsettled is taken off the
-//! shelf, and stock held by checkouts whose time ran out goes back on sale; every ten minutes, expired sessions and old login
-//! failures are purged.
+//! Background work. Every minute (`STOREFEED_JOBS_EVERY_SECS`): payments a
+//! crash or a silent provider left unsettled are settled, sold stock a crash
+//! left unsettled is taken off the shelf, orders left unattributed are
+//! attributed, commissions past their return window become payable, next
+//! month's event partition is created, and stock held by checkouts whose
+//! time ran out goes back on sale. Every ten minutes, expired sessions and
+//! old login failures are purged.
 
 use std::sync::Arc;
 use std::time::Duration;
