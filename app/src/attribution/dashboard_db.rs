@@ -141,6 +141,15 @@ pub async fn creator(pool: &PgPool, creator: Uuid, p: &Period) -> AppResult<Crea
         sum_by_currency(balances.iter().filter(|b| b.status == status).map(|b| (b.currency.clone(), b.amount)))
     };
 
+    // The creator's credits per post, in one pass.
+    let mut per_post: HashMap<Uuid, (String, i64, i64, std::collections::HashSet<Uuid>)> = HashMap::new();
+    for c in &credits {
+        let Some(post) = c.post_id else { continue };
+        let e = per_post.entry(post).or_insert_with(|| (c.currency.clone(), 0, 0, Default::default()));
+        e.1 += c.amount_minor;
+        e.2 += engine::commission(c.amount_minor, c.rate_bp as u32);
+        e.3.insert(c.order_line_id);
+    }
     // Every post of the creator's with activity or credit this month.
     let mut post_ids: Vec<Uuid> = sqlx::query_scalar!(
         r#"SELECT DISTINCT e.post_id AS "post_id!" FROM shopper_events e JOIN posts p ON p.id = e.post_id
@@ -151,25 +160,17 @@ pub async fn creator(pool: &PgPool, creator: Uuid, p: &Period) -> AppResult<Crea
     )
     .fetch_all(pool)
     .await?;
-    for c in &credits {
-        if let Some(post) = c.post_id {
-            if !post_ids.contains(&post) {
-                post_ids.push(post);
-            }
-        }
-    }
+    let known: std::collections::HashSet<Uuid> = post_ids.iter().copied().collect();
+    post_ids.extend(per_post.keys().filter(|post| !known.contains(post)));
     let counts = event_counts(pool, &post_ids, p).await?;
     let names = excerpts(pool, &post_ids).await?;
-    let mut posts: Vec<PostPerformance> = Vec::new();
+    let fallback = chart_currency.as_deref().map(Currency::parse).transpose()?.unwrap_or(Currency::USD);
+    let mut posts: Vec<PostPerformance> = Vec::with_capacity(post_ids.len());
     for post in post_ids {
-        let mine: Vec<_> = credits.iter().filter(|c| c.post_id == Some(post)).collect();
-        let currency = match mine.first() {
-            Some(c) => Currency::parse(&c.currency)?,
-            None => chart_currency.as_deref().map(Currency::parse).transpose()?.unwrap_or(Currency::USD),
+        let (currency, revenue, commission, lines) = match per_post.get(&post) {
+            Some((code, revenue, commission, lines)) => (Currency::parse(code)?, *revenue, *commission, lines.len()),
+            None => (fallback, 0, 0, 0),
         };
-        let mut lines: Vec<Uuid> = mine.iter().map(|c| c.order_line_id).collect();
-        lines.sort();
-        lines.dedup();
         let c = counts.get(&post).copied().unwrap_or_default();
         posts.push(PostPerformance {
             post_id: post,
@@ -177,12 +178,9 @@ pub async fn creator(pool: &PgPool, creator: Uuid, p: &Period) -> AppResult<Crea
             impressions: c.impressions,
             tag_taps: c.tag_taps,
             add_to_carts: c.add_to_carts,
-            purchases: lines.len() as i64,
-            revenue: Money::new(mine.iter().map(|c| c.amount_minor).sum(), currency),
-            commission: Some(Money::new(
-                mine.iter().map(|c| engine::commission(c.amount_minor, c.rate_bp as u32)).sum(),
-                currency,
-            )),
+            purchases: lines as i64,
+            revenue: Money::new(revenue, currency),
+            commission: Some(Money::new(commission, currency)),
         });
     }
     sort_posts(&mut posts);
@@ -220,108 +218,128 @@ async fn active_model(pool: &PgPool, shop: Uuid) -> AppResult<engine::Settings> 
     super::db::settings(&mut conn, shop).await
 }
 
-/// The shop's dashboard.
+/// How many posts the dashboards list (the CSV of a creator lists theirs all).
+pub const TOP_POSTS: i64 = 50;
+
+/// The shop's dashboard. Every figure is aggregated by PostgreSQL: a shop
+/// with hundreds of thousands of credited lines sends back only sums.
 pub async fn shop(pool: &PgPool, shop: &Shop, p: &Period) -> AppResult<ShopDashboard> {
     let settings = active_model(pool, shop.id).await?;
     let key = model_key(&settings.model);
     let money = |minor: i64| Money::new(minor, shop.currency);
 
-    let lines = sqlx::query!(
-        r#"SELECT o.placed_at,
-                  CASE WHEN o.status = 'cancelled' THEN 0
-                       ELSE floor((l.total_minor - l.refunded_minor)::numeric * (l.total_minor - l.tax_minor)
-                                  / greatest(l.total_minor, 1))::bigint END AS "attributable!"
+    let days = sqlx::query!(
+        r#"SELECT date_trunc('day', o.placed_at) AS "day!",
+                  sum(CASE WHEN o.status = 'cancelled' THEN 0
+                           ELSE floor((l.total_minor - l.refunded_minor)::numeric * (l.total_minor - l.tax_minor)
+                                      / greatest(l.total_minor, 1)) END)::bigint AS "attributable!",
+                  count(*) AS "lines!"
            FROM order_lines l JOIN orders o ON o.id = l.order_id
-           WHERE o.shop_id = $1 AND o.placed_at >= $2 AND o.placed_at < $3"#,
+           WHERE o.shop_id = $1 AND o.placed_at >= $2 AND o.placed_at < $3
+           GROUP BY 1"#,
         shop.id,
         p.start,
         p.end
     )
     .fetch_all(pool)
     .await?;
-    let revenue: i64 = lines.iter().map(|l| l.attributable).sum();
-    let daily = daily(p, lines.iter().map(|l| (l.placed_at, l.attributable)));
-
-    let credits = sqlx::query!(
-        r#"SELECT c.model_key, c.creator_id, u.username AS "username?", c.post_id, c.order_line_id, c.amount_minor
-           FROM attribution_credits c LEFT JOIN users u ON u.id = c.creator_id
-           WHERE c.shop_id = $1 AND c.purchased_at >= $2 AND c.purchased_at < $3"#,
-        shop.id,
-        p.start,
-        p.end
-    )
-    .fetch_all(pool)
-    .await?;
+    let revenue: i64 = days.iter().map(|d| d.attributable).sum();
+    let line_count: i64 = days.iter().map(|d| d.lines).sum();
+    let daily = daily(p, days.iter().map(|d| (d.day, d.attributable)));
 
     // Revenue by creator under the shop's model; whatever no creator earned
     // (organic touches, lines without a touch) is "unattributed".
-    let mut by_creator: Vec<CreatorRevenue> = Vec::new();
-    for c in credits.iter().filter(|c| c.model_key == key && c.creator_id.is_some()) {
-        match by_creator.iter_mut().find(|r| r.creator_id == c.creator_id) {
-            Some(r) => {
-                r.revenue.minor += c.amount_minor;
-                r.lines += 1;
-            }
-            None => by_creator.push(CreatorRevenue {
-                creator_id: c.creator_id,
-                username: c.username.clone(),
-                revenue: money(c.amount_minor),
-                lines: 1,
-            }),
-        }
-    }
+    let mut by_creator: Vec<CreatorRevenue> = sqlx::query!(
+        r#"SELECT c.creator_id AS "creator_id!", u.username, sum(c.amount_minor)::bigint AS "amount!",
+                  count(DISTINCT c.order_line_id) AS "lines!"
+           FROM attribution_credits c JOIN users u ON u.id = c.creator_id
+           WHERE c.shop_id = $1 AND c.model_key = $4 AND c.purchased_at >= $2 AND c.purchased_at < $3
+           GROUP BY c.creator_id, u.username
+           ORDER BY 3 DESC, 2"#,
+        shop.id,
+        p.start,
+        p.end,
+        key
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|r| CreatorRevenue {
+        creator_id: Some(r.creator_id),
+        username: Some(r.username),
+        revenue: money(r.amount),
+        lines: r.lines,
+    })
+    .collect();
     let credited: i64 = by_creator.iter().map(|r| r.revenue.minor).sum();
-    by_creator.sort_by(|a, b| b.revenue.minor.cmp(&a.revenue.minor).then(a.username.cmp(&b.username)));
     if revenue - credited != 0 {
-        let unattributed_lines =
-            lines.len() as i64 - by_creator.iter().map(|r| r.lines).sum::<i64>().min(lines.len() as i64);
+        let credited_lines = sqlx::query_scalar!(
+            r#"SELECT count(DISTINCT order_line_id) AS "n!" FROM attribution_credits
+               WHERE shop_id = $1 AND model_key = $4 AND purchased_at >= $2 AND purchased_at < $3
+                 AND creator_id IS NOT NULL"#,
+            shop.id,
+            p.start,
+            p.end,
+            key
+        )
+        .fetch_one(pool)
+        .await?;
         by_creator.push(CreatorRevenue {
             creator_id: None,
             username: None,
             revenue: money(revenue - credited),
-            lines: unattributed_lines.max(0),
+            lines: (line_count - credited_lines).max(0),
         });
     }
 
-    // Revenue by post.
-    let mut post_ids: Vec<Uuid> = Vec::new();
-    for c in credits.iter().filter(|c| c.model_key == key) {
-        if let Some(post) = c.post_id {
-            if !post_ids.contains(&post) {
-                post_ids.push(post);
-            }
-        }
-    }
+    // The posts that earned most.
+    let top = sqlx::query!(
+        r#"SELECT post_id AS "post_id!", sum(amount_minor)::bigint AS "amount!", count(DISTINCT order_line_id) AS "lines!"
+           FROM attribution_credits
+           WHERE shop_id = $1 AND model_key = $4 AND purchased_at >= $2 AND purchased_at < $3 AND post_id IS NOT NULL
+           GROUP BY post_id ORDER BY 2 DESC, 3 DESC LIMIT $5"#,
+        shop.id,
+        p.start,
+        p.end,
+        key,
+        TOP_POSTS
+    )
+    .fetch_all(pool)
+    .await?;
+    let post_ids: Vec<Uuid> = top.iter().map(|t| t.post_id).collect();
     let counts = event_counts(pool, &post_ids, p).await?;
     let names = excerpts(pool, &post_ids).await?;
-    let mut by_post: Vec<PostPerformance> = post_ids
+    let by_post: Vec<PostPerformance> = top
         .iter()
-        .map(|post| {
-            let mine: Vec<_> = credits.iter().filter(|c| c.model_key == key && c.post_id == Some(*post)).collect();
-            let mut lines: Vec<Uuid> = mine.iter().map(|c| c.order_line_id).collect();
-            lines.sort();
-            lines.dedup();
-            let c = counts.get(post).copied().unwrap_or_default();
+        .map(|t| {
+            let c = counts.get(&t.post_id).copied().unwrap_or_default();
             PostPerformance {
-                post_id: *post,
-                excerpt: names.get(post).cloned().unwrap_or_default(),
+                post_id: t.post_id,
+                excerpt: names.get(&t.post_id).cloned().unwrap_or_default(),
                 impressions: c.impressions,
                 tag_taps: c.tag_taps,
                 add_to_carts: c.add_to_carts,
-                purchases: lines.len() as i64,
-                revenue: money(mine.iter().map(|c| c.amount_minor).sum()),
+                purchases: t.lines,
+                revenue: money(t.amount),
                 commission: None,
             }
         })
         .collect();
-    sort_posts(&mut by_post);
 
-    let (tagged, untagged) = conversion(pool, shop.id, &key, p).await?;
-    let by_model = credits_by_model(credits.iter().map(|c| {
-        let name = if c.creator_id.is_some() { c.username.as_deref() } else { None };
-        (c.model_key.as_str(), name, c.amount_minor)
-    }));
+    let sums = sqlx::query!(
+        r#"SELECT c.model_key, u.username AS "username?", sum(c.amount_minor)::bigint AS "amount!"
+           FROM attribution_credits c LEFT JOIN users u ON u.id = c.creator_id
+           WHERE c.shop_id = $1 AND c.purchased_at >= $2 AND c.purchased_at < $3
+           GROUP BY c.model_key, u.username"#,
+        shop.id,
+        p.start,
+        p.end
+    )
+    .fetch_all(pool)
+    .await?;
+    let by_model = credits_by_model(sums.iter().map(|r| (r.model_key.as_str(), r.username.as_deref(), r.amount)));
     let comparison = compare(&by_model, &settings.model, shop.currency);
+    let (tagged, untagged) = conversion(pool, shop.id, &key, p).await?;
     let rate = current_default_rate(pool, shop.id, p.end.min(Utc::now())).await?;
     let (half_life, first, last) = match settings.model {
         Model::TimeDecay { half_life_hours } => (half_life_hours, 70, 30),
