@@ -82,7 +82,7 @@ fn AccountMenu(user: SessionUser) -> impl IntoView {
         </li>
         <li>
             <ActionForm action=logout>
-                <button type="submit" class="rounded-lg px-2 py-1.5 text-sm font-medium text-stone-600 hover:bg-stone-100" data-testid="logout">
+                <button type="submit" class="whitespace-nowrap rounded-lg px-2 py-1.5 text-sm font-medium text-stone-600 hover:bg-stone-100" data-testid="logout">
                     "Log out"
                 </button>
             </ActionForm>
