@@ -5,7 +5,10 @@
 # then loads the shop's analytics (revenue by creator, by post, tagged vs
 # untagged, the model comparison) and a creator's dashboard through their
 # server functions, BENCH_CONCURRENCY (4) clients for BENCH_DURATION (15) s
-# each, and prints p50/p90/p99.
+# each, and prints p50/p90/p99. The generator writes events and credits as
+# the app does, so PostgreSQL's triggers keep the dashboards' rollups; the
+# run ends by checking every rollup against a from-scratch GROUP BY
+# (bench/sql/attribution_rollup_checks.sql) and fails if one differs.
 set -euo pipefail
 SF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$SF_ROOT"
@@ -47,3 +50,8 @@ HEADER
 "$BENCH_BIN" --url "$BASE_URL/api/creator/dashboard" --label "creator dashboard (one creator's 20 posts)" \
   --method POST --body "" --cookie-file "$WORK/dash_creator_1.cookie" \
   --concurrency "$BENCH_CONCURRENCY" --duration "$BENCH_DURATION" --warmup 3
+
+echo
+echo "== rollups against a from-scratch recomputation"
+psql_db -At -F ' | ' -f bench/sql/attribution_rollup_checks.sql | tee "$WORK/rollup-checks.txt"
+! grep -q '| FAIL |' "$WORK/rollup-checks.txt"

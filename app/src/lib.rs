@@ -42,6 +42,7 @@ use leptos_router::{
 use crate::accounts::pages::{LoginPage, RegisterPage};
 use crate::accounts::AuthContext;
 use crate::attribution::pages::{CreatorDashboardPage, ShopAnalyticsPage};
+use crate::attribution::statement::CreatorStatementPage;
 use crate::cart::pages::{CartPage, CartVersion};
 use crate::catalog::pages::{EditProductPage, ProductPage};
 use crate::checkout::pages::CheckoutPage;
@@ -135,6 +136,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/s/:handle/promotions") view=PromotionsPage ssr=SsrMode::Async />
                     <Route path=path!("/s/:handle/analytics") view=ShopAnalyticsPage ssr=SsrMode::Async />
                     <Route path=path!("/creator") view=CreatorDashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/creator/statement") view=CreatorStatementPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:id") view=ProductPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:id/edit") view=EditProductPage ssr=SsrMode::Async />
                     <Route path=path!("/events") view=EventsPage ssr=SsrMode::Async />

@@ -24,6 +24,8 @@ pub struct AppState {
     pub stock: crate::inventory::gate::StockGate,
     /// Where shopper events are recorded (batched).
     pub events: crate::attribution::sink::EventSink,
+    /// Who wrote each post, remembered (for the feed's impression reports).
+    pub authors: crate::attribution::authors::PostAuthors,
     /// Signs and checks the context tokens on product links in posts.
     pub context_key: crate::attribution::token::ContextKey,
     /// The app's time (movable only in a test deployment).

@@ -63,17 +63,18 @@ INSERT INTO order_lines (id, order_id, variant_id, product_id, title, variant_ti
 SELECT o.line_id, o.id, v.id, p.product_id, 'Product', 'Default', v.sku, 1, v.price_minor, v.price_minor, 0
 FROM dash_orders o JOIN dash_posts d ON d.n = o.post_n JOIN dash_products p ON p.n = d.product_n
 JOIN product_variants v ON v.id = p.variant_id;
--- Credits: the post's creator gets the line under last click; a second
+-- Credits (the posts only link products as cards, so none is tagged):
+-- the post's creator gets the line under last click; a second
 -- creator (the "earlier" post) shares it under the other models.
 INSERT INTO attribution_credits (order_line_id, model_key, touch_id, shop_id, post_id, creator_id, surface,
-                                 amount_minor, currency, purchased_at)
+                                 amount_minor, currency, purchased_at, post_tagged)
 SELECT o.line_id, m.key, gen_random_uuid(), '00000000-0000-4000-8000-00000000da01',
        CASE WHEN s.second THEN e.id ELSE d.id END, CASE WHEN s.second THEN e.author_id ELSE d.author_id END,
        'product_card',
        CASE WHEN m.key = 'last_click' THEN CASE WHEN s.second THEN 0 ELSE l.total_minor END
             WHEN m.key = 'first_click' THEN CASE WHEN s.second THEN l.total_minor ELSE 0 END
             ELSE CASE WHEN s.second THEN l.total_minor / 2 ELSE l.total_minor - l.total_minor / 2 END END,
-       'USD', o.at
+       'USD', o.at, false
 FROM dash_orders o
 JOIN order_lines l ON l.id = o.line_id
 JOIN dash_posts d ON d.n = o.post_n
@@ -82,6 +83,10 @@ CROSS JOIN (VALUES ('last_click'), ('first_click'), ('linear'), ('position_based
                    ('custom_split:7000:3000')) m(key)
 CROSS JOIN (VALUES (false), (true)) s(second)
 WHERE CASE WHEN m.key = 'last_click' THEN NOT s.second WHEN m.key = 'first_click' THEN s.second ELSE true END;
+-- What recompute_line writes beside the credits: each line's revenue.
+INSERT INTO line_revenue (order_line_id, shop_id, purchased_at, amount_minor)
+SELECT o.line_id, '00000000-0000-4000-8000-00000000da01', o.at, l.total_minor
+FROM dash_orders o JOIN order_lines l ON l.id = o.line_id;
 INSERT INTO commissions (order_line_id, creator_id, shop_id, credit_minor, rate_bp, amount_minor, currency, status,
                          purchased_at)
 SELECT c.order_line_id, c.creator_id, c.shop_id, c.amount_minor, 1000, c.amount_minor / 10, 'USD', 'pending', c.purchased_at

@@ -125,5 +125,66 @@ test('a tap in a creator post earns the sale days later; the shop compares model
   await expect(analytics.getByTestId('shop-revenue')).toHaveText('$100.00');
   await expect(analytics.locator('[data-testid="creator-row"][data-username="unattributed"]').getByTestId('creator-revenue')).toHaveText('$50.00');
 
+  // Creator X's statement lists the line with its commission and how the
+  // buyer came to it (both taps), and downloads as CSV.
+  await creator.page.goto('/creator');
+  await creator.page.getByTestId('statement-link').click();
+  const line = creator.page.getByTestId('statement-line');
+  await expect(line).toHaveCount(1);
+  await expect(line.getByTestId('statement-product')).toHaveText(title);
+  await expect(line.getByTestId('statement-credit')).toHaveText('$25.00');
+  await expect(line.getByTestId('statement-rate')).toHaveText('10%');
+  await expect(line.getByTestId('statement-commission')).toHaveText('$2.50');
+  await expect(line.getByTestId('statement-status')).toHaveText('Pending · awaiting delivery');
+  await expect(creator.page.getByTestId('statement-pending')).toHaveText('$2.50');
+  await line.getByTestId('touch-path').locator('summary').click();
+  await expect(line.getByTestId('touch')).toHaveCount(2);
+  await expect(line.getByTestId('touch').last()).toContainText(`@${creator.user.username}`);
+  const statementCsv = await creator.page.request.get(`${baseURL}/creator/statement.csv`);
+  expect(statementCsv.status()).toBe(200);
+  expect(await statementCsv.text()).toContain(',25.00,10,2.50,USD,pending,');
+
   for (const p of [owner, early, creator, shopper, forger]) await p.ctx.close();
+});
+
+test('a shop gives one creator a higher rate at once and a lower one after notice', async ({ browser, baseURL }) => {
+  const owner = await person(browser, baseURL!);
+  const shop = await openShopViaApi(owner.page.request, baseURL!);
+  const title = `Linen throw ${Date.now()}`;
+  await productViaApi(owner.page.request, baseURL!, shop, { title, price: '80', stock: '5' });
+  const creator = await person(browser, baseURL!);
+
+  const page = owner.page;
+  await page.goto(`/s/${shop}/analytics`);
+  await waitForHydration(page);
+  await expect(page.getByTestId('special-rates-empty')).toBeVisible();
+
+  // A username nobody has is refused with a message on the field.
+  await page.getByTestId('special-creator').fill('nobody_by_this_name');
+  await page.getByTestId('special-rate').fill('15');
+  await page.getByTestId('save-special-rate').click();
+  await expect(page.getByText('No creator called @nobody_by_this_name.')).toBeVisible();
+
+  // A raise for the creator applies at once.
+  await page.getByTestId('special-creator').fill(creator.user.username);
+  await page.getByTestId('special-rate').fill('15');
+  await page.getByTestId('save-special-rate').click();
+  const row = page.locator(`[data-testid="special-rate-row"][data-creator="${creator.user.username}"]`);
+  await expect(row.getByTestId('special-rate-now')).toHaveText('15%');
+
+  // A cut for the same creator waits out the notice; 15% stays until then.
+  await page.getByTestId('special-creator').fill(creator.user.username);
+  await page.getByTestId('special-rate').fill('5');
+  await page.getByTestId('save-special-rate').click();
+  await expect(row.getByTestId('special-rate-coming')).toContainText('5% from');
+  await expect(row.getByTestId('special-rate-now')).toHaveText('15%');
+
+  // A rate for one product, for every creator.
+  await page.getByTestId('special-product').selectOption({ label: title });
+  await page.getByTestId('special-creator').fill('');
+  await page.getByTestId('special-rate').fill('12.5');
+  await page.getByTestId('save-special-rate').click();
+  await expect(page.locator('[data-testid="special-rate-row"][data-creator=""]').getByTestId('special-rate-now')).toHaveText('12.5%');
+
+  for (const p of [owner, creator]) await p.ctx.close();
 });

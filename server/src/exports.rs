@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use app::accounts::session::{lookup, COOKIE_NAME};
 use app::accounts::SessionUser;
-use app::attribution::{dashboard_db, Period};
+use app::attribution::{dashboard_db, statement_db, Period};
 use app::error::AppError;
 use app::state::AppState;
 
@@ -25,6 +25,18 @@ pub async fn creator_csv(State(state): State<AppState>, headers: HeaderMap, Quer
         let period = Period::parse(q.month.as_deref(), state.clock.now())?;
         let d = dashboard_db::creator(&state.pool, user.id, &period).await?;
         Ok::<_, AppError>((format!("storefeed-earnings-{}.csv", period.label()), dashboard_db::creator_csv(&d)))
+    }
+    .await;
+    respond(result)
+}
+
+/// `/creator/statement.csv?month=2026-12`: the signed-in creator's commissions.
+pub async fn statement_csv(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<MonthQuery>) -> Response {
+    let result = async {
+        let user = signed_in(&state, &headers).await?;
+        let period = Period::parse(q.month.as_deref(), state.clock.now())?;
+        let s = statement_db::statement(&state.pool, user.id, &period).await?;
+        Ok::<_, AppError>((format!("storefeed-statement-{}.csv", period.label()), statement_db::statement_csv(&s)))
     }
     .await;
     respond(result)

@@ -70,6 +70,7 @@ async fn main() -> anyhow::Result<()> {
         payments: payments.clone(),
         stock: app::inventory::gate::StockGate::start(pool.clone()),
         events: app::attribution::sink::EventSink::start(pool.clone()),
+        authors: Default::default(),
         context_key: context_key(config.context_key.as_deref()),
         clock: if config.test_controls {
             tracing::warn!("STOREFEED_TEST_CONTROLS is on: the clock can be moved; never run production like this");

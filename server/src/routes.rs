@@ -33,6 +33,7 @@ pub fn build(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/creator/earnings.csv", get(exports::creator_csv))
+        .route("/creator/statement.csv", get(exports::statement_csv))
         .route("/s/{handle}/analytics.csv", get(exports::shop_csv))
         .nest_service("/media", media)
         .leptos_routes_with_context(

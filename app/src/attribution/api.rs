@@ -17,7 +17,7 @@ pub async fn report_impressions(posts: String) -> Result<usize, AppError> {
     let ids = super::parse_post_ids(&posts, MAX_IMPRESSIONS_PER_REPORT)?;
     let Some(shopper) = super::track::Shopper::current().await else { return Ok(0) };
     let state = crate::state::app_state()?;
-    let authors = super::dashboard_db::post_authors(&state.pool, &ids).await?;
+    let authors = state.authors.published(&state.pool, &ids).await?;
     let kept = authors
         .into_iter()
         .filter(|(post, author)| {
@@ -38,6 +38,16 @@ pub async fn creator_dashboard(month: Option<String>) -> Result<dashboard::Creat
     let state = crate::state::app_state()?;
     let period = super::Period::parse(month.as_deref(), state.clock.now())?;
     super::dashboard_db::creator(&state.pool, user.id, &period).await
+}
+
+/// The signed-in creator's commission statement for `month` (this month
+/// when empty): only their own commissions and those lines' touch paths.
+#[server(prefix = "/api", endpoint = "creator/statement")]
+pub async fn creator_statement(month: Option<String>) -> Result<super::statement::Statement, AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let period = super::Period::parse(month.as_deref(), state.clock.now())?;
+    super::statement_db::statement(&state.pool, user.id, &period).await
 }
 
 /// The shop's dashboard for `month`; only its owner may see it.
@@ -83,5 +93,21 @@ pub async fn save_commission_rate(handle: String, rate_pct: String) -> Result<()
     let state = crate::state::app_state()?;
     let shop = crate::shops::db::owned_by(&state.pool, &handle, user.id).await?;
     let rate_bp = super::settings_form::parse_rate(&rate_pct)?;
-    super::db::set_default_rate(&state.pool, shop.id, rate_bp, state.clock.now()).await
+    super::rates_db::set_default_rate(&state.pool, shop.id, rate_bp, state.clock.now()).await
+}
+
+/// Adds or changes a rate for one product, one creator, or both.
+#[server(prefix = "/api", endpoint = "shops/special-rate")]
+pub async fn save_special_rate(
+    handle: String,
+    product_id: String,
+    creator: String,
+    rate_pct: String,
+) -> Result<(), AppError> {
+    let user = crate::accounts::session::require_user().await?;
+    let state = crate::state::app_state()?;
+    let shop = crate::shops::db::owned_by(&state.pool, &handle, user.id).await?;
+    let rate_bp = super::settings_form::parse_rate(&rate_pct)?;
+    let scope = super::rates_db::scope(&state.pool, shop.id, &product_id, &creator).await?;
+    super::rates_db::set_rate(&state.pool, shop.id, scope, rate_bp, state.clock.now()).await
 }

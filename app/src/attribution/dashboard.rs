@@ -70,20 +70,57 @@ pub struct Funnel {
     pub purchases: i64,
 }
 
-/// Revenue credited to one creator (or to no one: search and untracked).
+/// Who a row of the shop's creator tables is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Earner {
+    Creator {
+        id: Uuid,
+        username: String,
+    },
+    /// The creators below the top [`TOP_CREATORS`], summed.
+    Others {
+        creators: i64,
+    },
+    /// Revenue no creator earned: search, direct visits, untracked.
+    Unattributed,
+}
+
+impl Earner {
+    /// A stable key for the row (`data-*` attributes, CSV).
+    pub fn key(&self) -> String {
+        match self {
+            Earner::Creator { username, .. } => username.clone(),
+            Earner::Others { .. } => "others".into(),
+            Earner::Unattributed => "unattributed".into(),
+        }
+    }
+
+    /// The row's label in a CSV.
+    pub fn label(&self) -> String {
+        match self {
+            Earner::Creator { username, .. } => username.clone(),
+            Earner::Others { creators } => format!("{creators} other creators"),
+            Earner::Unattributed => "unattributed".into(),
+        }
+    }
+}
+
+/// How many creators the shop's tables list by name; the rest share a row.
+pub const TOP_CREATORS: i64 = 50;
+
+/// Revenue credited to one creator (or to the others, or to no one).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreatorRevenue {
-    pub creator_id: Option<Uuid>,
-    /// `None` for unattributed revenue.
-    pub username: Option<String>,
+    pub earner: Earner,
     pub revenue: Money,
+    /// Order lines credited to the creator (for "others", summed over them).
     pub lines: i64,
 }
 
-/// Conversion of a group of posts: purchases per impression.
+/// Conversion of a group of posts: purchases (order lines credited to
+/// them) per impression.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Conversion {
-    pub posts: i64,
     pub impressions: i64,
     pub tag_taps: i64,
     pub purchases: i64,
@@ -102,8 +139,10 @@ pub struct ModelComparison {
     /// own model marked by `active`.
     pub models: Vec<String>,
     pub active: usize,
-    /// One row per creator (None = unattributed), one amount per model.
-    pub rows: Vec<(Option<String>, Vec<Money>)>,
+    /// One row per top creator (by the shop's model), then the others and
+    /// the unattributed; one amount per model. Every column sums to the
+    /// month's revenue.
+    pub rows: Vec<(Earner, Vec<Money>)>,
 }
 
 /// The shop's attribution settings as its form shows them.
@@ -132,6 +171,9 @@ pub struct ShopDashboard {
     pub untagged: Conversion,
     pub comparison: ModelComparison,
     pub settings: SettingsForm,
+    pub special_rates: Vec<super::rates::SpecialRate>,
+    /// The shop's products (id, title), for the special-rate form.
+    pub products: Vec<(Uuid, String)>,
 }
 
 /// One touch point on an order line's path, for the order page.

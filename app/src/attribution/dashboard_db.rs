@@ -5,13 +5,13 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{Datelike, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::dashboard::{
-    Conversion, CreatorDashboard, CreatorRevenue, DayAmount, Funnel, ModelComparison, PostPerformance, SettingsForm,
-    ShopDashboard, TouchView,
+    Conversion, CreatorDashboard, CreatorRevenue, DayAmount, Earner, Funnel, ModelComparison, PostPerformance,
+    SettingsForm, ShopDashboard, TouchView, TOP_CREATORS,
 };
 use super::db::{model_key, models_kept};
 use super::engine::{self, Model};
@@ -19,17 +19,6 @@ use super::Period;
 use crate::error::{AppError, AppResult};
 use crate::money::{Currency, Money};
 use crate::shops::Shop;
-
-/// The authors of the published posts among `ids` (others are dropped).
-pub async fn post_authors(pool: &PgPool, ids: &[Uuid]) -> AppResult<Vec<(Uuid, Uuid)>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let rows = sqlx::query!("SELECT id, author_id FROM posts WHERE id = ANY($1) AND status = 'published'", ids)
-        .fetch_all(pool)
-        .await?;
-    Ok(rows.into_iter().map(|r| (r.id, r.author_id)).collect())
-}
 
 /// Event counts of one post over a period.
 #[derive(Debug, Default, Clone, Copy)]
@@ -39,26 +28,24 @@ struct Counts {
     add_to_carts: i64,
 }
 
+/// The posts' event counts over the period's month (from `post_event_totals`).
 async fn event_counts(pool: &PgPool, posts: &[Uuid], p: &Period) -> AppResult<HashMap<Uuid, Counts>> {
     if posts.is_empty() {
         return Ok(HashMap::new());
     }
     let rows = sqlx::query!(
-        r#"SELECT post_id AS "post_id!",
-                  count(*) FILTER (WHERE kind = 'impression') AS "impressions!",
-                  count(*) FILTER (WHERE kind = 'tag_tap') AS "taps!",
-                  count(*) FILTER (WHERE kind = 'add_to_cart') AS "carts!"
-           FROM shopper_events WHERE post_id = ANY($1) AND at >= $2 AND at < $3
-           GROUP BY post_id"#,
+        "SELECT post_id, impressions, tag_taps, add_to_carts FROM post_event_totals WHERE post_id = ANY($1) AND month = $2",
         posts,
-        p.start,
-        p.end
+        p.month()
     )
     .fetch_all(pool)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| (r.post_id, Counts { impressions: r.impressions, tag_taps: r.taps, add_to_carts: r.carts }))
+        .map(|r| {
+            let counts = Counts { impressions: r.impressions, tag_taps: r.tag_taps, add_to_carts: r.add_to_carts };
+            (r.post_id, counts)
+        })
         .collect())
 }
 
@@ -92,7 +79,7 @@ fn sum_by_currency(rows: impl IntoIterator<Item = (String, i64)>) -> AppResult<V
     Ok(out)
 }
 
-fn daily(period: &Period, rows: impl IntoIterator<Item = (DateTime<Utc>, i64)>) -> Vec<DayAmount> {
+fn daily<D: Datelike>(period: &Period, rows: impl IntoIterator<Item = (D, i64)>) -> Vec<DayAmount> {
     let mut days: Vec<DayAmount> = (1..=period.days()).map(|day| DayAmount { day, amount_minor: 0 }).collect();
     for (at, amount) in rows {
         if let Some(d) = days.get_mut(at.day0() as usize) {
@@ -152,11 +139,9 @@ pub async fn creator(pool: &PgPool, creator: Uuid, p: &Period) -> AppResult<Crea
     }
     // Every post of the creator's with activity or credit this month.
     let mut post_ids: Vec<Uuid> = sqlx::query_scalar!(
-        r#"SELECT DISTINCT e.post_id AS "post_id!" FROM shopper_events e JOIN posts p ON p.id = e.post_id
-           WHERE p.author_id = $1 AND e.at >= $2 AND e.at < $3"#,
+        "SELECT t.post_id FROM post_event_totals t JOIN posts p ON p.id = t.post_id WHERE p.author_id = $1 AND t.month = $2",
         creator,
-        p.start,
-        p.end
+        p.month()
     )
     .fetch_all(pool)
     .await?;
@@ -228,79 +213,69 @@ pub async fn shop(pool: &PgPool, shop: &Shop, p: &Period) -> AppResult<ShopDashb
     let key = model_key(&settings.model);
     let money = |minor: i64| Money::new(minor, shop.currency);
 
+    // Revenue per day (kept by PostgreSQL from each line's attributable
+    // amount as it is credited; see the rollups migration).
     let days = sqlx::query!(
-        r#"SELECT date_trunc('day', o.placed_at) AS "day!",
-                  sum(CASE WHEN o.status = 'cancelled' THEN 0
-                           ELSE floor((l.total_minor - l.refunded_minor)::numeric * (l.total_minor - l.tax_minor)
-                                      / greatest(l.total_minor, 1)) END)::bigint AS "attributable!",
-                  count(*) AS "lines!"
-           FROM order_lines l JOIN orders o ON o.id = l.order_id
-           WHERE o.shop_id = $1 AND o.placed_at >= $2 AND o.placed_at < $3
-           GROUP BY 1"#,
+        "SELECT day, amount_minor, lines FROM revenue_days WHERE shop_id = $1 AND day >= $2 AND day < $3",
         shop.id,
-        p.start,
-        p.end
+        p.month(),
+        p.end.date_naive()
     )
     .fetch_all(pool)
     .await?;
-    let revenue: i64 = days.iter().map(|d| d.attributable).sum();
+    let revenue: i64 = days.iter().map(|d| d.amount_minor).sum();
     let line_count: i64 = days.iter().map(|d| d.lines).sum();
-    let daily = daily(p, days.iter().map(|d| (d.day, d.attributable)));
+    let daily = daily(p, days.iter().map(|d| (d.day, d.amount_minor)));
 
-    // Revenue by creator under the shop's model; whatever no creator earned
-    // (organic touches, lines without a touch) is "unattributed".
-    let mut by_creator: Vec<CreatorRevenue> = sqlx::query!(
-        r#"SELECT c.creator_id AS "creator_id!", u.username, sum(c.amount_minor)::bigint AS "amount!",
-                  count(DISTINCT c.order_line_id) AS "lines!"
-           FROM attribution_credits c JOIN users u ON u.id = c.creator_id
-           WHERE c.shop_id = $1 AND c.model_key = $4 AND c.purchased_at >= $2 AND c.purchased_at < $3
-           GROUP BY c.creator_id, u.username
-           ORDER BY 3 DESC, 2"#,
+    // Revenue by creator under every kept model (from the monthly rollup):
+    // the top creators by name, the rest summed, and whatever no creator
+    // earned (organic touches, lines without a touch) as "unattributed".
+    let keys: Vec<String> = models_kept(&settings.model).iter().map(model_key).collect();
+    let rolled = sqlx::query!(
+        r#"SELECT model_key, dimension, key, amount_minor, lines FROM credit_rollups
+           WHERE shop_id = $1 AND month = $2 AND model_key = ANY($3) AND dimension IN ('creator', 'credited')"#,
         shop.id,
-        p.start,
-        p.end,
-        key
+        p.month(),
+        &keys
     )
     .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|r| CreatorRevenue {
-        creator_id: Some(r.creator_id),
-        username: Some(r.username),
-        revenue: money(r.amount),
-        lines: r.lines,
-    })
-    .collect();
-    let credited: i64 = by_creator.iter().map(|r| r.revenue.minor).sum();
-    if revenue - credited != 0 {
-        let credited_lines = sqlx::query_scalar!(
-            r#"SELECT count(DISTINCT order_line_id) AS "n!" FROM attribution_credits
-               WHERE shop_id = $1 AND model_key = $4 AND purchased_at >= $2 AND purchased_at < $3
-                 AND creator_id IS NOT NULL"#,
-            shop.id,
-            p.start,
-            p.end,
-            key
-        )
-        .fetch_one(pool)
-        .await?;
-        by_creator.push(CreatorRevenue {
-            creator_id: None,
-            username: None,
-            revenue: money(revenue - credited),
-            lines: (line_count - credited_lines).max(0),
-        });
+    .await?;
+    let mut totals = CreatorTotals::default();
+    for r in rolled {
+        let creator = (r.key != Uuid::nil()).then_some(r.key);
+        match (r.dimension.as_str(), creator) {
+            ("creator", Some(creator)) => totals.credits.push(CreatorCredit {
+                model_key: r.model_key,
+                creator,
+                amount: r.amount_minor,
+                lines: r.lines,
+            }),
+            ("credited", _) if r.model_key == key => totals.credited_lines = r.lines,
+            _ => {}
+        }
     }
+    let top = totals.top(&key);
+    let names: HashMap<Uuid, String> = sqlx::query!("SELECT id, username FROM users WHERE id = ANY($1)", &top)
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.username))
+        .collect();
+    let earner = |id: Uuid| Earner::Creator { id, username: names.get(&id).cloned().unwrap_or_default() };
+    let tables = totals.tables(&top, &keys, &key, revenue, line_count, earner);
+    let by_creator = tables
+        .by_creator
+        .into_iter()
+        .map(|(earner, amount, lines)| CreatorRevenue { earner, revenue: money(amount), lines })
+        .collect();
 
     // The posts that earned most.
     let top = sqlx::query!(
-        r#"SELECT post_id AS "post_id!", sum(amount_minor)::bigint AS "amount!", count(DISTINCT order_line_id) AS "lines!"
-           FROM attribution_credits
-           WHERE shop_id = $1 AND model_key = $4 AND purchased_at >= $2 AND purchased_at < $3 AND post_id IS NOT NULL
-           GROUP BY post_id ORDER BY 2 DESC, 3 DESC LIMIT $5"#,
+        r#"SELECT key AS post_id, amount_minor AS amount, lines FROM credit_rollups
+           WHERE shop_id = $1 AND month = $2 AND model_key = $3 AND dimension = 'post' AND lines > 0
+           ORDER BY amount_minor DESC, lines DESC, key LIMIT $4"#,
         shop.id,
-        p.start,
-        p.end,
+        p.month(),
         key,
         TOP_POSTS
     )
@@ -326,21 +301,18 @@ pub async fn shop(pool: &PgPool, shop: &Shop, p: &Period) -> AppResult<ShopDashb
         })
         .collect();
 
-    let sums = sqlx::query!(
-        r#"SELECT c.model_key, u.username AS "username?", sum(c.amount_minor)::bigint AS "amount!"
-           FROM attribution_credits c LEFT JOIN users u ON u.id = c.creator_id
-           WHERE c.shop_id = $1 AND c.purchased_at >= $2 AND c.purchased_at < $3
-           GROUP BY c.model_key, u.username"#,
-        shop.id,
-        p.start,
-        p.end
-    )
-    .fetch_all(pool)
-    .await?;
-    let by_model = credits_by_model(sums.iter().map(|r| (r.model_key.as_str(), r.username.as_deref(), r.amount)));
-    let comparison = compare(&by_model, &settings.model, shop.currency);
+    let models = models_kept(&settings.model);
+    let comparison = ModelComparison {
+        models: models.iter().map(Model::label).collect(),
+        active: models.iter().position(|m| *m == settings.model).unwrap_or(0),
+        rows: tables
+            .comparison
+            .into_iter()
+            .map(|(earner, amounts)| (earner, amounts.into_iter().map(money).collect()))
+            .collect(),
+    };
     let (tagged, untagged) = conversion(pool, shop.id, &key, p).await?;
-    let rate = current_default_rate(pool, shop.id, p.end.min(Utc::now())).await?;
+    let rate = super::rates_db::current_default_rate(pool, shop.id, p.end.min(Utc::now())).await?;
     let (half_life, first, last) = match settings.model {
         Model::TimeDecay { half_life_hours } => (half_life_hours, 70, 30),
         Model::CustomSplit { first_bp, last_bp } => (Model::DEFAULT_HALF_LIFE_HOURS, first_bp / 100, last_bp / 100),
@@ -366,110 +338,161 @@ pub async fn shop(pool: &PgPool, shop: &Shop, p: &Period) -> AppResult<ShopDashb
             last_pct: last,
             default_rate_pct: super::settings_form::rate_text(rate),
         },
+        special_rates: super::rates_db::special_rates(pool, shop.id, Utc::now()).await?,
+        products: super::rates_db::products(pool, shop.id).await?,
     })
 }
 
-/// (model key, creator username or None) → amount.
-type ByModel = HashMap<(String, Option<String>), i64>;
-
-fn credits_by_model<'a>(rows: impl IntoIterator<Item = (&'a str, Option<&'a str>, i64)>) -> ByModel {
-    let mut out = ByModel::new();
-    for (key, creator, amount) in rows {
-        *out.entry((key.to_string(), creator.map(str::to_string))).or_default() += amount;
-    }
-    out
+/// One creator's credits under one model in the month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct CreatorCredit {
+    model_key: String,
+    creator: Uuid,
+    amount: i64,
+    lines: i64,
 }
 
-/// The model comparison: every kept model as a column, every creator (and
-/// "unattributed") as a row.
-fn compare(by_model: &ByModel, active: &Model, currency: Currency) -> ModelComparison {
-    let models = models_kept(active);
-    let keys: Vec<String> = models.iter().map(model_key).collect();
-    let mut creators: Vec<Option<String>> = by_model.keys().map(|(_, c)| c.clone()).collect();
-    creators.sort_by(|a, b| match (a, b) {
-        (None, None) => std::cmp::Ordering::Equal,
-        (None, _) => std::cmp::Ordering::Greater,
-        (_, None) => std::cmp::Ordering::Less,
-        (Some(a), Some(b)) => a.cmp(b),
-    });
-    creators.dedup();
-    let rows = creators
-        .into_iter()
-        .map(|c| {
-            let amounts = keys
-                .iter()
-                .map(|k| Money::new(by_model.get(&(k.clone(), c.clone())).copied().unwrap_or(0), currency))
-                .collect();
-            (c, amounts)
-        })
-        .collect();
-    ModelComparison {
-        models: models.iter().map(Model::label).collect(),
-        active: models.iter().position(|m| m == active).unwrap_or(0),
-        rows,
+/// The month's credits per creator and model, and how many lines any
+/// creator has credit on under the shop's model.
+#[derive(Debug, Default)]
+struct CreatorTotals {
+    credits: Vec<CreatorCredit>,
+    credited_lines: i64,
+}
+
+/// The shop's creator tables, amounts in minor units.
+#[derive(Debug, PartialEq, Eq)]
+struct CreatorTables {
+    /// (who, amount, lines) under the shop's model.
+    by_creator: Vec<(Earner, i64, i64)>,
+    /// (who, one amount per kept model).
+    comparison: Vec<(Earner, Vec<i64>)>,
+}
+
+impl CreatorTotals {
+    /// The creators listed by name: most credited under `active` first, then
+    /// by what they earn under all models (so a creator only another model
+    /// credits still shows in the comparison), then by id, at most
+    /// [`TOP_CREATORS`].
+    fn top(&self, active: &str) -> Vec<Uuid> {
+        let mut per: HashMap<Uuid, (i64, i64)> = HashMap::new();
+        for c in &self.credits {
+            let e = per.entry(c.creator).or_default();
+            if c.model_key == active {
+                e.0 += c.amount;
+            }
+            e.1 += c.amount;
+        }
+        let mut ranked: Vec<(Uuid, (i64, i64))> = per.into_iter().filter(|(_, (_, all))| *all > 0).collect();
+        ranked.sort_by(|(a, x), (b, y)| (y.0, y.1).cmp(&(x.0, x.1)).then(a.cmp(b)));
+        ranked.into_iter().take(TOP_CREATORS as usize).map(|(id, _)| id).collect()
+    }
+
+    /// Revenue by creator under `active` and the model comparison, each with
+    /// the top creators, one row for the others and one for what no creator
+    /// earned; every column adds up to `revenue`.
+    fn tables(
+        &self,
+        top: &[Uuid],
+        keys: &[String],
+        active: &str,
+        revenue: i64,
+        line_count: i64,
+        earner: impl Fn(Uuid) -> Earner,
+    ) -> CreatorTables {
+        let column = |key: &str| keys.iter().position(|k| k == key);
+        let mut named: Vec<(Vec<i64>, i64)> = vec![(vec![0; keys.len()], 0); top.len()];
+        let mut others = (vec![0; keys.len()], 0i64);
+        let mut other_creators: std::collections::HashSet<Uuid> = Default::default();
+        let mut other_active: std::collections::HashSet<Uuid> = Default::default();
+        let mut credited = vec![0i64; keys.len()];
+        for c in &self.credits {
+            let Some(col) = column(&c.model_key) else { continue };
+            credited[col] += c.amount;
+            let row = match top.iter().position(|id| *id == c.creator) {
+                Some(i) => &mut named[i],
+                None => {
+                    other_creators.insert(c.creator);
+                    if c.model_key == active {
+                        other_active.insert(c.creator);
+                    }
+                    &mut others
+                }
+            };
+            row.0[col] += c.amount;
+            if c.model_key == active {
+                row.1 += c.lines;
+            }
+        }
+        let active_col = column(active).unwrap_or(0);
+        let unattributed: Vec<i64> = credited.iter().map(|c| revenue - c).collect();
+
+        let mut by_creator: Vec<(Earner, i64, i64)> = top
+            .iter()
+            .zip(&named)
+            .filter(|(_, (amounts, _))| amounts[active_col] > 0)
+            .map(|(id, (amounts, lines))| (earner(*id), amounts[active_col], *lines))
+            .collect();
+        if !other_active.is_empty() {
+            by_creator.push((Earner::Others { creators: other_active.len() as i64 }, others.0[active_col], others.1));
+        }
+        if unattributed[active_col] != 0 {
+            by_creator.push((
+                Earner::Unattributed,
+                unattributed[active_col],
+                (line_count - self.credited_lines).max(0),
+            ));
+        }
+
+        let mut comparison: Vec<(Earner, Vec<i64>)> =
+            top.iter().zip(named).map(|(id, (amounts, _))| (earner(*id), amounts)).collect();
+        if !other_creators.is_empty() {
+            comparison.push((Earner::Others { creators: other_creators.len() as i64 }, others.0));
+        }
+        if unattributed.iter().any(|u| *u != 0) {
+            comparison.push((Earner::Unattributed, unattributed));
+        }
+        CreatorTables { by_creator, comparison }
     }
 }
 
-/// Conversion of posts featuring the shop's products with an image tag
-/// ("tagged") and of those linking them only as cards ("untagged").
+/// Conversion of posts featuring the shop's products that tag one on a
+/// photo ("tagged") and of those linking them only as cards ("untagged"):
+/// their impressions and tag taps, and the lines credited to them under
+/// the shop's model (all from the monthly rollups).
 async fn conversion(pool: &PgPool, shop: Uuid, key: &str, p: &Period) -> AppResult<(Conversion, Conversion)> {
-    let rows = sqlx::query!(
-        r#"WITH featured AS (
-               SELECT m.post_id, true AS tagged FROM image_tags t
-               JOIN post_media m ON m.id = t.media_id JOIN products pr ON pr.id = t.product_id WHERE pr.shop_id = $1
-               UNION ALL
-               SELECT l.post_id, false FROM post_links l JOIN products pr ON pr.id = l.product_id WHERE pr.shop_id = $1),
-           posts AS (SELECT post_id, bool_or(tagged) AS tagged FROM featured GROUP BY post_id),
-           seen AS (
-               SELECT post_id, count(*) FILTER (WHERE kind = 'impression') AS impressions,
-                      count(*) FILTER (WHERE kind = 'tag_tap') AS taps
-               FROM shopper_events WHERE post_id IN (SELECT post_id FROM posts) AND at >= $2 AND at < $3
-               GROUP BY post_id),
-           bought AS (
-               SELECT post_id, count(DISTINCT order_line_id) AS lines FROM attribution_credits
-               WHERE shop_id = $1 AND model_key = $4 AND purchased_at >= $2 AND purchased_at < $3 AND post_id IS NOT NULL
-               GROUP BY post_id)
-           SELECT p.tagged AS "tagged!", count(*) AS "posts!", coalesce(sum(s.impressions), 0)::bigint AS "impressions!",
-                  coalesce(sum(s.taps), 0)::bigint AS "taps!", coalesce(sum(b.lines), 0)::bigint AS "purchases!"
-           FROM posts p LEFT JOIN seen s USING (post_id) LEFT JOIN bought b USING (post_id)
-           GROUP BY p.tagged"#,
+    let seen = sqlx::query!(
+        "SELECT tagged, impressions, tag_taps FROM conversion_rollups WHERE shop_id = $1 AND month = $2",
         shop,
-        p.start,
-        p.end,
+        p.month()
+    )
+    .fetch_all(pool)
+    .await?;
+    let bought = sqlx::query!(
+        "SELECT dimension, lines FROM credit_rollups
+         WHERE shop_id = $1 AND month = $2 AND model_key = $3 AND dimension IN ('tagged', 'untagged')",
+        shop,
+        p.month(),
         key
     )
     .fetch_all(pool)
     .await?;
     let pick = |tagged: bool| {
-        rows.iter()
-            .find(|r| r.tagged == tagged)
-            .map(|r| Conversion {
-                posts: r.posts,
-                impressions: r.impressions,
-                tag_taps: r.taps,
-                purchases: r.purchases,
-            })
-            .unwrap_or_default()
+        let s = seen.iter().find(|r| r.tagged == tagged);
+        let dimension = if tagged { "tagged" } else { "untagged" };
+        Conversion {
+            impressions: s.map(|r| r.impressions).unwrap_or(0),
+            tag_taps: s.map(|r| r.tag_taps).unwrap_or(0),
+            purchases: bought.iter().find(|r| r.dimension == dimension).map(|r| r.lines).unwrap_or(0),
+        }
     };
     Ok((pick(true), pick(false)))
 }
 
-/// The shop's default rate in effect at `at`.
-pub async fn current_default_rate(pool: &PgPool, shop: Uuid, at: DateTime<Utc>) -> AppResult<i32> {
-    let rate = sqlx::query_scalar!(
-        "SELECT rate_bp FROM commission_rates WHERE shop_id = $1 AND product_id IS NULL AND creator_id IS NULL
-           AND effective_from <= $2 ORDER BY effective_from DESC, created_at DESC LIMIT 1",
-        shop,
-        at
-    )
-    .fetch_optional(pool)
-    .await?;
-    Ok(rate.unwrap_or(super::db::DEFAULT_RATE_BP))
-}
-
-/// Each of the order's lines' touch path with the credit each touch earned
-/// under the shop's model, for the shop's order page.
-pub async fn touch_paths(pool: &PgPool, order: Uuid) -> AppResult<HashMap<Uuid, Vec<TouchView>>> {
+/// Each line's touch path with the credit each touch earned under the
+/// shop's model: for the shop's order page and the credited creator's
+/// statement (callers decide who may see which lines).
+pub async fn touch_paths(pool: &PgPool, lines: &[Uuid]) -> AppResult<HashMap<Uuid, Vec<TouchView>>> {
     let rows = sqlx::query!(
         r#"SELECT t.order_line_id, t.touch_id, t.at, t.surface, t.kind, t.post_id,
                   coalesce((SELECT array_agg(u.username ORDER BY u.username) FROM users u WHERE u.id = ANY(t.creator_ids)),
@@ -480,8 +503,8 @@ pub async fn touch_paths(pool: &PgPool, order: Uuid) -> AppResult<HashMap<Uuid, 
                      AND c.model_key = coalesce(s.model_key, 'last_click')) AS credit,
                   o.currency
            FROM order_line_touches t JOIN order_lines l ON l.id = t.order_line_id JOIN orders o ON o.id = l.order_id
-           WHERE l.order_id = $1 ORDER BY t.at, t.touch_id"#,
-        order
+           WHERE t.order_line_id = ANY($1) ORDER BY t.at, t.touch_id"#,
+        lines
     )
     .fetch_all(pool)
     .await?;
@@ -542,7 +565,7 @@ pub fn shop_csv(d: &ShopDashboard) -> String {
     for r in &d.by_creator {
         out.push_str(&format!(
             "by_creator,{},{},{},{}\n",
-            csv_field(r.username.as_deref().unwrap_or("unattributed")),
+            csv_field(&r.earner.label()),
             r.lines,
             r.revenue.amount_string(),
             r.revenue.currency.code()
@@ -552,10 +575,10 @@ pub fn shop_csv(d: &ShopDashboard) -> String {
         "\nmodel_comparison,creator,{}\n",
         d.comparison.models.iter().map(|m| csv_field(m)).collect::<Vec<_>>().join(",")
     ));
-    for (creator, amounts) in &d.comparison.rows {
+    for (earner, amounts) in &d.comparison.rows {
         out.push_str(&format!(
             "model_comparison,{},{}\n",
-            csv_field(creator.as_deref().unwrap_or("unattributed")),
+            csv_field(&earner.label()),
             amounts.iter().map(Money::amount_string).collect::<Vec<_>>().join(",")
         ));
     }
@@ -596,17 +619,64 @@ mod tests {
         assert_eq!(excerpt(&"é".repeat(100)).chars().count(), 61);
     }
 
+    fn credit(model_key: &str, creator: Uuid, amount: i64, lines: i64) -> CreatorCredit {
+        CreatorCredit { model_key: model_key.into(), creator, amount, lines }
+    }
+
+    fn named(id: Uuid) -> Earner {
+        Earner::Creator { id, username: id.to_string() }
+    }
+
     #[test]
-    fn the_comparison_has_a_column_per_model_and_a_row_per_creator() {
-        let mut by = ByModel::new();
-        by.insert(("last_click".into(), Some("maya".into())), 1000);
-        by.insert(("first_click".into(), None), 500);
-        let c = compare(&by, &Model::LastClick, Currency::USD);
-        assert_eq!(c.models.len(), Model::all_defaults().len());
-        assert_eq!(c.active, 0);
-        assert_eq!(c.rows.len(), 2);
-        assert_eq!(c.rows[0].0.as_deref(), Some("maya"), "creators first, unattributed last");
-        assert_eq!(c.rows[0].1[0].minor, 1000);
-        assert_eq!(c.rows[1].1[1].minor, 500);
+    fn a_creator_only_another_model_credits_still_shows_in_the_comparison() {
+        let (x, y) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let keys: Vec<String> = vec!["last_click".into(), "first_click".into()];
+        let totals = CreatorTotals {
+            credits: vec![credit("last_click", x, 5000, 1), credit("first_click", y, 5000, 1)],
+            credited_lines: 1,
+        };
+        let top = totals.top("last_click");
+        assert_eq!(top, vec![x, y], "the active model's earner ranks first");
+        let t = totals.tables(&top, &keys, "last_click", 8000, 3, named);
+        assert_eq!(
+            t.by_creator,
+            vec![(named(x), 5000, 1), (Earner::Unattributed, 3000, 2)],
+            "y earned nothing under last click; unattributed completes the revenue"
+        );
+        assert_eq!(
+            t.comparison,
+            vec![(named(x), vec![5000, 0]), (named(y), vec![0, 5000]), (Earner::Unattributed, vec![3000, 3000]),]
+        );
+    }
+
+    #[test]
+    fn creators_beyond_the_top_share_one_row_and_every_column_sums_to_revenue() {
+        let creators: Vec<Uuid> = (1..=(TOP_CREATORS as u128 + 3)).map(Uuid::from_u128).collect();
+        let keys: Vec<String> = vec!["last_click".into(), "linear".into()];
+        let mut credits = Vec::new();
+        for (i, c) in creators.iter().enumerate() {
+            credits.push(credit("last_click", *c, 1000 + i as i64, 1));
+            credits.push(credit("linear", *c, 500, 2));
+        }
+        let totals = CreatorTotals { credits, credited_lines: creators.len() as i64 };
+        let top = totals.top("last_click");
+        assert_eq!(top.len(), TOP_CREATORS as usize);
+        assert_eq!(top[0], *creators.last().unwrap(), "highest earner first");
+        let revenue: i64 = 1_000_000;
+        let t = totals.tables(&top, &keys, "last_click", revenue, 60, named);
+        let others = t.by_creator.iter().find(|(e, ..)| *e == Earner::Others { creators: 3 }).expect("others row");
+        assert_eq!(others.1, 1000 + 1001 + 1002, "the three smallest earners");
+        assert_eq!(others.2, 3);
+        assert_eq!(t.by_creator.iter().map(|r| r.1).sum::<i64>(), revenue);
+        for col in 0..keys.len() {
+            assert_eq!(t.comparison.iter().map(|(_, a)| a[col]).sum::<i64>(), revenue, "column {col}");
+        }
+        assert_eq!(t.comparison.len(), TOP_CREATORS as usize + 2);
+    }
+
+    #[test]
+    fn no_sales_means_empty_tables() {
+        let t = CreatorTotals::default().tables(&[], &["last_click".into()], "last_click", 0, 0, named);
+        assert!(t.by_creator.is_empty() && t.comparison.is_empty());
     }
 }

@@ -236,6 +236,17 @@ async fn touches(db: &mut PgConnection, line: Uuid) -> AppResult<Vec<Touch>> {
 pub async fn recompute_line(tx: &mut PgConnection, line_id: Uuid, s: &Settings) -> AppResult<()> {
     let l = line(tx, line_id).await?;
     let journey = touches(tx, line_id).await?;
+    sqlx::query!(
+        "INSERT INTO line_revenue (order_line_id, shop_id, purchased_at, amount_minor) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (order_line_id) DO UPDATE SET purchased_at = excluded.purchased_at, amount_minor = excluded.amount_minor
+         WHERE (line_revenue.purchased_at, line_revenue.amount_minor) IS DISTINCT FROM (excluded.purchased_at, excluded.amount_minor)",
+        l.id,
+        l.shop_id,
+        l.purchased_at,
+        l.attributable
+    )
+    .execute(&mut *tx)
+    .await?;
     sqlx::query!("DELETE FROM attribution_credits WHERE order_line_id = $1", line_id).execute(&mut *tx).await?;
     let mut active = Vec::new();
     for model in models_kept(&s.model) {
@@ -261,8 +272,10 @@ async fn insert_credits(tx: &mut PgConnection, l: &Line, key: &str, credits: &[e
     let amount: Vec<i64> = credits.iter().map(|c| c.amount_minor).collect();
     sqlx::query!(
         "INSERT INTO attribution_credits (order_line_id, model_key, touch_id, shop_id, post_id, creator_id, surface,
-                                          amount_minor, currency, purchased_at)
-         SELECT $1, $2, t, $3, p, c, s, a, $4, $5
+                                          amount_minor, currency, purchased_at, post_tagged)
+         SELECT $1, $2, t, $3, p, c, s, a, $4, $5,
+                CASE WHEN p IS NOT NULL THEN coalesce((SELECT f.tagged FROM post_featured_shops(ARRAY[p]) f
+                                                       WHERE f.shop_id = $3), false) END
          FROM unnest($6::uuid[], $7::uuid[], $8::uuid[], $9::text[], $10::bigint[]) AS x(t, p, c, s, a)",
         l.id,
         key,
@@ -278,32 +291,6 @@ async fn insert_credits(tx: &mut PgConnection, l: &Line, key: &str, credits: &[e
     .execute(&mut *tx)
     .await?;
     Ok(())
-}
-
-/// The rate a creator earns on a product of the shop at `at`: the most
-/// specific rate in effect (creator and product, creator, product, shop
-/// default), else [`DEFAULT_RATE_BP`].
-pub async fn rate(
-    db: &mut PgConnection,
-    shop: Uuid,
-    product: Uuid,
-    creator: Uuid,
-    at: DateTime<Utc>,
-) -> AppResult<i32> {
-    let rate = sqlx::query_scalar!(
-        "SELECT rate_bp FROM commission_rates
-         WHERE shop_id = $1 AND (product_id IS NULL OR product_id = $2) AND (creator_id IS NULL OR creator_id = $3)
-           AND effective_from <= $4
-         ORDER BY (creator_id IS NOT NULL) DESC, (product_id IS NOT NULL) DESC, effective_from DESC, created_at DESC
-         LIMIT 1",
-        shop,
-        product,
-        creator,
-        at
-    )
-    .fetch_optional(&mut *db)
-    .await?;
-    Ok(rate.unwrap_or(DEFAULT_RATE_BP))
 }
 
 /// Brings the line's commissions in line with its active credits. A
@@ -330,7 +317,7 @@ async fn commissions(tx: &mut PgConnection, l: &Line, credits: &[engine::Credit]
     .execute(&mut *tx)
     .await?;
     for (creator, parts) in per_creator {
-        let rate_bp = rate(tx, l.shop_id, l.product_id, creator, l.purchased_at).await?;
+        let rate_bp = super::rates_db::rate(tx, l.shop_id, Some(l.product_id), Some(creator), l.purchased_at).await?;
         let credit: i64 = parts.iter().sum();
         let amount: i64 = parts.iter().map(|p| engine::commission(*p, rate_bp as u32)).sum();
         sqlx::query!(
@@ -353,27 +340,6 @@ async fn commissions(tx: &mut PgConnection, l: &Line, credits: &[engine::Credit]
         .execute(&mut *tx)
         .await?;
     }
-    Ok(())
-}
-
-/// How long creators are told before a lowered rate applies.
-pub const RATE_CUT_NOTICE: Duration = Duration::days(7);
-
-/// Sets the shop's default rate: a raise (or the same) applies from `now`,
-/// a cut from `now` plus [`RATE_CUT_NOTICE`], so sales already made and the
-/// week after keep the rate creators were promised.
-pub async fn set_default_rate(pool: &PgPool, shop: Uuid, rate_bp: i32, now: DateTime<Utc>) -> AppResult<()> {
-    let current = super::dashboard_db::current_default_rate(pool, shop, now).await?;
-    let from = if rate_bp < current { now + RATE_CUT_NOTICE } else { now };
-    sqlx::query!(
-        "INSERT INTO commission_rates (id, shop_id, rate_bp, effective_from) VALUES ($1, $2, $3, $4)",
-        Uuid::new_v4(),
-        shop,
-        rate_bp,
-        from
-    )
-    .execute(pool)
-    .await?;
     Ok(())
 }
 
@@ -586,6 +552,26 @@ mod tests {
                 commissions(&pool).await,
                 vec![("creator_x".into(), 125, "pending".into()), ("creator_y".into(), 125, "pending".into())]
             );
+            rollups_match_a_recomputation(&pool).await;
+
+            // The shop's dashboard reads the rollups: revenue, each creator's
+            // half, and every model's column adding up to the revenue.
+            let handle = sqlx::query_scalar!("SELECT handle FROM shops").fetch_one(&pool).await.unwrap();
+            let owned = crate::shops::db::owned_by(&pool, &handle, shop.owner_id).await.unwrap();
+            let month = crate::attribution::Period::parse(None, now).unwrap();
+            let d = crate::attribution::dashboard_db::shop(&pool, &owned, &month).await.unwrap();
+            assert_eq!(d.revenue.minor, 2500);
+            let mut by_creator: Vec<(String, i64, i64)> =
+                d.by_creator.iter().map(|r| (r.earner.key(), r.revenue.minor, r.lines)).collect();
+            by_creator.sort();
+            assert_eq!(by_creator, vec![("creator_x".into(), 1250, 1), ("creator_y".into(), 1250, 1)]);
+            for column in 0..d.comparison.models.len() {
+                let sum: i64 = d.comparison.rows.iter().map(|(_, amounts)| amounts[column].minor).sum();
+                assert_eq!(sum, 2500, "{}", d.comparison.models[column]);
+            }
+            assert_eq!(d.untagged.purchases, 1, "the posts link no product on a photo");
+            assert_eq!(d.tagged.purchases, 0);
+            assert_eq!(d.by_post.len(), 2);
 
             // A full refund leaves no credit and reverses the commissions.
             crate::orders::db::refund(
@@ -604,6 +590,21 @@ mod tests {
                 commissions(&pool).await,
                 vec![("creator_x".into(), 0, "reversed".into()), ("creator_y".into(), 0, "reversed".into())]
             );
+            rollups_match_a_recomputation(&pool).await;
+        }
+
+        /// Runs the benchmark's rollup checks: every rollup the dashboards
+        /// read equals a GROUP BY over what it sums.
+        async fn rollups_match_a_recomputation(pool: &PgPool) {
+            let checks: Vec<(String, String, String)> =
+                sqlx::query_as(include_str!("../../../bench/sql/attribution_rollup_checks.sql"))
+                    .fetch_all(pool)
+                    .await
+                    .unwrap();
+            assert_eq!(checks.len(), 5);
+            for (name, verdict, detail) in checks {
+                assert_eq!(verdict, "PASS", "{name}: {detail}");
+            }
         }
 
         #[sqlx::test(migrations = "../migrations")]
@@ -621,7 +622,7 @@ mod tests {
                 .unwrap();
             let shop = sqlx::query!("SELECT id, owner_id FROM shops").fetch_one(&pool).await.unwrap();
             // A cut announced now applies only after notice: this sale keeps 10%.
-            set_default_rate(&pool, shop.id, 500, now).await.unwrap();
+            crate::attribution::rates_db::set_default_rate(&pool, shop.id, 500, now).await.unwrap();
             let provider = TestProvider::new(pool.clone());
             let details = card();
             let order = place_order(&pool, &provider, checkout, buyer, visa(&details), now, TTL).await.unwrap();

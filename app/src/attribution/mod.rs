@@ -5,6 +5,8 @@
 //! credits.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod authors;
 pub mod dashboard;
 #[cfg(feature = "ssr")]
 pub mod dashboard_db;
@@ -13,13 +15,20 @@ pub mod db;
 pub mod engine;
 pub mod impressions;
 pub mod pages;
+pub mod rates;
+#[cfg(feature = "ssr")]
+pub mod rates_db;
 pub mod settings_form;
 #[cfg(feature = "ssr")]
 pub mod sink;
 #[cfg(feature = "ssr")]
 pub mod stamp;
+pub mod statement;
+#[cfg(feature = "ssr")]
+pub mod statement_db;
 #[cfg(feature = "ssr")]
 pub mod token;
+pub mod touch_path;
 #[cfg(feature = "ssr")]
 pub mod track;
 #[cfg(feature = "ssr")]
@@ -77,6 +86,11 @@ impl Period {
         let next = first.checked_add_months(chrono::Months::new(1)).ok_or(AppError::Internal)?;
         let at = |d: NaiveDate| Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default());
         Ok(Period { start: at(first), end: at(next) })
+    }
+
+    /// The month's first day: the key of the monthly rollups.
+    pub fn month(&self) -> NaiveDate {
+        self.start.date_naive()
     }
 
     /// "2026-12".

@@ -8,32 +8,32 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{creator_dashboard, shop_dashboard, SaveAttributionSettings, SaveCommissionRate};
+use super::api::{creator_dashboard, shop_dashboard, SaveAttributionSettings, SaveCommissionRate, SaveSpecialRate};
 use super::dashboard::{
-    Conversion, CreatorDashboard, CreatorRevenue, DayAmount, Funnel, ModelComparison, PostPerformance, SettingsForm,
-    ShopDashboard,
+    Conversion, CreatorDashboard, CreatorRevenue, DayAmount, Earner, Funnel, ModelComparison, PostPerformance,
+    SettingsForm, ShopDashboard,
 };
 use super::engine::Model;
+use super::rates::SpecialRatesPanel;
 use crate::money::{Currency, Money};
 use crate::ui::{
     percent_text, BarChart, ErrorAlert, ErrorPage, FieldError, FunnelChart, Loading, SuccessNote, INPUT_CLASS,
     LABEL_CLASS, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS,
 };
 
-const CARD_CLASS: &str = "rounded-2xl border border-stone-200 bg-white p-4 shadow-sm";
-const SECTION_HEADING_CLASS: &str = "text-lg font-semibold";
-const LINK_CLASS: &str = "text-sm font-semibold text-fuchsia-700 hover:underline";
+pub(super) const CARD_CLASS: &str = "rounded-2xl border border-stone-200 bg-white p-4 shadow-sm";
+pub(super) const SECTION_HEADING_CLASS: &str = "text-lg font-semibold";
+pub(super) const LINK_CLASS: &str = "text-sm font-semibold text-fuchsia-700 hover:underline";
 /// Wide tables scroll sideways on a phone instead of squeezing their numbers.
-const TABLE_WRAP_CLASS: &str = "mt-3 overflow-x-auto rounded-2xl border border-stone-200 bg-white shadow-sm";
-const TABLE_CLASS: &str = "min-w-full text-sm";
-const HEAD_CLASS: &str = "bg-stone-50 text-stone-600";
-const BODY_CLASS: &str = "divide-y divide-stone-100";
-const TEXT_HEADER_CLASS: &str = "whitespace-nowrap px-3 py-2 text-left font-semibold";
-const NUMBER_HEADER_CLASS: &str = "whitespace-nowrap px-3 py-2 text-right font-semibold";
-const TEXT_CELL_CLASS: &str = "px-3 py-2 text-left";
-const NUMBER_CELL_CLASS: &str = "whitespace-nowrap px-3 py-2 text-right tabular-nums";
+pub(super) const TABLE_WRAP_CLASS: &str = "mt-3 overflow-x-auto rounded-2xl border border-stone-200 bg-white shadow-sm";
+pub(super) const TABLE_CLASS: &str = "min-w-full text-sm";
+pub(super) const HEAD_CLASS: &str = "bg-stone-50 text-stone-600";
+pub(super) const BODY_CLASS: &str = "divide-y divide-stone-100";
+pub(super) const TEXT_HEADER_CLASS: &str = "whitespace-nowrap px-3 py-2 text-left font-semibold";
+pub(super) const NUMBER_HEADER_CLASS: &str = "whitespace-nowrap px-3 py-2 text-right font-semibold";
+pub(super) const TEXT_CELL_CLASS: &str = "px-3 py-2 text-left";
+pub(super) const NUMBER_CELL_CLASS: &str = "whitespace-nowrap px-3 py-2 text-right tabular-nums";
 /// How tables and data attributes name revenue no creator earned.
-const UNATTRIBUTED_KEY: &str = "unattributed";
 const MONTH_ABBREVIATIONS: [&str; 12] =
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -61,6 +61,7 @@ fn CreatorEarnings(dashboard: CreatorDashboard) -> impl IntoView {
     let currency = revenue.first().map(|money| money.currency);
     let heading = format!("Your earnings · {month}");
     let csv = format!("/creator/earnings.csv?month={month}");
+    let statement = format!("/creator/statement?month={month}");
     let bars = daily_bars(&month, &daily);
     view! {
         <Title text=heading.clone() />
@@ -68,7 +69,10 @@ fn CreatorEarnings(dashboard: CreatorDashboard) -> impl IntoView {
             <header class="space-y-2">
                 <div class="flex flex-wrap items-center justify-between gap-2">
                     <h1 class="text-2xl font-bold">{heading}</h1>
-                    <CsvLink href=csv />
+                    <div class="flex flex-wrap items-center gap-4">
+                        <a href=statement class=LINK_CLASS data-testid="statement-link">"Commission statement"</a>
+                        <CsvLink href=csv />
+                    </div>
                 </div>
                 <MonthNav base="/creator" month />
             </header>
@@ -111,8 +115,9 @@ pub fn ShopAnalyticsPage() -> impl IntoView {
     // reload it triggers.
     let save_settings = ServerAction::<SaveAttributionSettings>::new();
     let save_rate = ServerAction::<SaveCommissionRate>::new();
+    let save_special = ServerAction::<SaveSpecialRate>::new();
     // New settings recompute every credit: reload the figures after each save.
-    let saves = move || save_settings.version().get() + save_rate.version().get();
+    let saves = move || save_settings.version().get() + save_rate.version().get() + save_special.version().get();
     let dashboard = Resource::new(
         move || {
             (
@@ -127,7 +132,7 @@ pub fn ShopAnalyticsPage() -> impl IntoView {
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match dashboard.await {
-                    Ok(dashboard) => view! { <ShopAnalytics dashboard save_settings save_rate /> }.into_any(),
+                    Ok(dashboard) => view! { <ShopAnalytics dashboard save_settings save_rate save_special /> }.into_any(),
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }
             })}
@@ -140,6 +145,7 @@ fn ShopAnalytics(
     dashboard: ShopDashboard,
     save_settings: ServerAction<SaveAttributionSettings>,
     save_rate: ServerAction<SaveCommissionRate>,
+    save_special: ServerAction<SaveSpecialRate>,
 ) -> impl IntoView {
     let ShopDashboard {
         shop_handle,
@@ -153,6 +159,8 @@ fn ShopAnalytics(
         untagged,
         comparison,
         settings,
+        special_rates,
+        products,
     } = dashboard;
     let currency = revenue.currency;
     let heading = format!("Analytics · {shop_name} · {month}");
@@ -212,8 +220,9 @@ fn ShopAnalytics(
             </section>
             <div class="grid gap-6 lg:grid-cols-2">
                 <AttributionSettingsPanel handle=shop_handle.clone() settings action=save_settings />
-                <CommissionRatePanel handle=shop_handle rate_pct=default_rate action=save_rate />
+                <CommissionRatePanel handle=shop_handle.clone() rate_pct=default_rate action=save_rate />
             </div>
+            <SpecialRatesPanel handle=shop_handle rates=special_rates products action=save_special />
         </div>
     }
 }
@@ -221,7 +230,7 @@ fn ShopAnalytics(
 /// "← Previous month" and "Next month →". Plain links: the month lives in the
 /// URL, so a month's page can be shared and opens without the WASM client.
 #[component]
-fn MonthNav(#[prop(into)] base: String, month: String) -> impl IntoView {
+pub(super) fn MonthNav(#[prop(into)] base: String, month: String) -> impl IntoView {
     let previous = shift_month(&month, -1).map(|to| format!("{base}?month={to}"));
     let next = shift_month(&month, 1).map(|to| format!("{base}?month={to}"));
     view! {
@@ -234,7 +243,7 @@ fn MonthNav(#[prop(into)] base: String, month: String) -> impl IntoView {
 
 /// The month's figures as a spreadsheet file, served by the server itself.
 #[component]
-fn CsvLink(href: String) -> impl IntoView {
+pub(super) fn CsvLink(href: String) -> impl IntoView {
     // `download` also keeps the client-side router from treating the file as a page.
     view! {
         <a href=href download class=SECONDARY_BUTTON_CLASS data-testid="download-csv">"Download CSV"</a>
@@ -243,7 +252,7 @@ fn CsvLink(href: String) -> impl IntoView {
 
 /// One headline figure; sits in a `<dl>`.
 #[component]
-fn SummaryCard(label: &'static str, value: String, testid: &'static str) -> impl IntoView {
+pub(super) fn SummaryCard(label: &'static str, value: String, testid: &'static str) -> impl IntoView {
     view! {
         <div class=CARD_CLASS>
             <dt class="text-sm text-stone-500">{label}</dt>
@@ -303,16 +312,22 @@ fn PostPerformanceRow(post: PostPerformance, show_commission: bool) -> impl Into
     }
 }
 
-/// A creator's profile link, or what unattributed revenue is.
+/// A creator's profile link, the others summed, or what unattributed revenue is.
 #[component]
-fn CreatorName(username: Option<String>) -> impl IntoView {
-    match username {
-        Some(username) => {
+fn EarnerName(earner: Earner) -> impl IntoView {
+    match earner {
+        Earner::Creator { username, .. } => {
             let href = format!("/u/{username}");
             let name = format!("@{username}");
             view! { <A href attr:class="font-medium text-fuchsia-700 hover:underline">{name}</A> }.into_any()
         }
-        None => view! { <span class="text-stone-600">"Unattributed (search, direct)"</span> }.into_any(),
+        Earner::Others { creators } => {
+            let text = if creators == 1 { "1 other creator".to_string() } else { format!("{creators} other creators") };
+            view! { <span class="text-stone-600">{text}</span> }.into_any()
+        }
+        Earner::Unattributed => {
+            view! { <span class="text-stone-600">"Unattributed (search, direct)"</span> }.into_any()
+        }
     }
 }
 
@@ -334,11 +349,11 @@ fn RevenueByCreator(rows: Vec<CreatorRevenue>) -> impl IntoView {
                 </thead>
                 <tbody class=BODY_CLASS>
                     {rows.into_iter().map(|row| {
-                        let CreatorRevenue { username, revenue, lines, .. } = row;
-                        let key = username.clone().unwrap_or_else(|| UNATTRIBUTED_KEY.to_string());
+                        let CreatorRevenue { earner, revenue, lines } = row;
+                        let key = earner.key();
                         view! {
                             <tr data-testid="creator-row" data-username=key>
-                                <td class=TEXT_CELL_CLASS data-testid="creator-name"><CreatorName username /></td>
+                                <td class=TEXT_CELL_CLASS data-testid="creator-name"><EarnerName earner /></td>
                                 <td class=NUMBER_CELL_CLASS data-testid="creator-revenue">{revenue.display()}</td>
                                 <td class=NUMBER_CELL_CLASS data-testid="creator-lines">{lines}</td>
                             </tr>
@@ -359,8 +374,6 @@ fn ConversionCard(title: &'static str, conversion: Conversion, testid: &'static 
         <div class=CARD_CLASS data-testid=testid>
             <h3 class="font-semibold">{title}</h3>
             <dl class="mt-2 grid grid-cols-2 gap-x-4 gap-y-1 text-sm">
-                <dt class="text-stone-500">"Posts"</dt>
-                <dd class="text-right tabular-nums" data-testid="conversion-posts">{conversion.posts}</dd>
                 <dt class="text-stone-500">"Impressions"</dt>
                 <dd class="text-right tabular-nums" data-testid="conversion-impressions">{conversion.impressions}</dd>
                 <dt class="text-stone-500">"Tag taps"</dt>
@@ -411,11 +424,11 @@ fn ModelComparisonTable(comparison: ModelComparison) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody class=BODY_CLASS>
-                    {rows.into_iter().map(|(username, amounts)| {
-                        let key = username.clone().unwrap_or_else(|| UNATTRIBUTED_KEY.to_string());
+                    {rows.into_iter().map(|(earner, amounts)| {
+                        let key = earner.key();
                         view! {
                             <tr data-testid="comparison-row" data-creator=key>
-                                <th scope="row" class=TEXT_CELL_CLASS><CreatorName username /></th>
+                                <th scope="row" class=TEXT_CELL_CLASS><EarnerName earner /></th>
                                 {amounts.into_iter().enumerate().map(|(column, amount)| view! {
                                     <td class=cell_class(column) data-testid="comparison-cell" data-model=column.to_string()>{amount.display()}</td>
                                 }).collect_view()}
@@ -556,7 +569,7 @@ fn model_choice_label(model: &Model) -> String {
 }
 
 /// "$12.00 · €3.00", or "—" when there is nothing.
-fn money_list(amounts: &[Money]) -> String {
+pub(super) fn money_list(amounts: &[Money]) -> String {
     if amounts.is_empty() {
         return "—".to_string();
     }

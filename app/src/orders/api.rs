@@ -21,7 +21,8 @@ pub async fn get_order(id: Uuid) -> Result<OrderView, AppError> {
     let state = crate::state::app_state()?;
     let mut order = super::db::view(&state.pool, id, user.id).await?;
     if order.can_manage {
-        let mut paths = crate::attribution::dashboard_db::touch_paths(&state.pool, id).await?;
+        let lines: Vec<Uuid> = order.lines.iter().map(|l| l.id).collect();
+        let mut paths = crate::attribution::dashboard_db::touch_paths(&state.pool, &lines).await?;
         for line in order.lines.iter_mut() {
             line.touch_path = paths.remove(&line.id).unwrap_or_default();
         }

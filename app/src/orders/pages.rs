@@ -185,7 +185,7 @@ fn OrderDetail(o: OrderView, placed: bool, actions: ManageActions) -> impl IntoV
                             {(l.refunded.minor > 0).then(|| view! {
                                 <p class="text-rose-700">{format!("Refunded {} ({} unit{})", l.refunded.display(), l.refunded_quantity, if l.refunded_quantity == 1 { "" } else { "s" })}</p>
                             })}
-                            {(!l.touch_path.is_empty()).then(|| view! { <TouchPath touches=l.touch_path.clone() /> })}
+                            {(!l.touch_path.is_empty()).then(|| view! { <crate::attribution::touch_path::TouchPath touches=l.touch_path.clone() /> })}
                         </li>
                     }).collect_view()}
                 </ul>
@@ -313,27 +313,5 @@ fn ManageOrder(o: OrderView, actions: ManageActions) -> impl IntoView {
                 </ActionForm>
             })}
         </section>
-    }
-}
-
-/// How the buyer came to the line's product: each touch point, oldest first,
-/// with the credit it earned under the shop's attribution model.
-#[component]
-fn TouchPath(touches: Vec<crate::attribution::dashboard::TouchView>) -> impl IntoView {
-    view! {
-        <details class="mt-1 text-stone-600" data-testid="touch-path">
-            <summary class="cursor-pointer text-xs font-semibold uppercase tracking-wide">"How they found it"</summary>
-            <ol class="mt-1 space-y-1 border-l-2 border-fuchsia-200 pl-3">
-                {touches.into_iter().map(|t| view! {
-                    <li data-testid="touch">
-                        <time datetime=t.at.to_rfc3339()>{t.at.format("%-d %b %H:%M").to_string()}</time>
-                        {format!(" · {} {}", t.kind, t.surface.to_lowercase())}
-                        {t.post_id.map(|p| view! { " in " <A href=format!("/post/{p}") attr:class="text-fuchsia-700 hover:underline">"a post"</A> })}
-                        {(!t.creators.is_empty()).then(|| format!(" by @{}", t.creators.join(", @")))}
-                        {t.credit.map(|c| view! { <span class="font-semibold text-stone-900" data-testid="touch-credit">{format!(" · credited {}", c.display())}</span> })}
-                    </li>
-                }).collect_view()}
-            </ol>
-        </details>
     }
 }
