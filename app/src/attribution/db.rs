@@ -639,6 +639,20 @@ mod tests {
             );
             assert_eq!(release_payable(&pool, now + RETURN_WINDOW).await.unwrap(), 1);
             assert_eq!(commissions(&pool).await, vec![("creator_x".into(), 500, "payable".into())]);
+
+            // The creator's statement lists the line, payable, with its path.
+            let month = crate::attribution::Period::parse(None, now).unwrap();
+            let statement = crate::attribution::statement_db::statement(&pool, x, &month).await.unwrap();
+            assert_eq!(statement.lines.len(), 1);
+            let line = &statement.lines[0];
+            assert_eq!((line.credit.minor, line.rate_bp, line.commission.minor), (5000, 1000, 500));
+            assert_eq!(line.status, crate::attribution::statement::CommissionStatus::Payable);
+            assert_eq!(line.touches.len(), 1);
+            assert_eq!(statement.payable.iter().map(|m| m.minor).sum::<i64>(), 500);
+            assert!(statement.pending.is_empty());
+            let other = user(&pool, "someone_else").await;
+            let theirs = crate::attribution::statement_db::statement(&pool, other, &month).await.unwrap();
+            assert!(theirs.lines.is_empty(), "a creator sees only their own commissions");
         }
     }
 }

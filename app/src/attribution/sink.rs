@@ -3,6 +3,7 @@
 //! worker in batches of up to a few thousand rows per statement.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -20,6 +21,8 @@ const QUEUE: usize = 100_000;
 const MAX_BATCH: usize = 5_000;
 /// How long the worker lets events gather before writing them.
 const GATHER: Duration = Duration::from_millis(20);
+/// How many dropped events one warning stands for.
+const DROPS_PER_WARNING: u64 = 10_000;
 /// A visitor sending more than this many events a minute is a script.
 const MAX_PER_VISITOR_PER_MINUTE: u32 = 600;
 
@@ -143,13 +146,15 @@ enum Job {
 pub struct EventSink {
     jobs: mpsc::Sender<Job>,
     filter: Arc<Mutex<Filter>>,
+    /// Events dropped because the queue was full, since start.
+    dropped: Arc<AtomicU64>,
 }
 
 impl EventSink {
     pub fn start(pool: PgPool) -> EventSink {
         let (jobs, rx) = mpsc::channel(QUEUE);
         tokio::spawn(worker(pool, rx));
-        EventSink { jobs, filter: Arc::new(Mutex::new(Filter::default())) }
+        EventSink { jobs, filter: Arc::new(Mutex::new(Filter::default())), dropped: Arc::default() }
     }
 
     /// Queues `event` unless it is a duplicate or the queue is full (then it
@@ -166,7 +171,12 @@ impl EventSink {
         match self.jobs.try_send(Job::Record(event)) {
             Ok(()) => true,
             Err(_) => {
-                tracing::warn!("event queue full; an event was dropped");
+                // Under overload this happens per event: say so now and then,
+                // not once per event.
+                let dropped = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
+                if dropped % DROPS_PER_WARNING == 1 {
+                    tracing::warn!(dropped_since_start = dropped, "event queue full; events are being dropped");
+                }
                 false
             }
         }
