@@ -52,8 +52,9 @@ pub async fn shop_csv(
     let result = async {
         let user = signed_in(&state, &headers).await?;
         let shop = app::shops::db::owned_by(&state.pool, &handle, user.id).await?;
-        let period = Period::parse(q.month.as_deref(), state.clock.now())?;
-        let d = dashboard_db::shop(&state.pool, &shop, &period).await?;
+        let now = state.clock.now();
+        let period = Period::parse(q.month.as_deref(), now)?;
+        let d = dashboard_db::shop(&state.pool, &shop, &period, now).await?;
         Ok::<_, AppError>((format!("{}-analytics-{}.csv", shop.handle, period.label()), dashboard_db::shop_csv(&d)))
     }
     .await;

@@ -56,8 +56,9 @@ pub async fn shop_dashboard(handle: String, month: Option<String>) -> Result<das
     let user = crate::accounts::session::require_user().await?;
     let state = crate::state::app_state()?;
     let shop = crate::shops::db::owned_by(&state.pool, &handle, user.id).await?;
-    let period = super::Period::parse(month.as_deref(), state.clock.now())?;
-    super::dashboard_db::shop(&state.pool, &shop, &period).await
+    let now = state.clock.now();
+    let period = super::Period::parse(month.as_deref(), now)?;
+    super::dashboard_db::shop(&state.pool, &shop, &period, now).await
 }
 
 /// Changes how the shop credits sales; every past sale is recomputed.

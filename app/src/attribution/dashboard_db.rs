@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -208,7 +208,8 @@ pub const TOP_POSTS: i64 = 50;
 
 /// The shop's dashboard. Every figure is aggregated by PostgreSQL: a shop
 /// with hundreds of thousands of credited lines sends back only sums.
-pub async fn shop(pool: &PgPool, shop: &Shop, p: &Period) -> AppResult<ShopDashboard> {
+/// `now` is the app's clock: it decides which rates are in effect.
+pub async fn shop(pool: &PgPool, shop: &Shop, p: &Period, now: DateTime<Utc>) -> AppResult<ShopDashboard> {
     let settings = active_model(pool, shop.id).await?;
     let key = model_key(&settings.model);
     let money = |minor: i64| Money::new(minor, shop.currency);
@@ -312,7 +313,7 @@ pub async fn shop(pool: &PgPool, shop: &Shop, p: &Period) -> AppResult<ShopDashb
             .collect(),
     };
     let (tagged, untagged) = conversion(pool, shop.id, &key, p).await?;
-    let rate = super::rates_db::current_default_rate(pool, shop.id, p.end.min(Utc::now())).await?;
+    let rate = super::rates_db::current_default_rate(pool, shop.id, p.end.min(now)).await?;
     let (half_life, first, last) = match settings.model {
         Model::TimeDecay { half_life_hours } => (half_life_hours, 70, 30),
         Model::CustomSplit { first_bp, last_bp } => (Model::DEFAULT_HALF_LIFE_HOURS, first_bp / 100, last_bp / 100),
@@ -338,7 +339,7 @@ pub async fn shop(pool: &PgPool, shop: &Shop, p: &Period) -> AppResult<ShopDashb
             last_pct: last,
             default_rate_pct: super::settings_form::rate_text(rate),
         },
-        special_rates: super::rates_db::special_rates(pool, shop.id, Utc::now()).await?,
+        special_rates: super::rates_db::special_rates(pool, shop.id, now).await?,
         products: super::rates_db::products(pool, shop.id).await?,
     })
 }

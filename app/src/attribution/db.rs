@@ -559,7 +559,7 @@ mod tests {
             let handle = sqlx::query_scalar!("SELECT handle FROM shops").fetch_one(&pool).await.unwrap();
             let owned = crate::shops::db::owned_by(&pool, &handle, shop.owner_id).await.unwrap();
             let month = crate::attribution::Period::parse(None, now).unwrap();
-            let d = crate::attribution::dashboard_db::shop(&pool, &owned, &month).await.unwrap();
+            let d = crate::attribution::dashboard_db::shop(&pool, &owned, &month, now).await.unwrap();
             assert_eq!(d.revenue.minor, 2500);
             let mut by_creator: Vec<(String, i64, i64)> =
                 d.by_creator.iter().map(|r| (r.earner.key(), r.revenue.minor, r.lines)).collect();
