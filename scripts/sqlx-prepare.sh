@@ -11,7 +11,7 @@ cd "$SF_ROOT"
 set -euo pipefail
 
 sf_database_server
-DB="storefeed_sqlx_prepare"
+DB="${SQLX_PREPARE_DB:-storefeed_sqlx_prepare}"
 sf_drop_database "$DB"
 sf_create_database "$DB"
 trap 'sf_drop_database "$DB"' EXIT
