@@ -3,10 +3,11 @@
 # Source it (`. scripts/bootstrap.sh [--with-browser]`) so the toolchain choice
 # (RUSTUP_TOOLCHAIN, PATH, CARGO_TARGET_DIR) carries into the calling script.
 #
-# Rust/WASM: where rustup can download, the pinned toolchain 1.96 with wasm32;
-# where rustup
-# cannot download, Debian's Rust (rustc-web) is linked as the `debweb` toolchain
-# and a wasm32 std is built once from its vendored sources into its sysroot.
+# Rust/WASM: where rustup can download, the toolchain rust-toolchain.toml pins,
+# with wasm32; where rustup cannot download, Debian's Rust (rustc-web) is linked
+# as the `debweb` toolchain and a wasm32 std is built once from its vendored
+# sources into its sysroot. RUSTUP_TOOLCHAIN is exported either way: it beats
+# rust-toolchain.toml, so rustup never tries to download the pin for debweb.
 
 set -euo pipefail
 
@@ -18,7 +19,7 @@ RUST_ONLY=0
 for arg in "$@"; do
   case "$arg" in
     --with-browser) WITH_BROWSER=1 ;;
-    --rust-only) RUST_ONLY=1 ;; # just the toolchain (for sqlx-prepare)
+    --rust-only) RUST_ONLY=1 ;; # just the toolchain and sqlx-cli (for sqlx-prepare)
   esac
 done
 
@@ -106,9 +107,11 @@ use_debian_rust() {
   build_debian_wasm_std
 }
 
-# cargo-leptos 0.3.11 (locked) and our dependencies need rustc >= 1.96: where
-# rustup can download, that pinned toolchain with wasm32, clippy and rustfmt.
-RUSTUP_PINNED="1.96"
+# cargo-leptos (locked) and our dependencies need a recent rustc: where rustup
+# can download, the toolchain pinned in rust-toolchain.toml (the only place the
+# version is written) with wasm32, clippy and rustfmt.
+RUSTUP_PINNED="$(sed -n 's/^channel *= *"\(.*\)"/\1/p' "$SF_ROOT/rust-toolchain.toml")"
+[ -n "$RUSTUP_PINNED" ] || { log "no channel in rust-toolchain.toml"; exit 1; }
 rustup_pinned() {
   command -v rustup >/dev/null 2>&1 || return 1
   if ! have_wasm_std "$RUSTUP_PINNED" || ! rustup component list --installed --toolchain "$RUSTUP_PINNED" 2>/dev/null | grep -q '^clippy'; then
@@ -132,6 +135,15 @@ else
   use_debian_rust
 fi
 log "rust: $(rustc --version)"
+
+# --- sqlx-cli: migrations and the offline query data (.sqlx/) -----------------
+# The same sqlx version as Cargo.lock, PostgreSQL only, rustls (no OpenSSL).
+SQLX_VERSION="$(awk '/^name = "sqlx"$/{getline; gsub(/[^0-9.]/,""); print; exit}' "$SF_ROOT/Cargo.lock")"
+if ! cargo sqlx --version 2>/dev/null | grep -qw "$SQLX_VERSION"; then
+  log "installing sqlx-cli $SQLX_VERSION (a few minutes)"
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install sqlx-cli --version "$SQLX_VERSION" --locked --no-default-features --features postgres,rustls
+fi
 
 if [ "$RUST_ONLY" -eq 1 ]; then
   set +euo pipefail
