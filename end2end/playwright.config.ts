@@ -13,24 +13,47 @@ const chromiumArgs = [
   '--disable-sync',
 ];
 
+// Without BASE_URL, Playwright starts the release server itself
+// (scripts/e2e-server.sh: fresh database, demo data, test controls) and stops it
+// at the end; with BASE_URL it tests the server found there.
+const port = process.env.STOREFEED_E2E_PORT ?? '3123';
+const baseURL = process.env.BASE_URL ?? `http://127.0.0.1:${port}`;
+
 export default defineConfig({
   testDir: './tests',
   timeout: 30_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
-  retries: process.env.CI ? 1 : 0,
+  // A flaky test fails loudly instead of passing on a retry; its trace is kept.
+  retries: 0,
   workers: 2,
   reporter: [['list']],
   use: {
-    baseURL: process.env.BASE_URL ?? 'http://127.0.0.1:3000',
-    trace: 'on-first-retry',
+    baseURL,
+    trace: 'retain-on-failure',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: chromiumArgs,
     },
   },
+  webServer: process.env.BASE_URL
+    ? undefined
+    : {
+        command: 'bash ../scripts/e2e-server.sh',
+        url: `${baseURL}/healthz`,
+        env: { STOREFEED_E2E_PORT: port },
+        reuseExistingServer: !process.env.CI,
+        timeout: 120_000,
+        stdout: 'ignore',
+        stderr: 'pipe',
+        // SIGTERM lets the script drop its database and media folder.
+        gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
+      },
   projects: [
     { name: 'desktop', use: { ...devices['Desktop Chrome'] } },
+    // The core shopper journey (tests tagged @phone) on a phone: Pixel 7's
+    // screen, touch and user agent, in the same Chromium.
+    { name: 'phone', grep: /@phone/, use: { ...devices['Pixel 7'], browserName: 'chromium' } },
   ],
 });

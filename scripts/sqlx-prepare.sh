@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Regenerates .sqlx/, the offline query data that lets builds check SQL at
-# compile time without a database. Run it after changing a query or a
-# migration, and commit .sqlx/. (Same result as `cargo sqlx prepare`,
-# without installing sqlx-cli.)
+# compile time without a database: run it after changing a query or a
+# migration, and commit .sqlx/. `scripts/sqlx-prepare.sh --check` only
+# compares (the test command runs that, so a stale .sqlx/ fails the tests).
+# A thin wrapper around sqlx-cli on a scratch database, migrated from
+# migrations/ and dropped afterwards; SQLX_PREPARE_DB names it, so two
+# checkouts can prepare at once.
 set -euo pipefail
 SF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$SF_ROOT"
@@ -12,17 +15,13 @@ set -euo pipefail
 
 sf_database_server
 DB="${SQLX_PREPARE_DB:-storefeed_sqlx_prepare}"
+export DATABASE_URL="$SF_PG_SERVER/$DB"
 sf_drop_database "$DB"
-sf_create_database "$DB"
 trap 'sf_drop_database "$DB"' EXIT
-for f in migrations/*.sql; do
-  psql -q -v ON_ERROR_STOP=1 "$SF_PG_SERVER/$DB" -f "$f" >/dev/null
-done
+cargo sqlx database create
+cargo sqlx migrate run --source migrations
 
-rm -rf .sqlx
-mkdir -p .sqlx
-# Touch the crates with queries so their macros run again.
-touch app/src/lib.rs server/src/main.rs
-SQLX_OFFLINE=false SQLX_OFFLINE_DIR="$SF_ROOT/.sqlx" DATABASE_URL="$SF_PG_SERVER/$DB" \
-  cargo check -p app -p server --all-targets --quiet
-echo "wrote $(ls .sqlx | wc -l) queries to .sqlx/"
+# Only the crates with queries, checked together: `cargo check --workspace`
+# would also build the WASM entry (frontend) for the host and unify app's
+# `hydrate` with its `ssr` feature.
+cargo sqlx prepare --workspace "$@" -- --all-targets -p app -p server -p bench

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up and runs every test: formatting, clippy (-D warnings) for the
-# server and the WASM client, unit and database tests (cargo test against
-# real PostgreSQL), then the Playwright suite in Chromium against a release
-# server on a fresh database. Exits non-zero on any failure.
+# server and the WASM client, that .sqlx/ matches the queries (sqlx-cli's
+# `prepare --check`), unit and database tests (cargo test against real
+# PostgreSQL), then the Playwright suite in Chromium (desktop and phone)
+# against a release server on a fresh database. Exits non-zero on any failure.
 set -euo pipefail
 SF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$SF_ROOT"
@@ -26,6 +27,9 @@ cargo clippy -p frontend -p app --target wasm32-unknown-unknown --features app/h
 sf_database_server
 export DATABASE_URL="${DATABASE_URL:-$SF_PG_SERVER/postgres}"
 
+step "offline query data (.sqlx/) is current"
+SQLX_PREPARE_DB="storefeed_sqlx_check_$$" scripts/sqlx-prepare.sh --check
+
 step "unit and database tests"
 cargo test -p app -p server -p bench
 
@@ -33,28 +37,7 @@ step "release build"
 cargo leptos build --release
 
 step "end-to-end tests"
-E2E_DB="storefeed_e2e_$(date +%s)_$$"
-sf_create_database "$E2E_DB"
-E2E_PORT="${STOREFEED_E2E_PORT:-3123}"
-E2E_MEDIA="$(mktemp -d)"
-SERVER_LOG="$SF_CACHE/e2e-server.log"
-DATABASE_URL="$SF_PG_SERVER/$E2E_DB" STOREFEED_ADDR="127.0.0.1:$E2E_PORT" STOREFEED_MEDIA_DIR="$E2E_MEDIA" \
-  STOREFEED_SEED_DEMO=true STOREFEED_TEST_CONTROLS=true RUST_LOG="${RUST_LOG:-warn}" \
-  "$(sf_server_bin)" >"$SERVER_LOG" 2>&1 &
-SERVER_PID=$!
-cleanup() {
-  kill "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-  sf_drop_database "$E2E_DB"
-  rm -rf "$E2E_MEDIA"
-}
-trap cleanup EXIT
-for _ in $(seq 1 120); do
-  curl -fsS "http://127.0.0.1:$E2E_PORT/healthz" >/dev/null 2>&1 && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$SERVER_LOG" >&2; exit 1; }
-  sleep 0.5
-done
-curl -fsS "http://127.0.0.1:$E2E_PORT/healthz" >/dev/null || { echo "server did not become healthy" >&2; cat "$SERVER_LOG" >&2; exit 1; }
-
+# Playwright starts the release server itself (webServer in
+# end2end/playwright.config.ts runs scripts/e2e-server.sh) and stops it after.
 cd end2end
-BASE_URL="http://127.0.0.1:$E2E_PORT" npx playwright test
+npx playwright test

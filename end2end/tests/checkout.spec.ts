@@ -16,7 +16,8 @@ async function creatorWithProduct(browser: Browser, baseURL: string, product: { 
   return { ctx, page, creator, shop, productId };
 }
 
-test('a guest fills a cart from a tag, logs in and keeps it, pays on a phone, and sees the order shipped', async ({ browser, baseURL }) => {
+// The core shopper journey: also run by the `phone` project (Pixel 7).
+test('a guest fills a cart from a tag, logs in and keeps it, pays on a phone, and sees the order shipped', { tag: '@phone' }, async ({ browser, baseURL }) => {
   const title = `Linen shirt ${Date.now()}`;
   const seller = await creatorWithProduct(browser, baseURL!, { title, price: '40', stock: '5', option: ['Size', 'S, M'] });
   const postId = await taggedPost(seller.page, baseURL!, seller.productId, 'New linen, tap to shop');
