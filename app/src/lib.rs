@@ -12,6 +12,7 @@ pub mod error;
 pub mod events;
 pub mod home;
 pub mod inventory;
+pub mod media;
 pub mod money;
 pub mod orders;
 pub mod payments;
@@ -25,8 +26,6 @@ pub mod ui;
 pub mod db_errors;
 #[cfg(feature = "ssr")]
 pub mod http_status;
-#[cfg(feature = "ssr")]
-pub mod media;
 #[cfg(feature = "ssr")]
 pub mod request;
 #[cfg(feature = "ssr")]

@@ -140,37 +140,14 @@ pub async fn search_products(query: String) -> Result<Vec<super::ProductPick>, A
 /// and is sent back to the edit page.
 #[server(prefix = "/api", endpoint = "products/images/add", input = MultipartFormData)]
 pub async fn add_product_images(data: MultipartData) -> Result<(), AppError> {
-    use super::rules::{check_gallery_room, MAX_IMAGES};
-    use crate::media::{self, POST_IMAGE_MAX_BYTES};
+    use super::rules::{check_gallery_room, GALLERY_IMAGES};
+    use crate::media::{self, upload::read_form};
 
     let user = crate::accounts::session::require_user().await?;
     let state = crate::state::app_state()?;
-    let bad_form = || AppError::validation("images", "The upload could not be read. Please try again.");
-    let mut form = data.into_inner().ok_or_else(bad_form)?;
-    let mut product = None;
-    let mut uploads: Vec<Vec<u8>> = Vec::new();
-    while let Some(mut field) = form.next_field().await.map_err(|_| bad_form())? {
-        match field.name() {
-            Some("product") => product = Uuid::parse_str(field.text().await.map_err(|_| bad_form())?.trim()).ok(),
-            Some("images") => {
-                let mut bytes = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(|_| bad_form())? {
-                    if bytes.len() + chunk.len() > POST_IMAGE_MAX_BYTES {
-                        return Err(AppError::PayloadTooLarge { limit_mb: (POST_IMAGE_MAX_BYTES >> 20) as u64 });
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-                if !bytes.is_empty() {
-                    uploads.push(bytes);
-                }
-                if uploads.len() > MAX_IMAGES {
-                    check_gallery_room(0, uploads.len())?; // stop reading: it can't fit
-                }
-            }
-            _ => {}
-        }
-    }
-    let product = product.ok_or_else(|| AppError::NotFound("Product".into()))?;
+    let mut form = read_form(data, &[GALLERY_IMAGES]).await?;
+    let product = Uuid::parse_str(form.text("product").trim()).map_err(|_| AppError::NotFound("Product".into()))?;
+    let uploads = form.take_files(GALLERY_IMAGES.field);
     // Authorize and check the room left before any image is decoded.
     let existing = super::db::gallery_size_for_owner(&state.pool, product, user.id).await?;
     check_gallery_room(existing, uploads.len())?;

@@ -16,10 +16,11 @@ use super::api::{
     SetProductStatus, UpdateVariant,
 };
 use super::forms::ImageUploadForm;
-use super::rules::MAX_IMAGES;
+use super::rules::{GALLERY_IMAGES, MAX_IMAGES};
 use super::{stock_label, Product, ProductCard, ProductImage, ProductPick, ProductStatus, Variant};
 use crate::cart::pages::{context_from_url, AddToCartForm};
 use crate::error::AppError;
+use crate::media::ImageLimits;
 use crate::money::Currency;
 use crate::posts::related::{About, RelatedPosts};
 use crate::ui::{
@@ -464,9 +465,10 @@ fn GalleryEditor(product_id: Uuid, images: Vec<ProductImage>, title: String, act
                 {if count < MAX_IMAGES {
                     view! {
                         <ImageUploadForm url=AddProductImages::url() action=upload
-                            fields=vec![("product", product_id.to_string())] name="images" input_id="gallery-files"
+                            fields=vec![("product", product_id.to_string())] input_id="gallery-files"
+                            limits=ImageLimits { max_files: MAX_IMAGES - count, ..GALLERY_IMAGES }
                             label="Add images (JPEG, PNG or WebP, up to 10 MB each)" button="Upload images"
-                            max_files={MAX_IMAGES - count} max_mb=10 testid="gallery-upload" />
+                            testid="gallery-upload" />
                     }.into_any()
                 } else {
                     view! { <p class="text-sm text-stone-600">"The gallery is full. Remove an image to add another."</p> }.into_any()

@@ -10,6 +10,9 @@ pub const TITLE_MAX: usize = 140;
 pub const DESCRIPTION_MAX: usize = 5000;
 /// Images in one product's gallery.
 pub const MAX_IMAGES: usize = 10;
+/// The gallery upload's `images` field (the room left is checked after).
+pub const GALLERY_IMAGES: crate::media::ImageLimits =
+    crate::media::ImageLimits::post_images("images", MAX_IMAGES).required();
 
 /// One product option ("Size") and its values in order ("S", "M", "L").
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

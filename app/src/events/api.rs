@@ -13,32 +13,22 @@ use crate::error::AppError;
 /// `image`); answers with its id and sends plain form posts to its page.
 #[server(prefix = "/api", endpoint = "events/create", input = MultipartFormData)]
 pub async fn create_event(data: MultipartData) -> Result<Uuid, AppError> {
-    use crate::media::{self, POST_IMAGE_MAX_BYTES};
+    use crate::media::{self, upload::read_form};
 
     let user = crate::accounts::session::require_user().await?;
     let state = crate::state::app_state()?;
-    let bad_form = || AppError::validation("title", "The form could not be read. Please try again.");
-    let mut multipart = data.into_inner().ok_or_else(bad_form)?;
+    let mut upload = read_form(data, &[super::EVENT_IMAGE]).await?;
     let mut form = EventForm::default();
-    let mut image = Vec::new();
-    while let Some(mut field) = multipart.next_field().await.map_err(|_| bad_form())? {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "image" {
-            while let Some(chunk) = field.chunk().await.map_err(|_| bad_form())? {
-                if image.len() + chunk.len() > POST_IMAGE_MAX_BYTES {
-                    return Err(AppError::PayloadTooLarge { limit_mb: (POST_IMAGE_MAX_BYTES >> 20) as u64 });
-                }
-                image.extend_from_slice(&chunk);
-            }
-        } else if let Some(slot) = form.field_mut(&name) {
-            *slot = field.text().await.map_err(|_| bad_form())?;
+    for (name, value) in upload.texts() {
+        if let Some(slot) = form.field_mut(name) {
+            *slot = value.to_string();
         }
     }
     let details = form.validate(chrono::Utc::now())?;
     let shop_id = super::db::own_shop(&state.pool, user.id, &form.shop).await?;
-    let stored = match image.is_empty() {
-        true => None,
-        false => Some(media::store_post_image(&state.config.media_dir, image).await?),
+    let stored = match upload.take_file(super::EVENT_IMAGE.field) {
+        None => None,
+        Some(image) => Some(media::store_post_image(&state.config.media_dir, image).await?),
     };
     let created = super::db::create(&state.pool, user.id, &details, shop_id, stored.as_ref()).await;
     if let Some(stored) = &stored {

@@ -20,6 +20,8 @@ use crate::money::{Currency, Money};
 pub const TITLE_MAX: usize = 140;
 pub const DESCRIPTION_MAX: usize = 5000;
 pub const VENUE_MAX: usize = 200;
+/// The new-event form's optional `image` field.
+pub const EVENT_IMAGE: crate::media::ImageLimits = crate::media::ImageLimits::post_images("image", 1);
 pub const TICKETS_MAX: i32 = 1_000_000;
 /// How long one event may last.
 pub const MAX_DAYS: i64 = 31;

@@ -9,14 +9,16 @@ use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::{use_navigate, use_params_map};
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
-use web_sys::{FormData, HtmlFormElement, HtmlInputElement, SubmitEvent};
+use web_sys::{FormData, HtmlFormElement, SubmitEvent};
 
 use super::api::{create_event, get_event, upcoming_events, CancelEvent, CreateEvent, UpdateEvent};
 use super::{
-    datetime_local_value, span_label, Event, EventCard, EventForm, EventStatus, DESCRIPTION_MAX, TITLE_MAX, VENUE_MAX,
+    datetime_local_value, span_label, Event, EventCard, EventForm, EventStatus, DESCRIPTION_MAX, EVENT_IMAGE,
+    TITLE_MAX, VENUE_MAX,
 };
-use crate::catalog::forms::{check_selection, plain_post_error};
+use crate::catalog::forms::plain_post_error;
 use crate::error::AppError;
+use crate::media::{check_picked, ImagePicker};
 use crate::money::Currency;
 use crate::posts::related::{About, RelatedPosts};
 use crate::shops::api::my_shops;
@@ -105,9 +107,6 @@ pub fn NewEventPage() -> impl IntoView {
     }
 }
 
-/// Mirrors `media::POST_IMAGE_MAX_BYTES`: a bigger file is refused before upload.
-const IMAGE_MAX_MB: u64 = 10;
-
 #[component]
 fn NewEventForm(shops: Vec<ShopSummary>) -> impl IntoView {
     let create = Action::new_local(|data: &FormData| create_event(data.clone().into()));
@@ -123,19 +122,9 @@ fn NewEventForm(shops: Vec<ShopSummary>) -> impl IntoView {
         ev.prevent_default();
         local_error.set(None);
         let Some(form) = ev.target().and_then(|t| t.dyn_into::<HtmlFormElement>().ok()) else { return };
-        let size = form
-            .query_selector("input[type=file]")
-            .ok()
-            .flatten()
-            .and_then(|el| el.dyn_into::<HtmlInputElement>().ok())
-            .and_then(|input| input.files())
-            .and_then(|files| files.get(0))
-            .map(|file| file.size());
-        if let Some(size) = size {
-            if let Err(e) = check_selection(&[size], 1, IMAGE_MAX_MB, "image") {
-                local_error.set(Some(e));
-                return;
-            }
+        if let Err(e) = check_picked(&form, &EVENT_IMAGE) {
+            local_error.set(Some(e));
+            return;
         }
         if let Ok(data) = FormData::new_with_form(&form) {
             create.dispatch_local(data);
@@ -151,9 +140,7 @@ fn NewEventForm(shops: Vec<ShopSummary>) -> impl IntoView {
                 <ErrorAlert error />
                 <EventFields initial shops error nested=false />
                 <div>
-                    <label for="event-image" class=LABEL_CLASS>"Image (optional: JPEG, PNG or WebP, up to 10 MB)"</label>
-                    <input id="event-image" name="image" type="file" accept="image/jpeg,image/png,image/webp"
-                        class="mt-1 block w-full text-sm file:mr-3 file:rounded-lg file:border-0 file:bg-stone-100 file:px-3 file:py-2 file:font-semibold" />
+                    <ImagePicker limits=EVENT_IMAGE id="event-image" label="Image (optional: JPEG, PNG or WebP, up to 10 MB)" />
                     <FieldError error field="image" />
                 </div>
                 <button type="submit" class=PRIMARY_BUTTON_CLASS data-testid="create-event" disabled=move || create.pending().get()

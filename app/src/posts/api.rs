@@ -12,43 +12,15 @@ use crate::error::AppError;
 /// private to tag and link before publishing. Returns the new post's id.
 #[server(prefix = "/api", endpoint = "posts/create", input = MultipartFormData)]
 pub async fn create_post(data: MultipartData) -> Result<Uuid, AppError> {
-    use crate::media::{store_post_image, POST_IMAGE_MAX_BYTES};
+    use crate::media::{store_post_image, upload::read_form};
 
     let user = crate::accounts::session::require_user().await?;
     let state = crate::state::app_state()?;
-    let bad_form = || AppError::validation("body", "The post could not be read. Please try again.");
-    let mut form = data.into_inner().ok_or_else(bad_form)?;
-
-    let (mut body, mut visibility, mut intent) = (String::new(), String::new(), String::new());
-    let mut uploads: Vec<Vec<u8>> = Vec::new();
-    while let Some(mut field) = form.next_field().await.map_err(|_| bad_form())? {
-        match field.name() {
-            Some("body") => body = field.text().await.map_err(|_| bad_form())?,
-            Some("visibility") => visibility = field.text().await.map_err(|_| bad_form())?,
-            Some("intent") => intent = field.text().await.map_err(|_| bad_form())?,
-            Some("images") => {
-                let mut bytes = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(|_| bad_form())? {
-                    if bytes.len() + chunk.len() > POST_IMAGE_MAX_BYTES {
-                        return Err(AppError::PayloadTooLarge { limit_mb: (POST_IMAGE_MAX_BYTES >> 20) as u64 });
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-                if !bytes.is_empty() {
-                    uploads.push(bytes);
-                }
-                if uploads.len() > super::MAX_IMAGES {
-                    return Err(AppError::validation(
-                        "images",
-                        format!("A post can have at most {} images.", super::MAX_IMAGES),
-                    ));
-                }
-            }
-            _ => {}
-        }
-    }
-    let body = super::validate_body(&body, uploads.len())?;
-    let visibility = super::Visibility::parse(&visibility)?;
+    let mut form = read_form(data, &[super::POST_IMAGES]).await?;
+    let uploads = form.take_files(super::POST_IMAGES.field);
+    let body = super::validate_body(form.text("body"), uploads.len())?;
+    let visibility = super::Visibility::parse(form.text("visibility"))?;
+    let intent = form.text("intent");
     let mut images = Vec::with_capacity(uploads.len());
     for bytes in uploads {
         images.push(store_post_image(&state.config.media_dir, bytes).await?);

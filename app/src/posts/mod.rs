@@ -33,6 +33,8 @@ use crate::error::AppError;
 
 pub const BODY_MAX: usize = 5000;
 pub const MAX_IMAGES: usize = 10;
+/// The compose form's `images` field.
+pub const POST_IMAGES: crate::media::ImageLimits = crate::media::ImageLimits::post_images("images", MAX_IMAGES);
 pub const MAX_TAGS_PER_IMAGE: usize = 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,22 +8,20 @@ use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::{use_navigate, use_params_map};
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
-use web_sys::{FormData, HtmlFormElement, HtmlInputElement, SubmitEvent};
+use web_sys::{FormData, HtmlFormElement, SubmitEvent};
 
 use super::api::{create_post, get_post, CreatePost, PublishPost};
 use super::comments::components::CommentsSection;
 use super::components::PostCard;
 use super::links::components::LinkEditor;
 use super::tag_editor::TagEditor;
-use super::{BODY_MAX, MAX_IMAGES};
+use super::{BODY_MAX, MAX_IMAGES, POST_IMAGES};
 use crate::accounts::use_auth;
 use crate::error::AppError;
+use crate::media::{check_picked, ImagePicker};
 use crate::ui::{
     ErrorAlert, ErrorPage, Loading, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS,
 };
-
-/// Mirrors `media::POST_IMAGE_MAX_BYTES` so oversized files are refused before upload.
-const IMAGE_MAX_BYTES: f64 = 10.0 * 1024.0 * 1024.0;
 
 #[component]
 pub fn ComposePage() -> impl IntoView {
@@ -58,23 +56,9 @@ fn ComposeForm() -> impl IntoView {
         ev.prevent_default();
         local_error.set(None);
         let Some(form) = ev.target().and_then(|t| t.dyn_into::<HtmlFormElement>().ok()) else { return };
-        let files = form
-            .query_selector("input[type=file]")
-            .ok()
-            .flatten()
-            .and_then(|el| el.dyn_into::<HtmlInputElement>().ok())
-            .and_then(|input| input.files());
-        let count = files.as_ref().map(|f| f.length()).unwrap_or(0) as usize;
-        if count > MAX_IMAGES {
-            local_error
-                .set(Some(AppError::validation("images", format!("A post can have at most {MAX_IMAGES} images."))));
+        if let Err(e) = check_picked(&form, &POST_IMAGES) {
+            local_error.set(Some(e));
             return;
-        }
-        if let Some(files) = files {
-            if (0..files.length()).filter_map(|i| files.get(i)).any(|f| f.size() > IMAGE_MAX_BYTES) {
-                local_error.set(Some(AppError::PayloadTooLarge { limit_mb: 10 }));
-                return;
-            }
         }
         if let Ok(data) = FormData::new_with_form(&form) {
             // The clicked button says whether to publish or keep a draft.
@@ -97,9 +81,7 @@ fn ComposeForm() -> impl IntoView {
                     <p id="body-count" class="mt-1 text-right text-xs text-stone-500">{move || format!("{}/{BODY_MAX}", length.get())}</p>
                 </div>
                 <div>
-                    <label for="images" class=LABEL_CLASS>{format!("Images (up to {MAX_IMAGES}, JPEG, PNG or WebP)")}</label>
-                    <input id="images" name="images" type="file" multiple accept="image/jpeg,image/png,image/webp"
-                        class="mt-1 block w-full text-sm file:mr-3 file:rounded-lg file:border-0 file:bg-stone-100 file:px-3 file:py-2 file:font-semibold" />
+                    <ImagePicker limits=POST_IMAGES id="images" label=format!("Images (up to {MAX_IMAGES}, JPEG, PNG or WebP)") />
                 </div>
                 <div>
                     <label for="visibility" class=LABEL_CLASS>"Who can see it"</label>

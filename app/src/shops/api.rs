@@ -45,30 +45,16 @@ pub async fn update_shop(handle: String, name: String, description: String) -> R
 /// 3:1) for the shop `handle`; only its owner may.
 #[server(prefix = "/api", endpoint = "shops/image", input = MultipartFormData)]
 pub async fn upload_shop_image(data: MultipartData) -> Result<(), AppError> {
-    use crate::media::{self, PROFILE_IMAGE_MAX_BYTES};
+    use crate::media::{self, upload::read_form};
 
     let user = crate::accounts::session::require_user().await?;
     let state = crate::state::app_state()?;
-    let bad_form = || AppError::validation("image", "The upload could not be read. Please try again.");
-    let mut form = data.into_inner().ok_or_else(bad_form)?;
-    let (mut handle, mut kind, mut bytes) = (String::new(), None, Vec::new());
-    while let Some(mut field) = form.next_field().await.map_err(|_| bad_form())? {
-        match field.name() {
-            Some("handle") => handle = field.text().await.map_err(|_| bad_form())?,
-            Some("kind") => kind = Some(super::ShopImageKind::parse(&field.text().await.map_err(|_| bad_form())?)?),
-            Some("image") => {
-                while let Some(chunk) = field.chunk().await.map_err(|_| bad_form())? {
-                    if bytes.len() + chunk.len() > PROFILE_IMAGE_MAX_BYTES {
-                        return Err(AppError::PayloadTooLarge { limit_mb: (PROFILE_IMAGE_MAX_BYTES >> 20) as u64 });
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-            }
-            _ => {}
-        }
-    }
-    let shop = super::db::owned_by(&state.pool, &handle, user.id).await?;
-    let kind = kind.ok_or_else(|| AppError::validation("kind", "Choose the shop's logo or its cover image."))?;
+    let mut form = read_form(data, &[super::SHOP_IMAGE]).await?;
+    let kind = super::ShopImageKind::parse(form.text("kind"));
+    // Strangers learn nothing about the form: ownership is checked first.
+    let shop = super::db::owned_by(&state.pool, form.text("handle"), user.id).await?;
+    let kind = kind?;
+    let bytes = form.take_file(super::SHOP_IMAGE.field).unwrap_or_default();
     let url = media::store_profile_image(&state.config.media_dir, kind.profile_kind(), bytes).await?;
     if let Some(old) = super::db::set_image(&state.pool, shop.id, kind, &url).await? {
         media::remove_stored(&state.config.media_dir, &old).await;

@@ -14,6 +14,9 @@ use crate::catalog::ProductCard;
 use crate::error::AppError;
 use crate::money::Currency;
 
+/// The logo and cover upload's `image` field: sized like a profile picture.
+pub const SHOP_IMAGE: crate::media::ImageLimits = crate::media::ImageLimits::profile_image("image");
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shop {
     pub id: Uuid,

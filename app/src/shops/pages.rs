@@ -286,8 +286,8 @@ fn ShopImageUpload(
     };
     view! {
         <ImageUploadForm url=UploadShopImage::url() action
-            fields=vec![("handle", handle), ("kind", kind.as_str().to_string())] name="image"
-            input_id=format!("shop-{}-file", kind.as_str()) label button max_mb=8
+            fields=vec![("handle", handle), ("kind", kind.as_str().to_string())] limits=super::SHOP_IMAGE
+            input_id=format!("shop-{}-file", kind.as_str()) label button
             testid=format!("shop-{}-upload", kind.as_str()) />
     }
 }

@@ -52,30 +52,13 @@ pub async fn update_profile(
 /// Returns the new image's URL.
 #[server(prefix = "/api", endpoint = "profiles/image", input = MultipartFormData)]
 pub async fn upload_profile_image(data: MultipartData) -> Result<String, AppError> {
-    use crate::media::{self, ProfileImageKind, PROFILE_IMAGE_MAX_BYTES};
+    use crate::media::{self, upload::read_form, ProfileImageKind};
 
     let user = crate::accounts::session::require_user().await?;
     let state = crate::state::app_state()?;
-    let bad_form = || AppError::validation("image", "The upload could not be read. Please try again.");
-    let mut form = data.into_inner().ok_or_else(bad_form)?;
-
-    let mut kind = None;
-    let mut bytes = Vec::new();
-    while let Some(mut field) = form.next_field().await.map_err(|_| bad_form())? {
-        match field.name() {
-            Some("kind") => kind = Some(ProfileImageKind::parse(&field.text().await.map_err(|_| bad_form())?)?),
-            Some("image") => {
-                while let Some(chunk) = field.chunk().await.map_err(|_| bad_form())? {
-                    if bytes.len() + chunk.len() > PROFILE_IMAGE_MAX_BYTES {
-                        return Err(AppError::PayloadTooLarge { limit_mb: (PROFILE_IMAGE_MAX_BYTES >> 20) as u64 });
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-            }
-            _ => {}
-        }
-    }
-    let kind = kind.ok_or_else(|| AppError::validation("kind", "Choose a profile picture or a cover image."))?;
+    let mut form = read_form(data, &[super::PROFILE_IMAGE]).await?;
+    let kind = ProfileImageKind::parse(form.text("kind"))?;
+    let bytes = form.take_file(super::PROFILE_IMAGE.field).unwrap_or_default();
     let url = media::store_profile_image(&state.config.media_dir, kind, bytes).await?;
     let old = match kind {
         ProfileImageKind::Avatar => super::db::set_avatar(&state.pool, user.id, &url).await?,

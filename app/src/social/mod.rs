@@ -94,6 +94,8 @@ impl Cursor {
 }
 
 pub const PAGE_SIZE: i64 = 20;
+/// The avatar and cover upload's `image` field.
+pub const PROFILE_IMAGE: crate::media::ImageLimits = crate::media::ImageLimits::profile_image("image");
 
 #[cfg(test)]
 mod tests {

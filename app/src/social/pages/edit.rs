@@ -6,21 +6,18 @@ use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 use leptos_router::components::{Redirect, A};
 use wasm_bindgen::JsCast;
-use web_sys::{FormData, HtmlFormElement, HtmlInputElement, SubmitEvent};
+use web_sys::{FormData, HtmlFormElement, SubmitEvent};
 
 use crate::accounts::use_auth;
 use crate::accounts::validate::{BIO_MAX, DISPLAY_NAME_MAX, LOCATION_MAX, WEBSITE_MAX};
 use crate::error::AppError;
+use crate::media::{check_picked, ImagePicker};
 use crate::social::api::{my_profile, upload_profile_image, UpdateProfile, UploadProfileImage};
-use crate::social::EditableProfile;
+use crate::social::{EditableProfile, PROFILE_IMAGE};
 use crate::ui::{
     raw_text_safe, Avatar, AvatarSize, ErrorAlert, ErrorPage, FieldError, Loading, SuccessNote, INPUT_CLASS,
     LABEL_CLASS, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS,
 };
-
-/// Mirrors `media::PROFILE_IMAGE_MAX_BYTES`, so a too-large file is refused
-/// before it is uploaded; the server checks again.
-const IMAGE_MAX_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
 
 #[component]
 pub fn EditProfilePage() -> impl IntoView {
@@ -145,17 +142,9 @@ fn ImageUpload(kind: &'static str, label: &'static str, uploads: RwSignal<u32>) 
         ev.prevent_default();
         local_error.set(None);
         let Some(form) = ev.target().and_then(|t| t.dyn_into::<HtmlFormElement>().ok()) else { return };
-        let file = form
-            .query_selector("input[type=file]")
-            .ok()
-            .flatten()
-            .and_then(|el| el.dyn_into::<HtmlInputElement>().ok())
-            .and_then(|input| input.files())
-            .and_then(|files| files.get(0));
-        match file {
-            None => local_error.set(Some(AppError::validation("image", "Choose an image to upload."))),
-            Some(f) if f.size() > IMAGE_MAX_BYTES => local_error.set(Some(AppError::PayloadTooLarge { limit_mb: 8 })),
-            Some(_) => {
+        match check_picked(&form, &PROFILE_IMAGE) {
+            Err(e) => local_error.set(Some(e)),
+            Ok(()) => {
                 if let Ok(data) = FormData::new_with_form(&form) {
                     upload.dispatch_local(data);
                 }
@@ -167,9 +156,7 @@ fn ImageUpload(kind: &'static str, label: &'static str, uploads: RwSignal<u32>) 
         <form method="post" enctype="multipart/form-data" action=UploadProfileImage::url() on:submit=on_submit
             class="flex flex-1 flex-wrap items-center gap-2" data-testid=format!("{kind}-upload")>
             <input type="hidden" name="kind" value=kind />
-            <label for=input_id.clone() class="sr-only">{label}</label>
-            <input id=input_id name="image" type="file" accept="image/jpeg,image/png,image/webp" required
-                class="block w-full text-sm file:mr-3 file:rounded-lg file:border-0 file:bg-stone-100 file:px-3 file:py-2 file:font-semibold sm:w-auto" />
+            <ImagePicker limits=PROFILE_IMAGE id=input_id label label_class="sr-only" input_class="w-full sm:w-auto" />
             <button type="submit" class=SECONDARY_BUTTON_CLASS disabled=move || upload.pending().get()>
                 {move || if upload.pending().get() { "Uploading…".to_string() } else { format!("Upload {}", label.to_lowercase()) }}
             </button>
