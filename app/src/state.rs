@@ -46,6 +46,9 @@ pub struct AppConfig {
     pub login_limits: LoginLimits,
     /// How long a checkout holds its stock.
     pub reservation_ttl: Duration,
+    /// Test-only controls (`STOREFEED_TEST_CONTROLS`: moving the clock, the
+    /// test data API); never in production.
+    pub test_controls: bool,
 }
 
 /// Failed logins allowed within `window` before further attempts are refused.
@@ -71,6 +74,7 @@ impl AppConfig {
             trust_proxy: false,
             login_limits: LoginLimits::default(),
             reservation_ttl: Duration::from_secs(crate::inventory::DEFAULT_RESERVATION_TTL_SECS),
+            test_controls: false,
         }
     }
 }

@@ -1,7 +1,7 @@
-import { expect, test } from '@playwright/test';
 import { gradientPng } from './fixtures/images';
 import { waitForHydration } from './fixtures/pages';
 import { createProduct, createProductViaApi, openShop, openShopViaApi } from './fixtures/shops';
+import { expect, test } from './fixtures/test';
 import { callServerFn, newUser, registerViaApi } from './fixtures/users';
 
 const png = (name: string, width: number, height: number) => ({ name, mimeType: 'image/png', buffer: gradientPng(width, height) });
@@ -65,10 +65,9 @@ test('the owner uploads a gallery and picks a cover; shoppers browse it on the p
   expect(picks.find((p) => p.id === id)?.image_url).toBe(sole.replace('-600.jpg', '-150.jpg'));
 });
 
-test('only the shop owner changes a product gallery', async ({ page, playwright, baseURL }) => {
-  await registerViaApi(page.request, baseURL!);
-  const handle = await openShop(page);
-  const id = await createProduct(page, handle, { title: 'Woven basket', price: '20' });
+test('only the shop owner changes a product gallery', async ({ page, playwright, baseURL, shopWithProduct }) => {
+  const { handle, product_id: id } = shopWithProduct;
+  await page.goto(`/p/${id}/edit`);
   await waitForHydration(page);
   const upload = page.getByTestId('gallery-upload');
   await upload.getByLabel(/^Add images/).setInputFiles(png('basket.png', 800, 600));
@@ -100,10 +99,9 @@ test('only the shop owner changes a product gallery', async ({ page, playwright,
   await expect(page.getByTestId('gallery-image')).toHaveCount(1);
 });
 
-test('files that are not images, or too many, are refused with a message', async ({ page, baseURL }) => {
-  await registerViaApi(page.request, baseURL!);
-  const handle = await openShop(page);
-  const id = await createProduct(page, handle, { title: 'Clay mug', price: '12' });
+test('files that are not images, or too many, are refused with a message', async ({ page, baseURL, shopWithProduct }) => {
+  const id = shopWithProduct.product_id;
+  await page.goto(`/p/${id}/edit`);
   await waitForHydration(page);
   const upload = page.getByTestId('gallery-upload');
   await upload.getByLabel(/^Add images/).setInputFiles({ name: 'mug.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('<html>not an image</html>') });

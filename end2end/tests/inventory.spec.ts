@@ -1,15 +1,12 @@
-import { expect, test } from '@playwright/test';
-import { productViaApi } from './fixtures/commerce';
 import { waitForHydration } from './fixtures/pages';
-import { openShopViaApi } from './fixtures/shops';
+import { expect, test } from './fixtures/test';
 import { callServerFn, registerViaApi } from './fixtures/users';
 
-test('a shop owner counts and receives stock, and every change is in the ledger', async ({ page, baseURL }) => {
-  await registerViaApi(page.request, baseURL!);
-  const shop = await openShopViaApi(page.request, baseURL!);
-  const title = `Stocked mug ${Date.now()}`;
-  await productViaApi(page.request, baseURL!, shop, { title, price: '12', stock: '4' });
+// One single-variant product with 4 on hand, in a shop of the signed-in user.
+test.use({ product: { title: 'Stocked mug', price: '12', stock: 4 } });
 
+test('a shop owner counts and receives stock, and every change is in the ledger', async ({ page, shopWithProduct }) => {
+  const { handle: shop, product_title: title } = shopWithProduct;
   await page.goto(`/s/${shop}/stock`);
   await waitForHydration(page);
   const row = page.getByTestId('stock-row').filter({ hasText: title });
@@ -36,10 +33,8 @@ test('a shop owner counts and receives stock, and every change is in the ledger'
   await expect(row.getByTestId('on-hand')).toHaveText('12');
 });
 
-test("nobody sees or changes another shop's stock", async ({ page, playwright, baseURL }) => {
-  await registerViaApi(page.request, baseURL!);
-  const shop = await openShopViaApi(page.request, baseURL!);
-  await productViaApi(page.request, baseURL!, shop, { title: `Guarded ${Date.now()}`, price: '5' });
+test("nobody sees or changes another shop's stock", async ({ page, playwright, baseURL, shopWithProduct }) => {
+  const shop = shopWithProduct.handle;
   await page.goto(`/s/${shop}/stock`);
   const variant = await page.getByTestId('stock-row').first().locator('input[name="variant"]').first().inputValue();
 

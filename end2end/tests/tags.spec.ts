@@ -1,7 +1,8 @@
-import { Browser, expect, Locator, Page, test } from '@playwright/test';
+import { Browser, Locator, Page } from '@playwright/test';
 import { waitForHydration } from './fixtures/pages';
 import { gradientPng } from './fixtures/images';
 import { createProduct, openShop } from './fixtures/shops';
+import { expect, test } from './fixtures/test';
 import { callServerFn, registerViaApi } from './fixtures/users';
 
 /** Where `marker`'s centre sits inside `image`, in percent. */
@@ -87,11 +88,8 @@ test('a product tag placed on a point leads a follower from the feed to the prod
   }
 });
 
-test('tags outside the image or on missing products are refused', async ({ page, baseURL }) => {
-  await registerViaApi(page.request, baseURL!);
-  await composeWithImage(page, 'edge cases');
-  await waitForHydration(page);
-  const mediaId = await page.getByTestId('image-tagger').locator('input[name="media_id"]').inputValue();
+test('tags outside the image or on missing products are refused', async ({ page, baseURL, postWithTag }) => {
+  const mediaId = postWithTag.media_id;
   const outside = await callServerFn(page.request, baseURL!, 'tags/add', { media_id: mediaId, x: '101', y: '5', kind: 'user', target: 'maya' });
   expect(outside.status()).toBe(422);
   const missing = await callServerFn(page.request, baseURL!, 'tags/add', {
@@ -120,11 +118,8 @@ test('the author moves a tag to a new spot', async ({ page, baseURL }) => {
   await expect(tagger.getByTestId('existing-tags')).toContainText('at 70%, 60%');
 });
 
-test("nobody tags someone else's image", async ({ page, playwright, baseURL }) => {
-  await registerViaApi(page.request, baseURL!);
-  await composeWithImage(page, 'mine');
-  await waitForHydration(page);
-  const mediaId = await page.getByTestId('image-tagger').locator('input[name="media_id"]').inputValue();
+test("nobody tags someone else's image", async ({ playwright, baseURL, postWithTag }) => {
+  const mediaId = postWithTag.media_id;
   const other = await playwright.request.newContext();
   await registerViaApi(other, baseURL!);
   const res = await callServerFn(other, baseURL!, 'tags/add', { media_id: mediaId, x: '5', y: '5', kind: 'user', target: 'maya' });

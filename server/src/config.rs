@@ -30,8 +30,6 @@ pub struct Config {
     /// Key for the context tokens on product links (`STOREFEED_CONTEXT_KEY`,
     /// at least 32 characters); `None` makes a random one at start.
     pub context_key: Option<String>,
-    /// Test-only controls (moving the clock); never in production.
-    pub test_controls: bool,
 }
 
 /// How often the background jobs run, and how old a pending payment must be
@@ -140,6 +138,7 @@ impl Config {
                 reservation_ttl: Duration::from_secs(
                     env.parse("STOREFEED_RESERVATION_TTL_SECS", app::inventory::DEFAULT_RESERVATION_TTL_SECS)?,
                 ),
+                test_controls: env.flag("STOREFEED_TEST_CONTROLS", false)?,
             },
             admin_username,
             seed_demo,
@@ -153,7 +152,6 @@ impl Config {
                 }
                 other => other,
             },
-            test_controls: env.flag("STOREFEED_TEST_CONTROLS", false)?,
             jobs: JobSettings {
                 every: Duration::from_secs(positive(&env, "STOREFEED_JOBS_EVERY_SECS", 60)?),
                 payment_grace: Duration::from_secs(env.parse("STOREFEED_PAYMENT_GRACE_SECS", 60)?),
@@ -199,7 +197,7 @@ mod tests {
         assert_eq!(config(&[("STOREFEED_SESSION_DAYS", "0")], &[]).unwrap_err().var, "STOREFEED_SESSION_DAYS");
         assert_eq!(config(&[("STOREFEED_JOBS_EVERY_SECS", "0")], &[]).unwrap_err().var, "STOREFEED_JOBS_EVERY_SECS");
         assert_eq!(config(&[("STOREFEED_CONTEXT_KEY", "short")], &[]).unwrap_err().var, "STOREFEED_CONTEXT_KEY");
-        assert!(!config(&[], &[]).unwrap().test_controls, "test controls are off unless asked for");
+        assert!(!config(&[], &[]).unwrap().app.test_controls, "test controls are off unless asked for");
     }
 
     #[test]

@@ -72,8 +72,10 @@ async fn main() -> anyhow::Result<()> {
         events: app::attribution::sink::EventSink::start(pool.clone()),
         authors: Default::default(),
         context_key: context_key(config.context_key.as_deref()),
-        clock: if config.test_controls {
-            tracing::warn!("STOREFEED_TEST_CONTROLS is on: the clock can be moved; never run production like this");
+        clock: if config.app.test_controls {
+            tracing::warn!(
+                "STOREFEED_TEST_CONTROLS is on: the clock moves and test data can be seeded; never in production"
+            );
             app::clock::Clock::movable()
         } else {
             app::clock::Clock::system()
