@@ -18,6 +18,9 @@ step() { printf '\n\033[1;35m==> %s\033[0m\n' "$*" >&2; }
 step "formatting"
 cargo fmt --all -- --check
 
+step "one clock"
+scripts/check-clock.sh
+
 step "clippy (server)"
 cargo clippy -p app -p server -p bench --all-targets -- -D warnings
 step "clippy (WASM client)"

@@ -20,7 +20,7 @@ pub fn spawn(pool: PgPool, payments: Arc<dyn PaymentProvider>, settings: JobSett
         let mut tick = tokio::time::interval(settings.every);
         loop {
             tick.tick().await;
-            let now = chrono::Utc::now();
+            let now = clock.now();
             match app::checkout::place::recover(&checkout_pool, payments.as_ref(), now, settings.payment_grace).await {
                 Ok(n) if n > 0 => tracing::info!(settled = n, "unsettled payments settled"),
                 Ok(_) => {}

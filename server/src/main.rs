@@ -40,7 +40,15 @@ async fn main() -> anyhow::Result<()> {
     }
     let addr = leptos_options.site_addr;
 
-    let pool = PgPoolOptions::new()
+    // One clock for the app and its SQL (`app_now()`); only a test deployment can move it.
+    let clock = if config.test_controls {
+        tracing::warn!("STOREFEED_TEST_CONTROLS is on: the clock can be moved; never run production like this");
+        app::clock::Clock::movable()
+    } else {
+        app::clock::Clock::system()
+    };
+    let pool = clock
+        .share_with(PgPoolOptions::new())
         .max_connections(config.database_max_connections)
         .acquire_timeout(std::time::Duration::from_secs(10))
         .connect(&config.database_url)
@@ -50,7 +58,7 @@ async fn main() -> anyhow::Result<()> {
     tracing::info!("migrations applied");
 
     if config.seed_demo {
-        demo::seed_if_empty(&pool, &config.app.media_dir).await.context("loading demo data")?;
+        demo::seed_if_empty(&pool, &config.app.media_dir, clock.now()).await.context("loading demo data")?;
     }
     if let Some(name) = &config.admin_username {
         if app::accounts::db::promote_admin(&pool, name).await.map_err(|e| anyhow::anyhow!("{e}"))? {
@@ -72,12 +80,7 @@ async fn main() -> anyhow::Result<()> {
         events: app::attribution::sink::EventSink::start(pool.clone()),
         authors: Default::default(),
         context_key: context_key(config.context_key.as_deref()),
-        clock: if config.test_controls {
-            tracing::warn!("STOREFEED_TEST_CONTROLS is on: the clock can be moved; never run production like this");
-            app::clock::Clock::movable()
-        } else {
-            app::clock::Clock::system()
-        },
+        clock,
     };
     jobs::spawn(pool.clone(), payments, config.jobs, state.clock.clone());
     let router = routes::build(state);

@@ -506,7 +506,7 @@ mod tests {
                 .unwrap();
             let (x, y) = (user(&pool, "creator_x").await, user(&pool, "creator_y").await);
             let (post_x, post_y) = (post(&pool, x).await, post(&pool, y).await);
-            let now = Utc::now();
+            let now = crate::clock::Clock::system().now();
             // Y's tag was tapped three days ago before signing in (the browser
             // was linked at login); X's yesterday, signed in; a tap on another
             // product and one after the purchase do not count.
@@ -616,7 +616,7 @@ mod tests {
                 .unwrap();
             let x = user(&pool, "creator_x").await;
             let post_x = post(&pool, x).await;
-            let now = Utc::now();
+            let now = crate::clock::Clock::system().now();
             write(&pool, &[tap(Uuid::new_v4(), Some(buyer), post_x, x, product, now - Duration::minutes(5))])
                 .await
                 .unwrap();

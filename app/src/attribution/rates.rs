@@ -140,7 +140,7 @@ mod tests {
 
     #[test]
     fn a_cut_waits_for_notice_and_a_raise_applies_at_once() {
-        let now = Utc::now();
+        let now = crate::clock::Clock::system().now();
         assert_eq!(effective_from(500, 1000, now), now + RATE_CUT_NOTICE);
         assert_eq!(effective_from(1500, 1000, now), now);
         assert_eq!(effective_from(1000, 1000, now), now, "the same rate is not a cut");

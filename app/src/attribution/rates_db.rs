@@ -199,7 +199,7 @@ mod tests {
         let (shop, product) = shop_with_product(&pool).await;
         let maya = user(&pool, "maya").await;
         let other = user(&pool, "other").await;
-        let now = Utc::now();
+        let now = crate::clock::Clock::system().now();
         let mut conn = pool.acquire().await.unwrap();
 
         set_default_rate(&pool, shop, 1200, now).await.unwrap();

@@ -306,7 +306,7 @@ mod tests {
     #[test]
     fn a_post_seen_again_within_half_an_hour_counts_once() {
         let mut f = Filter::default();
-        let (visitor, post, t) = (Uuid::new_v4(), Uuid::new_v4(), Utc::now());
+        let (visitor, post, t) = (Uuid::new_v4(), Uuid::new_v4(), crate::clock::Clock::system().now());
         assert!(f.admit(&impression(visitor, post, t)));
         assert!(!f.admit(&impression(visitor, post, t + chrono::Duration::minutes(29))));
         assert!(f.admit(&impression(visitor, post, t + chrono::Duration::minutes(31))));
@@ -317,7 +317,7 @@ mod tests {
     #[test]
     fn a_flood_from_one_visitor_is_cut_off() {
         let mut f = Filter::default();
-        let (visitor, t) = (Uuid::new_v4(), Utc::now());
+        let (visitor, t) = (Uuid::new_v4(), crate::clock::Clock::system().now());
         let kept = (0..1000).filter(|_| f.admit(&impression(visitor, Uuid::new_v4(), t))).count();
         assert_eq!(kept, MAX_PER_VISITOR_PER_MINUTE as usize);
     }

@@ -21,7 +21,8 @@ use super::{stock_label, Product, ProductCard, ProductImage, ProductPick, Produc
 use crate::cart::pages::{context_from_url, AddToCartForm};
 use crate::error::AppError;
 use crate::money::Currency;
-use crate::posts::related::{About, RelatedPosts};
+use crate::posts::related::pages::RelatedPosts;
+use crate::posts::related::About;
 use crate::ui::{
     ErrorAlert, ErrorPage, FieldError, Loading, SuccessNote, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS,
     SECONDARY_BUTTON_CLASS,

@@ -388,50 +388,11 @@ pub async fn recover(
 #[cfg(test)]
 pub mod tests {
     use super::*;
-    use crate::accounts::db::tests::user;
-    use crate::cart::db::{add, Owner};
-    use crate::checkout::address::Address;
-    use crate::checkout::shipping::ShippingOption;
-    use crate::inventory::db::tests::stocked_variant;
+    use crate::cart::db::Owner;
     use crate::payments::cards::CardBrand;
     use crate::payments::test_provider::TestProvider;
 
-    pub const TTL: Duration = Duration::from_secs(600);
-
-    pub fn card() -> CardDetails {
-        CardDetails { brand: CardBrand::Visa, last4: "4242".into(), exp_month: 12, exp_year: 2034 }
-    }
-
-    pub fn visa(details: &CardDetails) -> Card<'_> {
-        Card { digits: "4242424242424242", details }
-    }
-
-    fn address() -> Address {
-        Address {
-            name: "Ada Shopper".into(),
-            line1: "1 Market St".into(),
-            line2: String::new(),
-            city: "San Francisco".into(),
-            region: "CA".into(),
-            postal_code: "94105".into(),
-            country: "US".into(),
-            phone: String::new(),
-        }
-    }
-
-    /// A buyer with `quantity` of a fresh variant in a checkout ready to pay.
-    pub async fn ready_checkout(pool: &PgPool, stock: i32, quantity: i32) -> (Uuid, Uuid, Uuid) {
-        let owner = user(pool, "maker").await;
-        let buyer = user(pool, "buyer").await;
-        let variant = stocked_variant(pool, owner, "maker_shop", stock).await;
-        add(pool, &Owner::User(buyer), variant, quantity, Some("ctx-1")).await.unwrap();
-        let now = Utc::now();
-        let gate = crate::inventory::gate::StockGate::start(pool.clone());
-        let checkout = checkout_db::open(pool, &gate, buyer, "maker_shop", now, TTL).await.unwrap();
-        checkout_db::save_address(pool, checkout, buyer, "ada@example.test", &address(), now, TTL).await.unwrap();
-        checkout_db::save_shipping(pool, checkout, buyer, ShippingOption::Standard, now, TTL).await.unwrap();
-        (checkout, buyer, variant)
-    }
+    pub use crate::test_support::{card, ready_checkout, visa, TTL};
 
     async fn count(pool: &PgPool, sql: &str) -> i64 {
         sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap()
@@ -442,7 +403,7 @@ pub mod tests {
         let (checkout, buyer, _) = ready_checkout(&pool, 5, 2).await;
         let provider = TestProvider::new(pool.clone());
         let details = card();
-        let now = Utc::now();
+        let now = crate::clock::Clock::system().now();
         let (a, b) = tokio::join!(
             place_order(&pool, &provider, checkout, buyer, visa(&details), now, TTL),
             place_order(&pool, &provider, checkout, buyer, visa(&details), now, TTL),
@@ -483,7 +444,7 @@ pub mod tests {
         let (checkout, buyer, _) = ready_checkout(&pool, 5, 1).await;
         let provider = TestProvider::new(pool.clone());
         let details = card();
-        let now = Utc::now();
+        let now = crate::clock::Clock::system().now();
         let err = place_order(
             &pool,
             &provider,
@@ -511,7 +472,7 @@ pub mod tests {
     async fn a_crash_after_authorization_is_settled_by_recovery(pool: PgPool) {
         let (checkout, buyer, _) = ready_checkout(&pool, 5, 1).await;
         let provider = TestProvider::new(pool.clone());
-        let now = Utc::now();
+        let now = crate::clock::Clock::system().now();
         // The server dies right after the provider said yes: no order yet.
         let Prepared::Pay { key, amount, currency, .. } =
             prepare(&pool, checkout, buyer, &card(), now, TTL).await.unwrap()
@@ -540,11 +501,11 @@ pub mod tests {
     async fn a_payment_the_provider_never_saw_ends_the_attempt(pool: PgPool) {
         let (checkout, buyer, _) = ready_checkout(&pool, 5, 1).await;
         let provider = TestProvider::new(pool.clone());
-        let now = Utc::now();
+        let now = crate::clock::Clock::system().now();
         let Prepared::Pay { .. } = prepare(&pool, checkout, buyer, &card(), now, TTL).await.unwrap() else {
             panic!("expected a payment to make");
         };
-        assert_eq!(recover(&pool, &provider, Utc::now(), Duration::ZERO).await.unwrap(), 1);
+        assert_eq!(recover(&pool, &provider, crate::clock::Clock::system().now(), Duration::ZERO).await.unwrap(), 1);
         assert_eq!(count(&pool, "SELECT count(*) FROM payments WHERE status = 'failed'").await, 1);
         // With the attempt over, the hold can expire like any other.
         assert_eq!(crate::inventory::db::expire_due(&pool, now + chrono::Duration::hours(1)).await.unwrap(), 1);
@@ -554,7 +515,7 @@ pub mod tests {
     #[sqlx::test(migrations = "../migrations")]
     async fn the_last_unit_held_by_my_checkout_is_still_mine_to_buy(pool: PgPool) {
         let (checkout, buyer, _) = ready_checkout(&pool, 1, 1).await;
-        let view = checkout_db::view(&pool, checkout, buyer, Utc::now()).await.unwrap();
+        let view = checkout_db::view(&pool, checkout, buyer, crate::clock::Clock::system().now()).await.unwrap();
         assert!(view.problems.is_empty(), "{:?}", view.problems);
         assert_eq!(view.priced.lines.len(), 1);
         let mut conn = pool.acquire().await.unwrap();

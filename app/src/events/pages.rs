@@ -18,7 +18,8 @@ use super::{
 use crate::catalog::forms::{check_selection, plain_post_error};
 use crate::error::AppError;
 use crate::money::Currency;
-use crate::posts::related::{About, RelatedPosts};
+use crate::posts::related::pages::RelatedPosts;
+use crate::posts::related::About;
 use crate::shops::api::my_shops;
 use crate::shops::ShopSummary;
 use crate::ui::raw_text_safe;

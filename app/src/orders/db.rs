@@ -233,7 +233,11 @@ pub async fn transition(
     history(tx, order.id, Some(order.status), to, actor, note).await?;
     match to {
         // Commissions start their return window.
-        OrderStatus::Delivered => crate::attribution::db::after_delivery(tx, order.id, chrono::Utc::now()).await?,
+        OrderStatus::Delivered => {
+            // The database's side of the app's clock, in this transaction.
+            let now = sqlx::query_scalar!(r#"SELECT app_now() AS "now!""#).fetch_one(&mut *tx).await?;
+            crate::attribution::db::after_delivery(tx, order.id, now).await?
+        }
         // A cancelled order earns nobody anything.
         OrderStatus::Cancelled => crate::attribution::db::after_refund(tx, order.id).await?,
         _ => {}
