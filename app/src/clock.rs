@@ -74,23 +74,6 @@ impl Clock {
     }
 }
 
-/// Moves the app's clock forward by `advance_hours` (test deployments only:
-/// anywhere else the clock is fixed and this is refused).
-#[leptos::server(prefix = "/api", endpoint = "test/clock")]
-pub async fn advance_test_clock(advance_hours: String) -> Result<String, crate::error::AppError> {
-    use crate::error::AppError;
-    let state = crate::state::app_state()?;
-    let hours: i64 = advance_hours
-        .trim()
-        .parse()
-        .map_err(|_| AppError::validation("advance_hours", "Enter a whole number of hours."))?;
-    let now = state.clock.advance(Duration::hours(hours)).map_err(|reason| {
-        tracing::warn!(reason, "refused to move the clock");
-        AppError::Forbidden
-    })?;
-    Ok(now.to_rfc3339())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

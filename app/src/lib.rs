@@ -19,6 +19,7 @@ pub mod posts;
 pub mod promotions;
 pub mod shops;
 pub mod social;
+pub mod test_controls;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
