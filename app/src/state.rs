@@ -26,8 +26,9 @@ pub struct AppState {
     pub events: crate::attribution::sink::EventSink,
     /// Who wrote each post, remembered (for the feed's impression reports).
     pub authors: crate::attribution::authors::PostAuthors,
-    /// Signs and checks the context tokens on product links in posts.
-    pub context_key: crate::attribution::token::ContextKey,
+    /// Sign and check the context tokens on product links in posts (keys
+    /// stored in the database, shared by every server on it).
+    pub context_keys: crate::attribution::keys::ContextKeys,
     /// The app's time (movable only in a test deployment).
     pub clock: crate::clock::Clock,
 }

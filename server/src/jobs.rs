@@ -3,8 +3,9 @@
 //! left unsettled is taken off the shelf, orders left unattributed are
 //! attributed, commissions past their return window become payable, next
 //! month's event partition is created, and stock held by checkouts whose
-//! time ran out goes back on sale. Every ten minutes, expired sessions and
-//! old login failures are purged.
+//! time ran out goes back on sale; the context signing keys are reread (a
+//! rotation's new key starts signing, retired keys drop out). Every ten
+//! minutes, expired sessions and old login failures are purged.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -52,6 +53,21 @@ pub fn spawn(pool: PgPool, payments: Arc<dyn PaymentProvider>, settings: JobSett
         }
     });
     spawn_housekeeping(pool);
+}
+
+/// Rereads the context signing keys every `every`, so a rotation (another
+/// process's `--rotate-context-key`) reaches this server.
+pub fn spawn_key_refresh(keys: app::attribution::keys::ContextKeys, clock: app::clock::Clock, every: Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.tick().await; // the keys were just loaded
+        loop {
+            tick.tick().await;
+            if let Err(e) = keys.refresh(clock.now()).await {
+                tracing::warn!(error = %e, "rereading the context signing keys failed");
+            }
+        }
+    });
 }
 
 fn spawn_housekeeping(pool: PgPool) {

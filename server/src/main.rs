@@ -1,5 +1,7 @@
 //! Storefeed's server binary: read config, connect and migrate, seed demo
 //! data when asked, start background jobs and serve until told to stop.
+//! `--rotate-context-key` instead stores a new key for context tokens and
+//! exits.
 
 #![recursion_limit = "512"]
 
@@ -15,6 +17,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
+use app::attribution::keys::ContextKeys;
 use app::payments::provider::PaymentProvider;
 use app::payments::test_provider::TestProvider;
 use app::state::AppState;
@@ -57,6 +60,10 @@ async fn main() -> anyhow::Result<()> {
     sqlx::migrate!("../migrations").run(&pool).await.context("applying migrations")?;
     tracing::info!("migrations applied");
 
+    if config.rotate_context_key {
+        return rotate_context_key(&pool, config.context_key.as_deref(), clock.now()).await;
+    }
+
     if config.seed_demo {
         demo::seed_if_empty(&pool, &config.app.media_dir, clock.now()).await.context("loading demo data")?;
     }
@@ -71,6 +78,11 @@ async fn main() -> anyhow::Result<()> {
     // The built-in test provider is the only one this build ships: no card
     // network is reachable from a self-hosted demo (see README, Payments).
     let payments: Arc<dyn PaymentProvider> = Arc::new(TestProvider::new(pool.clone()));
+    // In production without a configured or stored key this stops here,
+    // naming STOREFEED_CONTEXT_KEY and STOREFEED_GENERATE_KEYS.
+    let context_keys = ContextKeys::load(&pool, config.context_key.as_deref(), config.generate_keys, clock.now())
+        .await
+        .context("loading the keys that sign context tokens")?;
     let state = AppState {
         leptos_options,
         pool: pool.clone(),
@@ -79,10 +91,11 @@ async fn main() -> anyhow::Result<()> {
         stock: app::inventory::gate::StockGate::start(pool.clone()),
         events: app::attribution::sink::EventSink::start(pool.clone()),
         authors: Default::default(),
-        context_key: context_key(config.context_key.as_deref()),
+        context_keys: context_keys.clone(),
         clock,
     };
     jobs::spawn(pool.clone(), payments, config.jobs, state.clock.clone());
+    jobs::spawn_key_refresh(context_keys, state.clock.clone(), config.jobs.every);
     let router = routes::build(state);
 
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
@@ -121,17 +134,28 @@ async fn shutdown_signal() {
     tracing::info!("shutdown signal received, draining connections");
 }
 
-/// The configured key, or a random one (links signed before a restart then
-/// stop earning credit, so production sets `STOREFEED_CONTEXT_KEY`).
-fn context_key(configured: Option<&str>) -> app::attribution::token::ContextKey {
-    use rand::RngCore;
-    match configured {
-        Some(k) => app::attribution::token::ContextKey::new(k.trim().as_bytes().to_vec()),
-        None => {
-            tracing::warn!("STOREFEED_CONTEXT_KEY is not set: using a random key until the next restart");
-            let mut key = vec![0u8; 32];
-            rand::rngs::OsRng.fill_bytes(&mut key);
-            app::attribution::token::ContextKey::new(key)
-        }
+/// Stores a new key for context tokens (the old one verifies for the
+/// widest click window more); running servers pick it up by themselves.
+async fn rotate_context_key(
+    pool: &sqlx::PgPool,
+    configured: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let rotation = app::attribution::keys::rotate(pool, configured, now).await.context("rotating the context key")?;
+    println!("Context key {} now signs new tokens (running servers switch within a minute).", rotation.signing);
+    if !rotation.replaced.is_empty() {
+        println!(
+            "Replaced key(s) {:?} verify the tokens they signed until {}.",
+            rotation.replaced,
+            rotation.verify_until.to_rfc3339()
+        );
     }
+    if configured.is_some() {
+        println!(
+            "STOREFEED_CONTEXT_KEY is set and keeps signing wherever it is set: unset it and restart to sign with key {}.",
+            rotation.signing
+        );
+    }
+    pool.close().await;
+    Ok(())
 }

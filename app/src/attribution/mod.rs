@@ -14,6 +14,8 @@ pub mod dashboard_db;
 pub mod db;
 pub mod engine;
 pub mod impressions;
+#[cfg(feature = "ssr")]
+pub mod keys;
 pub mod pages;
 pub mod rates;
 #[cfg(feature = "ssr")]

@@ -7,12 +7,12 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::engine::Surface;
-use super::token::{Context, ContextKey};
+use super::token::{Context, SigningKey};
 use crate::posts::links::LinkKind;
 use crate::posts::{PostView, TagKind};
 
 /// Signs the links of `posts`; `authors` names each post's creator.
-pub fn stamp(posts: &mut [PostView], authors: &[(Uuid, Uuid)], key: &ContextKey, now: DateTime<Utc>) {
+pub fn stamp(posts: &mut [PostView], authors: &[(Uuid, Uuid)], key: &SigningKey, now: DateTime<Utc>) {
     for post in posts.iter_mut() {
         let creators: Vec<Uuid> = authors.iter().filter(|(p, _)| *p == post.id).map(|(_, a)| *a).collect();
         let sign = |surface: Surface| {

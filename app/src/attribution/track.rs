@@ -79,9 +79,9 @@ pub async fn product_seen(product: Uuid, shop: Uuid, ctx: Option<&Context>, sear
 }
 
 /// The verified context of a token from a request, if it is genuine.
-pub fn verify(token: Option<&str>) -> Option<Context> {
+pub async fn verify(token: Option<&str>) -> Option<Context> {
     let state = crate::state::app_state().ok()?;
-    state.context_key.verify(token?.trim())
+    state.context_keys.verify(token?.trim(), state.clock.now()).await
 }
 
 #[cfg(test)]

@@ -105,7 +105,7 @@ pub async fn add_to_cart(
     let quantity = super::parse_quantity(&quantity)?;
     let owner = owner::current(true).await?.ok_or(AppError::Internal)?;
     // Only a genuine context is kept on the line; an edited one is ignored.
-    let context = crate::attribution::track::verify(ctx.as_deref());
+    let context = crate::attribution::track::verify(ctx.as_deref()).await;
     let ctx = context.as_ref().and(ctx.as_deref());
     super::db::add(&state.pool, &owner, variant, quantity, ctx).await?;
     let item = sqlx::query!(
