@@ -17,7 +17,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
-use app::attribution::keys::ContextKeys;
+use app::attribution::keys::{ContextKeys, KeyError};
 use app::payments::provider::PaymentProvider;
 use app::payments::test_provider::TestProvider;
 use app::state::AppState;
@@ -78,11 +78,17 @@ async fn main() -> anyhow::Result<()> {
     // The built-in test provider is the only one this build ships: no card
     // network is reachable from a self-hosted demo (see README, Payments).
     let payments: Arc<dyn PaymentProvider> = Arc::new(TestProvider::new(pool.clone()));
-    // In production without a configured or stored key this stops here,
-    // naming STOREFEED_CONTEXT_KEY and STOREFEED_GENERATE_KEYS.
-    let context_keys = ContextKeys::load(&pool, config.context_key.as_deref(), config.generate_keys, clock.now())
-        .await
-        .context("loading the keys that sign context tokens")?;
+    let context_keys =
+        match ContextKeys::load(&pool, config.context_key.as_deref(), config.generate_keys, clock.now()).await {
+            Ok(keys) => keys,
+            // Production without a configured or stored key: say which
+            // variables to set, like a configuration error.
+            Err(e @ KeyError::Missing) => {
+                eprintln!("{e}");
+                std::process::exit(2);
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context("loading the keys that sign context tokens")),
+        };
     let state = AppState {
         leptos_options,
         pool: pool.clone(),
@@ -147,7 +153,7 @@ async fn rotate_context_key(
         println!(
             "Replaced key(s) {:?} verify the tokens they signed until {}.",
             rotation.replaced,
-            rotation.verify_until.to_rfc3339()
+            rotation.verify_until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
         );
     }
     if configured.is_some() {
