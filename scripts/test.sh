@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Sets up and runs every test: formatting, clippy (-D warnings) for the
-# server and the WASM client, unit and database tests (cargo test against
-# real PostgreSQL), then the Playwright suite in Chromium against a release
-# server on a fresh database. Exits non-zero on any failure.
+# Sets up and runs every test: formatting, import cycles between
+# attribution's rooms, clippy (-D warnings) for the server and the WASM
+# client, unit and database tests (cargo test against real PostgreSQL), then
+# the Playwright suite in Chromium against a release server on a fresh
+# database. Exits non-zero on any failure.
 set -euo pipefail
 SF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$SF_ROOT"
@@ -17,6 +18,9 @@ step() { printf '\n\033[1;35m==> %s\033[0m\n' "$*" >&2; }
 
 step "formatting"
 cargo fmt --all -- --check
+
+step "import cycles between attribution's rooms"
+scripts/check-module-cycles.sh
 
 step "clippy (server)"
 cargo clippy -p app -p server -p bench --all-targets -- -D warnings

@@ -69,7 +69,7 @@ async fn main() -> anyhow::Result<()> {
         config: Arc::new(config.app.clone()),
         payments: payments.clone(),
         stock: app::inventory::gate::StockGate::start(pool.clone()),
-        events: app::attribution::sink::EventSink::start(pool.clone()),
+        events: app::attribution::EventSink::start(pool.clone()),
         authors: Default::default(),
         context_key: context_key(config.context_key.as_deref()),
         clock: if config.test_controls {
@@ -120,15 +120,15 @@ async fn shutdown_signal() {
 
 /// The configured key, or a random one (links signed before a restart then
 /// stop earning credit, so production sets `STOREFEED_CONTEXT_KEY`).
-fn context_key(configured: Option<&str>) -> app::attribution::token::ContextKey {
+fn context_key(configured: Option<&str>) -> app::attribution::ContextKey {
     use rand::RngCore;
     match configured {
-        Some(k) => app::attribution::token::ContextKey::new(k.trim().as_bytes().to_vec()),
+        Some(k) => app::attribution::ContextKey::new(k.trim().as_bytes().to_vec()),
         None => {
             tracing::warn!("STOREFEED_CONTEXT_KEY is not set: using a random key until the next restart");
             let mut key = vec![0u8; 32];
             rand::rngs::OsRng.fill_bytes(&mut key);
-            app::attribution::token::ContextKey::new(key)
+            app::attribution::ContextKey::new(key)
         }
     }
 }

@@ -19,7 +19,7 @@ pub async fn load_checkout(shop: String) -> Result<CheckoutView, AppError> {
     let now = chrono::Utc::now();
     let id = super::db::open(&state.pool, &state.stock, user.id, &shop, now, state.config.reservation_ttl).await?;
     let view = super::db::view(&state.pool, id, user.id, now).await?;
-    crate::attribution::track::record(crate::attribution::EventKind::CheckoutStarted, |e| {
+    crate::attribution::record(crate::attribution::EventKind::CheckoutStarted, |e| {
         e.amount_minor = Some(view.priced.totals.total);
     })
     .await;
@@ -92,10 +92,10 @@ pub async fn place_order(
     state.stock.settle_soon();
     // Credit the order's journey now, with every event up to this click written.
     state.events.flush().await;
-    if let Err(e) = crate::attribution::db::attribute_order(&state.pool, order, state.clock.now()).await {
+    if let Err(e) = crate::attribution::attribute_order(&state.pool, order, state.clock.now()).await {
         tracing::error!(%order, error = %e, "attributing an order failed; the minute job will retry");
     }
-    crate::attribution::track::record(crate::attribution::EventKind::Purchase, |e| e.order_id = Some(order)).await;
+    crate::attribution::record(crate::attribution::EventKind::Purchase, |e| e.order_id = Some(order)).await;
     leptos_axum::redirect(&format!("/orders/{order}?placed=1"));
     Ok(())
 }

@@ -233,9 +233,9 @@ pub async fn transition(
     history(tx, order.id, Some(order.status), to, actor, note).await?;
     match to {
         // Commissions start their return window.
-        OrderStatus::Delivered => crate::attribution::db::after_delivery(tx, order.id, chrono::Utc::now()).await?,
+        OrderStatus::Delivered => crate::attribution::after_delivery(tx, order.id, chrono::Utc::now()).await?,
         // A cancelled order earns nobody anything.
-        OrderStatus::Cancelled => crate::attribution::db::after_refund(tx, order.id).await?,
+        OrderStatus::Cancelled => crate::attribution::after_refund(tx, order.id).await?,
         _ => {}
     }
     outbox(
@@ -486,7 +486,7 @@ pub async fn refund(
         transition(&mut tx, &order, to, Some(owner), &note).await?;
     }
     // Creators' credit and pending commission follow what is left.
-    crate::attribution::db::after_refund(&mut tx, order.id).await?;
+    crate::attribution::after_refund(&mut tx, order.id).await?;
     tx.commit().await?;
     Ok(money)
 }

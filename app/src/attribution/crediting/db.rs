@@ -1,41 +1,21 @@
-//! SQL owned by attribution: a shop's settings, the journey each order line
-//! had (fixed when it is bought), and the credits and commissions derived
-//! from it. Credits are always recomputed from the journey, never edited:
-//! a refund or a change of model recomputes them.
+//! Crediting's SQL: a shop's settings, the journey each order line had
+//! (fixed when it is bought), and the credits and commissions derived from
+//! it. Credits are always recomputed from the journey, never edited: a
+//! refund or a change of model recomputes them.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::engine::{self, Model, Settings, Surface, Touch, TouchKind};
+use super::engine::{self, Model, Settings, Touch, TouchKind};
+use super::rules::{attributable, model_key, models_kept, MAX_WINDOW, RETURN_WINDOW};
+use super::TouchView;
+use crate::attribution::rates::db::rate;
+use crate::attribution::tracking::Surface;
 use crate::error::{AppError, AppResult};
-
-/// The longest window any setting may use: journeys are kept this far back
-/// so that widening a window later still finds the touches.
-pub const MAX_WINDOW: Duration = Duration::days(90);
-/// The return window after delivery before a commission becomes payable.
-pub const RETURN_WINDOW: Duration = Duration::days(14);
-/// What a creator earns when the shop set no rate.
-pub const DEFAULT_RATE_BP: i32 = 1000;
-
-/// The key credits are stored under for `model` (code plus parameters).
-pub fn model_key(model: &Model) -> String {
-    match model.params() {
-        (Some(a), Some(b)) => format!("{}:{a}:{b}", model.code()),
-        (Some(a), None) => format!("{}:{a}", model.code()),
-        _ => model.code().to_string(),
-    }
-}
-
-/// The models whose credits are kept for every line: the comparison's
-/// defaults and the shop's own.
-pub fn models_kept(active: &Model) -> Vec<Model> {
-    let mut models: Vec<Model> = Model::all_defaults().to_vec();
-    if !models.contains(active) {
-        models.push(*active);
-    }
-    models
-}
+use crate::money::{Currency, Money};
 
 /// The shop's settings, or the site default.
 pub async fn settings(db: &mut PgConnection, shop: Uuid) -> AppResult<Settings> {
@@ -100,17 +80,6 @@ struct Line {
     /// refunds (their tax share refunded in proportion).
     attributable: i64,
     purchased_at: DateTime<Utc>,
-}
-
-/// The rule for the amount a line's credits sum to: the line's total
-/// after discounts, without its tax, reduced in proportion to what was
-/// refunded. A full refund leaves nothing.
-pub fn attributable(total: i64, tax: i64, refunded: i64) -> i64 {
-    if total <= 0 {
-        return 0;
-    }
-    let kept = (total - refunded).max(0);
-    ((kept as i128 * (total - tax).max(0) as i128) / total as i128) as i64
 }
 
 async fn line(db: &mut PgConnection, id: Uuid) -> AppResult<Line> {
@@ -317,7 +286,7 @@ async fn commissions(tx: &mut PgConnection, l: &Line, credits: &[engine::Credit]
     .execute(&mut *tx)
     .await?;
     for (creator, parts) in per_creator {
-        let rate_bp = super::rates_db::rate(tx, l.shop_id, Some(l.product_id), Some(creator), l.purchased_at).await?;
+        let rate_bp = rate(tx, l.shop_id, Some(l.product_id), Some(creator), l.purchased_at).await?;
         let credit: i64 = parts.iter().sum();
         let amount: i64 = parts.iter().map(|p| engine::commission(*p, rate_bp as u32)).sum();
         sqlx::query!(
@@ -393,266 +362,257 @@ pub async fn attribute_missed(pool: &PgPool) -> AppResult<u64> {
     Ok(missed.len() as u64)
 }
 
-/// Creates this month's and next month's event partitions if missing (the
-/// default partition catches anything outside them).
-pub async fn ensure_partitions(pool: &PgPool, now: DateTime<Utc>) -> AppResult<()> {
-    for month in [now, now + Duration::days(31)] {
-        sqlx::query("SELECT ensure_shopper_events_partition($1)").bind(month.date_naive()).execute(pool).await?;
+/// Each line's touch path with the credit each touch earned under the
+/// shop's model: for the shop's order page and the credited creator's
+/// statement (callers decide who may see which lines).
+pub async fn touch_paths(pool: &PgPool, lines: &[Uuid]) -> AppResult<HashMap<Uuid, Vec<TouchView>>> {
+    let rows = sqlx::query!(
+        r#"SELECT t.order_line_id, t.touch_id, t.at, t.surface, t.kind, t.post_id,
+                  coalesce((SELECT array_agg(u.username ORDER BY u.username) FROM users u WHERE u.id = ANY(t.creator_ids)),
+                           '{}') AS "creators!",
+                  (SELECT sum(c.amount_minor)::bigint FROM attribution_credits c
+                   LEFT JOIN attribution_settings s ON s.shop_id = c.shop_id
+                   WHERE c.order_line_id = t.order_line_id AND c.touch_id = t.touch_id
+                     AND c.model_key = coalesce(s.model_key, 'last_click')) AS credit,
+                  o.currency
+           FROM order_line_touches t JOIN order_lines l ON l.id = t.order_line_id JOIN orders o ON o.id = l.order_id
+           WHERE t.order_line_id = ANY($1) ORDER BY t.at, t.touch_id"#,
+        lines
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut out: HashMap<Uuid, Vec<TouchView>> = HashMap::new();
+    for r in rows {
+        let currency = Currency::parse(&r.currency)?;
+        let surface = Surface::parse(&r.surface).map_err(|_| AppError::Internal)?;
+        out.entry(r.order_line_id).or_default().push(TouchView {
+            at: r.at,
+            surface: surface_label(surface).into(),
+            post_id: r.post_id,
+            creators: r.creators,
+            kind: if r.kind == "view" { "Saw the post".into() } else { "Tapped".into() },
+            credit: r.credit.map(|c| Money::new(c, currency)),
+        });
     }
-    Ok(())
+    Ok(out)
+}
+
+/// How the order page and the statement name a surface.
+pub fn surface_label(s: Surface) -> &'static str {
+    use Surface::*;
+    match s {
+        ImageTag => "Tag on a post's photo",
+        ProductCard => "Product card in a post",
+        ShopTag => "Shop tag",
+        CommentMention => "Mention in a comment",
+        GroupCard => "Group deal card",
+        PlanCard => "Installment plan card",
+        Search => "Search",
+        Direct => "Direct visit",
+    }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::accounts::db::tests::user;
+    use crate::attribution::tracking::db::{link_visitor, write_events};
+    use crate::attribution::tracking::sink::NewEvent;
+    use crate::attribution::tracking::EventKind;
+    use crate::checkout::place::place_order;
+    use crate::checkout::place::tests::{card, ready_checkout, visa, TTL};
+    use crate::payments::test_provider::TestProvider;
 
-    #[test]
-    fn attributable_is_net_of_tax_and_refunds() {
-        // $100 line with $8 sales tax on top: $100 of credit.
-        assert_eq!(attributable(10_800, 800, 0), 10_000);
-        // VAT already in the price: $120 with $20 VAT inside.
-        assert_eq!(attributable(12_000, 2_000, 0), 10_000);
-        // Half refunded: half the credit.
-        assert_eq!(attributable(10_800, 800, 5_400), 5_000);
-        assert_eq!(attributable(10_800, 800, 10_800), 0, "a full refund leaves nothing");
-        assert_eq!(attributable(0, 0, 0), 0);
+    pub async fn post(pool: &PgPool, author: Uuid) -> Uuid {
+        let id = Uuid::new_v4();
+        sqlx::query!(
+            "INSERT INTO posts (id, author_id, status, published_at) VALUES ($1, $2, 'published', now())",
+            id,
+            author
+        )
+        .execute(pool)
+        .await
+        .unwrap();
+        id
     }
 
-    #[test]
-    fn model_keys_name_their_parameters() {
-        assert_eq!(model_key(&Model::LastClick), "last_click");
-        assert_eq!(model_key(&Model::CustomSplit { first_bp: 7000, last_bp: 3000 }), "custom_split:7000:3000");
-        assert_eq!(model_key(&Model::TimeDecay { half_life_hours: 168 }), "time_decay:168");
-        let custom = Model::CustomSplit { first_bp: 6000, last_bp: 4000 };
-        assert_eq!(models_kept(&custom).len(), Model::all_defaults().len() + 1);
-        assert_eq!(models_kept(&Model::Linear).len(), Model::all_defaults().len());
+    pub fn tap(
+        visitor: Uuid,
+        user: Option<Uuid>,
+        post: Uuid,
+        creator: Uuid,
+        product: Uuid,
+        at: DateTime<Utc>,
+    ) -> NewEvent {
+        NewEvent {
+            user_id: user,
+            post_id: Some(post),
+            creator_ids: vec![creator],
+            product_id: Some(product),
+            surface: Some(Surface::ImageTag),
+            ..NewEvent::new(EventKind::TagTap, at, visitor)
+        }
     }
 
-    mod db {
-        use super::super::*;
-        use crate::accounts::db::tests::user;
-        use crate::attribution::sink::{write, NewEvent};
-        use crate::attribution::EventKind;
-        use crate::checkout::place::place_order;
-        use crate::checkout::place::tests::{card, ready_checkout, visa, TTL};
-        use crate::payments::test_provider::TestProvider;
+    /// Credits per creator under `key`, by username.
+    pub async fn credits(pool: &PgPool, key: &str) -> Vec<(Option<String>, i64)> {
+        sqlx::query!(
+            r#"SELECT u.username AS "username?", sum(c.amount_minor)::bigint AS "amount!"
+               FROM attribution_credits c LEFT JOIN users u ON u.id = c.creator_id
+               WHERE c.model_key = $1 GROUP BY u.username ORDER BY u.username"#,
+            key
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.username, r.amount))
+        .collect()
+    }
 
-        async fn post(pool: &PgPool, author: Uuid) -> Uuid {
-            let id = Uuid::new_v4();
-            sqlx::query!(
-                "INSERT INTO posts (id, author_id, status, published_at) VALUES ($1, $2, 'published', now())",
-                id,
-                author
-            )
-            .execute(pool)
-            .await
-            .unwrap();
-            id
-        }
+    pub async fn commissions(pool: &PgPool) -> Vec<(String, i64, String)> {
+        sqlx::query!(
+            "SELECT u.username, c.amount_minor, c.status FROM commissions c JOIN users u ON u.id = c.creator_id
+             ORDER BY u.username"
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.username, r.amount_minor, r.status))
+        .collect()
+    }
 
-        fn tap(
-            visitor: Uuid,
-            user: Option<Uuid>,
-            post: Uuid,
-            creator: Uuid,
-            product: Uuid,
-            at: DateTime<Utc>,
-        ) -> NewEvent {
-            NewEvent {
-                user_id: user,
-                post_id: Some(post),
-                creator_ids: vec![creator],
-                product_id: Some(product),
-                surface: Some(Surface::ImageTag),
-                ..NewEvent::new(EventKind::TagTap, at, visitor)
-            }
-        }
-
-        /// Credits per creator under `key`, by username.
-        async fn credits(pool: &PgPool, key: &str) -> Vec<(Option<String>, i64)> {
-            sqlx::query!(
-                r#"SELECT u.username AS "username?", sum(c.amount_minor)::bigint AS "amount!"
-                   FROM attribution_credits c LEFT JOIN users u ON u.id = c.creator_id
-                   WHERE c.model_key = $1 GROUP BY u.username ORDER BY u.username"#,
-                key
-            )
-            .fetch_all(pool)
+    async fn product_of(pool: &PgPool, variant: Uuid) -> Uuid {
+        sqlx::query_scalar!("SELECT product_id FROM product_variants WHERE id = $1", variant)
+            .fetch_one(pool)
             .await
             .unwrap()
-            .into_iter()
-            .map(|r| (r.username, r.amount))
-            .collect()
-        }
+    }
 
-        async fn commissions(pool: &PgPool) -> Vec<(String, i64, String)> {
-            sqlx::query!(
-                "SELECT u.username, c.amount_minor, c.status FROM commissions c JOIN users u ON u.id = c.creator_id
-                 ORDER BY u.username"
-            )
-            .fetch_all(pool)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|r| (r.username, r.amount_minor, r.status))
-            .collect()
-        }
+    /// A placed (not yet attributed) order of one $25 line, tax on top,
+    /// bought after creator_y's tag was tapped three days ago before the
+    /// buyer signed in (the browser was linked at login) and creator_x's
+    /// yesterday, signed in. A tap on another product and one after the
+    /// purchase do not count. Returns the order and the time of purchase.
+    pub async fn order_after_two_taps(pool: &PgPool, provider: &TestProvider) -> (Uuid, DateTime<Utc>) {
+        let (checkout, buyer, variant) = ready_checkout(pool, 5, 1).await;
+        let product = product_of(pool, variant).await;
+        let (x, y) = (user(pool, "creator_x").await, user(pool, "creator_y").await);
+        let (post_x, post_y) = (post(pool, x).await, post(pool, y).await);
+        let now = Utc::now();
+        let browser = Uuid::new_v4();
+        let mut tx = pool.begin().await.unwrap();
+        link_visitor(&mut tx, browser, buyer).await.unwrap();
+        tx.commit().await.unwrap();
+        write_events(
+            pool,
+            &[
+                tap(browser, None, post_y, y, product, now - Duration::days(3)),
+                tap(Uuid::new_v4(), Some(buyer), post_x, x, product, now - Duration::days(1)),
+                tap(Uuid::new_v4(), Some(buyer), post_x, x, Uuid::new_v4(), now - Duration::hours(1)),
+                tap(Uuid::new_v4(), Some(buyer), post_y, y, product, now + Duration::hours(1)),
+            ],
+        )
+        .await
+        .unwrap();
+        let details = card();
+        let order = place_order(pool, provider, checkout, buyer, visa(&details), now, TTL).await.unwrap();
+        (order, now)
+    }
 
-        #[sqlx::test(migrations = "../migrations")]
-        async fn a_purchase_credits_its_journey_under_every_model_and_follows_settings_and_refunds(pool: PgPool) {
-            let (checkout, buyer, variant) = ready_checkout(&pool, 5, 1).await;
-            let product = sqlx::query_scalar!("SELECT product_id FROM product_variants WHERE id = $1", variant)
-                .fetch_one(&pool)
-                .await
-                .unwrap();
-            let (x, y) = (user(&pool, "creator_x").await, user(&pool, "creator_y").await);
-            let (post_x, post_y) = (post(&pool, x).await, post(&pool, y).await);
-            let now = Utc::now();
-            // Y's tag was tapped three days ago before signing in (the browser
-            // was linked at login); X's yesterday, signed in; a tap on another
-            // product and one after the purchase do not count.
-            let browser = Uuid::new_v4();
-            let mut tx = pool.begin().await.unwrap();
-            super::super::super::visitor::link(&mut tx, browser, buyer).await.unwrap();
-            tx.commit().await.unwrap();
-            write(
-                &pool,
-                &[
-                    tap(browser, None, post_y, y, product, now - Duration::days(3)),
-                    tap(Uuid::new_v4(), Some(buyer), post_x, x, product, now - Duration::days(1)),
-                    tap(Uuid::new_v4(), Some(buyer), post_x, x, Uuid::new_v4(), now - Duration::hours(1)),
-                    tap(Uuid::new_v4(), Some(buyer), post_y, y, product, now + Duration::hours(1)),
-                ],
-            )
-            .await
-            .unwrap();
-
-            let provider = TestProvider::new(pool.clone());
-            let details = card();
-            let order = place_order(&pool, &provider, checkout, buyer, visa(&details), now, TTL).await.unwrap();
-            attribute_order(&pool, order, now).await.unwrap();
-            attribute_order(&pool, order, now).await.unwrap();
-
-            // $25 line, tax on top not credited.
-            let x_name = Some("creator_x".to_string());
-            let y_name = Some("creator_y".to_string());
-            assert_eq!(credits(&pool, "last_click").await, vec![(x_name.clone(), 2500)], "once, however often asked");
-            assert_eq!(credits(&pool, "first_click").await, vec![(y_name.clone(), 2500)]);
-            assert_eq!(credits(&pool, "linear").await, vec![(x_name.clone(), 1250), (y_name.clone(), 1250)]);
-            assert_eq!(
-                credits(&pool, "custom_split:7000:3000").await,
-                vec![(x_name.clone(), 750), (y_name.clone(), 1750)]
-            );
-            assert_eq!(commissions(&pool).await, vec![("creator_x".into(), 250, "pending".into())]);
-
-            // The shop switches to linear: history is recomputed.
-            let shop = sqlx::query!("SELECT id, owner_id FROM shops").fetch_one(&pool).await.unwrap();
-            let linear = Settings { model: Model::Linear, ..Settings::default() };
-            save_settings(&pool, shop.id, &linear).await.unwrap();
-            assert_eq!(
-                commissions(&pool).await,
-                vec![("creator_x".into(), 125, "pending".into()), ("creator_y".into(), 125, "pending".into())]
-            );
-            rollups_match_a_recomputation(&pool).await;
-
-            // The shop's dashboard reads the rollups: revenue, each creator's
-            // half, and every model's column adding up to the revenue.
-            let handle = sqlx::query_scalar!("SELECT handle FROM shops").fetch_one(&pool).await.unwrap();
-            let owned = crate::shops::db::owned_by(&pool, &handle, shop.owner_id).await.unwrap();
-            let month = crate::attribution::Period::parse(None, now).unwrap();
-            let d = crate::attribution::dashboard_db::shop(&pool, &owned, &month, now).await.unwrap();
-            assert_eq!(d.revenue.minor, 2500);
-            let mut by_creator: Vec<(String, i64, i64)> =
-                d.by_creator.iter().map(|r| (r.earner.key(), r.revenue.minor, r.lines)).collect();
-            by_creator.sort();
-            assert_eq!(by_creator, vec![("creator_x".into(), 1250, 1), ("creator_y".into(), 1250, 1)]);
-            for column in 0..d.comparison.models.len() {
-                let sum: i64 = d.comparison.rows.iter().map(|(_, amounts)| amounts[column].minor).sum();
-                assert_eq!(sum, 2500, "{}", d.comparison.models[column]);
-            }
-            assert_eq!(d.untagged.purchases, 1, "the posts link no product on a photo");
-            assert_eq!(d.tagged.purchases, 0);
-            assert_eq!(d.by_post.len(), 2);
-
-            // A full refund leaves no credit and reverses the commissions.
-            crate::orders::db::refund(
-                &pool,
-                &provider,
-                order,
-                shop.owner_id,
-                crate::orders::db::RefundScope::Whole,
-                "returned",
-                false,
-            )
+    /// A placed (not yet attributed) order of two $25 units after one tap on
+    /// creator_x's post five minutes before. Returns the order, creator_x
+    /// and the time of purchase.
+    pub async fn order_after_one_tap(pool: &PgPool, provider: &TestProvider) -> (Uuid, Uuid, DateTime<Utc>) {
+        let (checkout, buyer, variant) = ready_checkout(pool, 5, 2).await;
+        let product = product_of(pool, variant).await;
+        let x = user(pool, "creator_x").await;
+        let post_x = post(pool, x).await;
+        let now = Utc::now();
+        write_events(pool, &[tap(Uuid::new_v4(), Some(buyer), post_x, x, product, now - Duration::minutes(5))])
             .await
             .unwrap();
-            assert!(credits(&pool, "linear").await.is_empty());
-            assert_eq!(
-                commissions(&pool).await,
-                vec![("creator_x".into(), 0, "reversed".into()), ("creator_y".into(), 0, "reversed".into())]
-            );
-            rollups_match_a_recomputation(&pool).await;
-        }
+        let details = card();
+        let order = place_order(pool, provider, checkout, buyer, visa(&details), now, TTL).await.unwrap();
+        (order, x, now)
+    }
 
-        /// Runs the benchmark's rollup checks: every rollup the dashboards
-        /// read equals a GROUP BY over what it sums.
-        async fn rollups_match_a_recomputation(pool: &PgPool) {
-            let checks: Vec<(String, String, String)> =
-                sqlx::query_as(include_str!("../../../bench/sql/attribution_rollup_checks.sql"))
-                    .fetch_all(pool)
-                    .await
-                    .unwrap();
-            assert_eq!(checks.len(), 5);
-            for (name, verdict, detail) in checks {
-                assert_eq!(verdict, "PASS", "{name}: {detail}");
-            }
-        }
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_purchase_credits_its_journey_under_every_model_and_follows_settings_and_refunds(pool: PgPool) {
+        let provider = TestProvider::new(pool.clone());
+        let (order, now) = order_after_two_taps(&pool, &provider).await;
+        attribute_order(&pool, order, now).await.unwrap();
+        attribute_order(&pool, order, now).await.unwrap();
 
-        #[sqlx::test(migrations = "../migrations")]
-        async fn commissions_become_payable_after_delivery_and_the_return_window(pool: PgPool) {
-            let (checkout, buyer, variant) = ready_checkout(&pool, 5, 2).await;
-            let product = sqlx::query_scalar!("SELECT product_id FROM product_variants WHERE id = $1", variant)
-                .fetch_one(&pool)
+        // $25 line, tax on top not credited.
+        let x_name = Some("creator_x".to_string());
+        let y_name = Some("creator_y".to_string());
+        assert_eq!(credits(&pool, "last_click").await, vec![(x_name.clone(), 2500)], "once, however often asked");
+        assert_eq!(credits(&pool, "first_click").await, vec![(y_name.clone(), 2500)]);
+        assert_eq!(credits(&pool, "linear").await, vec![(x_name.clone(), 1250), (y_name.clone(), 1250)]);
+        assert_eq!(credits(&pool, "custom_split:7000:3000").await, vec![(x_name.clone(), 750), (y_name.clone(), 1750)]);
+        assert_eq!(commissions(&pool).await, vec![("creator_x".into(), 250, "pending".into())]);
+
+        // The shop switches to linear: history is recomputed.
+        let shop = sqlx::query!("SELECT id, owner_id FROM shops").fetch_one(&pool).await.unwrap();
+        let linear = Settings { model: Model::Linear, ..Settings::default() };
+        save_settings(&pool, shop.id, &linear).await.unwrap();
+        assert_eq!(
+            commissions(&pool).await,
+            vec![("creator_x".into(), 125, "pending".into()), ("creator_y".into(), 125, "pending".into())]
+        );
+        rollups_match_a_recomputation(&pool).await;
+
+        // A full refund leaves no credit and reverses the commissions.
+        crate::orders::db::refund(
+            &pool,
+            &provider,
+            order,
+            shop.owner_id,
+            crate::orders::db::RefundScope::Whole,
+            "returned",
+            false,
+        )
+        .await
+        .unwrap();
+        assert!(credits(&pool, "linear").await.is_empty());
+        assert_eq!(
+            commissions(&pool).await,
+            vec![("creator_x".into(), 0, "reversed".into()), ("creator_y".into(), 0, "reversed".into())]
+        );
+        rollups_match_a_recomputation(&pool).await;
+    }
+
+    /// Runs the benchmark's rollup checks: every rollup the dashboards
+    /// read equals a GROUP BY over what it sums.
+    pub async fn rollups_match_a_recomputation(pool: &PgPool) {
+        let checks: Vec<(String, String, String)> =
+            sqlx::query_as(include_str!("../../../../bench/sql/attribution_rollup_checks.sql"))
+                .fetch_all(pool)
                 .await
                 .unwrap();
-            let x = user(&pool, "creator_x").await;
-            let post_x = post(&pool, x).await;
-            let now = Utc::now();
-            write(&pool, &[tap(Uuid::new_v4(), Some(buyer), post_x, x, product, now - Duration::minutes(5))])
-                .await
-                .unwrap();
-            let shop = sqlx::query!("SELECT id, owner_id FROM shops").fetch_one(&pool).await.unwrap();
-            // A cut announced now applies only after notice: this sale keeps 10%.
-            crate::attribution::rates_db::set_default_rate(&pool, shop.id, 500, now).await.unwrap();
-            let provider = TestProvider::new(pool.clone());
-            let details = card();
-            let order = place_order(&pool, &provider, checkout, buyer, visa(&details), now, TTL).await.unwrap();
-            attribute_order(&pool, order, now).await.unwrap();
-            assert_eq!(commissions(&pool).await, vec![("creator_x".into(), 500, "pending".into())]);
-
-            let mut tx = pool.begin().await.unwrap();
-            after_delivery(&mut tx, order, now).await.unwrap();
-            tx.commit().await.unwrap();
-            assert_eq!(
-                release_payable(&pool, now + Duration::days(13)).await.unwrap(),
-                0,
-                "still in the return window"
-            );
-            assert_eq!(release_payable(&pool, now + RETURN_WINDOW).await.unwrap(), 1);
-            assert_eq!(commissions(&pool).await, vec![("creator_x".into(), 500, "payable".into())]);
-
-            // The creator's statement lists the line, payable, with its path.
-            let month = crate::attribution::Period::parse(None, now).unwrap();
-            let statement = crate::attribution::statement_db::statement(&pool, x, &month).await.unwrap();
-            assert_eq!(statement.lines.len(), 1);
-            let line = &statement.lines[0];
-            assert_eq!((line.credit.minor, line.rate_bp, line.commission.minor), (5000, 1000, 500));
-            assert_eq!(line.status, crate::attribution::statement::CommissionStatus::Payable);
-            assert_eq!(line.touches.len(), 1);
-            assert_eq!(statement.payable.iter().map(|m| m.minor).sum::<i64>(), 500);
-            assert!(statement.pending.is_empty());
-            let other = user(&pool, "someone_else").await;
-            let theirs = crate::attribution::statement_db::statement(&pool, other, &month).await.unwrap();
-            assert!(theirs.lines.is_empty(), "a creator sees only their own commissions");
+        assert_eq!(checks.len(), 5);
+        for (name, verdict, detail) in checks {
+            assert_eq!(verdict, "PASS", "{name}: {detail}");
         }
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn commissions_become_payable_after_delivery_and_the_return_window(pool: PgPool) {
+        let provider = TestProvider::new(pool.clone());
+        let (order, _, now) = order_after_one_tap(&pool, &provider).await;
+        let shop = sqlx::query!("SELECT id, owner_id FROM shops").fetch_one(&pool).await.unwrap();
+        // A cut announced now applies only after notice: this sale keeps 10%.
+        crate::attribution::rates::db::set_default_rate(&pool, shop.id, 500, now).await.unwrap();
+        attribute_order(&pool, order, now).await.unwrap();
+        assert_eq!(commissions(&pool).await, vec![("creator_x".into(), 500, "pending".into())]);
+
+        let mut tx = pool.begin().await.unwrap();
+        after_delivery(&mut tx, order, now).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(release_payable(&pool, now + Duration::days(13)).await.unwrap(), 0, "still in the return window");
+        assert_eq!(release_payable(&pool, now + RETURN_WINDOW).await.unwrap(), 1);
+        assert_eq!(commissions(&pool).await, vec![("creator_x".into(), 500, "payable".into())]);
     }
 }

@@ -1,5 +1,5 @@
-//! Parsing the shop's attribution settings and commission rate from their
-//! forms into domain values, with messages naming the field.
+//! Parsing the shop's attribution settings from their form into domain
+//! values, with messages naming the field.
 
 use chrono::Duration;
 
@@ -10,8 +10,6 @@ use crate::error::AppError;
 pub const MAX_CLICK_DAYS: u32 = 90;
 /// The widest view window, in hours.
 pub const MAX_VIEW_HOURS: u32 = 30 * 24;
-/// The highest commission a shop may offer, in percent.
-pub const MAX_RATE_PCT: u32 = 80;
 
 fn whole(field: &str, raw: &str, range: std::ops::RangeInclusive<u32>, what: &str) -> Result<u32, AppError> {
     raw.trim()
@@ -56,33 +54,6 @@ pub fn parse(
     Ok(Settings { click_window: Duration::days(click.into()), view_window: Duration::hours(view.into()), model })
 }
 
-/// A commission rate in percent ("10", "12.5") as basis points.
-pub fn parse_rate(raw: &str) -> Result<i32, AppError> {
-    let bad = || AppError::validation("rate_pct", format!("Enter a rate from 0 to {MAX_RATE_PCT}%, e.g. 10 or 12.5."));
-    let raw = raw.trim().trim_end_matches('%').trim();
-    let (whole, frac) = raw.split_once('.').unwrap_or((raw, ""));
-    if whole.is_empty() || frac.len() > 2 || !whole.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
-        return Err(bad());
-    }
-    let whole: u32 = whole.parse().map_err(|_| bad())?;
-    let frac: u32 = format!("{frac:0<2}").parse().map_err(|_| bad())?;
-    let bp = whole.checked_mul(100).and_then(|w| w.checked_add(frac)).ok_or_else(bad)?;
-    if bp > MAX_RATE_PCT * 100 {
-        return Err(bad());
-    }
-    Ok(bp as i32)
-}
-
-/// Basis points as the form shows them: "10", "12.5".
-pub fn rate_text(bp: i32) -> String {
-    let (whole, frac) = (bp / 100, bp % 100);
-    match frac {
-        0 => whole.to_string(),
-        f if f % 10 == 0 => format!("{whole}.{}", f / 10),
-        f => format!("{whole}.{f:02}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,18 +78,5 @@ mod tests {
             Model::TimeDecay { half_life_hours: 48 }
         );
         assert_eq!(parse(" 30 ", "0", "linear", "", "", "").unwrap().model, Model::Linear);
-    }
-
-    #[test]
-    fn rates_are_percent_with_up_to_two_decimals() {
-        assert_eq!(parse_rate("10").unwrap(), 1000);
-        assert_eq!(parse_rate("12.5%").unwrap(), 1250);
-        assert_eq!(parse_rate("0.25").unwrap(), 25);
-        for bad in ["", "-1", "81", "1.234", "ten", "1e3", "99999999999"] {
-            assert_eq!(parse_rate(bad).unwrap_err().field(), Some("rate_pct"), "{bad}");
-        }
-        assert_eq!(rate_text(1250), "12.5");
-        assert_eq!(rate_text(1000), "10");
-        assert_eq!(rate_text(25), "0.25");
     }
 }

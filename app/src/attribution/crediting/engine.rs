@@ -2,8 +2,8 @@
 //! credit for one order line, and how much of the amount actually paid each gets.
 //!
 //! Pure and deterministic: no I/O, no clock, no randomness, nothing else from the
-//! app. Money is integer minor units (`i64`); credits always sum exactly to the
-//! amount attributed.
+//! app but tracking's [`Surface`]. Money is integer minor units (`i64`); credits
+//! always sum exactly to the amount attributed.
 //!
 //! # Rules
 //!
@@ -56,16 +56,16 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use uuid::Uuid;
 
+use crate::attribution::tracking::Surface;
+
 /// Basis points in 100%.
 pub const FULL_BP: u32 = 10_000;
 /// Longest time-decay half-life a shop may choose: one year.
 pub const MAX_HALF_LIFE_HOURS: u32 = 8_760;
 
-/// Why a surface, touch kind or model could not be parsed or is out of range.
+/// Why a touch kind or model could not be parsed or is out of range.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum AttributionError {
-    #[error("unknown surface `{0}`")]
-    UnknownSurface(String),
     #[error("unknown touch kind `{0}`")]
     UnknownTouchKind(String),
     #[error("unknown attribution model `{0}`")]
@@ -78,65 +78,6 @@ pub enum AttributionError {
     HalfLifeOutOfRange(u32),
     #[error("attribution windows cannot be negative")]
     NegativeWindow,
-}
-
-/// Where in the app the shopper met the product.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Surface {
-    ImageTag,
-    ProductCard,
-    ShopTag,
-    CommentMention,
-    GroupCard,
-    PlanCard,
-    Search,
-    Direct,
-}
-
-impl Surface {
-    pub const ALL: [Surface; 8] = [
-        Surface::ImageTag,
-        Surface::ProductCard,
-        Surface::ShopTag,
-        Surface::CommentMention,
-        Surface::GroupCard,
-        Surface::PlanCard,
-        Surface::Search,
-        Surface::Direct,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Surface::ImageTag => "image_tag",
-            Surface::ProductCard => "product_card",
-            Surface::ShopTag => "shop_tag",
-            Surface::CommentMention => "comment_mention",
-            Surface::GroupCard => "group_card",
-            Surface::PlanCard => "plan_card",
-            Surface::Search => "search",
-            Surface::Direct => "direct",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Surface, AttributionError> {
-        let s = s.trim();
-        Surface::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| AttributionError::UnknownSurface(s.to_owned()))
-    }
-
-    /// Whether touches here can carry creators; search and direct visits are
-    /// organic, so any creators recorded on them are ignored.
-    pub fn is_creator_surface(self) -> bool {
-        !matches!(self, Surface::Search | Surface::Direct)
-    }
-}
-
-impl FromStr for Surface {
-    type Err = AttributionError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Surface::parse(s)
-    }
 }
 
 /// Whether the shopper clicked through or only saw the product.
@@ -964,16 +905,7 @@ mod tests {
     }
 
     #[test]
-    fn surfaces_and_touch_kinds_round_trip_through_text() {
-        for surface in Surface::ALL {
-            assert_eq!(Surface::parse(surface.as_str()), Ok(surface));
-            let json = serde_json::to_string(&surface).expect("serialise surface");
-            assert_eq!(json, format!("\"{}\"", surface.as_str()));
-        }
-        assert_eq!("comment_mention".parse::<Surface>(), Ok(Surface::CommentMention));
-        assert_eq!(Surface::parse("billboard"), Err(AttributionError::UnknownSurface("billboard".into())));
-        assert!(!Surface::Search.is_creator_surface() && !Surface::Direct.is_creator_surface());
-        assert!(Surface::PlanCard.is_creator_surface());
+    fn touch_kinds_round_trip_through_text() {
         for kind in [TouchKind::Click, TouchKind::View] {
             assert_eq!(TouchKind::parse(kind.as_str()), Ok(kind));
         }

@@ -23,22 +23,10 @@ pub fn current() -> Option<Visitor> {
     Some(Visitor { id, visit })
 }
 
-/// Joins the browser's journey to the account that signed in on it.
-pub async fn link(tx: &mut PgConnection, visitor: Uuid, user: Uuid) -> AppResult<()> {
-    sqlx::query!(
-        "INSERT INTO visitor_users (visitor_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        visitor,
-        user
-    )
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
-}
-
 /// Links the current request's visitor (if any) to `user`.
 pub async fn link_current(tx: &mut PgConnection, user: Uuid) -> AppResult<()> {
     match current() {
-        Some(v) => link(tx, v.id, user).await,
+        Some(v) => super::db::link_visitor(tx, v.id, user).await,
         None => Ok(()),
     }
 }

@@ -3,10 +3,9 @@
 
 use uuid::Uuid;
 
-use super::engine::Surface;
 use super::sink::NewEvent;
 use super::token::Context;
-use super::EventKind;
+use super::{EventKind, Surface};
 
 /// User agents that are scripts or crawlers, not shoppers.
 const AUTOMATED: [&str; 9] =

@@ -46,7 +46,7 @@ impl PostAuthors {
             missing.extend_from_slice(ids);
         }
         if !missing.is_empty() {
-            let found = lookup(pool, &missing).await?;
+            let found = super::db::published_authors(pool, &missing).await?;
             let mut fresh: Vec<(Uuid, Option<Uuid>)> = missing.iter().map(|id| (*id, found.get(id).copied())).collect();
             if let Ok(mut known) = self.known.lock() {
                 if known.len() + fresh.len() > CAPACITY {
@@ -60,13 +60,6 @@ impl PostAuthors {
         }
         Ok(ids.iter().filter_map(|id| answers.get(id).copied().flatten().map(|author| (*id, author))).collect())
     }
-}
-
-async fn lookup(pool: &PgPool, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Uuid>> {
-    let rows = sqlx::query!("SELECT id, author_id FROM posts WHERE id = ANY($1) AND status = 'published'", ids)
-        .fetch_all(pool)
-        .await?;
-    Ok(rows.into_iter().map(|r| (r.id, r.author_id)).collect())
 }
 
 #[cfg(test)]

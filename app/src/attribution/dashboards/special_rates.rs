@@ -1,47 +1,18 @@
-//! Commission rates beyond the shop's default: for one product, one creator,
-//! or one creator on one product. The most specific rate in effect applies
-//! to a sale; a rate lower than the one it replaces applies only after
-//! notice (as TikTok Shop does), a higher one at once.
+//! The special commission rates on the shop's analytics page: the rates for
+//! one product, one creator, or one creator on one product, and the form
+//! that adds or changes one.
 
-use chrono::{DateTime, Duration, Utc};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::api::SaveSpecialRate;
 use super::pages::{
     BODY_CLASS, CARD_CLASS, HEAD_CLASS, NUMBER_CELL_CLASS, NUMBER_HEADER_CLASS, SECTION_HEADING_CLASS, TABLE_CLASS,
     TABLE_WRAP_CLASS, TEXT_CELL_CLASS, TEXT_HEADER_CLASS,
 };
-use super::settings_form::rate_text;
+use crate::attribution::rates::api::SaveSpecialRate;
+use crate::attribution::rates::rules::rate_text;
+use crate::attribution::rates::SpecialRate;
 use crate::ui::{ErrorAlert, FieldError, SuccessNote, INPUT_CLASS, LABEL_CLASS, SECONDARY_BUTTON_CLASS};
-
-/// How long creators are told before a lowered rate applies.
-pub const RATE_CUT_NOTICE: Duration = Duration::days(7);
-
-/// When a new rate for a scope applies: at once unless it cuts the rate in
-/// effect there now, then after [`RATE_CUT_NOTICE`] (so sales already made
-/// and the week after keep the rate creators were promised).
-pub fn effective_from(new_bp: i32, current_bp: i32, now: DateTime<Utc>) -> DateTime<Utc> {
-    if new_bp < current_bp {
-        now + RATE_CUT_NOTICE
-    } else {
-        now
-    }
-}
-
-/// One product and/or creator's own rate, as the shop's owner sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SpecialRate {
-    /// The product's title; `None` for every product.
-    pub product: Option<String>,
-    /// The creator's username; `None` for every creator.
-    pub creator: Option<String>,
-    /// The rate in effect now; `None` while the first one is still on notice.
-    pub current_bp: Option<i32>,
-    /// A rate waiting out its notice, and when it applies.
-    pub scheduled: Option<(i32, DateTime<Utc>)>,
-}
 
 /// The special-rates table and the form that adds or changes one.
 #[component]
@@ -131,18 +102,5 @@ fn SpecialRatesTable(rates: Vec<SpecialRate>) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_cut_waits_for_notice_and_a_raise_applies_at_once() {
-        let now = Utc::now();
-        assert_eq!(effective_from(500, 1000, now), now + RATE_CUT_NOTICE);
-        assert_eq!(effective_from(1500, 1000, now), now);
-        assert_eq!(effective_from(1000, 1000, now), now, "the same rate is not a cut");
     }
 }

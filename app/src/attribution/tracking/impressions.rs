@@ -16,7 +16,7 @@ mod browser {
     use wasm_bindgen::JsCast;
     use web_sys::{Element, IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit};
 
-    use crate::attribution::api::MAX_IMPRESSIONS_PER_REPORT;
+    use crate::attribution::tracking::api::MAX_IMPRESSIONS_PER_REPORT;
 
     const URL: &str = "/api/events/impressions";
 

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::db::DEFAULT_RATE_BP;
-use super::rates::{effective_from, SpecialRate};
+use super::rules::{effective_from, DEFAULT_RATE_BP};
+use super::SpecialRate;
 use crate::accounts::validate::Username;
 use crate::error::{AppError, AppResult};
 
@@ -169,7 +169,7 @@ pub async fn products(pool: &PgPool, shop: Uuid) -> AppResult<Vec<(Uuid, String)
 mod tests {
     use super::*;
     use crate::accounts::db::tests::user;
-    use crate::attribution::rates::RATE_CUT_NOTICE;
+    use crate::attribution::rates::rules::RATE_CUT_NOTICE;
     use chrono::Duration;
 
     async fn shop_with_product(pool: &PgPool) -> (Uuid, Uuid) {

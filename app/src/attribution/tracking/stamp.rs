@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::engine::Surface;
 use super::token::{Context, ContextKey};
+use super::Surface;
 use crate::posts::links::LinkKind;
 use crate::posts::{PostView, TagKind};
 

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::dashboard::TouchView;
+use super::TouchView;
 
 /// How the buyer came to the line's product: each touch point, oldest first,
 /// with the credit it earned under the shop's attribution model.

@@ -8,31 +8,33 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{creator_dashboard, shop_dashboard, SaveAttributionSettings, SaveCommissionRate, SaveSpecialRate};
-use super::dashboard::{
+use super::api::{creator_dashboard, shop_dashboard};
+use super::special_rates::SpecialRatesPanel;
+use super::{
     Conversion, CreatorDashboard, CreatorRevenue, DayAmount, Earner, Funnel, ModelComparison, PostPerformance,
     SettingsForm, ShopDashboard,
 };
-use super::engine::Model;
-use super::rates::SpecialRatesPanel;
+use crate::attribution::crediting::api::SaveAttributionSettings;
+use crate::attribution::crediting::engine::Model;
+use crate::attribution::rates::api::{SaveCommissionRate, SaveSpecialRate};
 use crate::money::{Currency, Money};
 use crate::ui::{
     percent_text, BarChart, ErrorAlert, ErrorPage, FieldError, FunnelChart, Loading, SuccessNote, INPUT_CLASS,
     LABEL_CLASS, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS,
 };
 
-pub(super) const CARD_CLASS: &str = "rounded-2xl border border-stone-200 bg-white p-4 shadow-sm";
-pub(super) const SECTION_HEADING_CLASS: &str = "text-lg font-semibold";
-pub(super) const LINK_CLASS: &str = "text-sm font-semibold text-fuchsia-700 hover:underline";
+pub(crate) const CARD_CLASS: &str = "rounded-2xl border border-stone-200 bg-white p-4 shadow-sm";
+pub(crate) const SECTION_HEADING_CLASS: &str = "text-lg font-semibold";
+pub(crate) const LINK_CLASS: &str = "text-sm font-semibold text-fuchsia-700 hover:underline";
 /// Wide tables scroll sideways on a phone instead of squeezing their numbers.
-pub(super) const TABLE_WRAP_CLASS: &str = "mt-3 overflow-x-auto rounded-2xl border border-stone-200 bg-white shadow-sm";
-pub(super) const TABLE_CLASS: &str = "min-w-full text-sm";
-pub(super) const HEAD_CLASS: &str = "bg-stone-50 text-stone-600";
-pub(super) const BODY_CLASS: &str = "divide-y divide-stone-100";
-pub(super) const TEXT_HEADER_CLASS: &str = "whitespace-nowrap px-3 py-2 text-left font-semibold";
-pub(super) const NUMBER_HEADER_CLASS: &str = "whitespace-nowrap px-3 py-2 text-right font-semibold";
-pub(super) const TEXT_CELL_CLASS: &str = "px-3 py-2 text-left";
-pub(super) const NUMBER_CELL_CLASS: &str = "whitespace-nowrap px-3 py-2 text-right tabular-nums";
+pub(crate) const TABLE_WRAP_CLASS: &str = "mt-3 overflow-x-auto rounded-2xl border border-stone-200 bg-white shadow-sm";
+pub(crate) const TABLE_CLASS: &str = "min-w-full text-sm";
+pub(crate) const HEAD_CLASS: &str = "bg-stone-50 text-stone-600";
+pub(crate) const BODY_CLASS: &str = "divide-y divide-stone-100";
+pub(crate) const TEXT_HEADER_CLASS: &str = "whitespace-nowrap px-3 py-2 text-left font-semibold";
+pub(crate) const NUMBER_HEADER_CLASS: &str = "whitespace-nowrap px-3 py-2 text-right font-semibold";
+pub(crate) const TEXT_CELL_CLASS: &str = "px-3 py-2 text-left";
+pub(crate) const NUMBER_CELL_CLASS: &str = "whitespace-nowrap px-3 py-2 text-right tabular-nums";
 /// How tables and data attributes name revenue no creator earned.
 const MONTH_ABBREVIATIONS: [&str; 12] =
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -230,7 +232,7 @@ fn ShopAnalytics(
 /// "← Previous month" and "Next month →". Plain links: the month lives in the
 /// URL, so a month's page can be shared and opens without the WASM client.
 #[component]
-pub(super) fn MonthNav(#[prop(into)] base: String, month: String) -> impl IntoView {
+pub(crate) fn MonthNav(#[prop(into)] base: String, month: String) -> impl IntoView {
     let previous = shift_month(&month, -1).map(|to| format!("{base}?month={to}"));
     let next = shift_month(&month, 1).map(|to| format!("{base}?month={to}"));
     view! {
@@ -243,7 +245,7 @@ pub(super) fn MonthNav(#[prop(into)] base: String, month: String) -> impl IntoVi
 
 /// The month's figures as a spreadsheet file, served by the server itself.
 #[component]
-pub(super) fn CsvLink(href: String) -> impl IntoView {
+pub(crate) fn CsvLink(href: String) -> impl IntoView {
     // `download` also keeps the client-side router from treating the file as a page.
     view! {
         <a href=href download class=SECONDARY_BUTTON_CLASS data-testid="download-csv">"Download CSV"</a>
@@ -252,7 +254,7 @@ pub(super) fn CsvLink(href: String) -> impl IntoView {
 
 /// One headline figure; sits in a `<dl>`.
 #[component]
-pub(super) fn SummaryCard(label: &'static str, value: String, testid: &'static str) -> impl IntoView {
+pub(crate) fn SummaryCard(label: &'static str, value: String, testid: &'static str) -> impl IntoView {
     view! {
         <div class=CARD_CLASS>
             <dt class="text-sm text-stone-500">{label}</dt>
@@ -569,7 +571,7 @@ fn model_choice_label(model: &Model) -> String {
 }
 
 /// "$12.00 · €3.00", or "—" when there is nothing.
-pub(super) fn money_list(amounts: &[Money]) -> String {
+pub(crate) fn money_list(amounts: &[Money]) -> String {
     if amounts.is_empty() {
         return "—".to_string();
     }

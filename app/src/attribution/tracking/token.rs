@@ -14,7 +14,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use uuid::Uuid;
 
-use super::engine::Surface;
+use super::Surface;
 
 const VERSION: u8 = 1;
 const MAC_LEN: usize = 16;

@@ -1,87 +1,15 @@
-//! `/creator/statement`: a creator's commission statement for a month. Every
-//! order line they were credited on, what it paid them at which rate, where
-//! the commission stands (pending until delivery and the return window,
-//! then payable; reversed by a refund), and how the buyer came to it.
+//! `/creator/statement`: the month's statement as a page, each line with its
+//! touch path, and a link to the same as CSV.
 
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
-use super::dashboard::{Month, TouchView};
-use super::pages::{money_list, CsvLink, MonthNav, SummaryCard};
-use super::touch_path::TouchPath;
-use crate::money::Money;
+use super::{Statement, StatementLine};
+use crate::attribution::crediting::touch_path::TouchPath;
+use crate::attribution::dashboards::pages::{money_list, CsvLink, MonthNav, SummaryCard, LINK_CLASS};
+use crate::attribution::rates::rules::rate_text;
 use crate::ui::{ErrorPage, Loading};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum CommissionStatus {
-    Pending,
-    Payable,
-    Reversed,
-}
-
-impl CommissionStatus {
-    pub fn parse(s: &str) -> Option<CommissionStatus> {
-        match s {
-            "pending" => Some(CommissionStatus::Pending),
-            "payable" => Some(CommissionStatus::Payable),
-            "reversed" => Some(CommissionStatus::Reversed),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CommissionStatus::Pending => "pending",
-            CommissionStatus::Payable => "payable",
-            CommissionStatus::Reversed => "reversed",
-        }
-    }
-}
-
-/// One order line the creator earned on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StatementLine {
-    pub order_line_id: Uuid,
-    pub purchased_at: DateTime<Utc>,
-    pub shop_name: String,
-    pub shop_handle: String,
-    pub product: String,
-    /// The share of the line's revenue credited to the creator.
-    pub credit: Money,
-    pub rate_bp: i32,
-    pub commission: Money,
-    pub status: CommissionStatus,
-    /// When a pending commission becomes payable (set at delivery).
-    pub payable_after: Option<DateTime<Utc>>,
-    pub touches: Vec<TouchView>,
-}
-
-impl StatementLine {
-    /// Where the commission stands, in words.
-    pub fn status_text(&self) -> String {
-        match (self.status, self.payable_after) {
-            (CommissionStatus::Pending, Some(at)) => format!("Pending · payable from {}", at.format("%-d %b %Y")),
-            (CommissionStatus::Pending, None) => "Pending · awaiting delivery".into(),
-            (CommissionStatus::Payable, _) => "Payable".into(),
-            (CommissionStatus::Reversed, _) => "Reversed (refunded)".into(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Statement {
-    pub month: Month,
-    /// Oldest first.
-    pub lines: Vec<StatementLine>,
-    /// Commission on the month's sales, per currency, by status.
-    pub pending: Vec<Money>,
-    pub payable: Vec<Money>,
-    pub reversed_lines: i64,
-}
 
 #[component]
 pub fn CreatorStatementPage() -> impl IntoView {
@@ -115,7 +43,7 @@ fn StatementView(statement: Statement) -> impl IntoView {
                 <div class="flex flex-wrap items-center justify-between gap-2">
                     <h1 class="text-2xl font-bold">{heading}</h1>
                     <div class="flex flex-wrap items-center gap-4">
-                        <a href=format!("/creator?month={month}") class=super::pages::LINK_CLASS>"Earnings dashboard"</a>
+                        <a href=format!("/creator?month={month}") class=LINK_CLASS>"Earnings dashboard"</a>
                         <CsvLink href=csv />
                     </div>
                 </div>
@@ -140,7 +68,7 @@ fn StatementView(statement: Statement) -> impl IntoView {
 
 #[component]
 fn StatementTable(lines: Vec<StatementLine>) -> impl IntoView {
-    use super::pages::{
+    use crate::attribution::dashboards::pages::{
         BODY_CLASS, HEAD_CLASS, NUMBER_CELL_CLASS, NUMBER_HEADER_CLASS, TABLE_CLASS, TABLE_WRAP_CLASS, TEXT_CELL_CLASS,
         TEXT_HEADER_CLASS,
     };
@@ -160,7 +88,7 @@ fn StatementTable(lines: Vec<StatementLine>) -> impl IntoView {
                 <tbody class=BODY_CLASS>
                     {lines.into_iter().map(|line| {
                         let status = line.status_text();
-                        let rate = format!("{}%", super::settings_form::rate_text(line.rate_bp));
+                        let rate = format!("{}%", rate_text(line.rate_bp));
                         let shop = format!("/s/{}", line.shop_handle);
                         view! {
                             <tr data-testid="statement-line" data-status=line.status.as_str()>
@@ -183,37 +111,5 @@ fn StatementTable(lines: Vec<StatementLine>) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn the_status_says_when_a_pending_commission_becomes_payable() {
-        let at = Utc.with_ymd_and_hms(2026, 12, 16, 9, 0, 0).unwrap();
-        let mut line = StatementLine {
-            order_line_id: Uuid::nil(),
-            purchased_at: at,
-            shop_name: "Shop".into(),
-            shop_handle: "shop".into(),
-            product: "Linen shirt".into(),
-            credit: Money::new(5000, crate::money::Currency::USD),
-            rate_bp: 1000,
-            commission: Money::new(500, crate::money::Currency::USD),
-            status: CommissionStatus::Pending,
-            payable_after: None,
-            touches: Vec::new(),
-        };
-        assert_eq!(line.status_text(), "Pending · awaiting delivery");
-        line.payable_after = Some(at);
-        assert_eq!(line.status_text(), "Pending · payable from 16 Dec 2026");
-        line.status = CommissionStatus::Reversed;
-        assert_eq!(line.status_text(), "Reversed (refunded)");
-        for s in [CommissionStatus::Pending, CommissionStatus::Payable, CommissionStatus::Reversed] {
-            assert_eq!(CommissionStatus::parse(s.as_str()), Some(s));
-        }
     }
 }

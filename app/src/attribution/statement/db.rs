@@ -3,9 +3,11 @@
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::dashboard_db::{csv_field, touch_paths};
-use super::statement::{CommissionStatus, Statement, StatementLine};
-use super::Period;
+use super::{CommissionStatus, Statement, StatementLine};
+use crate::attribution::crediting::db::touch_paths;
+use crate::attribution::dashboards::csv::csv_field;
+use crate::attribution::dashboards::Period;
+use crate::attribution::rates::rules::rate_text;
 use crate::error::{AppError, AppResult};
 use crate::money::{Currency, Money};
 
@@ -76,7 +78,7 @@ pub fn statement_csv(s: &Statement) -> String {
             csv_field(&l.shop_name),
             csv_field(&l.product),
             l.credit.amount_string(),
-            super::settings_form::rate_text(l.rate_bp),
+            rate_text(l.rate_bp),
             l.commission.amount_string(),
             l.commission.currency.code(),
             l.status.as_str(),
@@ -84,4 +86,41 @@ pub fn statement_csv(s: &Statement) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::db::tests::user;
+    use crate::attribution::crediting::db::tests::order_after_one_tap;
+    use crate::attribution::crediting::db::{after_delivery, attribute_order, release_payable};
+    use crate::attribution::crediting::rules::RETURN_WINDOW;
+    use crate::payments::test_provider::TestProvider;
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn the_statement_lists_the_creators_own_payable_line_with_its_path(pool: PgPool) {
+        let provider = TestProvider::new(pool.clone());
+        let (order, x, now) = order_after_one_tap(&pool, &provider).await;
+        attribute_order(&pool, order, now).await.unwrap();
+        let mut tx = pool.begin().await.unwrap();
+        after_delivery(&mut tx, order, now).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(release_payable(&pool, now + RETURN_WINDOW).await.unwrap(), 1);
+
+        // The creator's statement lists the line, payable, with its path.
+        let month = Period::parse(None, now).unwrap();
+        let statement = statement(&pool, x, &month).await.unwrap();
+        assert_eq!(statement.lines.len(), 1);
+        let line = &statement.lines[0];
+        assert_eq!((line.credit.minor, line.rate_bp, line.commission.minor), (5000, 1000, 500));
+        assert_eq!(line.status, CommissionStatus::Payable);
+        assert_eq!(line.touches.len(), 1);
+        assert_eq!(statement.payable.iter().map(|m| m.minor).sum::<i64>(), 500);
+        assert!(statement.pending.is_empty());
+        let csv = statement_csv(&statement);
+        assert!(csv.lines().nth(1).is_some_and(|row| row.contains(",10,5.00,USD,payable,")), "{csv}");
+        let other = user(&pool, "someone_else").await;
+        let theirs = super::statement(&pool, other, &month).await.unwrap();
+        assert!(theirs.lines.is_empty(), "a creator sees only their own commissions");
+    }
 }

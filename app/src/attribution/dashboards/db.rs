@@ -1,7 +1,7 @@
 //! The dashboards' queries. Figures come from the credits under each shop's
 //! own model (its `model_key`), the commissions, and the events; revenue is
-//! the lines' attributable amount (see `db::attributable`), so a shop's
-//! creators plus "unattributed" add up exactly to its revenue.
+//! the lines' attributable amount (see crediting's `rules::attributable`), so
+//! a shop's creators plus "unattributed" add up exactly to its revenue.
 
 use std::collections::HashMap;
 
@@ -9,14 +9,14 @@ use chrono::{DateTime, Datelike, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::dashboard::{
-    Conversion, CreatorDashboard, CreatorRevenue, DayAmount, Earner, Funnel, ModelComparison, PostPerformance,
-    SettingsForm, ShopDashboard, TouchView, TOP_CREATORS,
+use super::{
+    Conversion, CreatorDashboard, CreatorRevenue, DayAmount, Earner, Funnel, ModelComparison, Period, PostPerformance,
+    SettingsForm, ShopDashboard, TOP_CREATORS,
 };
-use super::db::{model_key, models_kept};
-use super::engine::{self, Model};
-use super::Period;
-use crate::error::{AppError, AppResult};
+use crate::attribution::crediting::engine::{self, Model};
+use crate::attribution::crediting::rules::{model_key, models_kept};
+use crate::attribution::rates::rules::rate_text;
+use crate::error::AppResult;
 use crate::money::{Currency, Money};
 use crate::shops::Shop;
 
@@ -200,7 +200,7 @@ fn sort_posts(posts: &mut [PostPerformance]) {
 /// The shop's active model.
 async fn active_model(pool: &PgPool, shop: Uuid) -> AppResult<engine::Settings> {
     let mut conn = pool.acquire().await?;
-    super::db::settings(&mut conn, shop).await
+    crate::attribution::crediting::db::settings(&mut conn, shop).await
 }
 
 /// How many posts the dashboards list (the CSV of a creator lists theirs all).
@@ -313,7 +313,7 @@ pub async fn shop(pool: &PgPool, shop: &Shop, p: &Period, now: DateTime<Utc>) ->
             .collect(),
     };
     let (tagged, untagged) = conversion(pool, shop.id, &key, p).await?;
-    let rate = super::rates_db::current_default_rate(pool, shop.id, p.end.min(now)).await?;
+    let rate = crate::attribution::rates::db::current_default_rate(pool, shop.id, p.end.min(now)).await?;
     let (half_life, first, last) = match settings.model {
         Model::TimeDecay { half_life_hours } => (half_life_hours, 70, 30),
         Model::CustomSplit { first_bp, last_bp } => (Model::DEFAULT_HALF_LIFE_HOURS, first_bp / 100, last_bp / 100),
@@ -337,10 +337,10 @@ pub async fn shop(pool: &PgPool, shop: &Shop, p: &Period, now: DateTime<Utc>) ->
             half_life_hours: half_life,
             first_pct: first,
             last_pct: last,
-            default_rate_pct: super::settings_form::rate_text(rate),
+            default_rate_pct: rate_text(rate),
         },
-        special_rates: super::rates_db::special_rates(pool, shop.id, now).await?,
-        products: super::rates_db::products(pool, shop.id).await?,
+        special_rates: crate::attribution::rates::db::special_rates(pool, shop.id, now).await?,
+        products: crate::attribution::rates::db::products(pool, shop.id).await?,
     })
 }
 
@@ -490,128 +490,9 @@ async fn conversion(pool: &PgPool, shop: Uuid, key: &str, p: &Period) -> AppResu
     Ok((pick(true), pick(false)))
 }
 
-/// Each line's touch path with the credit each touch earned under the
-/// shop's model: for the shop's order page and the credited creator's
-/// statement (callers decide who may see which lines).
-pub async fn touch_paths(pool: &PgPool, lines: &[Uuid]) -> AppResult<HashMap<Uuid, Vec<TouchView>>> {
-    let rows = sqlx::query!(
-        r#"SELECT t.order_line_id, t.touch_id, t.at, t.surface, t.kind, t.post_id,
-                  coalesce((SELECT array_agg(u.username ORDER BY u.username) FROM users u WHERE u.id = ANY(t.creator_ids)),
-                           '{}') AS "creators!",
-                  (SELECT sum(c.amount_minor)::bigint FROM attribution_credits c
-                   LEFT JOIN attribution_settings s ON s.shop_id = c.shop_id
-                   WHERE c.order_line_id = t.order_line_id AND c.touch_id = t.touch_id
-                     AND c.model_key = coalesce(s.model_key, 'last_click')) AS credit,
-                  o.currency
-           FROM order_line_touches t JOIN order_lines l ON l.id = t.order_line_id JOIN orders o ON o.id = l.order_id
-           WHERE t.order_line_id = ANY($1) ORDER BY t.at, t.touch_id"#,
-        lines
-    )
-    .fetch_all(pool)
-    .await?;
-    let mut out: HashMap<Uuid, Vec<TouchView>> = HashMap::new();
-    for r in rows {
-        let currency = Currency::parse(&r.currency)?;
-        let surface = engine::Surface::parse(&r.surface).map_err(|_| AppError::Internal)?;
-        out.entry(r.order_line_id).or_default().push(TouchView {
-            at: r.at,
-            surface: surface_label(surface).into(),
-            post_id: r.post_id,
-            creators: r.creators,
-            kind: if r.kind == "view" { "Saw the post".into() } else { "Tapped".into() },
-            credit: r.credit.map(|c| Money::new(c, currency)),
-        });
-    }
-    Ok(out)
-}
-
-pub fn surface_label(s: engine::Surface) -> &'static str {
-    use engine::Surface::*;
-    match s {
-        ImageTag => "Tag on a post's photo",
-        ProductCard => "Product card in a post",
-        ShopTag => "Shop tag",
-        CommentMention => "Mention in a comment",
-        GroupCard => "Group deal card",
-        PlanCard => "Installment plan card",
-        Search => "Search",
-        Direct => "Direct visit",
-    }
-}
-
-/// The creator's posts of the month as CSV.
-pub fn creator_csv(d: &CreatorDashboard) -> String {
-    let mut out =
-        String::from("post_id,post,impressions,tag_taps,add_to_carts,purchases,revenue,commission,currency\n");
-    for p in &d.posts {
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{}\n",
-            p.post_id,
-            csv_field(&p.excerpt),
-            p.impressions,
-            p.tag_taps,
-            p.add_to_carts,
-            p.purchases,
-            p.revenue.amount_string(),
-            p.commission.as_ref().map(Money::amount_string).unwrap_or_default(),
-            p.revenue.currency.code()
-        ));
-    }
-    out
-}
-
-/// The shop's month as CSV: revenue by creator, then the model comparison.
-pub fn shop_csv(d: &ShopDashboard) -> String {
-    let mut out = String::from("section,creator,lines,revenue,currency\n");
-    for r in &d.by_creator {
-        out.push_str(&format!(
-            "by_creator,{},{},{},{}\n",
-            csv_field(&r.earner.label()),
-            r.lines,
-            r.revenue.amount_string(),
-            r.revenue.currency.code()
-        ));
-    }
-    out.push_str(&format!(
-        "\nmodel_comparison,creator,{}\n",
-        d.comparison.models.iter().map(|m| csv_field(m)).collect::<Vec<_>>().join(",")
-    ));
-    for (earner, amounts) in &d.comparison.rows {
-        out.push_str(&format!(
-            "model_comparison,{},{}\n",
-            csv_field(&earner.label()),
-            amounts.iter().map(Money::amount_string).collect::<Vec<_>>().join(",")
-        ));
-    }
-    out
-}
-
-/// A CSV field, quoted when needed; a leading formula character is
-/// neutralised so a spreadsheet never runs a post's text.
-pub fn csv_field(raw: &str) -> String {
-    let mut text = raw.to_string();
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        text.insert(0, '\'');
-    }
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a, b"), "\"a, b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_field("-5"), "'-5");
-    }
 
     #[test]
     fn excerpts_are_short_and_one_line() {
@@ -679,5 +560,39 @@ mod tests {
     fn no_sales_means_empty_tables() {
         let t = CreatorTotals::default().tables(&[], &["last_click".into()], "last_click", 0, 0, named);
         assert!(t.by_creator.is_empty() && t.comparison.is_empty());
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn the_shop_dashboard_reads_the_rollups_and_every_model_adds_up_to_the_revenue(pool: PgPool) {
+        use crate::attribution::crediting::db::tests::{order_after_two_taps, rollups_match_a_recomputation};
+        use crate::attribution::crediting::db::{attribute_order, save_settings};
+        use crate::attribution::crediting::engine::Settings;
+        use crate::payments::test_provider::TestProvider;
+
+        let provider = TestProvider::new(pool.clone());
+        let (order, now) = order_after_two_taps(&pool, &provider).await;
+        attribute_order(&pool, order, now).await.unwrap();
+        let shop = sqlx::query!("SELECT id, owner_id, handle FROM shops").fetch_one(&pool).await.unwrap();
+        let linear = Settings { model: Model::Linear, ..Settings::default() };
+        save_settings(&pool, shop.id, &linear).await.unwrap();
+        rollups_match_a_recomputation(&pool).await;
+
+        // Revenue, each creator's half, and every model's column adding up
+        // to the revenue.
+        let owned = crate::shops::db::owned_by(&pool, &shop.handle, shop.owner_id).await.unwrap();
+        let month = Period::parse(None, now).unwrap();
+        let d = super::shop(&pool, &owned, &month, now).await.unwrap();
+        assert_eq!(d.revenue.minor, 2500);
+        let mut by_creator: Vec<(String, i64, i64)> =
+            d.by_creator.iter().map(|r| (r.earner.key(), r.revenue.minor, r.lines)).collect();
+        by_creator.sort();
+        assert_eq!(by_creator, vec![("creator_x".into(), 1250, 1), ("creator_y".into(), 1250, 1)]);
+        for column in 0..d.comparison.models.len() {
+            let sum: i64 = d.comparison.rows.iter().map(|(_, amounts)| amounts[column].minor).sum();
+            assert_eq!(sum, 2500, "{}", d.comparison.models[column]);
+        }
+        assert_eq!(d.untagged.purchases, 1, "the posts link no product on a photo");
+        assert_eq!(d.tagged.purchases, 0);
+        assert_eq!(d.by_post.len(), 2);
     }
 }

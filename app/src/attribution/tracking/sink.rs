@@ -12,8 +12,7 @@ use sqlx::PgPool;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use super::engine::Surface;
-use super::EventKind;
+use super::{EventKind, Surface};
 
 /// Events waiting to be written before new ones are dropped.
 const QUEUE: usize = 100_000;
@@ -223,7 +222,7 @@ async fn worker(pool: PgPool, mut rx: mpsc::Receiver<Job>) {
             }
         }
         if !batch.is_empty() {
-            if let Err(e) = write(&pool, &batch).await {
+            if let Err(e) = super::db::write_events(&pool, &batch).await {
                 tracing::error!(error = %e, events = batch.len(), "writing events failed; they were dropped");
             }
         }
@@ -231,68 +230,6 @@ async fn worker(pool: PgPool, mut rx: mpsc::Receiver<Job>) {
             let _ = done.send(());
         }
     }
-}
-
-/// Writes events with one INSERT over arrays.
-pub async fn write(pool: &PgPool, events: &[NewEvent]) -> Result<(), sqlx::Error> {
-    let n = events.len();
-    let (mut at, mut kind, mut visitor, mut user, mut session) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    let (mut post, mut creators, mut product, mut shop, mut surface, mut order, mut amount) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    for e in events {
-        at.push(e.at);
-        kind.push(e.kind.as_str());
-        visitor.push(e.visitor_id);
-        user.push(e.user_id);
-        session.push(e.session_id);
-        post.push(e.post_id);
-        // Arrays of arrays must be rectangular: creators travel as text.
-        creators.push(e.creator_ids.iter().map(Uuid::to_string).collect::<Vec<_>>().join(","));
-        product.push(e.product_id);
-        shop.push(e.shop_id);
-        surface.push(e.surface.map(Surface::as_str));
-        order.push(e.order_id);
-        amount.push(e.amount_minor);
-    }
-    sqlx::query(
-        "INSERT INTO shopper_events (at, kind, visitor_id, user_id, session_id, post_id, creator_ids, product_id,
-                                     shop_id, surface, order_id, amount_minor)
-         SELECT at, kind, visitor_id, user_id, session_id, post_id,
-                CASE WHEN creators = '' THEN '{}'::uuid[] ELSE string_to_array(creators, ',')::uuid[] END,
-                product_id, shop_id, surface, order_id, amount_minor
-         FROM unnest($1::timestamptz[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::text[],
-                     $8::uuid[], $9::uuid[], $10::text[], $11::uuid[], $12::bigint[])
-              AS t(at, kind, visitor_id, user_id, session_id, post_id, creators, product_id, shop_id, surface,
-                   order_id, amount_minor)",
-    )
-    .bind(&at)
-    .bind(&kind)
-    .bind(&visitor)
-    .bind(&user)
-    .bind(&session)
-    .bind(&post)
-    .bind(&creators)
-    .bind(&product)
-    .bind(&shop)
-    .bind(&surface)
-    .bind(&order)
-    .bind(&amount)
-    .execute(pool)
-    .await?;
-    Ok(())
 }
 
 #[cfg(test)]

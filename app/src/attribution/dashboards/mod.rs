@@ -1,11 +1,22 @@
-//! What the creator and shop dashboards show, as sent to the browser. The
-//! server computes every figure (see `dashboard_db`); pages only lay them
+//! Dashboards: what the creator and shop dashboards show, as sent to the
+//! browser. The server computes every figure (see `db`); pages only lay them
 //! out. Money is minor units with its currency: a creator paid by shops in
-//! several currencies sees one figure per currency.
+//! several currencies sees one figure per currency. Depends on crediting
+//! (credits, models) and rates (the shop's rates and their forms).
 
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod csv;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod pages;
+pub mod special_rates;
+
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::error::AppError;
 use crate::money::Money;
 
 /// A calendar month, "2026-12".
@@ -96,6 +107,7 @@ impl Earner {
     }
 
     /// The row's label in a CSV.
+    #[cfg(feature = "ssr")]
     pub fn label(&self) -> String {
         match self {
             Earner::Creator { username, .. } => username.clone(),
@@ -106,6 +118,7 @@ impl Earner {
 }
 
 /// How many creators the shop's tables list by name; the rest share a row.
+#[cfg(feature = "ssr")]
 pub const TOP_CREATORS: i64 = 50;
 
 /// Revenue credited to one creator (or to the others, or to no one).
@@ -171,20 +184,65 @@ pub struct ShopDashboard {
     pub untagged: Conversion,
     pub comparison: ModelComparison,
     pub settings: SettingsForm,
-    pub special_rates: Vec<super::rates::SpecialRate>,
+    pub special_rates: Vec<crate::attribution::rates::SpecialRate>,
     /// The shop's products (id, title), for the special-rate form.
     pub products: Vec<(Uuid, String)>,
 }
 
-/// One touch point on an order line's path, for the order page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TouchView {
-    pub at: chrono::DateTime<chrono::Utc>,
-    /// "Tag in a post", "Product card", "Search"…
-    pub surface: String,
-    pub post_id: Option<Uuid>,
-    pub creators: Vec<String>,
-    pub kind: String,
-    /// What this touch was credited under the shop's model.
-    pub credit: Option<Money>,
+/// A calendar month in UTC, the dashboards' period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+impl Period {
+    /// The month "YYYY-MM", or the one `now` is in when none is given.
+    pub fn parse(month: Option<&str>, now: DateTime<Utc>) -> Result<Period, AppError> {
+        let first = match month.map(str::trim).filter(|m| !m.is_empty()) {
+            None => NaiveDate::from_ymd_opt(now.year(), now.month(), 1),
+            Some(m) => m
+                .split_once('-')
+                .and_then(|(y, mo)| Some((y.parse::<i32>().ok()?, mo.parse::<u32>().ok()?)))
+                .filter(|(y, _)| (2000..=2100).contains(y))
+                .and_then(|(y, mo)| NaiveDate::from_ymd_opt(y, mo, 1)),
+        }
+        .ok_or_else(|| AppError::validation("month", "Pick a month as YYYY-MM, e.g. 2026-12."))?;
+        let next = first.checked_add_months(chrono::Months::new(1)).ok_or(AppError::Internal)?;
+        let at = |d: NaiveDate| Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default());
+        Ok(Period { start: at(first), end: at(next) })
+    }
+
+    /// The month's first day: the key of the monthly rollups.
+    pub fn month(&self) -> NaiveDate {
+        self.start.date_naive()
+    }
+
+    /// "2026-12".
+    pub fn label(&self) -> String {
+        format!("{:04}-{:02}", self.start.year(), self.start.month())
+    }
+
+    pub fn days(&self) -> u32 {
+        (self.end - self.start).num_days() as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_are_calendar_months() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 15, 10, 0, 0).unwrap();
+        let p = Period::parse(None, now).unwrap();
+        assert_eq!(p.label(), "2026-12");
+        assert_eq!(p.start, Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap());
+        assert_eq!(p.end, Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap());
+        assert_eq!(p.days(), 31);
+        assert_eq!(Period::parse(Some("2027-02"), now).unwrap().days(), 28);
+        for bad in ["2026-13", "26-1", "december", "1999-01", "2026-"] {
+            assert_eq!(Period::parse(Some(bad), now).unwrap_err().field(), Some("month"), "{bad}");
+        }
+    }
 }
