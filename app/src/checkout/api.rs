@@ -77,7 +77,9 @@ pub async fn place_order(
     let state = crate::state::app_state()?;
     let (exp_month, exp_year) = split_expiry(&card_exp);
     let input = crate::payments::cards::CardInput { number: card_number, exp_month, exp_year, cvc: card_cvc };
-    let now = chrono::Utc::now();
+    // The app's clock: the order is placed (its `placed_at`) and credited at
+    // this time.
+    let now = state.clock.now();
     let (card, digits) = crate::payments::cards::check(&input, now.year() as u16, now.month() as u8)?;
     let order = super::place::place_order(
         &state.pool,
@@ -92,7 +94,7 @@ pub async fn place_order(
     state.stock.settle_soon();
     // Credit the order's journey now, with every event up to this click written.
     state.events.flush().await;
-    if let Err(e) = crate::attribution::attribute_order(&state.pool, order, state.clock.now()).await {
+    if let Err(e) = crate::attribution::attribute_order(&state.pool, order).await {
         tracing::error!(%order, error = %e, "attributing an order failed; the minute job will retry");
     }
     crate::attribution::record(crate::attribution::EventKind::Purchase, |e| e.order_id = Some(order)).await;

@@ -107,23 +107,27 @@ async fn line(db: &mut PgConnection, id: Uuid) -> AppResult<Line> {
 
 /// Fixes each line's journey for a just-placed order and derives its
 /// credits and commissions. Idempotent: an order already attributed is left
-/// as it is. `purchase_at` is the app clock's time of the purchase.
-pub async fn attribute_order(pool: &PgPool, order: Uuid, purchase_at: DateTime<Utc>) -> AppResult<()> {
+/// as it is. The purchase time is the order's `placed_at`, which checkout
+/// wrote with the app's clock.
+pub async fn attribute_order(pool: &PgPool, order: Uuid) -> AppResult<()> {
     let mut tx = pool.begin().await?;
-    let o = sqlx::query!("SELECT buyer_id, shop_id, attributed_at FROM orders WHERE id = $1 FOR UPDATE", order)
+    // The order must not change (a refund, a cancellation) while it is
+    // credited; attribution only reads it.
+    let o = sqlx::query!("SELECT buyer_id, shop_id, placed_at FROM orders WHERE id = $1 FOR SHARE", order)
         .fetch_optional(&mut *tx)
         .await?
         .ok_or_else(|| AppError::NotFound("Order".into()))?;
-    if o.attributed_at.is_some() {
+    // Attribution's own mark: a second caller waits for the first's row and
+    // then finds the order taken.
+    let first = sqlx::query!("INSERT INTO order_attributions (order_id) VALUES ($1) ON CONFLICT DO NOTHING", order)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+        == 1;
+    if !first {
         return Ok(());
     }
-    // Orders are stamped with the database's clock; attribution uses the
-    // app's (which a test deployment can move), so the purchase time is
-    // the app's too.
-    sqlx::query!("UPDATE orders SET placed_at = $2, attributed_at = now() WHERE id = $1", order, purchase_at)
-        .execute(&mut *tx)
-        .await?;
-    snapshot_journeys(&mut tx, order, o.buyer_id, o.shop_id, purchase_at).await?;
+    snapshot_journeys(&mut tx, order, o.buyer_id, o.shop_id, o.placed_at).await?;
     let s = settings(&mut tx, o.shop_id).await?;
     let lines =
         sqlx::query_scalar!("SELECT id FROM order_lines WHERE order_id = $1", order).fetch_all(&mut *tx).await?;
@@ -350,14 +354,16 @@ pub async fn release_payable(pool: &PgPool, now: DateTime<Utc>) -> AppResult<u64
 /// Attributes orders that a failure left without (placed within a week).
 /// Returns how many it attributed.
 pub async fn attribute_missed(pool: &PgPool) -> AppResult<u64> {
-    let missed = sqlx::query!(
-        "SELECT id, placed_at FROM orders WHERE attributed_at IS NULL AND placed_at > now() - interval '7 days'
-         ORDER BY placed_at LIMIT 500"
+    let missed = sqlx::query_scalar!(
+        "SELECT o.id FROM orders o
+         WHERE o.placed_at > now() - interval '7 days'
+           AND NOT EXISTS (SELECT 1 FROM order_attributions a WHERE a.order_id = o.id)
+         ORDER BY o.placed_at LIMIT 500"
     )
     .fetch_all(pool)
     .await?;
-    for o in &missed {
-        attribute_order(pool, o.id, o.placed_at).await?;
+    for order in &missed {
+        attribute_order(pool, *order).await?;
     }
     Ok(missed.len() as u64)
 }
@@ -541,9 +547,9 @@ pub(crate) mod tests {
     #[sqlx::test(migrations = "../migrations")]
     async fn a_purchase_credits_its_journey_under_every_model_and_follows_settings_and_refunds(pool: PgPool) {
         let provider = TestProvider::new(pool.clone());
-        let (order, now) = order_after_two_taps(&pool, &provider).await;
-        attribute_order(&pool, order, now).await.unwrap();
-        attribute_order(&pool, order, now).await.unwrap();
+        let (order, _) = order_after_two_taps(&pool, &provider).await;
+        attribute_order(&pool, order).await.unwrap();
+        attribute_order(&pool, order).await.unwrap();
 
         // $25 line, tax on top not credited.
         let x_name = Some("creator_x".to_string());
@@ -605,7 +611,7 @@ pub(crate) mod tests {
         let shop = sqlx::query!("SELECT id, owner_id FROM shops").fetch_one(&pool).await.unwrap();
         // A cut announced now applies only after notice: this sale keeps 10%.
         crate::attribution::rates::db::set_default_rate(&pool, shop.id, 500, now).await.unwrap();
-        attribute_order(&pool, order, now).await.unwrap();
+        attribute_order(&pool, order).await.unwrap();
         assert_eq!(commissions(&pool).await, vec![("creator_x".into(), 500, "pending".into())]);
 
         let mut tx = pool.begin().await.unwrap();
@@ -614,5 +620,49 @@ pub(crate) mod tests {
         assert_eq!(release_payable(&pool, now + Duration::days(13)).await.unwrap(), 0, "still in the return window");
         assert_eq!(release_payable(&pool, now + RETURN_WINDOW).await.unwrap(), 1);
         assert_eq!(commissions(&pool).await, vec![("creator_x".into(), 500, "payable".into())]);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn the_minute_job_attributes_an_order_a_failure_left_without(pool: PgPool) {
+        let provider = TestProvider::new(pool.clone());
+        let (order, _, _) = order_after_one_tap(&pool, &provider).await;
+        assert_eq!(attribute_missed(&pool).await.unwrap(), 1);
+        assert_eq!(commissions(&pool).await, vec![("creator_x".into(), 500, "pending".into())]);
+        assert_eq!(attribute_missed(&pool).await.unwrap(), 0, "attributed orders are left alone");
+        attribute_order(&pool, order).await.unwrap();
+        assert_eq!(commissions(&pool).await, vec![("creator_x".into(), 500, "pending".into())]);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_purchase_is_credited_at_the_time_checkout_placed_it_and_the_order_is_not_written(pool: PgPool) {
+        // A test deployment's clock runs two days ahead of the database's.
+        let placed = DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap() + Duration::days(2);
+        let (checkout, buyer, variant) = ready_checkout(&pool, 5, 1).await;
+        let product = product_of(&pool, variant).await;
+        let x = user(&pool, "creator_x").await;
+        let post_x = post(&pool, x).await;
+        write_events(&pool, &[tap(Uuid::new_v4(), Some(buyer), post_x, x, product, placed - Duration::days(1))])
+            .await
+            .unwrap();
+        let provider = TestProvider::new(pool.clone());
+        let details = card();
+        let order = place_order(&pool, &provider, checkout, buyer, visa(&details), placed, TTL).await.unwrap();
+        let read = || async {
+            sqlx::query!(r#"SELECT placed_at, xmin::text AS "version!" FROM orders WHERE id = $1"#, order)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        };
+        let before = read().await;
+        assert_eq!(before.placed_at, placed, "checkout placed the order at the app's time");
+
+        attribute_order(&pool, order).await.unwrap();
+        let after = read().await;
+        assert_eq!((after.placed_at, after.version), (placed, before.version), "attribution left the order alone");
+        let purchased = sqlx::query_scalar!("SELECT DISTINCT purchased_at FROM attribution_credits")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(purchased, vec![placed], "credited at the purchase time checkout wrote");
     }
 }

@@ -571,7 +571,7 @@ mod tests {
 
         let provider = TestProvider::new(pool.clone());
         let (order, now) = order_after_two_taps(&pool, &provider).await;
-        attribute_order(&pool, order, now).await.unwrap();
+        attribute_order(&pool, order).await.unwrap();
         let shop = sqlx::query!("SELECT id, owner_id, handle FROM shops").fetch_one(&pool).await.unwrap();
         let linear = Settings { model: Model::Linear, ..Settings::default() };
         save_settings(&pool, shop.id, &linear).await.unwrap();

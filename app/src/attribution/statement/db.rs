@@ -101,7 +101,7 @@ mod tests {
     async fn the_statement_lists_the_creators_own_payable_line_with_its_path(pool: PgPool) {
         let provider = TestProvider::new(pool.clone());
         let (order, x, now) = order_after_one_tap(&pool, &provider).await;
-        attribute_order(&pool, order, now).await.unwrap();
+        attribute_order(&pool, order).await.unwrap();
         let mut tx = pool.begin().await.unwrap();
         after_delivery(&mut tx, order, now).await.unwrap();
         tx.commit().await.unwrap();
