@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Sets up and runs every test: formatting, clippy (-D warnings) for the
-# server and the WASM client, unit and database tests (cargo test against
-# real PostgreSQL), then the Playwright suite in Chromium against a release
-# server on a fresh database. Exits non-zero on any failure.
+# Sets up and runs every test: formatting, import cycles between
+# attribution's rooms, clippy (-D warnings) for the server and the WASM
+# client, unit and database tests (cargo test against real PostgreSQL), then
+# the Playwright suite in Chromium against a release server on a fresh
+# database. Exits non-zero on any failure.
 set -euo pipefail
 SF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$SF_ROOT"
@@ -20,6 +21,9 @@ cargo fmt --all -- --check
 
 step "one clock"
 scripts/check-clock.sh
+
+step "import cycles between attribution's rooms"
+scripts/check-module-cycles.sh
 
 step "clippy (server)"
 cargo clippy -p app -p server -p bench --all-targets -- -D warnings

@@ -44,8 +44,7 @@ use leptos_router::{
 
 use crate::accounts::pages::{LoginPage, RegisterPage};
 use crate::accounts::AuthContext;
-use crate::attribution::pages::{CreatorDashboardPage, ShopAnalyticsPage};
-use crate::attribution::statement::CreatorStatementPage;
+use crate::attribution::{CreatorDashboardPage, CreatorStatementPage, ShopAnalyticsPage};
 use crate::cart::pages::{CartPage, CartVersion};
 use crate::catalog::pages::{EditProductPage, ProductPage};
 use crate::checkout::pages::CheckoutPage;

@@ -29,7 +29,7 @@ pub struct Config {
     pub jobs: JobSettings,
     /// Key for the context tokens on product links (`STOREFEED_CONTEXT_KEY`,
     /// at least 32 characters); `None` signs with the key stored in the
-    /// database (see `app::attribution::keys`).
+    /// database (see `app::attribution::ContextKeys`).
     pub context_key: Option<String>,
     /// Generate and store a signing key when the database has none
     /// (`STOREFEED_GENERATE_KEYS`; on by default except in production,

@@ -32,17 +32,17 @@ pub fn spawn(pool: PgPool, payments: Arc<dyn PaymentProvider>, settings: JobSett
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "settling sold stock failed"),
             }
-            match app::attribution::db::release_payable(&checkout_pool, clock.now()).await {
+            match app::attribution::release_payable(&checkout_pool, clock.now()).await {
                 Ok(n) if n > 0 => tracing::info!(commissions = n, "commissions became payable"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "releasing payable commissions failed"),
             }
-            match app::attribution::db::attribute_missed(&checkout_pool).await {
+            match app::attribution::attribute_missed(&checkout_pool).await {
                 Ok(n) if n > 0 => tracing::info!(orders = n, "orders attributed late"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "attributing missed orders failed"),
             }
-            if let Err(e) = app::attribution::db::ensure_partitions(&checkout_pool, clock.now()).await {
+            if let Err(e) = app::attribution::ensure_partitions(&checkout_pool, clock.now()).await {
                 tracing::warn!(error = %e, "creating event partitions failed");
             }
             match app::inventory::db::expire_due(&checkout_pool, now).await {
@@ -57,7 +57,7 @@ pub fn spawn(pool: PgPool, payments: Arc<dyn PaymentProvider>, settings: JobSett
 
 /// Rereads the context signing keys every `every`, so a rotation (another
 /// process's `--rotate-context-key`) reaches this server.
-pub fn spawn_key_refresh(keys: app::attribution::keys::ContextKeys, clock: app::clock::Clock, every: Duration) {
+pub fn spawn_key_refresh(keys: app::attribution::ContextKeys, clock: app::clock::Clock, every: Duration) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.tick().await; // the keys were just loaded

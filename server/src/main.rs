@@ -17,7 +17,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
-use app::attribution::keys::{ContextKeys, KeyError};
+use app::attribution::{ContextKeys, KeyError};
 use app::payments::provider::PaymentProvider;
 use app::payments::test_provider::TestProvider;
 use app::state::AppState;
@@ -95,7 +95,7 @@ async fn main() -> anyhow::Result<()> {
         config: Arc::new(config.app.clone()),
         payments: payments.clone(),
         stock: app::inventory::gate::StockGate::start(pool.clone()),
-        events: app::attribution::sink::EventSink::start(pool.clone()),
+        events: app::attribution::EventSink::start(pool.clone()),
         authors: Default::default(),
         context_keys: context_keys.clone(),
         clock,
@@ -147,7 +147,7 @@ async fn rotate_context_key(
     configured: Option<&str>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<()> {
-    let rotation = app::attribution::keys::rotate(pool, configured, now).await.context("rotating the context key")?;
+    let rotation = app::attribution::rotate_context_key(pool, configured, now).await.context("rotating the context key")?;
     println!("Context key {} now signs new tokens (running servers switch within a minute).", rotation.signing);
     if !rotation.replaced.is_empty() {
         println!(

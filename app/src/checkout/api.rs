@@ -19,7 +19,7 @@ pub async fn load_checkout(shop: String) -> Result<CheckoutView, AppError> {
     let now = state.clock.now();
     let id = super::db::open(&state.pool, &state.stock, user.id, &shop, now, state.config.reservation_ttl).await?;
     let view = super::db::view(&state.pool, id, user.id, now).await?;
-    crate::attribution::track::record(crate::attribution::EventKind::CheckoutStarted, |e| {
+    crate::attribution::record(crate::attribution::EventKind::CheckoutStarted, |e| {
         e.amount_minor = Some(view.priced.totals.total);
     })
     .await;
@@ -77,6 +77,8 @@ pub async fn place_order(
     let state = crate::state::app_state()?;
     let (exp_month, exp_year) = split_expiry(&card_exp);
     let input = crate::payments::cards::CardInput { number: card_number, exp_month, exp_year, cvc: card_cvc };
+    // The app's clock: the order is placed (its `placed_at`) and credited at
+    // this time.
     let now = state.clock.now();
     let (card, digits) = crate::payments::cards::check(&input, now.year() as u16, now.month() as u8)?;
     let order = super::place::place_order(
@@ -92,10 +94,10 @@ pub async fn place_order(
     state.stock.settle_soon();
     // Credit the order's journey now, with every event up to this click written.
     state.events.flush().await;
-    if let Err(e) = crate::attribution::db::attribute_order(&state.pool, order, state.clock.now()).await {
+    if let Err(e) = crate::attribution::attribute_order(&state.pool, order).await {
         tracing::error!(%order, error = %e, "attributing an order failed; the minute job will retry");
     }
-    crate::attribution::track::record(crate::attribution::EventKind::Purchase, |e| e.order_id = Some(order)).await;
+    crate::attribution::record(crate::attribution::EventKind::Purchase, |e| e.order_id = Some(order)).await;
     leptos_axum::redirect(&format!("/orders/{order}?placed=1"));
     Ok(())
 }

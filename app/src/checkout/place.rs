@@ -53,7 +53,8 @@ pub struct Card<'a> {
     pub details: &'a CardDetails,
 }
 
-/// Places the checkout's order, paying with `card`. Returns the order id.
+/// Places the checkout's order, paying with `card`, at `now` (the app's
+/// clock: it becomes the order's `placed_at`). Returns the order id.
 pub async fn place_order(
     pool: &PgPool,
     provider: &dyn PaymentProvider,
@@ -71,7 +72,7 @@ pub async fn place_order(
     let request =
         AuthorizeRequest { idempotency_key: &key, amount_minor: amount, currency, card_digits, brand: card.brand };
     match authorize_with_retry(provider, request).await {
-        Ok(auth) => settle(pool, provider, payment, &auth).await,
+        Ok(auth) => settle(pool, provider, payment, &auth, now).await,
         Err(ProviderError::Transient(e)) => {
             tracing::warn!(%payment, error = %e, "authorization outcome unknown; the recovery job will settle it");
             Err(AppError::Unavailable(
@@ -85,12 +86,18 @@ pub async fn place_order(
     }
 }
 
-/// Acts on the provider's answer: an order for an authorization, the
-/// decline's message otherwise.
-async fn settle(pool: &PgPool, provider: &dyn PaymentProvider, payment: Uuid, auth: &Authorization) -> AppResult<Uuid> {
+/// Acts on the provider's answer: an order placed at `now` for an
+/// authorization, the decline's message otherwise.
+async fn settle(
+    pool: &PgPool,
+    provider: &dyn PaymentProvider,
+    payment: Uuid,
+    auth: &Authorization,
+    now: DateTime<Utc>,
+) -> AppResult<Uuid> {
     match &auth.status {
         AuthStatus::Authorized => {
-            let order = match complete(pool, payment, auth).await {
+            let order = match complete(pool, payment, auth, now).await {
                 Ok(order) => order,
                 Err(AppError::SoldOut(message)) => {
                     // The hold was lost (it can't be while the payment is
@@ -190,8 +197,8 @@ async fn prepare(
     Ok(Prepared::Pay { payment, key, amount, currency: row.currency })
 }
 
-/// Builds the order for an authorized payment, once.
-async fn complete(pool: &PgPool, payment: Uuid, auth: &Authorization) -> AppResult<Uuid> {
+/// Builds the order for an authorized payment, once, placed at `placed_at`.
+async fn complete(pool: &PgPool, payment: Uuid, auth: &Authorization, placed_at: DateTime<Utc>) -> AppResult<Uuid> {
     let mut tx = pool.begin().await?;
     let p = sqlx::query!(
         "SELECT p.checkout_id, p.order_id, p.snapshot::text AS \"snapshot!\", c.user_id
@@ -230,6 +237,7 @@ async fn complete(pool: &PgPool, payment: Uuid, auth: &Authorization) -> AppResu
             email: &snapshot.email,
             address: &snapshot.address,
             priced: &snapshot.priced,
+            placed_at,
         },
     )
     .await?;
@@ -335,9 +343,9 @@ pub async fn capture(pool: &PgPool, provider: &dyn PaymentProvider, order: Uuid)
 }
 
 /// Settles what a crash or an unanswered provider left behind: pending
-/// payments older than `grace` are looked up by their key (an order is built
-/// for an authorization; a decline or a payment the provider never saw ends
-/// the attempt), and authorized orders are captured. Returns how many
+/// payments older than `grace` are looked up by their key (an order placed
+/// at `now` is built for an authorization; a decline or a payment the
+/// provider never saw ends the attempt), and authorized orders are captured. Returns how many
 /// payments and orders it settled.
 pub async fn recover(
     pool: &PgPool,
@@ -355,7 +363,7 @@ pub async fn recover(
     let mut settled = 0;
     for p in pending {
         match provider.lookup(&p.idempotency_key).await {
-            Ok(Some(auth)) => match settle(pool, provider, p.id, &auth).await {
+            Ok(Some(auth)) => match settle(pool, provider, p.id, &auth, now).await {
                 Ok(_) | Err(AppError::PaymentDeclined(_)) | Err(AppError::SoldOut(_)) => settled += 1,
                 Err(e) => tracing::error!(payment = %p.id, error = %e, "settling a pending payment failed"),
             },

@@ -251,7 +251,7 @@ pub(super) async fn assemble(pool: &PgPool, mut rows: Vec<PostRow>, viewer: Opti
         })
         .collect::<AppResult<Vec<_>>>()?;
     if let Some(state) = leptos::prelude::use_context::<crate::state::AppState>() {
-        crate::attribution::stamp::stamp(&mut posts, &authors, &state.context_keys.signer(), state.clock.now());
+        crate::attribution::stamp(&mut posts, &authors, &state.context_keys.signer(), state.clock.now());
     }
     Ok(FeedPage { posts, next_cursor })
 }
