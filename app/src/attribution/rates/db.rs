@@ -168,7 +168,7 @@ pub async fn products(pool: &PgPool, shop: Uuid) -> AppResult<Vec<(Uuid, String)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::db::tests::user;
+    use crate::test_support::user;
     use crate::attribution::rates::rules::RATE_CUT_NOTICE;
     use chrono::Duration;
 

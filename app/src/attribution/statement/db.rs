@@ -91,7 +91,7 @@ pub fn statement_csv(s: &Statement) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::db::tests::user;
+    use crate::test_support::user;
     use crate::attribution::crediting::db::tests::order_after_one_tap;
     use crate::attribution::crediting::db::{after_delivery, attribute_order, release_payable};
     use crate::attribution::crediting::rules::RETURN_WINDOW;

@@ -65,13 +65,13 @@ impl PostAuthors {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::db::tests::user;
+    use crate::test_support::user;
 
     #[sqlx::test(migrations = "../migrations")]
     async fn published_posts_answer_from_memory_after_the_first_lookup(pool: PgPool) {
         let author = user(&pool, "author").await;
         let post = Uuid::new_v4();
-        sqlx::query("INSERT INTO posts (id, author_id, status, published_at) VALUES ($1, $2, 'published', now())")
+        sqlx::query("INSERT INTO posts (id, author_id, status, published_at) VALUES ($1, $2, 'published', app_now())")
             .bind(post)
             .bind(author)
             .execute(&pool)
