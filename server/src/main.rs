@@ -79,7 +79,7 @@ async fn main() -> anyhow::Result<()> {
             app::clock::Clock::system()
         },
     };
-    jobs::spawn(pool.clone(), payments, config.jobs, state.clock.clone());
+    jobs::spawn(pool.clone(), payments, config.jobs, state.clock.clone(), state.context_key.clone());
     let router = routes::build(state);
 
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
