@@ -15,7 +15,13 @@ use sqlx::PgPool;
 
 use crate::config::JobSettings;
 
-pub fn spawn(pool: PgPool, payments: Arc<dyn PaymentProvider>, settings: JobSettings, clock: app::clock::Clock) {
+pub fn spawn(
+    pool: PgPool,
+    payments: Arc<dyn PaymentProvider>,
+    settings: JobSettings,
+    clock: app::clock::Clock,
+    context_keys: app::attribution::ContextKeys,
+) {
     let checkout_pool = pool.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(settings.every);
@@ -37,7 +43,7 @@ pub fn spawn(pool: PgPool, payments: Arc<dyn PaymentProvider>, settings: JobSett
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "releasing payable commissions failed"),
             }
-            match app::attribution::attribute_missed(&checkout_pool).await {
+            match app::attribution::attribute_missed(&checkout_pool, &context_keys).await {
                 Ok(n) if n > 0 => tracing::info!(orders = n, "orders attributed late"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "attributing missed orders failed"),

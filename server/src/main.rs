@@ -100,7 +100,7 @@ async fn main() -> anyhow::Result<()> {
         context_keys: context_keys.clone(),
         clock,
     };
-    jobs::spawn(pool.clone(), payments, config.jobs, state.clock.clone());
+    jobs::spawn(pool.clone(), payments, config.jobs, state.clock.clone(), context_keys.clone());
     jobs::spawn_key_refresh(context_keys, state.clock.clone(), config.jobs.every);
     let router = routes::build(state);
 
@@ -147,7 +147,8 @@ async fn rotate_context_key(
     configured: Option<&str>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<()> {
-    let rotation = app::attribution::rotate_context_key(pool, configured, now).await.context("rotating the context key")?;
+    let rotation =
+        app::attribution::rotate_context_key(pool, configured, now).await.context("rotating the context key")?;
     println!("Context key {} now signs new tokens (running servers switch within a minute).", rotation.signing);
     if !rotation.replaced.is_empty() {
         println!(

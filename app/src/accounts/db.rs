@@ -67,11 +67,11 @@ pub async fn promote_admin(pool: &PgPool, username: &str) -> AppResult<bool> {
 }
 
 #[cfg(test)]
-pub mod tests {
+mod tests {
     use super::*;
     use sqlx::PgPool;
 
-    pub use crate::test_support::user;
+    use crate::test_support::user;
 
     #[sqlx::test(migrations = "../migrations")]
     async fn finds_users_by_username_or_email_in_any_case(pool: PgPool) {

@@ -24,9 +24,9 @@ pub use tracking::EventKind;
 pub use tracking::{
     authors::PostAuthors,
     db::ensure_partitions,
+    keys::{rotate as rotate_context_key, ContextKeys, KeyError},
     sink::EventSink,
     stamp::stamp,
-    keys::{rotate as rotate_context_key, ContextKeys, KeyError},
     token::SigningKey,
     track::{product_seen, record, verify},
     visitor::{link_current, VISITOR_COOKIE, VISIT_COOKIE},

@@ -94,7 +94,7 @@ pub async fn place_order(
     state.stock.settle_soon();
     // Credit the order's journey now, with every event up to this click written.
     state.events.flush().await;
-    if let Err(e) = crate::attribution::attribute_order(&state.pool, order).await {
+    if let Err(e) = crate::attribution::attribute_order(&state.pool, &state.context_keys, order).await {
         tracing::error!(%order, error = %e, "attributing an order failed; the minute job will retry");
     }
     crate::attribution::record(crate::attribution::EventKind::Purchase, |e| e.order_id = Some(order)).await;

@@ -394,13 +394,13 @@ pub async fn recover(
 }
 
 #[cfg(test)]
-pub mod tests {
+mod tests {
     use super::*;
     use crate::cart::db::Owner;
     use crate::payments::cards::CardBrand;
     use crate::payments::test_provider::TestProvider;
 
-    pub use crate::test_support::{card, ready_checkout, visa, TTL};
+    use crate::test_support::{card, ready_checkout, visa, TTL};
 
     async fn count(pool: &PgPool, sql: &str) -> i64 {
         sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap()

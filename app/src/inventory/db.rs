@@ -507,11 +507,11 @@ pub async fn shop_history(pool: &PgPool, shop_id: Uuid, limit: i64) -> AppResult
 }
 
 #[cfg(test)]
-pub mod tests {
+mod tests {
     use super::*;
     use crate::test_support::user;
 
-    pub use crate::test_support::{checkout_for, count_true as futures_count, stocked_variant};
+    use crate::test_support::{checkout_for, count_true as futures_count, stocked_variant};
 
     async fn numbers(pool: &PgPool, variant: Uuid) -> (i32, i32) {
         let r = sqlx::query!("SELECT stock_on_hand, stock_reserved FROM product_variants WHERE id = $1", variant)

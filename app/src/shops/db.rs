@@ -120,11 +120,11 @@ pub async fn owned_list(pool: &PgPool, owner: Uuid) -> AppResult<Vec<ShopSummary
 }
 
 #[cfg(test)]
-pub mod tests {
+mod tests {
     use super::*;
     use crate::test_support::user;
 
-    pub use crate::test_support::shop;
+    use crate::test_support::shop;
 
     #[sqlx::test(migrations = "../migrations")]
     async fn handles_are_unique_and_ownership_is_checked(pool: PgPool) {

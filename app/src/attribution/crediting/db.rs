@@ -10,9 +10,10 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::engine::{self, Model, Settings, Touch, TouchKind};
-use super::rules::{attributable, model_key, models_kept, MAX_WINDOW, RETURN_WINDOW};
+use super::rules::{attributable, model_key, models_kept, token_adds_touch, MAX_WINDOW, RETURN_WINDOW};
 use super::TouchView;
 use crate::attribution::rates::db::rate;
+use crate::attribution::tracking::keys::ContextKeys;
 use crate::attribution::tracking::Surface;
 use crate::error::{AppError, AppResult};
 use crate::money::{Currency, Money};
@@ -108,8 +109,8 @@ async fn line(db: &mut PgConnection, id: Uuid) -> AppResult<Line> {
 /// Fixes each line's journey for a just-placed order and derives its
 /// credits and commissions. Idempotent: an order already attributed is left
 /// as it is. The purchase time is the order's `placed_at`, which checkout
-/// wrote with the app's clock.
-pub async fn attribute_order(pool: &PgPool, order: Uuid) -> AppResult<()> {
+/// wrote with the app's clock; `key` checks the lines' own tokens.
+pub async fn attribute_order(pool: &PgPool, keys: &ContextKeys, order: Uuid) -> AppResult<()> {
     let mut tx = pool.begin().await?;
     // The order must not change (a refund, a cancellation) while it is
     // credited; attribution only reads it.
@@ -128,6 +129,7 @@ pub async fn attribute_order(pool: &PgPool, order: Uuid) -> AppResult<()> {
         return Ok(());
     }
     snapshot_journeys(&mut tx, order, o.buyer_id, o.shop_id, o.placed_at).await?;
+    snapshot_line_tokens(&mut tx, keys, order, o.shop_id, o.placed_at).await?;
     let s = settings(&mut tx, o.shop_id).await?;
     let lines =
         sqlx::query_scalar!("SELECT id FROM order_lines WHERE order_id = $1", order).fetch_all(&mut *tx).await?;
@@ -179,6 +181,52 @@ async fn snapshot_journeys(
     )
     .execute(&mut *tx)
     .await?;
+    Ok(())
+}
+
+/// Adds each line's own signed token (kept from the cart line) as a click
+/// when the journey lacks its tap, so a tap whose event was shed or lost
+/// still credits the post (see [`token_adds_touch`] for when the tap is
+/// already there). The token must be genuine and its post must feature the
+/// line's product, or tag its shop for a shop tag, as recorded taps must.
+async fn snapshot_line_tokens(
+    tx: &mut PgConnection,
+    keys: &ContextKeys,
+    order: Uuid,
+    shop: Uuid,
+    purchase_at: DateTime<Utc>,
+) -> AppResult<()> {
+    let lines = sqlx::query!(
+        r#"SELECT id, product_id, attribution AS "attribution!" FROM order_lines
+           WHERE order_id = $1 AND attribution IS NOT NULL"#,
+        order
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for l in lines {
+        // Verified as at the purchase: a key retired since still counts.
+        let Some(token) = keys.verify(&l.attribution, purchase_at).await else { continue };
+        let recorded = touches(tx, l.id).await?;
+        if !token_adds_touch(&token, &recorded, purchase_at) {
+            continue;
+        }
+        sqlx::query!(
+            "INSERT INTO order_line_touches (order_line_id, touch_id, event_id, kind, surface, post_id, creator_ids, at)
+             SELECT $1::uuid, gen_random_uuid(), NULL, 'click', $2::text, $3::uuid, $4::uuid[], $5::timestamptz
+             WHERE EXISTS (SELECT 1 FROM post_media m JOIN image_tags t ON t.media_id = m.id
+                           WHERE m.post_id = $3 AND (t.product_id = $6 OR ($2 = 'shop_tag' AND t.shop_id = $7)))
+                OR EXISTS (SELECT 1 FROM post_links k WHERE k.post_id = $3 AND k.product_id = $6)",
+            l.id,
+            token.surface.as_str(),
+            token.post_id,
+            &token.creators,
+            token.rendered_at,
+            l.product_id,
+            shop
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
     Ok(())
 }
 
@@ -353,7 +401,7 @@ pub async fn release_payable(pool: &PgPool, now: DateTime<Utc>) -> AppResult<u64
 
 /// Attributes orders that a failure left without (placed within a week).
 /// Returns how many it attributed.
-pub async fn attribute_missed(pool: &PgPool) -> AppResult<u64> {
+pub async fn attribute_missed(pool: &PgPool, keys: &ContextKeys) -> AppResult<u64> {
     let missed = sqlx::query_scalar!(
         "SELECT o.id FROM orders o
          WHERE o.placed_at > app_now() - interval '7 days'
@@ -363,7 +411,7 @@ pub async fn attribute_missed(pool: &PgPool) -> AppResult<u64> {
     .fetch_all(pool)
     .await?;
     for order in &missed {
-        attribute_order(pool, *order).await?;
+        attribute_order(pool, keys, *order).await?;
     }
     Ok(missed.len() as u64)
 }
@@ -421,13 +469,19 @@ pub fn surface_label(s: Surface) -> &'static str {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::accounts::db::tests::user;
     use crate::attribution::tracking::db::{link_visitor, write_events};
     use crate::attribution::tracking::sink::NewEvent;
+    use crate::attribution::tracking::token::Context;
     use crate::attribution::tracking::EventKind;
     use crate::checkout::place::place_order;
-    use crate::checkout::place::tests::{card, ready_checkout, visa, TTL};
     use crate::payments::test_provider::TestProvider;
+    use crate::test_support::user;
+    use crate::test_support::{card, ready_checkout, visa, TTL};
+
+    /// The key the tests' tokens are signed with.
+    pub fn key() -> ContextKeys {
+        ContextKeys::fixed(crate::attribution::tracking::keys::configured_key("attribution tests, not for production"))
+    }
 
     pub async fn post(pool: &PgPool, author: Uuid) -> Uuid {
         let id = Uuid::new_v4();
@@ -548,8 +602,8 @@ pub(crate) mod tests {
     async fn a_purchase_credits_its_journey_under_every_model_and_follows_settings_and_refunds(pool: PgPool) {
         let provider = TestProvider::new(pool.clone());
         let (order, _) = order_after_two_taps(&pool, &provider).await;
-        attribute_order(&pool, order).await.unwrap();
-        attribute_order(&pool, order).await.unwrap();
+        attribute_order(&pool, &key(), order).await.unwrap();
+        attribute_order(&pool, &key(), order).await.unwrap();
 
         // $25 line, tax on top not credited.
         let x_name = Some("creator_x".to_string());
@@ -611,7 +665,7 @@ pub(crate) mod tests {
         let shop = sqlx::query!("SELECT id, owner_id FROM shops").fetch_one(&pool).await.unwrap();
         // A cut announced now applies only after notice: this sale keeps 10%.
         crate::attribution::rates::db::set_default_rate(&pool, shop.id, 500, now).await.unwrap();
-        attribute_order(&pool, order).await.unwrap();
+        attribute_order(&pool, &key(), order).await.unwrap();
         assert_eq!(commissions(&pool).await, vec![("creator_x".into(), 500, "pending".into())]);
 
         let mut tx = pool.begin().await.unwrap();
@@ -626,17 +680,18 @@ pub(crate) mod tests {
     async fn the_minute_job_attributes_an_order_a_failure_left_without(pool: PgPool) {
         let provider = TestProvider::new(pool.clone());
         let (order, _, _) = order_after_one_tap(&pool, &provider).await;
-        assert_eq!(attribute_missed(&pool).await.unwrap(), 1);
+        assert_eq!(attribute_missed(&pool, &key()).await.unwrap(), 1);
         assert_eq!(commissions(&pool).await, vec![("creator_x".into(), 500, "pending".into())]);
-        assert_eq!(attribute_missed(&pool).await.unwrap(), 0, "attributed orders are left alone");
-        attribute_order(&pool, order).await.unwrap();
+        assert_eq!(attribute_missed(&pool, &key()).await.unwrap(), 0, "attributed orders are left alone");
+        attribute_order(&pool, &key(), order).await.unwrap();
         assert_eq!(commissions(&pool).await, vec![("creator_x".into(), 500, "pending".into())]);
     }
 
     #[sqlx::test(migrations = "../migrations")]
     async fn a_purchase_is_credited_at_the_time_checkout_placed_it_and_the_order_is_not_written(pool: PgPool) {
         // A test deployment's clock runs two days ahead of the database's.
-        let placed = DateTime::from_timestamp(crate::clock::Clock::system().now().timestamp(), 0).unwrap() + Duration::days(2);
+        let placed =
+            DateTime::from_timestamp(crate::clock::Clock::system().now().timestamp(), 0).unwrap() + Duration::days(2);
         let (checkout, buyer, variant) = ready_checkout(&pool, 5, 1).await;
         let product = product_of(&pool, variant).await;
         let x = user(&pool, "creator_x").await;
@@ -656,7 +711,7 @@ pub(crate) mod tests {
         let before = read().await;
         assert_eq!(before.placed_at, placed, "checkout placed the order at the app's time");
 
-        attribute_order(&pool, order).await.unwrap();
+        attribute_order(&pool, &key(), order).await.unwrap();
         let after = read().await;
         assert_eq!((after.placed_at, after.version), (placed, before.version), "attribution left the order alone");
         let purchased = sqlx::query_scalar!("SELECT DISTINCT purchased_at FROM attribution_credits")
@@ -664,5 +719,97 @@ pub(crate) mod tests {
             .await
             .unwrap();
         assert_eq!(purchased, vec![placed], "credited at the purchase time checkout wrote");
+    }
+
+    /// A buyer with one $25 line whose cart line holds a genuine token for a
+    /// product card in creator_x's post, rendered `rendered_before` the
+    /// purchase. Returns the checkout, the buyer, the product, the post,
+    /// creator_x and the time of purchase.
+    async fn checkout_with_line_token(
+        pool: &PgPool,
+        rendered_before: Duration,
+    ) -> (Uuid, Uuid, Uuid, Uuid, Uuid, DateTime<Utc>) {
+        let (checkout, buyer, variant) = ready_checkout(pool, 5, 1).await;
+        let product = product_of(pool, variant).await;
+        let x = user(pool, "creator_x").await;
+        let post_x = post(pool, x).await;
+        sqlx::query!(
+            "INSERT INTO post_links (post_id, position, kind, product_id) VALUES ($1, 0, 'product', $2)",
+            post_x,
+            product
+        )
+        .execute(pool)
+        .await
+        .unwrap();
+        let now = crate::clock::Clock::system().now();
+        let token = key().sign(&Context {
+            post_id: post_x,
+            creators: vec![x],
+            surface: Surface::ProductCard,
+            rendered_at: now - rendered_before,
+        });
+        sqlx::query!("UPDATE cart_lines SET attribution = $1", token).execute(pool).await.unwrap();
+        (checkout, buyer, product, post_x, x, now)
+    }
+
+    async fn touch_count(pool: &PgPool) -> i64 {
+        sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM order_line_touches"#).fetch_one(pool).await.unwrap()
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_sale_whose_tap_event_was_shed_still_credits_the_post_through_the_line_token(pool: PgPool) {
+        let (checkout, buyer, _, post_x, _, now) = checkout_with_line_token(&pool, Duration::hours(1)).await;
+        // The tap opened the product sheet with the token, but the event sink
+        // shed its event under load: nothing reached `shopper_events`.
+        let provider = TestProvider::new(pool.clone());
+        let details = card();
+        let order = place_order(&pool, &provider, checkout, buyer, visa(&details), now, TTL).await.unwrap();
+        attribute_order(&pool, &key(), order).await.unwrap();
+
+        assert_eq!(credits(&pool, "last_click").await, vec![(Some("creator_x".into()), 2500)]);
+        assert_eq!(commissions(&pool).await, vec![("creator_x".into(), 250, "pending".into())]);
+        let touch = sqlx::query!("SELECT event_id, kind, surface, post_id FROM order_line_touches")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(touch.event_id, None, "a touch of record without an event");
+        assert_eq!(
+            (touch.kind.as_str(), touch.surface.as_str(), touch.post_id),
+            ("click", "product_card", Some(post_x))
+        );
+        rollups_match_a_recomputation(&pool).await;
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_line_token_and_its_recorded_tap_count_once(pool: PgPool) {
+        let (checkout, buyer, product, post_x, x, now) = checkout_with_line_token(&pool, Duration::hours(1)).await;
+        // This time the tap's event was written, 20 seconds after the post
+        // was rendered.
+        let recorded = NewEvent {
+            surface: Some(Surface::ProductCard),
+            ..tap(Uuid::new_v4(), Some(buyer), post_x, x, product, now - Duration::hours(1) + Duration::seconds(20))
+        };
+        write_events(&pool, &[recorded]).await.unwrap();
+        let provider = TestProvider::new(pool.clone());
+        let details = card();
+        let order = place_order(&pool, &provider, checkout, buyer, visa(&details), now, TTL).await.unwrap();
+        attribute_order(&pool, &key(), order).await.unwrap();
+
+        assert_eq!(touch_count(&pool).await, 1, "one tap, one touch");
+        let event = sqlx::query_scalar!("SELECT event_id FROM order_line_touches").fetch_one(&pool).await.unwrap();
+        assert!(event.is_some(), "the recorded tap is the touch of record");
+        assert_eq!(credits(&pool, "linear").await, vec![(Some("creator_x".into()), 2500)]);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_line_token_for_a_post_that_does_not_feature_the_product_credits_nobody(pool: PgPool) {
+        let (checkout, buyer, _, post_x, _, now) = checkout_with_line_token(&pool, Duration::hours(1)).await;
+        sqlx::query!("DELETE FROM post_links WHERE post_id = $1", post_x).execute(&pool).await.unwrap();
+        let provider = TestProvider::new(pool.clone());
+        let details = card();
+        let order = place_order(&pool, &provider, checkout, buyer, visa(&details), now, TTL).await.unwrap();
+        attribute_order(&pool, &key(), order).await.unwrap();
+        assert_eq!(touch_count(&pool).await, 0);
+        assert_eq!(credits(&pool, "last_click").await, vec![]);
     }
 }

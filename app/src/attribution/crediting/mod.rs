@@ -1,6 +1,7 @@
-//! Crediting: each order line's journey, fixed when it is bought, and the
+//! Crediting: each order line's journey, fixed when it is bought (the
+//! buyer's recorded touches and the line's own signed token), and the
 //! credits and commissions the shop's model derives from it. Depends on
-//! tracking (surfaces) and rates (what a commission pays).
+//! tracking (surfaces, tokens) and rates (what a commission pays).
 
 pub mod api;
 #[cfg(feature = "ssr")]

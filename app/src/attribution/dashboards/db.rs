@@ -564,14 +564,14 @@ mod tests {
 
     #[sqlx::test(migrations = "../migrations")]
     async fn the_shop_dashboard_reads_the_rollups_and_every_model_adds_up_to_the_revenue(pool: PgPool) {
-        use crate::attribution::crediting::db::tests::{order_after_two_taps, rollups_match_a_recomputation};
+        use crate::attribution::crediting::db::tests::{key, order_after_two_taps, rollups_match_a_recomputation};
         use crate::attribution::crediting::db::{attribute_order, save_settings};
         use crate::attribution::crediting::engine::Settings;
         use crate::payments::test_provider::TestProvider;
 
         let provider = TestProvider::new(pool.clone());
         let (order, now) = order_after_two_taps(&pool, &provider).await;
-        attribute_order(&pool, order).await.unwrap();
+        attribute_order(&pool, &key(), order).await.unwrap();
         let shop = sqlx::query!("SELECT id, owner_id, handle FROM shops").fetch_one(&pool).await.unwrap();
         let linear = Settings { model: Model::Linear, ..Settings::default() };
         save_settings(&pool, shop.id, &linear).await.unwrap();

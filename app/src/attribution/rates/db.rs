@@ -168,8 +168,8 @@ pub async fn products(pool: &PgPool, shop: Uuid) -> AppResult<Vec<(Uuid, String)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::user;
     use crate::attribution::rates::rules::RATE_CUT_NOTICE;
+    use crate::test_support::user;
     use chrono::Duration;
 
     async fn shop_with_product(pool: &PgPool) -> (Uuid, Uuid) {

@@ -91,17 +91,17 @@ pub fn statement_csv(s: &Statement) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::user;
-    use crate::attribution::crediting::db::tests::order_after_one_tap;
+    use crate::attribution::crediting::db::tests::{key, order_after_one_tap};
     use crate::attribution::crediting::db::{after_delivery, attribute_order, release_payable};
     use crate::attribution::crediting::rules::RETURN_WINDOW;
     use crate::payments::test_provider::TestProvider;
+    use crate::test_support::user;
 
     #[sqlx::test(migrations = "../migrations")]
     async fn the_statement_lists_the_creators_own_payable_line_with_its_path(pool: PgPool) {
         let provider = TestProvider::new(pool.clone());
         let (order, x, now) = order_after_one_tap(&pool, &provider).await;
-        attribute_order(&pool, order).await.unwrap();
+        attribute_order(&pool, &key(), order).await.unwrap();
         let mut tx = pool.begin().await.unwrap();
         after_delivery(&mut tx, order, now).await.unwrap();
         tx.commit().await.unwrap();
