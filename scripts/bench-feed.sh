@@ -98,7 +98,7 @@ trap cleanup EXIT
 
 start_server() {
   DATABASE_URL="$DB_URL" STOREFEED_ADDR="127.0.0.1:$BENCH_PORT" \
-    STOREFEED_MEDIA_DIR="$WORK/media" RUST_LOG=warn \
+    STOREFEED_MEDIA_DIR="$WORK/media" STOREFEED_GENERATE_KEYS=true RUST_LOG=warn \
     "$SERVER_BIN" >>"$SERVER_LOG" 2>&1 &
   SERVER_PID=$!
   local healthy=0

@@ -42,7 +42,7 @@ sf_bench_cleanup() {
 # settings may follow. Returns once /healthz answers.
 sf_bench_start_server() {
   env DATABASE_URL="$DB_URL" STOREFEED_ADDR="127.0.0.1:$BENCH_PORT" STOREFEED_MEDIA_DIR="$WORK/media" \
-    RUST_LOG=warn "$@" "$SERVER_BIN" >>"$SERVER_LOG" 2>&1 &
+    STOREFEED_GENERATE_KEYS=true RUST_LOG=warn "$@" "$SERVER_BIN" >>"$SERVER_LOG" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 120); do
     curl -fsS -o /dev/null "$BASE_URL/healthz" 2>/dev/null && return 0

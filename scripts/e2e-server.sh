@@ -36,7 +36,7 @@ trap 'exit 143' TERM INT # Playwright stops its webServer with SIGTERM: clean up
 mkdir -p "$SF_CACHE"
 sf_create_database "$E2E_DB"
 DATABASE_URL="$SF_PG_SERVER/$E2E_DB" STOREFEED_ADDR="127.0.0.1:$E2E_PORT" STOREFEED_MEDIA_DIR="$E2E_MEDIA" \
-  STOREFEED_SEED_DEMO=true STOREFEED_TEST_CONTROLS=true RUST_LOG="${RUST_LOG:-warn}" \
+  STOREFEED_SEED_DEMO=true STOREFEED_GENERATE_KEYS=true STOREFEED_TEST_CONTROLS=true RUST_LOG="${RUST_LOG:-warn}" \
   "$BIN" >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 echo "e2e server on http://127.0.0.1:$E2E_PORT (database $E2E_DB, log $SERVER_LOG)" >&2

@@ -25,6 +25,10 @@ PORT="${PORT:-3000}"
 export STOREFEED_ADDR="${STOREFEED_ADDR:-127.0.0.1:$PORT}"
 export STOREFEED_MEDIA_DIR="${STOREFEED_MEDIA_DIR:-$SF_ROOT/data/media}"
 export STOREFEED_SEED_DEMO=true
+# The release server runs as production (LEPTOS_ENV=PROD), which refuses to
+# start without a signing key: let it store one in the database (kept there,
+# so links rendered before a restart still earn credit).
+export STOREFEED_GENERATE_KEYS="${STOREFEED_GENERATE_KEYS:-true}"
 
 cat <<MSG
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Sets up and runs every test: formatting, clippy (-D warnings) for the
-# server and the WASM client, that .sqlx/ matches the queries (sqlx-cli's
-# `prepare --check`), unit and database tests (cargo test against real
-# PostgreSQL), then the Playwright suite in Chromium (desktop and phone)
-# against a release server on a fresh database. Exits non-zero on any failure.
+# Sets up and runs every test: formatting, import cycles between
+# attribution's rooms, clippy (-D warnings) for the server and the WASM
+# client, that .sqlx/ matches the queries (sqlx-cli's `prepare --check`),
+# unit and database tests (cargo test against real PostgreSQL), then the
+# Playwright suite in Chromium (desktop and phone) against a release server
+# on a fresh database. Exits non-zero on any failure.
 set -euo pipefail
 SF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$SF_ROOT"
@@ -18,6 +19,12 @@ step() { printf '\n\033[1;35m==> %s\033[0m\n' "$*" >&2; }
 
 step "formatting"
 cargo fmt --all -- --check
+
+step "one clock"
+scripts/check-clock.sh
+
+step "import cycles between attribution's rooms"
+scripts/check-module-cycles.sh
 
 step "clippy (server)"
 cargo clippy -p app -p server -p bench --all-targets -- -D warnings

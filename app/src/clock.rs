@@ -1,6 +1,9 @@
-//! The app's clock: the system time, plus an offset that only a test
+//! The app's one clock: the system time, plus an offset that only a test
 //! deployment may move (`STOREFEED_TEST_CONTROLS`), so end-to-end tests can
-//! let two days pass between a tap and a purchase.
+//! let two days pass between a tap and a purchase. Rust reads it through
+//! [`Clock::now`] (clippy refuses `Utc::now()` anywhere else, see
+//! `clippy.toml`); SQL reads it through `app_now()`, which follows the same
+//! offset on every connection of a pool built with [`Clock::share_with`].
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -24,8 +27,38 @@ impl Clock {
         Clock { offset_secs: Arc::default(), movable: true }
     }
 
+    #[allow(clippy::disallowed_methods)] // the one place the wall clock is read
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now() + Duration::seconds(self.offset_secs.load(Ordering::Relaxed))
+        Utc::now() + Duration::seconds(self.offset_secs())
+    }
+
+    /// How far the clock has been moved forward, in seconds.
+    pub fn offset_secs(&self) -> i64 {
+        self.offset_secs.load(Ordering::Relaxed)
+    }
+
+    /// Pool options whose connections see this clock in SQL: a movable clock
+    /// sets `storefeed.clock_offset_secs` (read by `app_now()`) each time a
+    /// connection is handed out, once it has been moved; a fixed clock
+    /// changes nothing, so production pays nothing for it.
+    #[cfg(feature = "ssr")]
+    pub fn share_with(&self, options: sqlx::postgres::PgPoolOptions) -> sqlx::postgres::PgPoolOptions {
+        if !self.movable {
+            return options;
+        }
+        let clock = self.clone();
+        options.before_acquire(move |conn, _meta| {
+            let offset = clock.offset_secs();
+            Box::pin(async move {
+                if offset != 0 {
+                    sqlx::query("SELECT set_config('storefeed.clock_offset_secs', $1, false)")
+                        .bind(offset.to_string())
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                Ok(true)
+            })
+        })
     }
 
     /// Moves the clock forward; refused unless the clock is movable.
@@ -39,23 +72,6 @@ impl Clock {
         self.offset_secs.fetch_add(by.num_seconds(), Ordering::Relaxed);
         Ok(self.now())
     }
-}
-
-/// Moves the app's clock forward by `advance_hours` (test deployments only:
-/// anywhere else the clock is fixed and this is refused).
-#[leptos::server(prefix = "/api", endpoint = "test/clock")]
-pub async fn advance_test_clock(advance_hours: String) -> Result<String, crate::error::AppError> {
-    use crate::error::AppError;
-    let state = crate::state::app_state()?;
-    let hours: i64 = advance_hours
-        .trim()
-        .parse()
-        .map_err(|_| AppError::validation("advance_hours", "Enter a whole number of hours."))?;
-    let now = state.clock.advance(Duration::hours(hours)).map_err(|reason| {
-        tracing::warn!(reason, "refused to move the clock");
-        AppError::Forbidden
-    })?;
-    Ok(now.to_rfc3339())
 }
 
 #[cfg(test)]
@@ -72,5 +88,25 @@ mod tests {
         assert!(after - before >= Duration::days(2));
         assert!(clock.clone().now() - before >= Duration::days(2), "clones share the offset");
         assert!(clock.advance(Duration::days(-1)).is_err());
+    }
+
+    #[cfg(feature = "ssr")]
+    #[sqlx::test(migrations = "../migrations")]
+    async fn the_database_reads_the_same_clock(
+        options: sqlx::postgres::PgPoolOptions,
+        connect: sqlx::postgres::PgConnectOptions,
+    ) {
+        let clock = Clock::movable();
+        let pool = clock.share_with(options).max_connections(2).connect_with(connect).await.unwrap();
+        let db_now =
+            || async { sqlx::query_scalar::<_, DateTime<Utc>>("SELECT app_now()").fetch_one(&pool).await.unwrap() };
+        assert!((db_now().await - clock.now()).num_seconds().abs() < 5, "unmoved, the database agrees with the clock");
+        clock.advance(Duration::days(30)).unwrap();
+        assert!((db_now().await - clock.now()).num_seconds().abs() < 5, "moved, the database follows");
+        // A row stamped by a column default is stamped by the same clock.
+        let user = crate::test_support::user(&pool, "clocky").await;
+        let created: DateTime<Utc> =
+            sqlx::query_scalar("SELECT created_at FROM users WHERE id = $1").bind(user).fetch_one(&pool).await.unwrap();
+        assert!((created - clock.now()).num_seconds().abs() < 5);
     }
 }

@@ -20,6 +20,7 @@ pub mod posts;
 pub mod promotions;
 pub mod shops;
 pub mod social;
+pub mod test_controls;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
@@ -32,6 +33,8 @@ pub mod request;
 pub mod state;
 #[cfg(feature = "ssr")]
 pub mod test_data;
+#[cfg(all(test, feature = "ssr"))]
+pub mod test_support;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
@@ -42,8 +45,7 @@ use leptos_router::{
 
 use crate::accounts::pages::{LoginPage, RegisterPage};
 use crate::accounts::AuthContext;
-use crate::attribution::pages::{CreatorDashboardPage, ShopAnalyticsPage};
-use crate::attribution::statement::CreatorStatementPage;
+use crate::attribution::{CreatorDashboardPage, CreatorStatementPage, ShopAnalyticsPage};
 use crate::cart::pages::{CartPage, CartVersion};
 use crate::catalog::pages::{EditProductPage, ProductPage};
 use crate::checkout::pages::CheckoutPage;

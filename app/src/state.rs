@@ -23,11 +23,12 @@ pub struct AppState {
     /// Batches new stock holds and settles sold stock.
     pub stock: crate::inventory::gate::StockGate,
     /// Where shopper events are recorded (batched).
-    pub events: crate::attribution::sink::EventSink,
+    pub events: crate::attribution::EventSink,
     /// Who wrote each post, remembered (for the feed's impression reports).
-    pub authors: crate::attribution::authors::PostAuthors,
-    /// Signs and checks the context tokens on product links in posts.
-    pub context_key: crate::attribution::token::ContextKey,
+    pub authors: crate::attribution::PostAuthors,
+    /// Sign and check the context tokens on product links in posts (keys
+    /// stored in the database, shared by every server on it).
+    pub context_keys: crate::attribution::ContextKeys,
     /// The app's time (movable only in a test deployment).
     pub clock: crate::clock::Clock,
 }

@@ -53,11 +53,12 @@ INSERT INTO carts (id, user_id, status) SELECT cart_id, buyer_id, 'merged' FROM 
 INSERT INTO checkouts (id, cart_id, shop_id, user_id, currency, step)
 SELECT checkout_id, cart_id, '00000000-0000-4000-8000-00000000da01', buyer_id, 'USD', 'placed' FROM dash_orders;
 INSERT INTO orders (id, shop_id, buyer_id, checkout_id, status, currency, subtotal_minor, total_minor, email,
-                    ship_name, ship_line1, ship_city, ship_country, shipping_option, placed_at, attributed_at)
+                    ship_name, ship_line1, ship_city, ship_country, shipping_option, placed_at)
 SELECT o.id, '00000000-0000-4000-8000-00000000da01', o.buyer_id, o.checkout_id, 'paid', 'USD', v.price_minor,
-       v.price_minor, 'buyer@example.test', 'Buyer', '1 Market St', 'San Francisco', 'US', 'standard', o.at, o.at
+       v.price_minor, 'buyer@example.test', 'Buyer', '1 Market St', 'San Francisco', 'US', 'standard', o.at
 FROM dash_orders o JOIN dash_posts d ON d.n = o.post_n JOIN dash_products p ON p.n = d.product_n
 JOIN product_variants v ON v.id = p.variant_id;
+INSERT INTO order_attributions (order_id, attributed_at) SELECT id, at FROM dash_orders;
 INSERT INTO order_lines (id, order_id, variant_id, product_id, title, variant_title, sku, quantity,
                          unit_price_minor, total_minor, position)
 SELECT o.line_id, o.id, v.id, p.product_id, 'Product', 'Default', v.sku, 1, v.price_minor, v.price_minor, 0

@@ -40,7 +40,7 @@ revenue_diff AS (
 line_diff AS (
     SELECT 1 FROM order_lines l JOIN orders o ON o.id = l.order_id
     LEFT JOIN line_revenue r ON r.order_line_id = l.id
-    WHERE o.attributed_at IS NOT NULL
+    WHERE EXISTS (SELECT 1 FROM order_attributions a WHERE a.order_id = o.id)
       AND r.amount_minor IS DISTINCT FROM
           CASE WHEN o.status = 'cancelled' THEN 0
                ELSE floor(greatest(l.total_minor - l.refunded_minor, 0)::numeric

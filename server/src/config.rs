@@ -28,8 +28,15 @@ pub struct Config {
     pub seed_demo: bool,
     pub jobs: JobSettings,
     /// Key for the context tokens on product links (`STOREFEED_CONTEXT_KEY`,
-    /// at least 32 characters); `None` makes a random one at start.
+    /// at least 32 characters); `None` signs with the key stored in the
+    /// database (see `app::attribution::ContextKeys`).
     pub context_key: Option<String>,
+    /// Generate and store a signing key when the database has none
+    /// (`STOREFEED_GENERATE_KEYS`; on by default except in production,
+    /// `LEPTOS_ENV=PROD`, where a server without a key refuses to start).
+    pub generate_keys: bool,
+    /// `--rotate-context-key`: store a new signing key, then exit.
+    pub rotate_context_key: bool,
 }
 
 /// How often the background jobs run, and how old a pending payment must be
@@ -70,8 +77,9 @@ impl Env<'_> {
 }
 
 impl Config {
-    /// Reads `STOREFEED_*` and `DATABASE_URL`. Command-line flags
-    /// (`--admin NAME`, `--seed-demo`) override the environment.
+    /// Reads `STOREFEED_*`, `DATABASE_URL` and `LEPTOS_ENV`. Command-line
+    /// flags (`--admin NAME`, `--seed-demo`) override the environment;
+    /// `--rotate-context-key` asks for a key rotation instead of serving.
     pub fn from_env(args: &[String]) -> Result<Config, ConfigError> {
         Self::from_lookup(&|name| std::env::var(name).ok(), args)
     }
@@ -115,11 +123,13 @@ impl Config {
 
         let mut admin_username = env.var("STOREFEED_ADMIN");
         let mut seed_demo = env.flag("STOREFEED_SEED_DEMO", false)?;
+        let mut rotate_context_key = false;
         let mut it = args.iter().skip(1);
         while let Some(arg) = it.next() {
             match arg.as_str() {
                 "--admin" => admin_username = it.next().cloned(),
                 "--seed-demo" => seed_demo = true,
+                "--rotate-context-key" => rotate_context_key = true,
                 _ => {}
             }
         }
@@ -152,12 +162,19 @@ impl Config {
                 }
                 other => other,
             },
+            generate_keys: env.flag("STOREFEED_GENERATE_KEYS", !production(&env))?,
+            rotate_context_key,
             jobs: JobSettings {
                 every: Duration::from_secs(positive(&env, "STOREFEED_JOBS_EVERY_SECS", 60)?),
                 payment_grace: Duration::from_secs(env.parse("STOREFEED_PAYMENT_GRACE_SECS", 60)?),
             },
         })
     }
+}
+
+/// `LEPTOS_ENV` names production the way Leptos reads it.
+fn production(env: &Env) -> bool {
+    env.var("LEPTOS_ENV").is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "prod" | "production"))
 }
 
 fn positive(env: &Env, name: &'static str, default: u64) -> Result<u64, ConfigError> {
@@ -208,5 +225,17 @@ mod tests {
         assert!(c.seed_demo);
         let c = config(&[("PORT", "4000")], &[]).unwrap();
         assert_eq!(c.addr.unwrap().port(), 4000);
+        assert!(!c.rotate_context_key);
+        assert!(config(&[], &["storefeed", "--rotate-context-key"]).unwrap().rotate_context_key);
+    }
+
+    #[test]
+    fn production_generates_a_signing_key_only_when_told_to() {
+        assert!(config(&[], &[]).unwrap().generate_keys, "development makes its own");
+        assert!(config(&[("LEPTOS_ENV", "DEV")], &[]).unwrap().generate_keys);
+        assert!(!config(&[("LEPTOS_ENV", "PROD")], &[]).unwrap().generate_keys);
+        assert!(!config(&[("LEPTOS_ENV", "production")], &[]).unwrap().generate_keys);
+        assert!(config(&[("LEPTOS_ENV", "PROD"), ("STOREFEED_GENERATE_KEYS", "true")], &[]).unwrap().generate_keys);
+        assert!(!config(&[("STOREFEED_GENERATE_KEYS", "false")], &[]).unwrap().generate_keys);
     }
 }

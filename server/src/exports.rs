@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use app::accounts::session::{lookup, COOKIE_NAME};
 use app::accounts::SessionUser;
-use app::attribution::{dashboard_db, statement_db, Period};
+use app::attribution::{self, Period};
 use app::error::AppError;
 use app::state::AppState;
 
@@ -23,8 +23,8 @@ pub async fn creator_csv(State(state): State<AppState>, headers: HeaderMap, Quer
     let result = async {
         let user = signed_in(&state, &headers).await?;
         let period = Period::parse(q.month.as_deref(), state.clock.now())?;
-        let d = dashboard_db::creator(&state.pool, user.id, &period).await?;
-        Ok::<_, AppError>((format!("storefeed-earnings-{}.csv", period.label()), dashboard_db::creator_csv(&d)))
+        let d = attribution::creator_dashboard(&state.pool, user.id, &period).await?;
+        Ok::<_, AppError>((format!("storefeed-earnings-{}.csv", period.label()), attribution::creator_csv(&d)))
     }
     .await;
     respond(result)
@@ -35,8 +35,8 @@ pub async fn statement_csv(State(state): State<AppState>, headers: HeaderMap, Qu
     let result = async {
         let user = signed_in(&state, &headers).await?;
         let period = Period::parse(q.month.as_deref(), state.clock.now())?;
-        let s = statement_db::statement(&state.pool, user.id, &period).await?;
-        Ok::<_, AppError>((format!("storefeed-statement-{}.csv", period.label()), statement_db::statement_csv(&s)))
+        let s = attribution::statement(&state.pool, user.id, &period).await?;
+        Ok::<_, AppError>((format!("storefeed-statement-{}.csv", period.label()), attribution::statement_csv(&s)))
     }
     .await;
     respond(result)
@@ -54,8 +54,8 @@ pub async fn shop_csv(
         let shop = app::shops::db::owned_by(&state.pool, &handle, user.id).await?;
         let now = state.clock.now();
         let period = Period::parse(q.month.as_deref(), now)?;
-        let d = dashboard_db::shop(&state.pool, &shop, &period, now).await?;
-        Ok::<_, AppError>((format!("{}-analytics-{}.csv", shop.handle, period.label()), dashboard_db::shop_csv(&d)))
+        let d = attribution::shop_dashboard(&state.pool, &shop, &period, now).await?;
+        Ok::<_, AppError>((format!("{}-analytics-{}.csv", shop.handle, period.label()), attribution::shop_csv(&d)))
     }
     .await;
     respond(result)

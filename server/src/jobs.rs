@@ -3,8 +3,9 @@
 //! left unsettled is taken off the shelf, orders left unattributed are
 //! attributed, commissions past their return window become payable, next
 //! month's event partition is created, and stock held by checkouts whose
-//! time ran out goes back on sale. Every ten minutes, expired sessions and
-//! old login failures are purged.
+//! time ran out goes back on sale; the context signing keys are reread (a
+//! rotation's new key starts signing, retired keys drop out). Every ten
+//! minutes, expired sessions and old login failures are purged.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,13 +15,19 @@ use sqlx::PgPool;
 
 use crate::config::JobSettings;
 
-pub fn spawn(pool: PgPool, payments: Arc<dyn PaymentProvider>, settings: JobSettings, clock: app::clock::Clock) {
+pub fn spawn(
+    pool: PgPool,
+    payments: Arc<dyn PaymentProvider>,
+    settings: JobSettings,
+    clock: app::clock::Clock,
+    context_keys: app::attribution::ContextKeys,
+) {
     let checkout_pool = pool.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(settings.every);
         loop {
             tick.tick().await;
-            let now = chrono::Utc::now();
+            let now = clock.now();
             match app::checkout::place::recover(&checkout_pool, payments.as_ref(), now, settings.payment_grace).await {
                 Ok(n) if n > 0 => tracing::info!(settled = n, "unsettled payments settled"),
                 Ok(_) => {}
@@ -31,17 +38,17 @@ pub fn spawn(pool: PgPool, payments: Arc<dyn PaymentProvider>, settings: JobSett
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "settling sold stock failed"),
             }
-            match app::attribution::db::release_payable(&checkout_pool, clock.now()).await {
+            match app::attribution::release_payable(&checkout_pool, clock.now()).await {
                 Ok(n) if n > 0 => tracing::info!(commissions = n, "commissions became payable"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "releasing payable commissions failed"),
             }
-            match app::attribution::db::attribute_missed(&checkout_pool).await {
+            match app::attribution::attribute_missed(&checkout_pool, &context_keys).await {
                 Ok(n) if n > 0 => tracing::info!(orders = n, "orders attributed late"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "attributing missed orders failed"),
             }
-            if let Err(e) = app::attribution::db::ensure_partitions(&checkout_pool, clock.now()).await {
+            if let Err(e) = app::attribution::ensure_partitions(&checkout_pool, clock.now()).await {
                 tracing::warn!(error = %e, "creating event partitions failed");
             }
             match app::inventory::db::expire_due(&checkout_pool, now).await {
@@ -52,6 +59,21 @@ pub fn spawn(pool: PgPool, payments: Arc<dyn PaymentProvider>, settings: JobSett
         }
     });
     spawn_housekeeping(pool);
+}
+
+/// Rereads the context signing keys every `every`, so a rotation (another
+/// process's `--rotate-context-key`) reaches this server.
+pub fn spawn_key_refresh(keys: app::attribution::ContextKeys, clock: app::clock::Clock, every: Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.tick().await; // the keys were just loaded
+        loop {
+            tick.tick().await;
+            if let Err(e) = keys.refresh(clock.now()).await {
+                tracing::warn!(error = %e, "rereading the context signing keys failed");
+            }
+        }
+    });
 }
 
 fn spawn_housekeeping(pool: PgPool) {

@@ -1,5 +1,7 @@
 //! Storefeed's server binary: read config, connect and migrate, seed demo
 //! data when asked, start background jobs and serve until told to stop.
+//! `--rotate-context-key` instead stores a new key for context tokens and
+//! exits.
 
 #![recursion_limit = "512"]
 
@@ -15,6 +17,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
+use app::attribution::{ContextKeys, KeyError};
 use app::payments::provider::PaymentProvider;
 use app::payments::test_provider::TestProvider;
 use app::state::AppState;
@@ -40,7 +43,17 @@ async fn main() -> anyhow::Result<()> {
     }
     let addr = leptos_options.site_addr;
 
-    let pool = PgPoolOptions::new()
+    // One clock for the app and its SQL (`app_now()`); only a test deployment can move it.
+    let clock = if config.app.test_controls {
+        tracing::warn!(
+            "STOREFEED_TEST_CONTROLS is on: the clock moves and test data can be seeded; never in production"
+        );
+        app::clock::Clock::movable()
+    } else {
+        app::clock::Clock::system()
+    };
+    let pool = clock
+        .share_with(PgPoolOptions::new())
         .max_connections(config.database_max_connections)
         .acquire_timeout(std::time::Duration::from_secs(10))
         .connect(&config.database_url)
@@ -49,8 +62,12 @@ async fn main() -> anyhow::Result<()> {
     sqlx::migrate!("../migrations").run(&pool).await.context("applying migrations")?;
     tracing::info!("migrations applied");
 
+    if config.rotate_context_key {
+        return rotate_context_key(&pool, config.context_key.as_deref(), clock.now()).await;
+    }
+
     if config.seed_demo {
-        demo::seed_if_empty(&pool, &config.app.media_dir).await.context("loading demo data")?;
+        demo::seed_if_empty(&pool, &config.app.media_dir, clock.now()).await.context("loading demo data")?;
     }
     if let Some(name) = &config.admin_username {
         if app::accounts::db::promote_admin(&pool, name).await.map_err(|e| anyhow::anyhow!("{e}"))? {
@@ -63,25 +80,30 @@ async fn main() -> anyhow::Result<()> {
     // The built-in test provider is the only one this build ships: no card
     // network is reachable from a self-hosted demo (see README, Payments).
     let payments: Arc<dyn PaymentProvider> = Arc::new(TestProvider::new(pool.clone()));
+    let context_keys =
+        match ContextKeys::load(&pool, config.context_key.as_deref(), config.generate_keys, clock.now()).await {
+            Ok(keys) => keys,
+            // Production without a configured or stored key: say which
+            // variables to set, like a configuration error.
+            Err(e @ KeyError::Missing) => {
+                eprintln!("{e}");
+                std::process::exit(2);
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context("loading the keys that sign context tokens")),
+        };
     let state = AppState {
         leptos_options,
         pool: pool.clone(),
         config: Arc::new(config.app.clone()),
         payments: payments.clone(),
         stock: app::inventory::gate::StockGate::start(pool.clone()),
-        events: app::attribution::sink::EventSink::start(pool.clone()),
+        events: app::attribution::EventSink::start(pool.clone()),
         authors: Default::default(),
-        context_key: context_key(config.context_key.as_deref()),
-        clock: if config.app.test_controls {
-            tracing::warn!(
-                "STOREFEED_TEST_CONTROLS is on: the clock moves and test data can be seeded; never in production"
-            );
-            app::clock::Clock::movable()
-        } else {
-            app::clock::Clock::system()
-        },
+        context_keys: context_keys.clone(),
+        clock,
     };
-    jobs::spawn(pool.clone(), payments, config.jobs, state.clock.clone());
+    jobs::spawn(pool.clone(), payments, config.jobs, state.clock.clone(), context_keys.clone());
+    jobs::spawn_key_refresh(context_keys, state.clock.clone(), config.jobs.every);
     let router = routes::build(state);
 
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
@@ -120,17 +142,29 @@ async fn shutdown_signal() {
     tracing::info!("shutdown signal received, draining connections");
 }
 
-/// The configured key, or a random one (links signed before a restart then
-/// stop earning credit, so production sets `STOREFEED_CONTEXT_KEY`).
-fn context_key(configured: Option<&str>) -> app::attribution::token::ContextKey {
-    use rand::RngCore;
-    match configured {
-        Some(k) => app::attribution::token::ContextKey::new(k.trim().as_bytes().to_vec()),
-        None => {
-            tracing::warn!("STOREFEED_CONTEXT_KEY is not set: using a random key until the next restart");
-            let mut key = vec![0u8; 32];
-            rand::rngs::OsRng.fill_bytes(&mut key);
-            app::attribution::token::ContextKey::new(key)
-        }
+/// Stores a new key for context tokens (the old one verifies for the
+/// widest click window more); running servers pick it up by themselves.
+async fn rotate_context_key(
+    pool: &sqlx::PgPool,
+    configured: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let rotation =
+        app::attribution::rotate_context_key(pool, configured, now).await.context("rotating the context key")?;
+    println!("Context key {} now signs new tokens (running servers switch within a minute).", rotation.signing);
+    if !rotation.replaced.is_empty() {
+        println!(
+            "Replaced key(s) {:?} verify the tokens they signed until {}.",
+            rotation.replaced,
+            rotation.verify_until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        );
     }
+    if configured.is_some() {
+        println!(
+            "STOREFEED_CONTEXT_KEY is set and keeps signing wherever it is set: unset it and restart to sign with key {}.",
+            rotation.signing
+        );
+    }
+    pool.close().await;
+    Ok(())
 }

@@ -8,7 +8,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tracing::Span;
 
-use app::attribution::visitor::{VISITOR_COOKIE, VISIT_COOKIE};
+use app::attribution::{VISITOR_COOKIE, VISIT_COOKIE};
 use app::error::AppError;
 use app::state::AppState;
 

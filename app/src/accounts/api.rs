@@ -44,7 +44,7 @@ pub async fn register(
     .await?;
     let token = session::create(&mut *tx, user_id, state.config.session_ttl, &ip, ua.as_deref()).await?;
     crate::cart::api::owner::adopt_guest_cart(&mut tx, user_id).await?;
-    crate::attribution::visitor::link_current(&mut tx, user_id).await?;
+    crate::attribution::link_current(&mut tx, user_id).await?;
     tx.commit().await?;
 
     tracing::info!(%user_id, username = username.as_str(), "account registered");
@@ -91,7 +91,7 @@ pub async fn login(identifier: String, password: String, next: Option<String>) -
     let ua = crate::request::user_agent();
     let token = session::create(&mut *tx, user_id, state.config.session_ttl, &ip, ua.as_deref()).await?;
     crate::cart::api::owner::adopt_guest_cart(&mut tx, user_id).await?;
-    crate::attribution::visitor::link_current(&mut tx, user_id).await?;
+    crate::attribution::link_current(&mut tx, user_id).await?;
     tx.commit().await?;
 
     session::send_cookie(&session::cookie_header(&token, state.config.session_ttl, state.config.secure_cookies));

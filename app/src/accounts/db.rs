@@ -67,18 +67,11 @@ pub async fn promote_admin(pool: &PgPool, username: &str) -> AppResult<bool> {
 }
 
 #[cfg(test)]
-pub mod tests {
+mod tests {
     use super::*;
     use sqlx::PgPool;
 
-    /// Inserts a user with a throwaway hash; for tests across the app.
-    pub async fn user(pool: &PgPool, name: &str) -> Uuid {
-        let username = Username::parse(name).unwrap();
-        let email = Email::parse(&format!("{name}@example.test")).unwrap();
-        insert_user(pool, NewUser { username: &username, email: &email, password_hash: "x", display_name: name })
-            .await
-            .unwrap()
-    }
+    use crate::test_support::user;
 
     #[sqlx::test(migrations = "../migrations")]
     async fn finds_users_by_username_or_email_in_any_case(pool: PgPool) {

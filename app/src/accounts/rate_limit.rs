@@ -16,9 +16,9 @@ pub async fn check(pool: &PgPool, limits: &LoginLimits, ip: &str, account: &str)
              count(*) FILTER (WHERE ip = $2) AS "by_ip!",
              min(attempted_at) FILTER (WHERE account_key = $1) AS oldest_account,
              min(attempted_at) FILTER (WHERE ip = $2) AS oldest_ip,
-             now() AS "now!"
+             app_now() AS "now!"
            FROM login_failures
-           WHERE attempted_at > now() - make_interval(secs => $3)
+           WHERE attempted_at > app_now() - make_interval(secs => $3)
              AND (account_key = $1 OR ip = $2)"#,
         account,
         ip,
@@ -56,8 +56,9 @@ pub async fn clear_account(pool: &PgPool, account: &str) -> AppResult<()> {
 
 /// Drops failures older than a day; run periodically by the server.
 pub async fn purge_old(pool: &PgPool) -> AppResult<u64> {
-    let done =
-        sqlx::query!("DELETE FROM login_failures WHERE attempted_at < now() - interval '1 day'").execute(pool).await?;
+    let done = sqlx::query!("DELETE FROM login_failures WHERE attempted_at < app_now() - interval '1 day'")
+        .execute(pool)
+        .await?;
     Ok(done.rows_affected())
 }
 

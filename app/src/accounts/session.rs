@@ -48,7 +48,7 @@ pub async fn create(
     let ttl_secs = ttl.as_secs() as f64;
     sqlx::query!(
         r#"INSERT INTO sessions (token_hash, user_id, expires_at, ip, user_agent)
-           VALUES ($1, $2, now() + make_interval(secs => $3), $4, $5)"#,
+           VALUES ($1, $2, app_now() + make_interval(secs => $3), $4, $5)"#,
         hash,
         user_id,
         ttl_secs,
@@ -73,7 +73,7 @@ pub async fn lookup(pool: &PgPool, token: &str) -> AppResult<Option<SessionUser>
     let row = sqlx::query!(
         r#"SELECT u.id, u.username, u.display_name, u.avatar_url, u.role
            FROM sessions s JOIN users u ON u.id = s.user_id
-           WHERE s.token_hash = $1 AND s.expires_at > now()"#,
+           WHERE s.token_hash = $1 AND s.expires_at > app_now()"#,
         token_hash(token)
     )
     .fetch_optional(pool)
@@ -89,7 +89,7 @@ pub async fn lookup(pool: &PgPool, token: &str) -> AppResult<Option<SessionUser>
 
 /// Removes expired sessions; run periodically by the server.
 pub async fn purge_expired(pool: &PgPool) -> AppResult<u64> {
-    let done = sqlx::query!("DELETE FROM sessions WHERE expires_at <= now()").execute(pool).await?;
+    let done = sqlx::query!("DELETE FROM sessions WHERE expires_at <= app_now()").execute(pool).await?;
     Ok(done.rows_affected())
 }
 
@@ -173,7 +173,7 @@ mod tests {
 #[cfg(test)]
 mod db_tests {
     use super::*;
-    use crate::accounts::db::tests::user;
+    use crate::test_support::user;
 
     #[sqlx::test(migrations = "../migrations")]
     async fn a_session_finds_its_user_until_deleted(pool: PgPool) {

@@ -105,7 +105,7 @@ pub async fn add_to_cart(
     let quantity = super::parse_quantity(&quantity)?;
     let owner = owner::current(true).await?.ok_or(AppError::Internal)?;
     // Only a genuine context is kept on the line; an edited one is ignored.
-    let context = crate::attribution::track::verify(ctx.as_deref());
+    let context = crate::attribution::verify(ctx.as_deref()).await;
     let ctx = context.as_ref().and(ctx.as_deref());
     super::db::add(&state.pool, &owner, variant, quantity, ctx).await?;
     let item = sqlx::query!(
@@ -114,7 +114,7 @@ pub async fn add_to_cart(
     )
     .fetch_one(&state.pool)
     .await?;
-    crate::attribution::track::record(crate::attribution::EventKind::AddToCart, |e| {
+    crate::attribution::record(crate::attribution::EventKind::AddToCart, |e| {
         e.product_id = Some(item.product_id);
         e.shop_id = Some(item.shop_id);
         if let Some(c) = &context {

@@ -328,8 +328,8 @@ pub async fn lines(db: &mut PgConnection, cart: Uuid, shop: Option<Uuid>) -> App
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::db::tests::user;
-    use crate::inventory::db::tests::stocked_variant;
+    use crate::test_support::stocked_variant;
+    use crate::test_support::user;
 
     #[sqlx::test(migrations = "../migrations")]
     async fn guest_cart_merges_into_the_account(pool: PgPool) {

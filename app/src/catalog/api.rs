@@ -83,9 +83,9 @@ pub async fn view_product(id: Uuid, ctx: Option<String>, src: Option<String>) ->
     let product =
         super::db::product(&state.pool, id, viewer).await?.ok_or_else(|| AppError::NotFound("Product".into()))?;
     if !product.is_owner {
-        let context = crate::attribution::track::verify(ctx.as_deref());
+        let context = crate::attribution::verify(ctx.as_deref()).await;
         let shop = super::db::shop_of(&state.pool, id).await?;
-        crate::attribution::track::product_seen(id, shop, context.as_ref(), src.as_deref() == Some("search")).await;
+        crate::attribution::product_seen(id, shop, context.as_ref(), src.as_deref() == Some("search")).await;
     }
     Ok(product)
 }

@@ -482,10 +482,10 @@ pub async fn shop_of(pool: &PgPool, product: Uuid) -> AppResult<Uuid> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::db::tests::user;
     use crate::catalog::rules::parse_options;
     use crate::shops::db::owned_by;
-    use crate::shops::db::tests::shop as test_shop;
+    use crate::test_support::shop as test_shop;
+    use crate::test_support::user;
 
     async fn jacket(pool: &PgPool, owner: Uuid, status: ProductStatus) -> (Shop, Uuid) {
         test_shop(pool, owner, "threads").await;

@@ -22,7 +22,8 @@ use crate::cart::pages::{context_from_url, AddToCartForm};
 use crate::error::AppError;
 use crate::media::ImageLimits;
 use crate::money::Currency;
-use crate::posts::related::{About, RelatedPosts};
+use crate::posts::related::pages::RelatedPosts;
+use crate::posts::related::About;
 use crate::ui::{
     ErrorAlert, ErrorPage, FieldError, Loading, SuccessNote, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS,
     SECONDARY_BUTTON_CLASS,

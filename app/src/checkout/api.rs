@@ -16,10 +16,10 @@ use crate::error::AppError;
 pub async fn load_checkout(shop: String) -> Result<CheckoutView, AppError> {
     let user = crate::accounts::session::require_user().await?;
     let state = crate::state::app_state()?;
-    let now = chrono::Utc::now();
+    let now = state.clock.now();
     let id = super::db::open(&state.pool, &state.stock, user.id, &shop, now, state.config.reservation_ttl).await?;
     let view = super::db::view(&state.pool, id, user.id, now).await?;
-    crate::attribution::track::record(crate::attribution::EventKind::CheckoutStarted, |e| {
+    crate::attribution::record(crate::attribution::EventKind::CheckoutStarted, |e| {
         e.amount_minor = Some(view.priced.totals.total);
     })
     .await;
@@ -33,7 +33,7 @@ pub async fn save_checkout_address(checkout: Uuid, email: String, address: Addre
     let state = crate::state::app_state()?;
     let email = crate::accounts::validate::Email::parse(&email)?;
     let address = super::address::validate(&address)?;
-    let now = chrono::Utc::now();
+    let now = state.clock.now();
     super::db::save_address(&state.pool, checkout, user.id, email.as_str(), &address, now, state.config.reservation_ttl)
         .await
 }
@@ -43,7 +43,7 @@ pub async fn choose_shipping(checkout: Uuid, shipping_option: String) -> Result<
     let user = crate::accounts::session::require_user().await?;
     let state = crate::state::app_state()?;
     let option = super::shipping::ShippingOption::parse(&shipping_option)?;
-    let now = chrono::Utc::now();
+    let now = state.clock.now();
     super::db::save_shipping(&state.pool, checkout, user.id, option, now, state.config.reservation_ttl).await
 }
 
@@ -52,7 +52,7 @@ pub async fn apply_code(checkout: Uuid, code: String) -> Result<(), AppError> {
     let user = crate::accounts::session::require_user().await?;
     let state = crate::state::app_state()?;
     let code = super::normalize_code(&code)?;
-    super::db::add_code(&state.pool, checkout, user.id, &code, chrono::Utc::now()).await
+    super::db::add_code(&state.pool, checkout, user.id, &code, state.clock.now()).await
 }
 
 #[server(prefix = "/api", endpoint = "checkout/code/remove")]
@@ -77,7 +77,9 @@ pub async fn place_order(
     let state = crate::state::app_state()?;
     let (exp_month, exp_year) = split_expiry(&card_exp);
     let input = crate::payments::cards::CardInput { number: card_number, exp_month, exp_year, cvc: card_cvc };
-    let now = chrono::Utc::now();
+    // The app's clock: the order is placed (its `placed_at`) and credited at
+    // this time.
+    let now = state.clock.now();
     let (card, digits) = crate::payments::cards::check(&input, now.year() as u16, now.month() as u8)?;
     let order = super::place::place_order(
         &state.pool,
@@ -92,10 +94,10 @@ pub async fn place_order(
     state.stock.settle_soon();
     // Credit the order's journey now, with every event up to this click written.
     state.events.flush().await;
-    if let Err(e) = crate::attribution::db::attribute_order(&state.pool, order, state.clock.now()).await {
+    if let Err(e) = crate::attribution::attribute_order(&state.pool, &state.context_keys, order).await {
         tracing::error!(%order, error = %e, "attributing an order failed; the minute job will retry");
     }
-    crate::attribution::track::record(crate::attribution::EventKind::Purchase, |e| e.order_id = Some(order)).await;
+    crate::attribution::record(crate::attribution::EventKind::Purchase, |e| e.order_id = Some(order)).await;
     leptos_axum::redirect(&format!("/orders/{order}?placed=1"));
     Ok(())
 }

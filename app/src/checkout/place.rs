@@ -53,7 +53,8 @@ pub struct Card<'a> {
     pub details: &'a CardDetails,
 }
 
-/// Places the checkout's order, paying with `card`. Returns the order id.
+/// Places the checkout's order, paying with `card`, at `now` (the app's
+/// clock: it becomes the order's `placed_at`). Returns the order id.
 pub async fn place_order(
     pool: &PgPool,
     provider: &dyn PaymentProvider,
@@ -71,7 +72,7 @@ pub async fn place_order(
     let request =
         AuthorizeRequest { idempotency_key: &key, amount_minor: amount, currency, card_digits, brand: card.brand };
     match authorize_with_retry(provider, request).await {
-        Ok(auth) => settle(pool, provider, payment, &auth).await,
+        Ok(auth) => settle(pool, provider, payment, &auth, now).await,
         Err(ProviderError::Transient(e)) => {
             tracing::warn!(%payment, error = %e, "authorization outcome unknown; the recovery job will settle it");
             Err(AppError::Unavailable(
@@ -85,12 +86,18 @@ pub async fn place_order(
     }
 }
 
-/// Acts on the provider's answer: an order for an authorization, the
-/// decline's message otherwise.
-async fn settle(pool: &PgPool, provider: &dyn PaymentProvider, payment: Uuid, auth: &Authorization) -> AppResult<Uuid> {
+/// Acts on the provider's answer: an order placed at `now` for an
+/// authorization, the decline's message otherwise.
+async fn settle(
+    pool: &PgPool,
+    provider: &dyn PaymentProvider,
+    payment: Uuid,
+    auth: &Authorization,
+    now: DateTime<Utc>,
+) -> AppResult<Uuid> {
     match &auth.status {
         AuthStatus::Authorized => {
-            let order = match complete(pool, payment, auth).await {
+            let order = match complete(pool, payment, auth, now).await {
                 Ok(order) => order,
                 Err(AppError::SoldOut(message)) => {
                     // The hold was lost (it can't be while the payment is
@@ -190,8 +197,8 @@ async fn prepare(
     Ok(Prepared::Pay { payment, key, amount, currency: row.currency })
 }
 
-/// Builds the order for an authorized payment, once.
-async fn complete(pool: &PgPool, payment: Uuid, auth: &Authorization) -> AppResult<Uuid> {
+/// Builds the order for an authorized payment, once, placed at `placed_at`.
+async fn complete(pool: &PgPool, payment: Uuid, auth: &Authorization, placed_at: DateTime<Utc>) -> AppResult<Uuid> {
     let mut tx = pool.begin().await?;
     let p = sqlx::query!(
         "SELECT p.checkout_id, p.order_id, p.snapshot::text AS \"snapshot!\", c.user_id
@@ -230,6 +237,7 @@ async fn complete(pool: &PgPool, payment: Uuid, auth: &Authorization) -> AppResu
             email: &snapshot.email,
             address: &snapshot.address,
             priced: &snapshot.priced,
+            placed_at,
         },
     )
     .await?;
@@ -335,9 +343,9 @@ pub async fn capture(pool: &PgPool, provider: &dyn PaymentProvider, order: Uuid)
 }
 
 /// Settles what a crash or an unanswered provider left behind: pending
-/// payments older than `grace` are looked up by their key (an order is built
-/// for an authorization; a decline or a payment the provider never saw ends
-/// the attempt), and authorized orders are captured. Returns how many
+/// payments older than `grace` are looked up by their key (an order placed
+/// at `now` is built for an authorization; a decline or a payment the
+/// provider never saw ends the attempt), and authorized orders are captured. Returns how many
 /// payments and orders it settled.
 pub async fn recover(
     pool: &PgPool,
@@ -355,7 +363,7 @@ pub async fn recover(
     let mut settled = 0;
     for p in pending {
         match provider.lookup(&p.idempotency_key).await {
-            Ok(Some(auth)) => match settle(pool, provider, p.id, &auth).await {
+            Ok(Some(auth)) => match settle(pool, provider, p.id, &auth, now).await {
                 Ok(_) | Err(AppError::PaymentDeclined(_)) | Err(AppError::SoldOut(_)) => settled += 1,
                 Err(e) => tracing::error!(payment = %p.id, error = %e, "settling a pending payment failed"),
             },
@@ -386,52 +394,13 @@ pub async fn recover(
 }
 
 #[cfg(test)]
-pub mod tests {
+mod tests {
     use super::*;
-    use crate::accounts::db::tests::user;
-    use crate::cart::db::{add, Owner};
-    use crate::checkout::address::Address;
-    use crate::checkout::shipping::ShippingOption;
-    use crate::inventory::db::tests::stocked_variant;
+    use crate::cart::db::Owner;
     use crate::payments::cards::CardBrand;
     use crate::payments::test_provider::TestProvider;
 
-    pub const TTL: Duration = Duration::from_secs(600);
-
-    pub fn card() -> CardDetails {
-        CardDetails { brand: CardBrand::Visa, last4: "4242".into(), exp_month: 12, exp_year: 2034 }
-    }
-
-    pub fn visa(details: &CardDetails) -> Card<'_> {
-        Card { digits: "4242424242424242", details }
-    }
-
-    fn address() -> Address {
-        Address {
-            name: "Ada Shopper".into(),
-            line1: "1 Market St".into(),
-            line2: String::new(),
-            city: "San Francisco".into(),
-            region: "CA".into(),
-            postal_code: "94105".into(),
-            country: "US".into(),
-            phone: String::new(),
-        }
-    }
-
-    /// A buyer with `quantity` of a fresh variant in a checkout ready to pay.
-    pub async fn ready_checkout(pool: &PgPool, stock: i32, quantity: i32) -> (Uuid, Uuid, Uuid) {
-        let owner = user(pool, "maker").await;
-        let buyer = user(pool, "buyer").await;
-        let variant = stocked_variant(pool, owner, "maker_shop", stock).await;
-        add(pool, &Owner::User(buyer), variant, quantity, Some("ctx-1")).await.unwrap();
-        let now = Utc::now();
-        let gate = crate::inventory::gate::StockGate::start(pool.clone());
-        let checkout = checkout_db::open(pool, &gate, buyer, "maker_shop", now, TTL).await.unwrap();
-        checkout_db::save_address(pool, checkout, buyer, "ada@example.test", &address(), now, TTL).await.unwrap();
-        checkout_db::save_shipping(pool, checkout, buyer, ShippingOption::Standard, now, TTL).await.unwrap();
-        (checkout, buyer, variant)
-    }
+    use crate::test_support::{card, ready_checkout, visa, TTL};
 
     async fn count(pool: &PgPool, sql: &str) -> i64 {
         sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap()
@@ -442,7 +411,7 @@ pub mod tests {
         let (checkout, buyer, _) = ready_checkout(&pool, 5, 2).await;
         let provider = TestProvider::new(pool.clone());
         let details = card();
-        let now = Utc::now();
+        let now = crate::clock::Clock::system().now();
         let (a, b) = tokio::join!(
             place_order(&pool, &provider, checkout, buyer, visa(&details), now, TTL),
             place_order(&pool, &provider, checkout, buyer, visa(&details), now, TTL),
@@ -483,7 +452,7 @@ pub mod tests {
         let (checkout, buyer, _) = ready_checkout(&pool, 5, 1).await;
         let provider = TestProvider::new(pool.clone());
         let details = card();
-        let now = Utc::now();
+        let now = crate::clock::Clock::system().now();
         let err = place_order(
             &pool,
             &provider,
@@ -511,7 +480,7 @@ pub mod tests {
     async fn a_crash_after_authorization_is_settled_by_recovery(pool: PgPool) {
         let (checkout, buyer, _) = ready_checkout(&pool, 5, 1).await;
         let provider = TestProvider::new(pool.clone());
-        let now = Utc::now();
+        let now = crate::clock::Clock::system().now();
         // The server dies right after the provider said yes: no order yet.
         let Prepared::Pay { key, amount, currency, .. } =
             prepare(&pool, checkout, buyer, &card(), now, TTL).await.unwrap()
@@ -540,11 +509,11 @@ pub mod tests {
     async fn a_payment_the_provider_never_saw_ends_the_attempt(pool: PgPool) {
         let (checkout, buyer, _) = ready_checkout(&pool, 5, 1).await;
         let provider = TestProvider::new(pool.clone());
-        let now = Utc::now();
+        let now = crate::clock::Clock::system().now();
         let Prepared::Pay { .. } = prepare(&pool, checkout, buyer, &card(), now, TTL).await.unwrap() else {
             panic!("expected a payment to make");
         };
-        assert_eq!(recover(&pool, &provider, Utc::now(), Duration::ZERO).await.unwrap(), 1);
+        assert_eq!(recover(&pool, &provider, crate::clock::Clock::system().now(), Duration::ZERO).await.unwrap(), 1);
         assert_eq!(count(&pool, "SELECT count(*) FROM payments WHERE status = 'failed'").await, 1);
         // With the attempt over, the hold can expire like any other.
         assert_eq!(crate::inventory::db::expire_due(&pool, now + chrono::Duration::hours(1)).await.unwrap(), 1);
@@ -554,7 +523,7 @@ pub mod tests {
     #[sqlx::test(migrations = "../migrations")]
     async fn the_last_unit_held_by_my_checkout_is_still_mine_to_buy(pool: PgPool) {
         let (checkout, buyer, _) = ready_checkout(&pool, 1, 1).await;
-        let view = checkout_db::view(&pool, checkout, buyer, Utc::now()).await.unwrap();
+        let view = checkout_db::view(&pool, checkout, buyer, crate::clock::Clock::system().now()).await.unwrap();
         assert!(view.problems.is_empty(), "{:?}", view.problems);
         assert_eq!(view.priced.lines.len(), 1);
         let mut conn = pool.acquire().await.unwrap();

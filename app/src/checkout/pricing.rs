@@ -173,7 +173,7 @@ mod tests {
             condition: Condition { min_subtotal_minor: None },
             priority: 0,
             exclusive: false,
-            starts_at: Utc::now() - chrono::Duration::days(1),
+            starts_at: crate::clock::Clock::system().now() - chrono::Duration::days(1),
             ends_at: None,
             usage_limit: None,
             per_customer_limit: None,
@@ -198,7 +198,7 @@ mod tests {
             &rules,
             &["ten".into()],
             &HashMap::new(),
-            Utc::now(),
+            crate::clock::Clock::system().now(),
             &rate(725, false),
             Some(ship),
         );
@@ -210,8 +210,16 @@ mod tests {
 
     #[test]
     fn inclusive_tax_is_shown_but_not_added() {
-        let p =
-            price(Currency::GBP, vec![line(1200, 2)], &[], &[], &HashMap::new(), Utc::now(), &rate(2000, true), None);
+        let p = price(
+            Currency::GBP,
+            vec![line(1200, 2)],
+            &[],
+            &[],
+            &HashMap::new(),
+            crate::clock::Clock::system().now(),
+            &rate(2000, true),
+            None,
+        );
         assert_eq!(p.totals.total, 2400);
         assert_eq!(p.lines[0].tax_minor, 400);
         assert_eq!(add_up(&p), p.totals.total);
@@ -225,7 +233,7 @@ mod tests {
             &[ten_percent()],
             &["NOPE".into()],
             &HashMap::new(),
-            Utc::now(),
+            crate::clock::Clock::system().now(),
             &rate(0, false),
             None,
         );

@@ -24,7 +24,7 @@ pub async fn create_event(data: MultipartData) -> Result<Uuid, AppError> {
             *slot = value.to_string();
         }
     }
-    let details = form.validate(chrono::Utc::now())?;
+    let details = form.validate(state.clock.now())?;
     let shop_id = super::db::own_shop(&state.pool, user.id, &form.shop).await?;
     let stored = match upload.take_file(super::EVENT_IMAGE.field) {
         None => None,
@@ -54,7 +54,7 @@ pub async fn get_event(id: Uuid) -> Result<Event, AppError> {
 #[server(prefix = "/api", endpoint = "events/upcoming")]
 pub async fn upcoming_events() -> Result<Vec<EventCard>, AppError> {
     let state = crate::state::app_state()?;
-    super::db::upcoming(&state.pool, chrono::Utc::now(), super::UPCOMING_LIMIT).await
+    super::db::upcoming(&state.pool, state.clock.now(), super::UPCOMING_LIMIT).await
 }
 
 /// Scheduled events whose title matches `query`, upcoming first; for the
@@ -66,7 +66,7 @@ pub async fn search_events(query: String) -> Result<Vec<EventSummary>, AppError>
         return Ok(Vec::new());
     }
     let state = crate::state::app_state()?;
-    super::db::search(&state.pool, &query, chrono::Utc::now(), super::SEARCH_LIMIT).await
+    super::db::search(&state.pool, &query, state.clock.now(), super::SEARCH_LIMIT).await
 }
 
 #[server(prefix = "/api", endpoint = "events/update")]
@@ -78,7 +78,7 @@ pub async fn update_event(id: Uuid, form: EventForm) -> Result<(), AppError> {
     if !event.is_organizer {
         return Err(AppError::Forbidden);
     }
-    let details = form.validate(chrono::Utc::now())?;
+    let details = form.validate(state.clock.now())?;
     let shop_id = super::db::own_shop(&state.pool, user.id, &form.shop).await?;
     super::db::update(&state.pool, id, user.id, &details, shop_id).await
 }

@@ -224,13 +224,13 @@ pub async fn cancel(pool: &PgPool, id: Uuid, organizer: Uuid) -> AppResult<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::db::tests::user;
-    use crate::events::tests::{form, now};
+    use crate::events::tests::{fixed_now, form};
     use crate::events::EventForm;
-    use crate::shops::db::tests::shop;
+    use crate::test_support::shop;
+    use crate::test_support::user;
 
     fn details(f: EventForm) -> EventDetails {
-        f.validate(now()).unwrap()
+        f.validate(fixed_now()).unwrap()
     }
 
     fn at(raw: &str) -> EventForm {
@@ -293,7 +293,7 @@ mod tests {
         assert_eq!(label(event(&pool, open, None).await.unwrap().unwrap()), None);
         set_sold(&pool, limited, 100).await;
         assert_eq!(label(event(&pool, limited, None).await.unwrap().unwrap()).as_deref(), Some("Sold out"));
-        let cards = upcoming(&pool, now(), 50).await.unwrap();
+        let cards = upcoming(&pool, fixed_now(), 50).await.unwrap();
         let card = cards.iter().find(|c| c.id == limited).unwrap();
         assert_eq!(card.availability, Availability::SoldOut);
     }
@@ -326,7 +326,7 @@ mod tests {
         cancel(&pool, id, ann).await.unwrap();
         assert_eq!(event(&pool, id, None).await.unwrap().unwrap().status, EventStatus::Cancelled);
         assert_eq!(update(&pool, id, ann, &edit, None).await.unwrap_err().field(), Some("status"));
-        assert!(upcoming(&pool, now(), 50).await.unwrap().is_empty(), "cancelled events are not listed");
+        assert!(upcoming(&pool, fixed_now(), 50).await.unwrap().is_empty(), "cancelled events are not listed");
     }
 
     #[sqlx::test(migrations = "../migrations")]
@@ -336,9 +336,9 @@ mod tests {
         let sooner = create(&pool, ann, &details(at("2026-11-10T10:00/2026-11-10T12:00")), None, None).await.unwrap();
         let under_way =
             create(&pool, ann, &details(at("2026-11-01T10:00/2026-11-01T14:00")), None, None).await.unwrap();
-        let ids: Vec<Uuid> = upcoming(&pool, now(), 50).await.unwrap().into_iter().map(|c| c.id).collect();
+        let ids: Vec<Uuid> = upcoming(&pool, fixed_now(), 50).await.unwrap().into_iter().map(|c| c.id).collect();
         assert_eq!(ids, vec![under_way, sooner, later]);
-        let after_it_ended = now() + chrono::Duration::hours(3);
+        let after_it_ended = fixed_now() + chrono::Duration::hours(3);
         let ids: Vec<Uuid> = upcoming(&pool, after_it_ended, 1).await.unwrap().into_iter().map(|c| c.id).collect();
         assert_eq!(ids, vec![sooner], "ended events drop off; the limit applies");
     }
@@ -348,7 +348,7 @@ mod tests {
         let ann = user(&pool, "ann").await;
         let make = |title: &str, when: &str| details(EventForm { title: title.into(), ..at(when) });
         let earlier = EventForm { title: "Jazz night".into(), ..at("2026-10-01T20:00/2026-10-01T23:00") };
-        let past = create(&pool, ann, &earlier.validate(now() - chrono::Duration::days(60)).unwrap(), None, None)
+        let past = create(&pool, ann, &earlier.validate(fixed_now() - chrono::Duration::days(60)).unwrap(), None, None)
             .await
             .unwrap();
         let contains = create(&pool, ann, &make("Late jazz session", "2026-11-05T20:00/2026-11-05T23:00"), None, None)
@@ -361,9 +361,10 @@ mod tests {
         cancel(&pool, cancelled, ann).await.unwrap();
         create(&pool, ann, &make("Poetry slam", "2026-11-07T19:00/2026-11-07T22:00"), None, None).await.unwrap();
 
-        let found: Vec<Uuid> = search(&pool, "JAZZ", now(), 10).await.unwrap().into_iter().map(|e| e.id).collect();
+        let found: Vec<Uuid> =
+            search(&pool, "JAZZ", fixed_now(), 10).await.unwrap().into_iter().map(|e| e.id).collect();
         assert_eq!(found, vec![prefix, contains, past]);
-        assert_eq!(search(&pool, "jazz", now(), 1).await.unwrap().len(), 1);
-        assert!(search(&pool, "100%", now(), 10).await.unwrap().is_empty(), "LIKE wildcards are literal");
+        assert_eq!(search(&pool, "jazz", fixed_now(), 1).await.unwrap().len(), 1);
+        assert!(search(&pool, "100%", fixed_now(), 10).await.unwrap().is_empty(), "LIKE wildcards are literal");
     }
 }

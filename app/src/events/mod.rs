@@ -368,11 +368,11 @@ pub mod tests {
     use chrono::TimeZone;
 
     /// A fixed "now" for tests across the events domain.
-    pub fn now() -> DateTime<Utc> {
+    pub fn fixed_now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).unwrap()
     }
 
-    /// A valid form for an event a month after `now()`.
+    /// A valid form for an event a month after `fixed_now()`.
     pub fn form() -> EventForm {
         EventForm {
             title: "Rooftop market".into(),
@@ -389,12 +389,12 @@ pub mod tests {
     }
 
     fn field_of(form: EventForm) -> Option<String> {
-        form.validate(now()).unwrap_err().field().map(str::to_string)
+        form.validate(fixed_now()).unwrap_err().field().map(str::to_string)
     }
 
     #[test]
     fn a_complete_form_becomes_event_details() {
-        let d = form().validate(now()).unwrap();
+        let d = form().validate(fixed_now()).unwrap();
         assert_eq!(d.starts_at, Utc.with_ymd_and_hms(2026, 12, 5, 16, 0, 0).unwrap());
         assert_eq!(d.prices.min, Money::new(50000, Currency::KES));
         assert_eq!(d.prices.max, Money::new(150000, Currency::KES));
@@ -415,7 +415,7 @@ pub mod tests {
 
     #[test]
     fn spans_read_well() {
-        let d = form().validate(now()).unwrap();
+        let d = form().validate(fixed_now()).unwrap();
         assert_eq!(span_label(d.starts_at, d.ends_at), "Sat 5 Dec 2026, 16:00 – 22:30 UTC");
         let next_day = d.ends_at + Duration::hours(5);
         assert_eq!(span_label(d.starts_at, next_day), "Sat 5 Dec 2026, 16:00 UTC – Sun 6 Dec 2026, 03:30 UTC");
@@ -425,7 +425,7 @@ pub mod tests {
     fn an_event_must_end_after_it_starts() {
         let f = EventForm { ends_at: "2026-12-05T15:00".into(), ..form() };
         assert_eq!(
-            f.validate(now()).unwrap_err(),
+            f.validate(fixed_now()).unwrap_err(),
             AppError::validation("ends_at", "The event must end after it starts.")
         );
         let same = EventForm { ends_at: "2026-12-05T16:00".into(), ..form() };
@@ -441,7 +441,7 @@ pub mod tests {
         let far = EventForm { starts_at: "2040-01-01T10:00".into(), ends_at: "2040-01-01T12:00".into(), ..form() };
         assert_eq!(field_of(far).as_deref(), Some("starts_at"));
         let started = EventForm { starts_at: "2026-11-01T10:00".into(), ends_at: "2026-11-01T14:00".into(), ..form() };
-        assert!(started.validate(now()).is_ok(), "an event under way can still be saved");
+        assert!(started.validate(fixed_now()).is_ok(), "an event under way can still be saved");
     }
 
     #[test]
@@ -450,7 +450,7 @@ pub mod tests {
         assert_eq!(field_of(inverted).as_deref(), Some("ticket_max"));
         let negative = EventForm { ticket_min: "-5".into(), ..form() };
         assert_eq!(
-            negative.validate(now()).unwrap_err(),
+            negative.validate(fixed_now()).unwrap_err(),
             AppError::validation("ticket_min", "Prices can't be negative.")
         );
         let garbage = EventForm { ticket_max: "lots".into(), ..form() };
@@ -475,7 +475,7 @@ pub mod tests {
         let long_description = EventForm { description: "a".repeat(DESCRIPTION_MAX + 1), ..form() };
         assert_eq!(field_of(long_description).as_deref(), Some("description"));
         let ok = EventForm { title: "a".repeat(TITLE_MAX), description: "line\r\nline".into(), ..form() };
-        assert_eq!(ok.validate(now()).unwrap().description, "line\nline");
+        assert_eq!(ok.validate(fixed_now()).unwrap().description, "line\nline");
     }
 
     #[test]

@@ -507,41 +507,11 @@ pub async fn shop_history(pool: &PgPool, shop_id: Uuid, limit: i64) -> AppResult
 }
 
 #[cfg(test)]
-pub mod tests {
+mod tests {
     use super::*;
-    use crate::accounts::db::tests::user;
-    use crate::shops::db::tests::shop;
+    use crate::test_support::user;
 
-    /// A one-variant active product with `stock` on hand; returns the variant.
-    pub async fn stocked_variant(pool: &PgPool, owner: Uuid, handle: &str, stock: i32) -> Uuid {
-        let shop_id = shop(pool, owner, handle).await;
-        let product_id = Uuid::new_v4();
-        let variant_id = Uuid::new_v4();
-        let mut tx = pool.begin().await.unwrap();
-        sqlx::query!(
-            "INSERT INTO products (id, shop_id, title, status, currency) VALUES ($1, $2, 'Linen shirt', 'active', 'USD')",
-            product_id,
-            shop_id
-        )
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-        sqlx::query!(
-            "INSERT INTO product_variants (id, product_id, shop_id, title, sku, price_minor, currency, stock_on_hand, position)
-             VALUES ($1, $2, $3, 'Default', $4, 2500, 'USD', $5, 0)",
-            variant_id,
-            product_id,
-            shop_id,
-            format!("SKU-{}", &variant_id.simple().to_string()[..8]),
-            stock
-        )
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-        record_initial_stock(&mut tx, product_id).await.unwrap();
-        tx.commit().await.unwrap();
-        variant_id
-    }
+    use crate::test_support::{checkout_for, count_true as futures_count, stocked_variant};
 
     async fn numbers(pool: &PgPool, variant: Uuid) -> (i32, i32) {
         let r = sqlx::query!("SELECT stock_on_hand, stock_reserved FROM product_variants WHERE id = $1", variant)
@@ -551,34 +521,12 @@ pub mod tests {
         (r.stock_on_hand, r.stock_reserved)
     }
 
-    /// A checkout row to hang reservations on.
-    pub async fn checkout_for(pool: &PgPool, buyer: Uuid, variant: Uuid) -> Uuid {
-        let shop_id = sqlx::query_scalar!("SELECT shop_id FROM product_variants WHERE id = $1", variant)
-            .fetch_one(pool)
-            .await
-            .unwrap();
-        let cart_id = Uuid::new_v4();
-        let checkout_id = Uuid::new_v4();
-        sqlx::query!("INSERT INTO carts (id, user_id) VALUES ($1, $2)", cart_id, buyer).execute(pool).await.unwrap();
-        sqlx::query!(
-            "INSERT INTO checkouts (id, cart_id, shop_id, user_id, currency) VALUES ($1, $2, $3, $4, 'USD')",
-            checkout_id,
-            cart_id,
-            shop_id,
-            buyer
-        )
-        .execute(pool)
-        .await
-        .unwrap();
-        checkout_id
-    }
-
     #[sqlx::test(migrations = "../migrations")]
     async fn reservations_hold_release_and_sell_with_a_reconciling_ledger(pool: PgPool) {
         let owner = user(&pool, "maker").await;
         let buyer = user(&pool, "buyer").await;
         let variant = stocked_variant(&pool, owner, "maker_shop", 5).await;
-        let later = Utc::now() + chrono::Duration::minutes(10);
+        let later = crate::clock::Clock::system().now() + chrono::Duration::minutes(10);
 
         let first = checkout_for(&pool, buyer, variant).await;
         let mut tx = pool.begin().await.unwrap();
@@ -620,7 +568,7 @@ pub mod tests {
     async fn concurrent_checkouts_never_oversell(pool: PgPool) {
         let owner = user(&pool, "maker").await;
         let variant = stocked_variant(&pool, owner, "maker_shop", 7).await;
-        let later = Utc::now() + chrono::Duration::minutes(10);
+        let later = crate::clock::Clock::system().now() + chrono::Duration::minutes(10);
         let mut checkouts = Vec::new();
         for i in 0..30 {
             let buyer = user(&pool, &format!("buyer{i}")).await;
@@ -649,22 +597,12 @@ pub mod tests {
         assert!(reconcile(&pool).await.unwrap().is_empty());
     }
 
-    pub async fn futures_count(tasks: impl Iterator<Item = tokio::task::JoinHandle<bool>>) -> usize {
-        let mut n = 0;
-        for task in tasks.collect::<Vec<_>>() {
-            if task.await.unwrap() {
-                n += 1;
-            }
-        }
-        n
-    }
-
     #[sqlx::test(migrations = "../migrations")]
     async fn expired_reservations_return_unless_payment_is_in_flight(pool: PgPool) {
         let owner = user(&pool, "maker").await;
         let buyer = user(&pool, "buyer").await;
         let variant = stocked_variant(&pool, owner, "maker_shop", 4).await;
-        let past = Utc::now() - chrono::Duration::seconds(1);
+        let past = crate::clock::Clock::system().now() - chrono::Duration::seconds(1);
         let idle = checkout_for(&pool, buyer, variant).await;
         let other = user(&pool, "other").await;
         let paying = checkout_for(&pool, other, variant).await;
@@ -683,9 +621,9 @@ pub mod tests {
         .await
         .unwrap();
 
-        assert_eq!(expire_due(&pool, Utc::now()).await.unwrap(), 1);
+        assert_eq!(expire_due(&pool, crate::clock::Clock::system().now()).await.unwrap(), 1);
         assert_eq!(numbers(&pool, variant).await, (4, 2));
-        assert_eq!(expire_due(&pool, Utc::now()).await.unwrap(), 0, "nothing left to expire");
+        assert_eq!(expire_due(&pool, crate::clock::Clock::system().now()).await.unwrap(), 0, "nothing left to expire");
         assert!(reconcile(&pool).await.unwrap().is_empty());
     }
 
@@ -696,7 +634,9 @@ pub mod tests {
         let variant = stocked_variant(&pool, owner, "maker_shop", 5).await;
         let checkout = checkout_for(&pool, buyer, variant).await;
         let mut tx = pool.begin().await.unwrap();
-        reserve(&mut tx, checkout, &[Hold { variant_id: variant, quantity: 3 }], Utc::now()).await.unwrap();
+        reserve(&mut tx, checkout, &[Hold { variant_id: variant, quantity: 3 }], crate::clock::Clock::system().now())
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
 
         let mut tx = pool.begin().await.unwrap();

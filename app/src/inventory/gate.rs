@@ -273,7 +273,11 @@ mod tests {
     use super::*;
 
     fn request(checkout: Uuid, variant: Uuid, quantity: i32) -> HoldRequest {
-        HoldRequest { checkout_id: checkout, holds: vec![Hold { variant_id: variant, quantity }], until: Utc::now() }
+        HoldRequest {
+            checkout_id: checkout,
+            holds: vec![Hold { variant_id: variant, quantity }],
+            until: crate::clock::Clock::system().now(),
+        }
     }
 
     fn open() -> CheckoutState {
@@ -312,7 +316,7 @@ mod tests {
         let both = HoldRequest {
             checkout_id: buyer,
             holds: vec![Hold { variant_id: a, quantity: 1 }, Hold { variant_id: b, quantity: 1 }],
-            until: Utc::now(),
+            until: crate::clock::Clock::system().now(),
         };
         let out = allocate(&[both], &HashMap::from([(buyer, open())]), &mut stock);
         assert_eq!(out.answers, vec![Err(AppError::SoldOut("Sold out: B.".into()))]);
@@ -347,16 +351,16 @@ mod tests {
 
     mod db {
         use super::super::*;
-        use crate::accounts::db::tests::user;
-        use crate::inventory::db::tests::{checkout_for, futures_count, stocked_variant};
         use crate::inventory::db::{reconcile, settle_sold};
+        use crate::test_support::user;
+        use crate::test_support::{checkout_for, count_true as futures_count, stocked_variant};
 
         #[sqlx::test(migrations = "../migrations")]
         async fn concurrent_buyers_through_the_gate_get_exactly_the_stock(pool: PgPool) {
             let owner = user(&pool, "maker").await;
             let variant = stocked_variant(&pool, owner, "maker_shop", 7).await;
             let gate = StockGate::start(pool.clone());
-            let until = Utc::now() + chrono::Duration::minutes(10);
+            let until = crate::clock::Clock::system().now() + chrono::Duration::minutes(10);
             let mut checkouts = Vec::new();
             for i in 0..40 {
                 let buyer = user(&pool, &format!("buyer{i}")).await;

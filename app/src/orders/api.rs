@@ -22,7 +22,7 @@ pub async fn get_order(id: Uuid) -> Result<OrderView, AppError> {
     let mut order = super::db::view(&state.pool, id, user.id).await?;
     if order.can_manage {
         let lines: Vec<Uuid> = order.lines.iter().map(|l| l.id).collect();
-        let mut paths = crate::attribution::dashboard_db::touch_paths(&state.pool, &lines).await?;
+        let mut paths = crate::attribution::touch_paths(&state.pool, &lines).await?;
         for line in order.lines.iter_mut() {
             line.touch_path = paths.remove(&line.id).unwrap_or_default();
         }

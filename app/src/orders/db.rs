@@ -2,6 +2,7 @@
 //! status change (with its audit entry and domain event, in the same
 //! transaction), refunds and the lists and pages buyers and shops read.
 
+use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -42,6 +43,8 @@ pub struct NewOrder<'a> {
     pub email: &'a str,
     pub address: &'a Address,
     pub priced: &'a Priced,
+    /// When the buyer placed it, by the app's clock.
+    pub placed_at: DateTime<Utc>,
 }
 
 /// Inserts the order (status pending: authorized, not yet captured), its
@@ -55,8 +58,8 @@ pub async fn insert(tx: &mut PgConnection, o: &NewOrder<'_>) -> AppResult<i64> {
         "INSERT INTO orders (id, shop_id, buyer_id, checkout_id, currency, subtotal_minor, discount_minor,
                              shipping_minor, tax_minor, tax_inclusive, total_minor, email, ship_name, ship_line1,
                              ship_line2, ship_city, ship_region, ship_postal_code, ship_country, ship_phone,
-                             shipping_option)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+                             shipping_option, placed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
          RETURNING number",
         o.id,
         o.shop_id,
@@ -78,7 +81,8 @@ pub async fn insert(tx: &mut PgConnection, o: &NewOrder<'_>) -> AppResult<i64> {
         a.postal_code,
         a.country,
         a.phone,
-        shipping_option
+        shipping_option,
+        o.placed_at
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -233,9 +237,13 @@ pub async fn transition(
     history(tx, order.id, Some(order.status), to, actor, note).await?;
     match to {
         // Commissions start their return window.
-        OrderStatus::Delivered => crate::attribution::db::after_delivery(tx, order.id, chrono::Utc::now()).await?,
+        OrderStatus::Delivered => {
+            // The database's side of the app's clock, in this transaction.
+            let now = sqlx::query_scalar!(r#"SELECT app_now() AS "now!""#).fetch_one(&mut *tx).await?;
+            crate::attribution::after_delivery(tx, order.id, now).await?
+        }
         // A cancelled order earns nobody anything.
-        OrderStatus::Cancelled => crate::attribution::db::after_refund(tx, order.id).await?,
+        OrderStatus::Cancelled => crate::attribution::after_refund(tx, order.id).await?,
         _ => {}
     }
     outbox(
@@ -486,7 +494,7 @@ pub async fn refund(
         transition(&mut tx, &order, to, Some(owner), &note).await?;
     }
     // Creators' credit and pending commission follow what is left.
-    crate::attribution::db::after_refund(&mut tx, order.id).await?;
+    crate::attribution::after_refund(&mut tx, order.id).await?;
     tx.commit().await?;
     Ok(money)
 }

@@ -35,7 +35,7 @@ pub struct OrderLine {
     pub promotions: Vec<String>,
     /// The buyer's touch points with the product before buying and what
     /// each was credited (shown to the shop's owner only).
-    pub touch_path: Vec<crate::attribution::dashboard::TouchView>,
+    pub touch_path: Vec<crate::attribution::TouchView>,
 }
 
 impl OrderLine {

@@ -185,7 +185,7 @@ fn OrderDetail(o: OrderView, placed: bool, actions: ManageActions) -> impl IntoV
                             {(l.refunded.minor > 0).then(|| view! {
                                 <p class="text-rose-700">{format!("Refunded {} ({} unit{})", l.refunded.display(), l.refunded_quantity, if l.refunded_quantity == 1 { "" } else { "s" })}</p>
                             })}
-                            {(!l.touch_path.is_empty()).then(|| view! { <crate::attribution::touch_path::TouchPath touches=l.touch_path.clone() /> })}
+                            {(!l.touch_path.is_empty()).then(|| view! { <crate::attribution::TouchPath touches=l.touch_path.clone() /> })}
                         </li>
                     }).collect_view()}
                 </ul>

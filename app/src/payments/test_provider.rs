@@ -85,7 +85,7 @@ impl TestProvider {
             ))),
             "authorized" => {
                 sqlx::query!(
-                    "UPDATE test_provider_intents SET status = 'captured', captured_minor = $2, updated_at = now()
+                    "UPDATE test_provider_intents SET status = 'captured', captured_minor = $2, updated_at = app_now()
                      WHERE reference = $1",
                     reference,
                     amount_minor
@@ -110,7 +110,7 @@ impl TestProvider {
         match intent.status.as_str() {
             "authorized" => {
                 sqlx::query!(
-                    "UPDATE test_provider_intents SET status = 'voided', updated_at = now() WHERE reference = $1",
+                    "UPDATE test_provider_intents SET status = 'voided', updated_at = app_now() WHERE reference = $1",
                     reference
                 )
                 .execute(&mut *tx)
@@ -177,7 +177,7 @@ impl TestProvider {
             "UPDATE test_provider_intents
              SET refunded_minor = refunded_minor + $2,
                  status = CASE WHEN refunded_minor + $2 = captured_minor THEN 'refunded' ELSE 'partially_refunded' END,
-                 updated_at = now()
+                 updated_at = app_now()
              WHERE reference = $1",
             reference,
             amount_minor

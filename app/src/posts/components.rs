@@ -44,7 +44,7 @@ pub fn PostCard(post: PostView) -> impl IntoView {
         Effect::new(move |_| {
             #[cfg(feature = "hydrate")]
             if let Some(el) = card.get() {
-                crate::attribution::impressions::watch(&el);
+                crate::attribution::watch_impressions(&el);
             }
         });
     }

@@ -47,7 +47,7 @@ async fn insert(
     let mut tx = pool.begin().await?;
     sqlx::query!(
         "INSERT INTO posts (id, author_id, body, status, visibility, published_at)
-         VALUES ($1, $2, $3, CASE WHEN $5 THEN 'published' ELSE 'draft' END, $4, CASE WHEN $5 THEN now() END)",
+         VALUES ($1, $2, $3, CASE WHEN $5 THEN 'published' ELSE 'draft' END, $4, CASE WHEN $5 THEN app_now() END)",
         id,
         author,
         body,
@@ -124,6 +124,7 @@ pub async fn home_feed(pool: &PgPool, viewer: Uuid, cursor: Option<Cursor>) -> A
                  LIMIT $4) top
            JOIN posts p ON p.id = top.id
            JOIN users u ON u.id = p.author_id
+           WHERE post_visible_to(p, $1)
            ORDER BY p.published_at DESC, p.id DESC"#,
         viewer,
         at,
@@ -144,7 +145,7 @@ pub async fn explore_feed(pool: &PgPool, viewer: Option<Uuid>, cursor: Option<Cu
                   p.like_count, p.comment_count,
                   u.username, u.display_name, u.avatar_url
            FROM posts p JOIN users u ON u.id = p.author_id
-           WHERE p.status = 'published' AND p.visibility = 'public'
+           WHERE p.status = 'published' AND p.visibility = 'public' AND post_visible_to(p, $1)
              AND p.author_id IS DISTINCT FROM $1
              AND NOT EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followee_id = p.author_id)
              AND ($2::timestamptz IS NULL OR (p.published_at, p.id) < ($2, $3::uuid))
@@ -175,9 +176,7 @@ pub async fn author_posts(
                   p.like_count, p.comment_count,
                   u.username, u.display_name, u.avatar_url
            FROM posts p JOIN users u ON u.id = p.author_id
-           WHERE u.username = $1 AND p.status = 'published'
-             AND (p.visibility = 'public' OR p.author_id = $2
-                  OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $2 AND f.followee_id = p.author_id AND f.status = 'accepted'))
+           WHERE u.username = $1 AND p.status = 'published' AND post_visible_to(p, $2)
              AND ($3::timestamptz IS NULL OR (p.published_at, p.id) < ($3, $4::uuid))
            ORDER BY p.published_at DESC, p.id DESC
            LIMIT $5"#,
@@ -192,7 +191,7 @@ pub async fn author_posts(
     assemble(pool, rows, viewer).await
 }
 
-/// One post, if the viewer may see it (a draft only by its author).
+/// One post, if the viewer may see it (`post_visible_to`: a draft only by its author).
 pub async fn post(pool: &PgPool, id: Uuid, viewer: Option<Uuid>) -> AppResult<Option<PostView>> {
     let rows = sqlx::query_as!(
         PostRow,
@@ -200,10 +199,7 @@ pub async fn post(pool: &PgPool, id: Uuid, viewer: Option<Uuid>) -> AppResult<Op
                   p.like_count, p.comment_count,
                   u.username, u.display_name, u.avatar_url
            FROM posts p JOIN users u ON u.id = p.author_id
-           WHERE p.id = $1
-             AND (p.status = 'published' OR (p.status = 'draft' AND p.author_id = $2))
-             AND (p.visibility = 'public' OR p.author_id = $2
-                  OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $2 AND f.followee_id = p.author_id AND f.status = 'accepted'))"#,
+           WHERE p.id = $1 AND post_visible_to(p, $2)"#,
         id,
         viewer,
     )
@@ -255,7 +251,7 @@ pub(super) async fn assemble(pool: &PgPool, mut rows: Vec<PostRow>, viewer: Opti
         })
         .collect::<AppResult<Vec<_>>>()?;
     if let Some(state) = leptos::prelude::use_context::<crate::state::AppState>() {
-        crate::attribution::stamp::stamp(&mut posts, &authors, &state.context_key, state.clock.now());
+        crate::attribution::stamp(&mut posts, &authors, &state.context_keys.signer(), state.clock.now());
     }
     Ok(FeedPage { posts, next_cursor })
 }
@@ -381,8 +377,8 @@ async fn details(pool: &PgPool, ids: &[Uuid], viewer: Option<Uuid>) -> AppResult
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::db::tests::user;
     use crate::social::db::set_follow;
+    use crate::test_support::user;
 
     fn image() -> StoredPostImage {
         StoredPostImage { urls: ["/a".into(), "/b".into(), "/c".into()], width: 1200, height: 800 }

@@ -3,40 +3,19 @@
 //! Only the author may do any of it; each change runs in one transaction
 //! with the post row locked.
 
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgPool;
 use uuid::Uuid;
 
+use super::ownership::lock_own_post;
 use super::{validate_body, DraftSummary, History, Revision, Visibility};
 use crate::error::{AppError, AppResult};
-
-/// The locked row of one of the caller's own posts.
-pub struct OwnPost {
-    pub status: String,
-    pub body: String,
-    pub visibility: String,
-}
-
-/// Locks a post that is not deleted; `Forbidden` unless `author` wrote it.
-pub async fn lock_own_post(tx: &mut PgConnection, post_id: Uuid, author: Uuid) -> AppResult<OwnPost> {
-    let row = sqlx::query!(
-        "SELECT author_id, status, body, visibility FROM posts WHERE id = $1 AND status <> 'deleted' FOR UPDATE",
-        post_id
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(|| AppError::NotFound("Post".into()))?;
-    if row.author_id != author {
-        return Err(AppError::Forbidden);
-    }
-    Ok(OwnPost { status: row.status, body: row.body, visibility: row.visibility })
-}
 
 /// Publishes one of the author's drafts; publishing twice is harmless.
 pub async fn publish_draft(pool: &PgPool, author: Uuid, post_id: Uuid) -> AppResult<()> {
     let mut tx = pool.begin().await?;
     let post = lock_own_post(&mut tx, post_id, author).await?;
     if post.status == "draft" {
-        sqlx::query!("UPDATE posts SET status = 'published', published_at = now() WHERE id = $1", post_id)
+        sqlx::query!("UPDATE posts SET status = 'published', published_at = app_now() WHERE id = $1", post_id)
             .execute(&mut *tx)
             .await?;
         sqlx::query!("UPDATE users SET posts_count = posts_count + 1 WHERE id = $1", author).execute(&mut *tx).await?;
@@ -70,7 +49,7 @@ pub async fn edit(pool: &PgPool, author: Uuid, post_id: Uuid, body: &str, visibi
     }
     sqlx::query!(
         "UPDATE posts SET body = $2, visibility = $3,
-                edited_at = CASE WHEN status = 'published' THEN now() ELSE edited_at END
+                edited_at = CASE WHEN status = 'published' THEN app_now() ELSE edited_at END
          WHERE id = $1",
         post_id,
         body,
@@ -88,7 +67,7 @@ pub async fn edit(pool: &PgPool, author: Uuid, post_id: Uuid, body: &str, visibi
 pub async fn delete(pool: &PgPool, author: Uuid, post_id: Uuid) -> AppResult<()> {
     let mut tx = pool.begin().await?;
     let post = lock_own_post(&mut tx, post_id, author).await?;
-    sqlx::query!("UPDATE posts SET status = 'deleted', deleted_at = now() WHERE id = $1", post_id)
+    sqlx::query!("UPDATE posts SET status = 'deleted', deleted_at = app_now() WHERE id = $1", post_id)
         .execute(&mut *tx)
         .await?;
     if post.status == "published" {
@@ -153,8 +132,8 @@ fn excerpt(body: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::db::tests::user;
     use crate::posts::db::{home_feed, post, publish, save_draft};
+    use crate::test_support::user;
 
     async fn posts_count(pool: &PgPool, id: Uuid) -> i32 {
         sqlx::query_scalar!("SELECT posts_count FROM users WHERE id = $1", id).fetch_one(pool).await.unwrap()

@@ -46,8 +46,8 @@ pub async fn set_like(pool: &PgPool, user: Uuid, post_id: Uuid, like: bool) -> A
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::db::tests::user;
     use crate::posts::{db, Visibility};
+    use crate::test_support::user;
 
     #[sqlx::test(migrations = "../migrations")]
     async fn concurrent_likes_count_exactly(pool: PgPool) {

@@ -13,6 +13,8 @@ pub mod product_sheet;
 pub mod related;
 pub mod tag_editor;
 pub mod text;
+#[cfg(feature = "ssr")]
+pub mod visibility;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -20,6 +22,8 @@ pub mod db;
 pub mod editing;
 #[cfg(feature = "ssr")]
 pub mod likes;
+#[cfg(feature = "ssr")]
+pub mod ownership;
 #[cfg(feature = "ssr")]
 pub mod refs;
 #[cfg(feature = "ssr")]

@@ -48,11 +48,11 @@ pub async fn store(tx: &mut PgConnection, post_id: Uuid, body: &str) -> AppResul
 
 #[cfg(test)]
 mod tests {
-    use crate::accounts::db::tests::user;
     use crate::posts::db::{post, publish};
     use crate::posts::text::Segment;
     use crate::posts::Visibility;
-    use crate::shops::db::tests::shop;
+    use crate::test_support::shop;
+    use crate::test_support::user;
     use sqlx::PgPool;
 
     #[sqlx::test(migrations = "../migrations")]

@@ -140,9 +140,9 @@ pub async fn move_to(pool: &PgPool, author: Uuid, tag_id: Uuid, x: f64, y: f64) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::db::tests::user;
     use crate::media::StoredPostImage;
     use crate::posts::{db, Visibility};
+    use crate::test_support::user;
 
     #[test]
     fn positions_stay_on_the_image() {

@@ -22,7 +22,7 @@ pub async fn save_promotion(form: PromotionForm) -> Result<(), AppError> {
     let user = crate::accounts::session::require_user().await?;
     let state = crate::state::app_state()?;
     let shop = crate::shops::db::owned_by(&state.pool, &form.shop, user.id).await?;
-    let rule = form.to_rule(shop.currency, chrono::Utc::now())?;
+    let rule = form.to_rule(shop.currency, state.clock.now())?;
     super::db::save(&state.pool, shop.id, user.id, form.promotion, &rule).await?;
     Ok(())
 }

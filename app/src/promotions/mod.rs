@@ -179,7 +179,7 @@ mod tests {
 
     #[test]
     fn forms_become_rules() {
-        let now = Utc::now();
+        let now = crate::clock::Clock::system().now();
         let rule = form("percent_order", "12.5").to_rule(Currency::USD, now).unwrap();
         assert_eq!(rule.effect, Effect::PercentOffOrder { bp: 1250 });
         assert_eq!(rule.code.as_deref(), Some("SUMMER10"));
@@ -197,7 +197,7 @@ mod tests {
 
     #[test]
     fn bad_forms_say_which_field() {
-        let now = Utc::now();
+        let now = crate::clock::Clock::system().now();
         assert_eq!(form("percent_order", "0").to_rule(Currency::USD, now).unwrap_err().field(), Some("value"));
         assert_eq!(form("percent_order", "101").to_rule(Currency::USD, now).unwrap_err().field(), Some("value"));
         assert_eq!(form("fixed_order", "-3").to_rule(Currency::USD, now).unwrap_err().field(), Some("value"));

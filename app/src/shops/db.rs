@@ -120,16 +120,11 @@ pub async fn owned_list(pool: &PgPool, owner: Uuid) -> AppResult<Vec<ShopSummary
 }
 
 #[cfg(test)]
-pub mod tests {
+mod tests {
     use super::*;
-    use crate::accounts::db::tests::user;
+    use crate::test_support::user;
 
-    /// Creates a shop for tests across the app.
-    pub async fn shop(pool: &PgPool, owner: Uuid, handle: &str) -> Uuid {
-        create(pool, owner, &NewShop { handle, name: "Test Shop", description: "", currency: Currency::USD })
-            .await
-            .unwrap()
-    }
+    use crate::test_support::shop;
 
     #[sqlx::test(migrations = "../migrations")]
     async fn handles_are_unique_and_ownership_is_checked(pool: PgPool) {

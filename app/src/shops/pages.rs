@@ -14,7 +14,8 @@ use crate::catalog::forms::ImageUploadForm;
 use crate::catalog::pages::{NewProductForm, ProductGrid};
 use crate::error::AppError;
 use crate::money::Currency;
-use crate::posts::related::{About, RelatedPosts};
+use crate::posts::related::pages::RelatedPosts;
+use crate::posts::related::About;
 use crate::ui::raw_text_safe;
 use crate::ui::{
     ErrorAlert, ErrorPage, FieldError, Loading, SuccessNote, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS,

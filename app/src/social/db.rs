@@ -296,7 +296,7 @@ pub async fn suggestions(pool: &PgPool, me: Uuid, limit: i64) -> AppResult<Vec<P
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::db::tests::user;
+    use crate::test_support::user;
 
     async fn counts(pool: &PgPool, id: Uuid) -> (i32, i32) {
         let r = sqlx::query!("SELECT followers_count, following_count FROM users WHERE id = $1", id)

@@ -14,6 +14,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::anyhow;
+use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use tokio::sync::Semaphore;
 
@@ -22,8 +23,10 @@ use images::Scene;
 
 pub use people::DEMO_PASSWORD;
 
-pub async fn seed_if_empty(pool: &PgPool, media_dir: &Path) -> anyhow::Result<()> {
-    seed(pool, media_dir, 1.0).await.map(|_| ())
+/// Loads the demo when the database has no real accounts; `now` (the app's
+/// clock) dates the demo's people, posts and promotion.
+pub async fn seed_if_empty(pool: &PgPool, media_dir: &Path, now: DateTime<Utc>) -> anyhow::Result<()> {
+    seed(pool, media_dir, 1.0, now).await.map(|_| ())
 }
 
 /// What one run of the seed added.
@@ -35,7 +38,7 @@ struct Added {
 }
 
 /// Seeds with pictures drawn at `scale` times their size (tests draw small).
-async fn seed(pool: &PgPool, media_dir: &Path, scale: f32) -> anyhow::Result<Added> {
+async fn seed(pool: &PgPool, media_dir: &Path, scale: f32, now: DateTime<Utc>) -> anyhow::Result<Added> {
     let others: i64 = sqlx::query_scalar!(
         "SELECT count(*) AS \"n!\" FROM users WHERE right(email, char_length($1)) <> $1",
         people::EMAIL_DOMAIN
@@ -47,15 +50,15 @@ async fn seed(pool: &PgPool, media_dir: &Path, scale: f32) -> anyhow::Result<Add
         return Ok(Added::default());
     }
     let started = std::time::Instant::now();
-    let people = people::ensure(pool, media_dir).await?;
+    let people = people::ensure(pool, media_dir, now).await?;
     // Once the demo feed exists the shops are the owners' to change: a
     // deleted or renamed demo product must not come back at the next start.
     if posts::any(pool, &people).await? {
         tracing::info!("demo data already loaded");
         return Ok(Added::default());
     }
-    let catalog = catalog::ensure(pool, media_dir, &people, scale).await?;
-    let posts = posts::ensure(pool, media_dir, &people, &catalog.products, scale).await?;
+    let catalog = catalog::ensure(pool, media_dir, &people, scale, now).await?;
+    let posts = posts::ensure(pool, media_dir, &people, &catalog.products, scale, now).await?;
     let added = Added { products: catalog.products_added, images: catalog.images_added, posts };
     tracing::info!(
         products = added.products,
@@ -106,6 +109,7 @@ async fn photograph(media_dir: &Path, scenes: Vec<Scene>) -> anyhow::Result<Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::clock::Clock;
 
     struct TempDir(std::path::PathBuf);
 
@@ -128,7 +132,7 @@ mod tests {
     #[sqlx::test(migrations = "../migrations")]
     async fn an_empty_database_gets_a_feed_with_tags_to_tap_once(pool: PgPool) {
         let media = TempDir::new();
-        let added = seed(&pool, &media.0, 0.2).await.unwrap();
+        let added = seed(&pool, &media.0, 0.2, Clock::system().now()).await.unwrap();
         assert_eq!(added.products, 19);
         assert!(added.images >= 30, "{added:?}");
         assert!((15..=25).contains(&added.posts), "{added:?}");
@@ -147,7 +151,7 @@ mod tests {
         assert!(count(&pool, "SELECT count(*) FROM posts WHERE visibility = 'followers'").await >= 2);
         assert!(count(&pool, "SELECT count(*) FROM post_likes").await >= 40);
         let odd_times = "SELECT count(*) FROM posts WHERE created_at > published_at
-                         OR published_at < now() - interval '14 days' OR published_at > now()";
+                         OR published_at < app_now() - interval '14 days' OR published_at > app_now()";
         assert_eq!(count(&pool, odd_times).await, 0);
         assert!(count(&pool, "SELECT count(*) FROM post_refs WHERE kind = 'hashtag'").await >= 20);
 
@@ -161,7 +165,7 @@ mod tests {
             assert!(file.is_file(), "{url} was written under the media directory");
         }
 
-        let again = seed(&pool, &media.0, 0.2).await.unwrap();
+        let again = seed(&pool, &media.0, 0.2, Clock::system().now()).await.unwrap();
         assert_eq!(again, Added::default(), "a second run adds nothing");
         assert_eq!(count(&pool, "SELECT count(*) FROM posts").await, added.posts as i64);
     }
@@ -170,7 +174,7 @@ mod tests {
     async fn an_older_demo_database_gains_only_what_it_lacks(pool: PgPool) {
         let media = TempDir::new();
         // The first demo had the accounts and two products per shop, and no posts.
-        let people = people::ensure(&pool, &media.0).await.unwrap();
+        let people = people::ensure(&pool, &media.0, Clock::system().now()).await.unwrap();
         sqlx::query("DELETE FROM users WHERE username = 'shea_and_stone'").execute(&pool).await.unwrap();
         let owner = people["studio_ton"];
         let new = app::shops::db::NewShop {
@@ -192,7 +196,7 @@ mod tests {
         };
         app::catalog::db::create_product(&pool, &shop, &mug).await.unwrap();
 
-        let added = seed(&pool, &media.0, 0.2).await.unwrap();
+        let added = seed(&pool, &media.0, 0.2, Clock::system().now()).await.unwrap();
         assert_eq!(added.products, 18, "the old mug is kept, not duplicated");
         assert!(added.posts > 0);
         assert_eq!(count(&pool, "SELECT count(*) FROM products WHERE title = 'Speckled mug'").await, 1);
@@ -211,7 +215,7 @@ mod tests {
         .execute(&pool)
         .await
         .unwrap();
-        assert_eq!(seed(&pool, &media.0, 0.2).await.unwrap(), Added::default());
+        assert_eq!(seed(&pool, &media.0, 0.2, Clock::system().now()).await.unwrap(), Added::default());
         assert_eq!(count(&pool, "SELECT count(*) FROM users").await, 1);
         assert_eq!(count(&pool, "SELECT count(*) FROM posts").await, 0);
     }

@@ -163,7 +163,11 @@ const FOLLOWS: &[(&str, &str)] = &[
 
 /// Creates the demo accounts that do not exist yet and their follows;
 /// returns every demo account's id by username.
-pub async fn ensure(pool: &PgPool, media_dir: &Path) -> anyhow::Result<HashMap<&'static str, Uuid>> {
+pub async fn ensure(
+    pool: &PgPool,
+    media_dir: &Path,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<HashMap<&'static str, Uuid>> {
     let mut hash = None;
     let mut ids = HashMap::new();
     let mut created = Vec::new();
@@ -195,7 +199,7 @@ pub async fn ensure(pool: &PgPool, media_dir: &Path) -> anyhow::Result<HashMap<&
         .await
         .map_err(|e| anyhow!("{e}"))?;
         // Joined a few months ago, so their posts are not older than they are.
-        let joined = chrono::Utc::now() - chrono::Duration::days(120 - 3 * i as i64);
+        let joined = now - chrono::Duration::days(120 - 3 * i as i64);
         sqlx::query!(
             "UPDATE users SET bio = $2, location = $3, website = $4, avatar_url = $5, cover_url = $6,
                     role = CASE WHEN $7 THEN 'admin' ELSE 'user' END, is_verified = $8, created_at = $9

@@ -13,9 +13,7 @@ pub async fn add(pool: &PgPool, author: Uuid, post_id: Uuid, body: &str) -> AppR
     let mut tx = pool.begin().await?;
     let visible = sqlx::query_scalar!(
         "SELECT p.id FROM posts p
-         WHERE p.id = $1 AND p.status = 'published'
-           AND (p.visibility = 'public' OR p.author_id = $2
-                OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $2 AND f.followee_id = p.author_id AND f.status = 'accepted'))
+         WHERE p.id = $1 AND p.status = 'published' AND post_visible_to(p, $2)
          FOR NO KEY UPDATE OF p",
         post_id,
         author
@@ -58,7 +56,7 @@ pub async fn delete(pool: &PgPool, user: Uuid, comment_id: Uuid) -> AppResult<()
     if row.author_id != user && row.post_author != user {
         return Err(AppError::Forbidden);
     }
-    sqlx::query!("UPDATE comments SET deleted_at = now() WHERE id = $1", comment_id).execute(&mut *tx).await?;
+    sqlx::query!("UPDATE comments SET deleted_at = app_now() WHERE id = $1", comment_id).execute(&mut *tx).await?;
     sqlx::query!("UPDATE posts SET comment_count = comment_count - 1 WHERE id = $1", row.post_id)
         .execute(&mut *tx)
         .await?;
@@ -108,9 +106,9 @@ pub async fn list(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::db::tests::user;
     use crate::posts::db::{post, publish};
     use crate::posts::Visibility;
+    use crate::test_support::user;
 
     #[sqlx::test(migrations = "../migrations")]
     async fn comments_count_and_respect_visibility(pool: PgPool) {

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::{LinkCard, LinkKind, LinkTarget, MAX_LINKS};
 use crate::error::{AppError, AppResult};
 use crate::money::{Currency, Money};
-use crate::posts::editing::lock_own_post;
+use crate::posts::ownership::lock_own_post;
 
 pub async fn add(pool: &PgPool, author: Uuid, post_id: Uuid, target: &LinkTarget) -> AppResult<()> {
     let mut tx = pool.begin().await?;
@@ -165,10 +165,10 @@ pub async fn cards(pool: &PgPool, post_ids: &[Uuid]) -> AppResult<HashMap<Uuid, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::db::tests::user;
     use crate::posts::db::{post, save_draft};
     use crate::posts::Visibility;
-    use crate::shops::db::tests::shop;
+    use crate::test_support::shop;
+    use crate::test_support::user;
 
     #[sqlx::test(migrations = "../migrations")]
     async fn author_links_existing_things_once_each(pool: PgPool) {

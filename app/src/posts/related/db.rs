@@ -1,5 +1,5 @@
 //! SQL for posts about something: one query whose `about` set unions image
-//! tags, text references and links, then the usual visibility rule.
+//! tags, text references and links, then the one visibility rule (`post_visible_to`).
 
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -51,9 +51,7 @@ pub async fn feed(pool: &PgPool, about: &About, viewer: Option<Uuid>, cursor: Op
            SELECT p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
                   p.like_count, p.comment_count, u.username, u.display_name, u.avatar_url
            FROM posts p JOIN users u ON u.id = p.author_id
-           WHERE p.id IN (SELECT post_id FROM about) AND p.status = 'published'
-             AND (p.visibility = 'public' OR p.author_id = $4
-                  OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $4 AND f.followee_id = p.author_id AND f.status = 'accepted'))
+           WHERE p.id IN (SELECT post_id FROM about) AND p.status = 'published' AND post_visible_to(p, $4)
              AND ($5::timestamptz IS NULL OR (p.published_at, p.id) < ($5, $6::uuid))
            ORDER BY p.published_at DESC, p.id DESC
            LIMIT $7"#,
@@ -73,12 +71,12 @@ pub async fn feed(pool: &PgPool, about: &About, viewer: Option<Uuid>, cursor: Op
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::db::tests::user;
     use crate::media::StoredPostImage;
     use crate::posts::links::{db as links, LinkTarget};
     use crate::posts::tags::{add as tag, TagTarget};
     use crate::posts::{db, Visibility};
-    use crate::shops::db::tests::shop;
+    use crate::test_support::shop;
+    use crate::test_support::user;
 
     async fn media_of(pool: &PgPool, post: Uuid) -> Uuid {
         sqlx::query_scalar!("SELECT id FROM post_media WHERE post_id = $1", post).fetch_one(pool).await.unwrap()

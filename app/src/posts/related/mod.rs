@@ -11,11 +11,9 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::feed_list::{FeedSource, InfiniteFeed};
 use super::text::normalize_hashtag;
 use super::FeedPage;
 use crate::error::AppError;
-use crate::ui::Loading;
 
 /// What the posts are about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,34 +59,6 @@ pub async fn related_posts(kind: String, key: String, cursor: Option<String>) ->
     let viewer = crate::accounts::session::current_user().await?.map(|u| u.id);
     let about = About::parse(&kind, &key)?;
     db::feed(&state.pool, &about, viewer, super::api::parse_cursor(cursor)?).await
-}
-
-/// A section listing the posts about something, loading more as the reader scrolls.
-#[component]
-pub fn RelatedPosts(about: About, heading: String, empty: &'static str) -> impl IntoView {
-    let (kind, key) = about.kind_and_key();
-    // `?cursor=` is the no-JavaScript "Older posts" link's next page.
-    let query = leptos_router::hooks::use_query_map();
-    let page = Resource::new(
-        move || (kind.clone(), key.clone(), query.read().get("cursor")),
-        |(kind, key, cursor)| related_posts(kind, key, cursor),
-    );
-    view! {
-        <section class="mt-8" aria-labelledby="related-heading" data-testid="related-posts">
-            <h2 id="related-heading" class="mb-3 text-lg font-semibold">{heading}</h2>
-            <Suspense fallback=|| view! { <Loading /> }>
-                {move || {
-                    let about = about.clone();
-                    Suspend::new(async move {
-                        match page.await {
-                            Ok(first) => view! { <InfiniteFeed first source=FeedSource::About(about) empty /> }.into_any(),
-                            Err(error) => view! { <p role="alert" class="text-rose-700">{error.to_string()}</p> }.into_any(),
-                        }
-                    })
-                }}
-            </Suspense>
-        </section>
-    }
 }
 
 #[cfg(test)]

@@ -6,8 +6,10 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use super::{About, RelatedPosts};
+use super::{related_posts, About};
+use crate::posts::feed_list::{FeedSource, InfiniteFeed};
 use crate::posts::text::normalize_hashtag;
+use crate::ui::Loading;
 use crate::ui::NotFound;
 
 #[component]
@@ -45,5 +47,33 @@ pub fn TaggedPage() -> impl IntoView {
                 <RelatedPosts about=About::User(name.clone()) heading=format!("Posts tagging @{name}") empty="Nobody has tagged them yet." />
             </section>
         }
+    }
+}
+
+/// A section listing the posts about something, loading more as the reader scrolls.
+#[component]
+pub fn RelatedPosts(about: About, heading: String, empty: &'static str) -> impl IntoView {
+    let (kind, key) = about.kind_and_key();
+    // `?cursor=` is the no-JavaScript "Older posts" link's next page.
+    let query = leptos_router::hooks::use_query_map();
+    let page = Resource::new(
+        move || (kind.clone(), key.clone(), query.read().get("cursor")),
+        |(kind, key, cursor)| related_posts(kind, key, cursor),
+    );
+    view! {
+        <section class="mt-8" aria-labelledby="related-heading" data-testid="related-posts">
+            <h2 id="related-heading" class="mb-3 text-lg font-semibold">{heading}</h2>
+            <Suspense fallback=|| view! { <Loading /> }>
+                {move || {
+                    let about = about.clone();
+                    Suspend::new(async move {
+                        match page.await {
+                            Ok(first) => view! { <InfiniteFeed first source=FeedSource::About(about) empty /> }.into_any(),
+                            Err(error) => view! { <p role="alert" class="text-rose-700">{error.to_string()}</p> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        </section>
     }
 }

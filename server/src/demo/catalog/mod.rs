@@ -74,6 +74,7 @@ pub async fn ensure(
     media_dir: &Path,
     people: &HashMap<&'static str, Uuid>,
     scale: f32,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<Catalog> {
     let mut products = HashMap::new();
     let mut products_added = 0;
@@ -90,7 +91,7 @@ pub async fn ensure(
             shops_db::create(pool, owner, &new).await.map_err(|e| anyhow!("{e}"))?;
         }
         let shop = shops_db::owned_by(pool, demo.handle, owner).await.map_err(|e| anyhow!("{e}"))?;
-        welcome_promotion(pool, &shop, owner).await?;
+        welcome_promotion(pool, &shop, owner, now).await?;
         for p in demo.products {
             let existing = sqlx::query_scalar!(
                 "SELECT id FROM products WHERE shop_id = $1 AND title = $2 ORDER BY created_at LIMIT 1",
@@ -195,7 +196,12 @@ async fn create(pool: &PgPool, shop: &app::shops::Shop, currency: Currency, p: &
 }
 
 /// Every demo shop offers WELCOME10: 10% off a first order (once per customer).
-async fn welcome_promotion(pool: &PgPool, shop: &app::shops::Shop, owner: Uuid) -> anyhow::Result<()> {
+async fn welcome_promotion(
+    pool: &PgPool,
+    shop: &app::shops::Shop,
+    owner: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
     let exists = sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM promotions WHERE shop_id = $1 AND code = 'WELCOME10') AS "x!""#,
         shop.id
@@ -214,7 +220,7 @@ async fn welcome_promotion(pool: &PgPool, shop: &app::shops::Shop, owner: Uuid) 
         per_customer_limit: "1".into(),
         ..Default::default()
     };
-    let rule = form.to_rule(shop.currency, chrono::Utc::now()).map_err(|e| anyhow!("{e}"))?;
+    let rule = form.to_rule(shop.currency, now).map_err(|e| anyhow!("{e}"))?;
     app::promotions::db::save(pool, shop.id, owner, None, &rule).await.map_err(|e| anyhow!("{e}"))?;
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{anyhow, Context};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -81,10 +81,10 @@ pub async fn ensure(
     people: &HashMap<&'static str, Uuid>,
     products: &HashMap<&'static str, Uuid>,
     scale: f32,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
     let scenes = POSTS.iter().flat_map(|p| p.photos).map(|photo| photo.scene().scaled(scale)).collect();
     let mut shots = super::photograph(media_dir, scenes).await?.into_iter();
-    let now = Utc::now();
     for (n, post) in POSTS.iter().enumerate() {
         let author = people[post.author];
         let taken = post
@@ -126,7 +126,7 @@ pub async fn ensure(
         }
         // Likes trickle in over the hours after posting, never in the future.
         sqlx::query!(
-            "UPDATE post_likes SET created_at = LEAST(now(), $2::timestamptz + make_interval(mins => 5 + abs(hashtext(user_id::text)) % 300))
+            "UPDATE post_likes SET created_at = LEAST(app_now(), $2::timestamptz + make_interval(mins => 5 + abs(hashtext(user_id::text)) % 300))
              WHERE post_id = $1",
             id,
             published

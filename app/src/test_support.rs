@@ -1,0 +1,165 @@
+//! What database tests across the app set up with: users, shops, stocked
+//! products, posts, follows and checkouts ready to pay. Each helper goes
+//! through the owning domain's own functions where one exists, so a test's
+//! data is shaped like the app's.
+
+use std::time::Duration;
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::accounts::db::{insert_user, NewUser};
+use crate::accounts::validate::{Email, Username};
+use crate::checkout::address::Address;
+use crate::checkout::db as checkout_db;
+use crate::checkout::place::Card;
+use crate::checkout::shipping::ShippingOption;
+use crate::clock::Clock;
+use crate::money::Currency;
+use crate::payments::cards::{CardBrand, CardDetails};
+use crate::posts::Visibility;
+use crate::shops::db::NewShop;
+
+/// How long test checkouts hold their stock.
+pub const TTL: Duration = Duration::from_secs(600);
+
+/// Inserts a user named `name` (email `name@example.test`, unusable password).
+pub async fn user(pool: &PgPool, name: &str) -> Uuid {
+    let username = Username::parse(name).unwrap();
+    let email = Email::parse(&format!("{name}@example.test")).unwrap();
+    insert_user(pool, NewUser { username: &username, email: &email, password_hash: "x", display_name: name })
+        .await
+        .unwrap()
+}
+
+/// A user with the admin role.
+pub async fn admin(pool: &PgPool, name: &str) -> Uuid {
+    let id = user(pool, name).await;
+    assert!(crate::accounts::db::promote_admin(pool, name).await.unwrap());
+    id
+}
+
+/// A USD shop `handle` owned by `owner`.
+pub async fn shop(pool: &PgPool, owner: Uuid, handle: &str) -> Uuid {
+    crate::shops::db::create(
+        pool,
+        owner,
+        &NewShop { handle, name: "Test Shop", description: "", currency: Currency::USD },
+    )
+    .await
+    .unwrap()
+}
+
+/// A one-variant active product with `stock` on hand in a new shop
+/// `handle`; returns the variant.
+pub async fn stocked_variant(pool: &PgPool, owner: Uuid, handle: &str, stock: i32) -> Uuid {
+    let shop_id = shop(pool, owner, handle).await;
+    let product_id = Uuid::new_v4();
+    let variant_id = Uuid::new_v4();
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query!(
+        "INSERT INTO products (id, shop_id, title, status, currency) VALUES ($1, $2, 'Linen shirt', 'active', 'USD')",
+        product_id,
+        shop_id
+    )
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    sqlx::query!(
+        "INSERT INTO product_variants (id, product_id, shop_id, title, sku, price_minor, currency, stock_on_hand, position)
+         VALUES ($1, $2, $3, 'Default', $4, 2500, 'USD', $5, 0)",
+        variant_id,
+        product_id,
+        shop_id,
+        format!("SKU-{}", &variant_id.simple().to_string()[..8]),
+        stock
+    )
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    crate::inventory::db::record_initial_stock(&mut tx, product_id).await.unwrap();
+    tx.commit().await.unwrap();
+    variant_id
+}
+
+/// A checkout row for `buyer` in `variant`'s shop, to hang reservations on.
+pub async fn checkout_for(pool: &PgPool, buyer: Uuid, variant: Uuid) -> Uuid {
+    let shop_id = sqlx::query_scalar!("SELECT shop_id FROM product_variants WHERE id = $1", variant)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let cart_id = Uuid::new_v4();
+    let checkout_id = Uuid::new_v4();
+    sqlx::query!("INSERT INTO carts (id, user_id) VALUES ($1, $2)", cart_id, buyer).execute(pool).await.unwrap();
+    sqlx::query!(
+        "INSERT INTO checkouts (id, cart_id, shop_id, user_id, currency) VALUES ($1, $2, $3, $4, 'USD')",
+        checkout_id,
+        cart_id,
+        shop_id,
+        buyer
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    checkout_id
+}
+
+/// A published text post by `author`.
+pub async fn post(pool: &PgPool, author: Uuid, body: &str, visibility: Visibility) -> Uuid {
+    crate::posts::db::publish(pool, author, body, visibility, &[]).await.unwrap()
+}
+
+/// `follower` follows the user named `followee`, as the follow button does.
+pub async fn follow(pool: &PgPool, follower: Uuid, followee: &str) {
+    crate::social::db::set_follow(pool, follower, followee, true).await.unwrap();
+}
+
+/// Card details the test provider accepts.
+pub fn card() -> CardDetails {
+    CardDetails { brand: CardBrand::Visa, last4: "4242".into(), exp_month: 12, exp_year: 2034 }
+}
+
+/// The test provider's always-succeeding Visa.
+pub fn visa(details: &CardDetails) -> Card<'_> {
+    Card { digits: "4242424242424242", details }
+}
+
+/// A US shipping address.
+pub fn address() -> Address {
+    Address {
+        name: "Ada Shopper".into(),
+        line1: "1 Market St".into(),
+        line2: String::new(),
+        city: "San Francisco".into(),
+        region: "CA".into(),
+        postal_code: "94105".into(),
+        country: "US".into(),
+        phone: String::new(),
+    }
+}
+
+/// A buyer with `quantity` of a fresh variant (`stock` on hand, in shop
+/// `maker_shop`) in a checkout ready to pay: (checkout, buyer, variant).
+pub async fn ready_checkout(pool: &PgPool, stock: i32, quantity: i32) -> (Uuid, Uuid, Uuid) {
+    let owner = user(pool, "maker").await;
+    let buyer = user(pool, "buyer").await;
+    let variant = stocked_variant(pool, owner, "maker_shop", stock).await;
+    crate::cart::db::add(pool, &crate::cart::db::Owner::User(buyer), variant, quantity, Some("ctx-1")).await.unwrap();
+    let now = Clock::system().now();
+    let gate = crate::inventory::gate::StockGate::start(pool.clone());
+    let checkout = checkout_db::open(pool, &gate, buyer, "maker_shop", now, TTL).await.unwrap();
+    checkout_db::save_address(pool, checkout, buyer, "ada@example.test", &address(), now, TTL).await.unwrap();
+    checkout_db::save_shipping(pool, checkout, buyer, ShippingOption::Standard, now, TTL).await.unwrap();
+    (checkout, buyer, variant)
+}
+
+/// How many of `tasks` answered true.
+pub async fn count_true(tasks: impl Iterator<Item = tokio::task::JoinHandle<bool>>) -> usize {
+    let mut n = 0;
+    for task in tasks.collect::<Vec<_>>() {
+        if task.await.unwrap() {
+            n += 1;
+        }
+    }
+    n
+}
