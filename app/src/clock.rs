@@ -38,27 +38,24 @@ impl Clock {
     }
 
     /// Pool options whose connections see this clock in SQL: a movable clock
-    /// sets `storefeed.clock_offset_secs` (read by `app_now()`) each time a
-    /// connection is handed out, once it has been moved; a fixed clock
-    /// changes nothing, so production pays nothing for it.
+    /// sets `storefeed.clock_offset_secs` (read by `app_now()`) on each new
+    /// connection and each time one is handed out, once it has been moved;
+    /// a fixed clock changes nothing, so production pays nothing for it.
     #[cfg(feature = "ssr")]
     pub fn share_with(&self, options: sqlx::postgres::PgPoolOptions) -> sqlx::postgres::PgPoolOptions {
         if !self.movable {
             return options;
         }
-        let clock = self.clone();
-        options.before_acquire(move |conn, _meta| {
-            let offset = clock.offset_secs();
-            Box::pin(async move {
-                if offset != 0 {
-                    sqlx::query("SELECT set_config('storefeed.clock_offset_secs', $1, false)")
-                        .bind(offset.to_string())
-                        .execute(&mut *conn)
-                        .await?;
-                }
-                Ok(true)
+        let (on_connect, on_acquire) = (self.clone(), self.clone());
+        options
+            .after_connect(move |conn, _meta| {
+                let offset = on_connect.offset_secs();
+                Box::pin(async move { set_sql_offset(conn, offset).await })
             })
-        })
+            .before_acquire(move |conn, _meta| {
+                let offset = on_acquire.offset_secs();
+                Box::pin(async move { set_sql_offset(conn, offset).await.map(|()| true) })
+            })
     }
 
     /// Moves the clock forward; refused unless the clock is movable.
@@ -72,6 +69,19 @@ impl Clock {
         self.offset_secs.fetch_add(by.num_seconds(), Ordering::Relaxed);
         Ok(self.now())
     }
+}
+
+/// Tells one connection how far the clock has moved (nothing to say while
+/// it has not: `app_now()` is then `now()`).
+#[cfg(feature = "ssr")]
+async fn set_sql_offset(conn: &mut sqlx::PgConnection, offset: i64) -> Result<(), sqlx::Error> {
+    if offset != 0 {
+        sqlx::query("SELECT set_config('storefeed.clock_offset_secs', $1, false)")
+            .bind(offset.to_string())
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -108,5 +118,93 @@ mod tests {
         let created: DateTime<Utc> =
             sqlx::query_scalar("SELECT created_at FROM users WHERE id = $1").bind(user).fetch_one(&pool).await.unwrap();
         assert!((created - clock.now()).num_seconds().abs() < 5);
+    }
+
+    /// Moving the test clock moves every domain that reads "now" at once:
+    /// promotions and events decide by it, checkout holds and places by it,
+    /// the rows the database stamps (order history, attribution) follow it,
+    /// and the minute job expires holds by it.
+    #[cfg(feature = "ssr")]
+    #[sqlx::test(migrations = "../migrations")]
+    async fn moving_the_clock_moves_every_domain_together(
+        options: sqlx::postgres::PgPoolOptions,
+        connect: sqlx::postgres::PgConnectOptions,
+    ) {
+        use crate::payments::test_provider::TestProvider;
+        use crate::test_support::{card, checkout_ready, stocked_variant, user, visa, TTL};
+        let clock = Clock::movable();
+        let pool = clock.share_with(options).max_connections(4).connect_with(connect).await.unwrap();
+        let near = |a: DateTime<Utc>, b: DateTime<Utc>| (a - b).num_seconds().abs() < 5;
+        let start = clock.now();
+
+        // Today: a promotion that starts in ten days, an event in two.
+        let owner = user(&pool, "maker").await;
+        let variant = stocked_variant(&pool, owner, "maker_shop", 5).await;
+        let shop = crate::shops::db::owned_by(&pool, "maker_shop", owner).await.unwrap();
+        let form = crate::promotions::PromotionForm {
+            shop: "maker_shop".into(),
+            title: "Later sale".into(),
+            kind: "percent_order".into(),
+            value: "10".into(),
+            starts_on: (start + Duration::days(10)).format("%Y-%m-%d").to_string(),
+            ..Default::default()
+        };
+        let rule = form.to_rule(shop.currency, start).unwrap();
+        crate::promotions::db::save(&pool, shop.id, owner, None, &rule).await.unwrap();
+        let fmt = |t: DateTime<Utc>| t.format("%Y-%m-%dT%H:%M").to_string();
+        let event = crate::events::EventForm {
+            starts_at: fmt(start + Duration::days(2)),
+            ends_at: fmt(start + Duration::days(2) + Duration::hours(3)),
+            ..crate::events::tests::form()
+        };
+        let details = event.validate(start).unwrap();
+        let event = crate::events::db::create(&pool, owner, &details, None, None).await.unwrap();
+        let listed = |cards: Vec<crate::events::EventCard>| cards.iter().any(|c| c.id == event);
+        assert!(listed(crate::events::db::upcoming(&pool, clock.now(), 50).await.unwrap()));
+
+        clock.advance(Duration::days(11)).unwrap();
+
+        // Events: the market is over.
+        assert!(!listed(crate::events::db::upcoming(&pool, clock.now(), 50).await.unwrap()));
+        // Checkout and promotions: the sale is on, and the order is placed now.
+        let buyer = user(&pool, "buyer").await;
+        let checkout = checkout_ready(&pool, buyer, variant, 1, clock.now()).await;
+        let provider = TestProvider::new(pool.clone());
+        let details = card();
+        let order =
+            crate::checkout::place::place_order(&pool, &provider, checkout, buyer, visa(&details), clock.now(), TTL)
+                .await
+                .unwrap();
+        let o = sqlx::query!("SELECT placed_at, discount_minor FROM orders WHERE id = $1", order)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert!(near(o.placed_at, clock.now()), "placed by the moved clock");
+        assert_eq!(o.discount_minor, 250, "the promotion that starts in ten days is on");
+        // Orders: the history the database stamps agrees.
+        crate::orders::db::mark_shipped(&pool, order, owner, None, "TRACK1").await.unwrap();
+        crate::orders::db::mark_delivered(&pool, order, owner).await.unwrap();
+        let stamps: Vec<DateTime<Utc>> =
+            sqlx::query_scalar!("SELECT created_at FROM order_history WHERE order_id = $1", order)
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert!(stamps.len() >= 3 && stamps.iter().all(|t| near(*t, clock.now())), "{stamps:?}");
+        // Attribution: the order is attributed now.
+        let keys = crate::attribution::ContextKeys::fixed(crate::attribution::SigningKey::new(1, vec![7; 32]));
+        crate::attribution::attribute_order(&pool, &keys, order).await.unwrap();
+        let attributed: DateTime<Utc> =
+            sqlx::query_scalar("SELECT attributed_at FROM order_attributions WHERE order_id = $1")
+                .bind(order)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert!(near(attributed, clock.now()));
+        // Jobs: a hold taken now lasts its ten minutes of the moved clock.
+        let other = user(&pool, "other").await;
+        checkout_ready(&pool, other, variant, 1, clock.now()).await;
+        assert_eq!(crate::inventory::db::expire_due(&pool, clock.now()).await.unwrap(), 0);
+        clock.advance(Duration::minutes(11)).unwrap();
+        assert_eq!(crate::inventory::db::expire_due(&pool, clock.now()).await.unwrap(), 1);
     }
 }

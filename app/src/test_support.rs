@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -144,13 +145,26 @@ pub async fn ready_checkout(pool: &PgPool, stock: i32, quantity: i32) -> (Uuid, 
     let owner = user(pool, "maker").await;
     let buyer = user(pool, "buyer").await;
     let variant = stocked_variant(pool, owner, "maker_shop", stock).await;
+    let checkout = checkout_ready(pool, buyer, variant, quantity, Clock::system().now()).await;
+    (checkout, buyer, variant)
+}
+
+/// `buyer` puts `quantity` of `variant` in their cart and takes the shop's
+/// checkout up to payment (address, standard shipping) at `now`.
+pub async fn checkout_ready(pool: &PgPool, buyer: Uuid, variant: Uuid, quantity: i32, now: DateTime<Utc>) -> Uuid {
+    let handle = sqlx::query_scalar!(
+        "SELECT s.handle FROM product_variants v JOIN shops s ON s.id = v.shop_id WHERE v.id = $1",
+        variant
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
     crate::cart::db::add(pool, &crate::cart::db::Owner::User(buyer), variant, quantity, Some("ctx-1")).await.unwrap();
-    let now = Clock::system().now();
     let gate = crate::inventory::gate::StockGate::start(pool.clone());
-    let checkout = checkout_db::open(pool, &gate, buyer, "maker_shop", now, TTL).await.unwrap();
+    let checkout = checkout_db::open(pool, &gate, buyer, &handle, now, TTL).await.unwrap();
     checkout_db::save_address(pool, checkout, buyer, "ada@example.test", &address(), now, TTL).await.unwrap();
     checkout_db::save_shipping(pool, checkout, buyer, ShippingOption::Standard, now, TTL).await.unwrap();
-    (checkout, buyer, variant)
+    checkout
 }
 
 /// How many of `tasks` answered true.
