@@ -31,8 +31,6 @@ pub mod http_status;
 pub mod request;
 #[cfg(feature = "ssr")]
 pub mod state;
-#[cfg(feature = "ssr")]
-pub mod test_data;
 #[cfg(all(test, feature = "ssr"))]
 pub mod test_support;
 

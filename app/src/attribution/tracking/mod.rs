@@ -29,6 +29,7 @@ use thiserror::Error;
 
 /// The widest click window a shop may set, in days: the longest a tap can
 /// earn credit, so the longest a signing key must still verify its tokens.
+#[cfg_attr(not(feature = "ssr"), allow(dead_code))]
 pub const LONGEST_CLICK_DAYS: u32 = 90;
 
 /// What a shopper did.

@@ -1,5 +1,9 @@
 //! Controls only a test deployment has (`STOREFEED_TEST_CONTROLS`): moving
-//! the app's clock. Everywhere else each call is refused with 403.
+//! the app's clock, and seeding a scenario in one call (`scenario`).
+//! Everywhere else each call is refused with 403.
+
+#[cfg(feature = "ssr")]
+pub mod scenario;
 
 use crate::error::AppError;
 
