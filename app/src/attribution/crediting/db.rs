@@ -470,7 +470,7 @@ pub fn surface_label(s: Surface) -> &'static str {
 pub(crate) mod tests {
     use super::*;
     use crate::attribution::tracking::db::{link_visitor, write_events};
-    use crate::attribution::tracking::sink::NewEvent;
+    use crate::attribution::tracking::event::NewEvent;
     use crate::attribution::tracking::token::Context;
     use crate::attribution::tracking::EventKind;
     use crate::checkout::place::place_order;

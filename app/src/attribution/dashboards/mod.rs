@@ -11,6 +11,7 @@ pub mod csv;
 pub mod db;
 pub mod pages;
 pub mod special_rates;
+pub mod styles;
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::pages::{
+use super::styles::{
     BODY_CLASS, CARD_CLASS, HEAD_CLASS, NUMBER_CELL_CLASS, NUMBER_HEADER_CLASS, SECTION_HEADING_CLASS, TABLE_CLASS,
     TABLE_WRAP_CLASS, TEXT_CELL_CLASS, TEXT_HEADER_CLASS,
 };

@@ -7,7 +7,8 @@ use leptos_router::hooks::use_query_map;
 
 use super::{Statement, StatementLine};
 use crate::attribution::crediting::touch_path::TouchPath;
-use crate::attribution::dashboards::pages::{money_list, CsvLink, MonthNav, SummaryCard, LINK_CLASS};
+use crate::attribution::dashboards::pages::{money_list, CsvLink, MonthNav, SummaryCard};
+use crate::attribution::dashboards::styles::LINK_CLASS;
 use crate::attribution::rates::rules::rate_text;
 use crate::ui::{ErrorPage, Loading};
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::sink::NewEvent;
+use super::event::NewEvent;
 use super::Surface;
 use crate::error::AppResult;
 

@@ -8,6 +8,8 @@ pub mod api;
 pub mod authors;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod event;
 pub mod impressions;
 #[cfg(feature = "ssr")]
 pub mod keys;

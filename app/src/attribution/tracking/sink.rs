@@ -12,6 +12,7 @@ use sqlx::PgPool;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
+pub use super::event::NewEvent;
 use super::{EventKind, Surface};
 
 /// Events waiting to be written before new ones are dropped.
@@ -25,42 +26,7 @@ const DROPS_PER_WARNING: u64 = 10_000;
 /// A visitor sending more than this many events a minute is a script.
 const MAX_PER_VISITOR_PER_MINUTE: u32 = 600;
 
-/// One event to record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewEvent {
-    pub kind: EventKind,
-    pub at: DateTime<Utc>,
-    pub visitor_id: Uuid,
-    pub user_id: Option<Uuid>,
-    pub session_id: Option<Uuid>,
-    pub post_id: Option<Uuid>,
-    pub creator_ids: Vec<Uuid>,
-    pub product_id: Option<Uuid>,
-    pub shop_id: Option<Uuid>,
-    pub surface: Option<Surface>,
-    pub order_id: Option<Uuid>,
-    pub amount_minor: Option<i64>,
-}
-
 impl NewEvent {
-    /// An event of `kind` by `visitor` at `at`, about nothing yet.
-    pub fn new(kind: EventKind, at: DateTime<Utc>, visitor_id: Uuid) -> NewEvent {
-        NewEvent {
-            kind,
-            at,
-            visitor_id,
-            user_id: None,
-            session_id: None,
-            post_id: None,
-            creator_ids: Vec::new(),
-            product_id: None,
-            shop_id: None,
-            surface: None,
-            order_id: None,
-            amount_minor: None,
-        }
-    }
-
     /// Events that repeat within their window say nothing new: the same post
     /// seen again within half an hour, the same tag tapped twice in a row.
     fn dedupe_key(&self) -> (DedupeKey, chrono::Duration) {

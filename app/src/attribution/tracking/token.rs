@@ -169,14 +169,10 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-const SURFACES: [Surface; 6] = [
-    Surface::ImageTag,
-    Surface::ProductCard,
-    Surface::ShopTag,
-    Surface::CommentMention,
-    Surface::GroupCard,
-    Surface::PlanCard,
-];
+/// The surfaces a post renders tokens on: the first six of `Surface::ALL`
+/// (search and direct visits carry none). A surface's position here is its
+/// code inside a token, so `Surface::ALL` only ever grows at its end.
+const SURFACES: &[Surface] = Surface::ALL.split_at(6).0;
 
 fn surface_code(s: Surface) -> u8 {
     SURFACES.iter().position(|x| *x == s).map_or(u8::MAX, |i| i as u8)

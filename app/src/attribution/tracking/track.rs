@@ -3,7 +3,7 @@
 
 use uuid::Uuid;
 
-use super::sink::NewEvent;
+use super::event::NewEvent;
 use super::token::Context;
 use super::{EventKind, Surface};
 
