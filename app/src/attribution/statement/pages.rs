@@ -69,7 +69,7 @@ fn StatementView(statement: Statement) -> impl IntoView {
 
 #[component]
 fn StatementTable(lines: Vec<StatementLine>) -> impl IntoView {
-    use crate::attribution::dashboards::pages::{
+    use crate::attribution::dashboards::styles::{
         BODY_CLASS, HEAD_CLASS, NUMBER_CELL_CLASS, NUMBER_HEADER_CLASS, TABLE_CLASS, TABLE_WRAP_CLASS, TEXT_CELL_CLASS,
         TEXT_HEADER_CLASS,
     };

@@ -13,7 +13,7 @@ use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 pub use super::event::NewEvent;
-use super::{EventKind, Surface};
+use super::EventKind;
 
 /// Events waiting to be written before new ones are dropped.
 const QUEUE: usize = 100_000;

@@ -274,7 +274,7 @@ mod tests {
 
     #[test]
     fn surfaces_round_trip_and_organic_ones_have_no_code() {
-        for s in SURFACES {
+        for &s in SURFACES {
             assert_eq!(surface_from_code(surface_code(s)), Some(s));
         }
         assert_eq!(surface_from_code(surface_code(Surface::Search)), None);
