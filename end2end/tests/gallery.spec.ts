@@ -105,7 +105,11 @@ test('files that are not images, or too many, are refused with a message', async
   await waitForHydration(page);
   const upload = page.getByTestId('gallery-upload');
   await upload.getByLabel(/^Add images/).setInputFiles({ name: 'mug.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('<html>not an image</html>') });
+  // Every upload, refused or not, reloads the product and redraws its
+  // gallery form: wait for that before using the form again.
+  const reloaded = page.waitForResponse((r) => r.url().endsWith('/api/products/get'));
   await upload.getByRole('button', { name: 'Upload images' }).click();
+  await reloaded;
   await expect(upload.getByTestId('form-error')).toHaveText('That file is not a JPEG, PNG or WebP image.');
 
   const eleven = Array.from({ length: 11 }, (_, i) => png(`m${i}.png`, 40, 40));
