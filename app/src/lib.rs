@@ -57,7 +57,9 @@ use crate::posts::product_sheet::{ProductSheet, ProductSheetView};
 use crate::posts::related::pages::{HashtagPage, TaggedPage};
 use crate::promotions::pages::PromotionsPage;
 use crate::shops::pages::{ManageShopPage, MyShopsPage, NewShopPage, ShopWindowPage};
-use crate::social::pages::{EditProfilePage, ExplorePage, FollowListKind, FollowListPage, ProfilePage};
+use crate::social::pages::{
+    EditProfilePage, ExplorePage, FollowListKind, FollowListPage, FollowRequestsPage, ProfilePage,
+};
 use crate::ui::{raw_text_safe, Header, NotFound};
 
 /// The HTML document around the app, rendered on the server.
@@ -120,6 +122,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async />
                     <Route path=path!("/orders/:id") view=OrderPage ssr=SsrMode::Async />
                     <Route path=path!("/settings/profile") view=EditProfilePage ssr=SsrMode::Async />
+                    <Route path=path!("/follow-requests") view=FollowRequestsPage ssr=SsrMode::Async />
                     <Route path=path!("/u/:username") view=ProfilePage ssr=SsrMode::Async />
                     <Route path=path!("/compose") view=ComposePage ssr=SsrMode::Async />
                     <Route path=path!("/post/:id") view=PostPage ssr=SsrMode::Async />

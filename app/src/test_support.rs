@@ -115,6 +115,12 @@ pub async fn follow(pool: &PgPool, follower: Uuid, followee: &str) {
     crate::social::db::set_follow(pool, follower, followee, true).await.unwrap();
 }
 
+/// Makes `user`'s account private, as the profile form's checkbox does
+/// (keeping the followers it has).
+pub async fn make_private(pool: &PgPool, user: Uuid) {
+    sqlx::query!("UPDATE users SET is_private = true WHERE id = $1", user).execute(pool).await.unwrap();
+}
+
 /// Card details the test provider accepts.
 pub fn card() -> CardDetails {
     CardDetails { brand: CardBrand::Visa, last4: "4242".into(), exp_month: 12, exp_year: 2034 }

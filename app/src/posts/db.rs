@@ -147,7 +147,8 @@ pub async fn explore_feed(pool: &PgPool, viewer: Option<Uuid>, cursor: Option<Cu
            FROM posts p JOIN users u ON u.id = p.author_id
            WHERE p.status = 'published' AND p.visibility = 'public' AND post_visible_to(p, $1)
              AND p.author_id IS DISTINCT FROM $1
-             AND NOT EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followee_id = p.author_id)
+             AND NOT EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followee_id = p.author_id
+                                                        AND f.status = 'accepted')
              AND ($2::timestamptz IS NULL OR (p.published_at, p.id) < ($2, $3::uuid))
            ORDER BY p.published_at DESC, p.id DESC
            LIMIT $4"#,
@@ -162,7 +163,8 @@ pub async fn explore_feed(pool: &PgPool, viewer: Option<Uuid>, cursor: Option<Cu
 }
 
 /// A profile's posts the viewer may see: all of them for the author and
-/// followers, public ones for everyone else.
+/// followers, public ones for everyone else, none of a private account's
+/// for anyone but its accepted followers (`post_visible_to`).
 pub async fn author_posts(
     pool: &PgPool,
     username: &str,

@@ -1,8 +1,12 @@
 //! Who may see a post is decided in one place: the SQL function
-//! `post_visible_to(post, viewer)` (migration `…16_post_visibility.sql`).
-//! Every read path below asks it; the test walks each path with each kind
-//! of viewer, so a path that forgets the rule (or a new rule that a path
-//! bypasses) fails here.
+//! `post_visible_to(post, viewer)` (migration `…16_post_visibility.sql`,
+//! replaced in `…17_private_accounts.sql`). A deleted post is seen by
+//! nobody; its author sees it; anyone else sees it once published if the
+//! author's account is open to them (`account_visible_to`: public, or they
+//! are an accepted follower of the private account) and the post is public
+//! or they are an accepted follower. Every read path below asks it; the
+//! tests walk each path with each kind of viewer, so a path that forgets the
+//! rule (or a new rule that a path bypasses) fails here.
 
 #[cfg(test)]
 mod tests {
@@ -11,9 +15,13 @@ mod tests {
     use sqlx::PgPool;
     use uuid::Uuid;
 
+    use crate::error::AppError;
+    use crate::posts::links::{db as links, LinkTarget};
     use crate::posts::related::{db as related, About};
     use crate::posts::{comments, db, editing, likes, FeedPage, Visibility};
-    use crate::test_support::{follow, post, user};
+    use crate::social::db::{follow_list, profile_by_username, set_follow, Direction};
+    use crate::social::requests;
+    use crate::test_support::{follow, make_private, post, stocked_variant, user};
 
     struct Posts {
         public: Uuid,
@@ -107,5 +115,110 @@ mod tests {
                 assert_eq!(home, expect_home, "home feed, {who}");
             }
         }
+    }
+
+    /// A private account, walked through every read path by someone signed
+    /// out, a stranger, a pending requester, an accepted follower and the
+    /// owner: only the last two see its posts, the posts about a shop or
+    /// product it wrote, its "tagged" page and its follow lists.
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_private_accounts_posts_reach_only_its_accepted_followers(pool: PgPool) {
+        let ivy = user(&pool, "ivy").await;
+        let fay = user(&pool, "fay").await;
+        let rex = user(&pool, "rex").await;
+        let sam = user(&pool, "sam").await;
+        let kim = user(&pool, "kim").await;
+        let variant = stocked_variant(&pool, kim, "kim_store", 5).await;
+        let product: Uuid = sqlx::query_scalar("SELECT product_id FROM product_variants WHERE id = $1")
+            .bind(variant)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        // Fay followed while the account was public; Rex asks after it went private.
+        follow(&pool, fay, "ivy").await;
+        make_private(&pool, ivy).await;
+        let asked = set_follow(&pool, rex, "ivy", true).await.unwrap();
+        assert!(asked.requested && !asked.following);
+
+        let posts = Posts {
+            public: post(&pool, ivy, "open to all #linen at $kim_store", Visibility::Public).await,
+            followers: post(&pool, ivy, "friends only #linen", Visibility::Followers).await,
+            draft: db::save_draft(&pool, ivy, "not yet #linen", Visibility::Public, &[]).await.unwrap(),
+            deleted: post(&pool, ivy, "gone #linen", Visibility::Public).await,
+        };
+        editing::delete(&pool, ivy, posts.deleted).await.unwrap();
+        links::add(&pool, ivy, posts.public, &LinkTarget::Product(product)).await.unwrap();
+        // Kim's public post mentions Ivy: it is Kim's to show, but Ivy's
+        // "tagged" page (and the rest of her account) is for her followers.
+        let about_ivy = post(&pool, kim, "with @ivy", Visibility::Public).await;
+        let all = [posts.public, posts.followers, posts.draft, posts.deleted];
+        let published = set([posts.public, posts.followers]);
+
+        let cases = [
+            ("signed out", None, BTreeSet::new()),
+            ("stranger", Some(sam), BTreeSet::new()),
+            ("pending requester", Some(rex), BTreeSet::new()),
+            ("accepted follower", Some(fay), published.clone()),
+            ("owner", Some(ivy), set([posts.public, posts.followers, posts.draft])),
+        ];
+        for (who, viewer, allowed) in &cases {
+            assert_eq!(&rule(&pool, &all, *viewer).await, allowed, "rule for {who}");
+            let listed: BTreeSet<Uuid> = allowed.intersection(&published).copied().collect();
+            let opened = !listed.is_empty();
+
+            // The post page, its edit history, comments and likes.
+            for id in all {
+                let shown = db::post(&pool, id, *viewer).await.unwrap().is_some();
+                assert_eq!(shown, allowed.contains(&id), "post page, {who}");
+                let history = editing::history(&pool, id, *viewer).await.is_ok();
+                assert_eq!(history, allowed.contains(&id), "edit history, {who}");
+                let comments = comments::db::list(&pool, id, *viewer, None).await.is_ok();
+                assert_eq!(comments, allowed.contains(&id), "comment list, {who}");
+                if let Some(v) = viewer {
+                    let commented = comments::db::add(&pool, *v, id, "hi").await.is_ok();
+                    assert_eq!(commented, listed.contains(&id), "commenting, {who}");
+                    let liked = likes::set_like(&pool, *v, id, true).await.is_ok();
+                    assert_eq!(liked, allowed.contains(&id), "liking, {who}");
+                }
+            }
+            // Profile grid, hashtag page, and the posts about a shop or product.
+            let grid = of(db::author_posts(&pool, "ivy", *viewer, None).await.unwrap(), &posts);
+            assert_eq!(grid, listed, "profile grid, {who}");
+            let hashtag = related::feed(&pool, &About::Hashtag("linen".into()), *viewer, None).await.unwrap();
+            assert_eq!(of(hashtag, &posts), listed, "hashtag page, {who}");
+            let public_only: BTreeSet<Uuid> = listed.intersection(&set([posts.public])).copied().collect();
+            let shop = related::feed(&pool, &About::Shop("kim_store".into()), *viewer, None).await.unwrap();
+            assert_eq!(of(shop, &posts), public_only, "shop's posts, {who}");
+            let featuring = related::feed(&pool, &About::Product(product), *viewer, None).await.unwrap();
+            assert_eq!(of(featuring, &posts), public_only, "product's posts, {who}");
+            // Explore shows nobody a private account's posts: those it is
+            // closed to may not see them, the others follow it (or own it).
+            let explore = of(db::explore_feed(&pool, *viewer, None).await.unwrap(), &posts);
+            assert_eq!(explore, BTreeSet::new(), "explore, {who}");
+            if let Some(v) = viewer {
+                let home = of(db::home_feed(&pool, *v, None).await.unwrap(), &posts);
+                assert_eq!(home, listed, "home feed, {who}");
+            }
+
+            // The rest of the account: its "tagged" page and follow lists.
+            let tagged = related::feed(&pool, &About::User("ivy".into()), *viewer, None).await;
+            match opened {
+                true => assert_eq!(tagged.unwrap().posts.iter().map(|p| p.id).collect::<Vec<_>>(), vec![about_ivy]),
+                false => assert_eq!(tagged.unwrap_err(), AppError::Forbidden, "tagged page, {who}"),
+            }
+            for direction in [Direction::Followers, Direction::Following] {
+                let list = follow_list(&pool, "ivy", direction, *viewer, None).await;
+                assert_eq!(list.is_ok(), opened, "{direction:?} list, {who}");
+            }
+            let profile = profile_by_username(&pool, "ivy", *viewer).await.unwrap().unwrap();
+            assert_eq!(profile.content_visible, opened, "profile, {who}");
+            assert!(profile.is_private, "the header still shows, {who}");
+        }
+
+        // Accepting the request opens everything to Rex.
+        requests::accept(&pool, Some(ivy), "rex").await.unwrap();
+        assert_eq!(rule(&pool, &all, Some(rex)).await, published);
+        assert_eq!(of(db::home_feed(&pool, rex, None).await.unwrap(), &posts), published);
+        assert!(follow_list(&pool, "ivy", Direction::Followers, Some(rex), None).await.is_ok());
     }
 }

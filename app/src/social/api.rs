@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 
-use super::{EditableProfile, FollowState, PeoplePage, PersonCard, Profile};
+use super::{EditableProfile, FollowState, PeoplePage, PersonCard, Profile, RequestsPage};
 use crate::error::AppError;
 
 #[server(prefix = "/api", endpoint = "profiles/get")]
@@ -70,7 +70,8 @@ pub async fn upload_profile_image(data: MultipartData) -> Result<String, AppErro
     Ok(url)
 }
 
-/// Follows (`follow = true`) or unfollows an account.
+/// Follows (`follow = true`) or unfollows an account. Following a private
+/// account sends a request; `follow = false` also withdraws one.
 #[server(prefix = "/api", endpoint = "follows/set")]
 pub async fn set_follow(username: String, follow: bool) -> Result<FollowState, AppError> {
     let user = crate::accounts::session::require_user().await?;
@@ -78,17 +79,55 @@ pub async fn set_follow(username: String, follow: bool) -> Result<FollowState, A
     super::db::set_follow(&state.pool, user.id, &username, follow).await
 }
 
+/// The signed-in user's pending follow requests, newest first.
+#[server(prefix = "/api", endpoint = "follows/requests")]
+pub async fn follow_requests(cursor: Option<String>) -> Result<RequestsPage, AppError> {
+    let state = crate::state::app_state()?;
+    let caller = crate::accounts::session::current_user().await?.map(|u| u.id);
+    super::requests::list(&state.pool, caller, parse_cursor(cursor.as_deref())?).await
+}
+
+/// The signed-in user accepts `username`'s request to follow them.
+#[server(prefix = "/api", endpoint = "follows/requests/accept")]
+pub async fn accept_follow_request(username: String) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let caller = crate::accounts::session::current_user().await?.map(|u| u.id);
+    super::requests::accept(&state.pool, caller, &username).await
+}
+
+/// The signed-in user declines `username`'s request to follow them.
+#[server(prefix = "/api", endpoint = "follows/requests/decline")]
+pub async fn decline_follow_request(username: String) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let caller = crate::accounts::session::current_user().await?.map(|u| u.id);
+    super::requests::decline(&state.pool, caller, &username).await
+}
+
+/// The signed-in user withdraws their request to follow `username`.
+#[server(prefix = "/api", endpoint = "follows/requests/cancel")]
+pub async fn cancel_follow_request(username: String) -> Result<FollowState, AppError> {
+    let state = crate::state::app_state()?;
+    let caller = crate::accounts::session::current_user().await?.map(|u| u.id);
+    super::requests::cancel(&state.pool, caller, &username).await
+}
+
+/// A list cursor from a request; empty means the first page.
+#[cfg(feature = "ssr")]
+fn parse_cursor(raw: Option<&str>) -> Result<Option<super::Cursor>, AppError> {
+    match raw.filter(|c| !c.is_empty()) {
+        Some(raw) => super::Cursor::decode(raw)
+            .map(Some)
+            .ok_or_else(|| AppError::validation("cursor", "That page link is not valid.")),
+        None => Ok(None),
+    }
+}
+
 #[server(prefix = "/api", endpoint = "follows/list")]
 pub async fn follow_list(username: String, followers: bool, cursor: Option<String>) -> Result<PeoplePage, AppError> {
     use super::db::{follow_list, Direction};
     let state = crate::state::app_state()?;
     let viewer = crate::accounts::session::current_user().await?.map(|u| u.id);
-    let cursor = match cursor.as_deref().filter(|c| !c.is_empty()) {
-        Some(raw) => Some(
-            super::Cursor::decode(raw).ok_or_else(|| AppError::validation("cursor", "That page link is not valid."))?,
-        ),
-        None => None,
-    };
+    let cursor = parse_cursor(cursor.as_deref())?;
     let direction = if followers { Direction::Followers } else { Direction::Following };
     follow_list(&state.pool, &username, direction, viewer, cursor).await
 }

@@ -1,9 +1,12 @@
 //! SQL owned by the social graph: profiles, profile edits and follows.
-//! Follower/following counters change in the same transaction as the follow
-//! row, with both user rows locked in id order so concurrent follows between
-//! the same two accounts cannot deadlock or miscount.
+//! Follower/following counters count accepted follows only and change in the
+//! same transaction as the follow row, with both user rows locked in id order
+//! so concurrent follows between the same two accounts cannot deadlock or
+//! miscount. A follow of a private account is a pending request (see
+//! `requests`); what a private account shows is gated by the SQL function
+//! `account_visible_to(owner, viewer)`.
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::{Cursor, EditableProfile, FollowState, PeoplePage, PersonCard, Profile, PAGE_SIZE};
@@ -13,7 +16,11 @@ pub async fn profile_by_username(pool: &PgPool, username: &str, viewer: Option<U
     let row = sqlx::query!(
         r#"SELECT u.id, u.username, u.display_name, u.bio, u.location, u.website, u.avatar_url, u.cover_url,
                   u.is_private, u.is_verified, u.followers_count, u.following_count, u.posts_count, u.created_at,
-                  EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $2 AND f.followee_id = u.id) AS "viewer_follows!"
+                  (SELECT f.status FROM follows f WHERE f.follower_id = $2 AND f.followee_id = u.id) AS "viewer_follow?",
+                  account_visible_to(u.id, $2) AS "content_visible!",
+                  CASE WHEN u.id = $2
+                       THEN (SELECT count(*) FROM follows r WHERE r.followee_id = u.id AND r.status = 'pending')
+                       ELSE 0 END AS "pending_requests!"
            FROM users u WHERE u.username = $1"#,
         username.trim().to_lowercase(),
         viewer,
@@ -36,7 +43,10 @@ pub async fn profile_by_username(pool: &PgPool, username: &str, viewer: Option<U
         following_count: r.following_count.into(),
         posts_count: r.posts_count.into(),
         joined_at: r.created_at,
-        viewer_follows: r.viewer_follows,
+        viewer_follows: r.viewer_follow.as_deref() == Some("accepted"),
+        viewer_requested: r.viewer_follow.as_deref() == Some("pending"),
+        content_visible: r.content_visible,
+        pending_requests: r.pending_requests,
     }))
 }
 
@@ -69,7 +79,11 @@ pub struct ProfileUpdate {
     pub is_private: bool,
 }
 
+/// Saves the profile. Going public accepts every pending follow request in
+/// the same transaction (nobody is left waiting on an account anyone may
+/// follow); going private keeps the accepted followers.
 pub async fn update_profile(pool: &PgPool, user_id: Uuid, u: &ProfileUpdate) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
     sqlx::query!(
         "UPDATE users SET display_name = $2, bio = $3, location = $4, website = $5, is_private = $6 WHERE id = $1",
         user_id,
@@ -79,8 +93,12 @@ pub async fn update_profile(pool: &PgPool, user_id: Uuid, u: &ProfileUpdate) -> 
         u.website,
         u.is_private,
     )
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
+    if !u.is_private {
+        super::requests::accept_all(&mut tx, user_id).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 
@@ -107,54 +125,96 @@ pub async fn set_cover(pool: &PgPool, user_id: Uuid, url: &str) -> AppResult<Opt
     Ok(old)
 }
 
-async fn user_id_by_username(pool: &PgPool, username: &str) -> AppResult<Uuid> {
+pub(super) async fn user_id_by_username(pool: &PgPool, username: &str) -> AppResult<Uuid> {
     sqlx::query_scalar!("SELECT id FROM users WHERE username = $1", username.trim().to_lowercase())
         .fetch_optional(pool)
         .await?
         .ok_or_else(|| AppError::NotFound("Account".into()))
 }
 
-/// Follows (`follow = true`) or unfollows `target_username`. Idempotent: a
-/// repeated follow or unfollow changes nothing and reports the current state.
+/// Locks both accounts of a follow in id order (so two transactions on the
+/// same pair never deadlock) and says whether `followee` is private, as of
+/// the lock: a switch to public waits for it, or is already visible.
+pub(super) async fn lock_pair(tx: &mut PgConnection, follower: Uuid, followee: Uuid) -> AppResult<bool> {
+    let rows = sqlx::query!(
+        "SELECT id, is_private FROM users WHERE id IN ($1, $2) ORDER BY id FOR NO KEY UPDATE",
+        follower,
+        followee
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    rows.iter().find(|r| r.id == followee).map(|r| r.is_private).ok_or_else(|| AppError::NotFound("Account".into()))
+}
+
+/// Moves both accounts' counters by `delta` accepted follows.
+pub(super) async fn count_follow(tx: &mut PgConnection, follower: Uuid, followee: Uuid, delta: i32) -> AppResult<()> {
+    sqlx::query!("UPDATE users SET following_count = following_count + $2 WHERE id = $1", follower, delta)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!("UPDATE users SET followers_count = followers_count + $2 WHERE id = $1", followee, delta)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// The state `follower` is in towards `followee`, with the followee's count.
+pub(super) async fn follow_state(tx: &mut PgConnection, follower: Uuid, followee: Uuid) -> AppResult<FollowState> {
+    let r = sqlx::query!(
+        r#"SELECT u.followers_count,
+                  (SELECT f.status FROM follows f WHERE f.follower_id = $1 AND f.followee_id = u.id) AS "status?"
+           FROM users u WHERE u.id = $2"#,
+        follower,
+        followee
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(FollowState {
+        following: r.status.as_deref() == Some("accepted"),
+        requested: r.status.as_deref() == Some("pending"),
+        followers_count: r.followers_count.into(),
+    })
+}
+
+/// Follows (`follow = true`) or unfollows `target_username`. Following a
+/// private account sends a request instead (accepted by its owner later);
+/// `follow = false` removes the follow or withdraws the request. Idempotent:
+/// a repeat changes nothing and reports the current state.
 pub async fn set_follow(pool: &PgPool, me: Uuid, target_username: &str, follow: bool) -> AppResult<FollowState> {
     let target = user_id_by_username(pool, target_username).await?;
     if target == me {
         return Err(AppError::validation("username", "You can't follow yourself."));
     }
     let mut tx = pool.begin().await?;
-    let (first, second) = if me < target { (me, target) } else { (target, me) };
-    sqlx::query!("SELECT id FROM users WHERE id IN ($1, $2) ORDER BY id FOR NO KEY UPDATE", first, second)
-        .fetch_all(&mut *tx)
-        .await?;
-
-    let changed = if follow {
-        sqlx::query!(
-            "INSERT INTO follows (follower_id, followee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    let private = lock_pair(&mut tx, me, target).await?;
+    if follow {
+        let status = if private { "pending" } else { "accepted" };
+        let inserted = sqlx::query!(
+            "INSERT INTO follows (follower_id, followee_id, status) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
             me,
-            target
+            target,
+            status
         )
         .execute(&mut *tx)
         .await?
-        .rows_affected()
+        .rows_affected();
+        if inserted == 1 && !private {
+            count_follow(&mut tx, me, target, 1).await?;
+        }
     } else {
-        sqlx::query!("DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2", me, target)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-    };
-    if changed == 1 {
-        let delta: i32 = if follow { 1 } else { -1 };
-        sqlx::query!("UPDATE users SET following_count = following_count + $2 WHERE id = $1", me, delta)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query!("UPDATE users SET followers_count = followers_count + $2 WHERE id = $1", target, delta)
-            .execute(&mut *tx)
-            .await?;
+        let removed = sqlx::query_scalar!(
+            "DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2 RETURNING status",
+            me,
+            target
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        if removed.as_deref() == Some("accepted") {
+            count_follow(&mut tx, me, target, -1).await?;
+        }
     }
-    let followers_count =
-        sqlx::query_scalar!("SELECT followers_count FROM users WHERE id = $1", target).fetch_one(&mut *tx).await?;
+    let state = follow_state(&mut tx, me, target).await?;
     tx.commit().await?;
-    Ok(FollowState { following: follow, followers_count: followers_count.into() })
+    Ok(state)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,7 +225,9 @@ pub enum Direction {
     Following,
 }
 
-/// One page of a profile's followers or followings, newest follow first.
+/// One page of a profile's followers or followings (accepted follows only),
+/// newest follow first. A private account's lists are its owner's and
+/// accepted followers' to see: anyone else gets `Forbidden`.
 pub async fn follow_list(
     pool: &PgPool,
     username: &str,
@@ -174,6 +236,9 @@ pub async fn follow_list(
     cursor: Option<Cursor>,
 ) -> AppResult<PeoplePage> {
     let owner = user_id_by_username(pool, username).await?;
+    if !account_visible(pool, owner, viewer).await? {
+        return Err(AppError::Forbidden);
+    }
     let (at, after) = (cursor.map(|c| c.at), cursor.map(|c| c.id));
     // Two spelled-out queries rather than one with CASE: each uses its own
     // index (follows' primary key, or follows_followee_idx) for the keyset scan.
@@ -182,9 +247,9 @@ pub async fn follow_list(
             sqlx::query_as!(
                 ListedPerson,
                 r#"SELECT u.id, u.username, u.display_name, u.bio, u.avatar_url, u.followers_count, f.created_at AS listed_at,
-                          EXISTS (SELECT 1 FROM follows v WHERE v.follower_id = $4 AND v.followee_id = u.id) AS "viewer_follows!"
+                          u.is_private, (SELECT v.status FROM follows v WHERE v.follower_id = $4 AND v.followee_id = u.id) AS "viewer_follow?"
                    FROM follows f JOIN users u ON u.id = f.follower_id
-                   WHERE f.followee_id = $1
+                   WHERE f.followee_id = $1 AND f.status = 'accepted'
                      AND ($2::timestamptz IS NULL OR (f.created_at, f.follower_id) < ($2, $3::uuid))
                    ORDER BY f.created_at DESC, f.follower_id DESC
                    LIMIT $5"#,
@@ -197,9 +262,9 @@ pub async fn follow_list(
             sqlx::query_as!(
                 ListedPerson,
                 r#"SELECT u.id, u.username, u.display_name, u.bio, u.avatar_url, u.followers_count, f.created_at AS listed_at,
-                          EXISTS (SELECT 1 FROM follows v WHERE v.follower_id = $4 AND v.followee_id = u.id) AS "viewer_follows!"
+                          u.is_private, (SELECT v.status FROM follows v WHERE v.follower_id = $4 AND v.followee_id = u.id) AS "viewer_follow?"
                    FROM follows f JOIN users u ON u.id = f.followee_id
-                   WHERE f.follower_id = $1
+                   WHERE f.follower_id = $1 AND f.status = 'accepted'
                      AND ($2::timestamptz IS NULL OR (f.created_at, f.followee_id) < ($2, $3::uuid))
                    ORDER BY f.created_at DESC, f.followee_id DESC
                    LIMIT $5"#,
@@ -217,6 +282,15 @@ pub async fn follow_list(
     Ok(PeoplePage { people, next_cursor })
 }
 
+/// Whether `viewer` may see what `owner`'s account shows beyond its header
+/// (the SQL rule `account_visible_to`).
+pub async fn account_visible(pool: &PgPool, owner: Uuid, viewer: Option<Uuid>) -> AppResult<bool> {
+    let visible = sqlx::query_scalar!(r#"SELECT account_visible_to($1, $2) AS "visible!""#, owner, viewer)
+        .fetch_one(pool)
+        .await?;
+    Ok(visible)
+}
+
 /// A person row with the time they entered the list (for the cursor).
 struct ListedPerson {
     id: Uuid,
@@ -226,7 +300,9 @@ struct ListedPerson {
     avatar_url: Option<String>,
     followers_count: i32,
     listed_at: chrono::DateTime<chrono::Utc>,
-    viewer_follows: bool,
+    is_private: bool,
+    /// The viewer's follow of this person: 'accepted', 'pending' or none.
+    viewer_follow: Option<String>,
 }
 
 impl ListedPerson {
@@ -239,7 +315,9 @@ impl ListedPerson {
             bio: self.bio,
             avatar_url: self.avatar_url,
             followers_count: self.followers_count.into(),
-            viewer_follows: self.viewer_follows,
+            is_private: self.is_private,
+            viewer_follows: self.viewer_follow.as_deref() == Some("accepted"),
+            viewer_requested: self.viewer_follow.as_deref() == Some("pending"),
         }
     }
 }
@@ -259,7 +337,7 @@ pub async fn discover(
     let rows = sqlx::query_as!(
         ListedPerson,
         r#"SELECT u.id, u.username, u.display_name, u.bio, u.avatar_url, u.followers_count, u.created_at AS listed_at,
-                  EXISTS (SELECT 1 FROM follows v WHERE v.follower_id = $1 AND v.followee_id = u.id) AS "viewer_follows!"
+                  u.is_private, (SELECT v.status FROM follows v WHERE v.follower_id = $1 AND v.followee_id = u.id) AS "viewer_follow?"
            FROM users u
            WHERE u.id IS DISTINCT FROM $1
              AND ($2::text IS NULL OR u.username LIKE $2 OR lower(u.display_name) LIKE $2)
@@ -274,12 +352,12 @@ pub async fn discover(
     Ok(rows.into_iter().map(|r| r.into_card(viewer)).collect())
 }
 
-/// Accounts the viewer does not follow yet, most-followed first.
+/// Accounts the viewer does not follow (or asked to follow) yet, most-followed first.
 pub async fn suggestions(pool: &PgPool, me: Uuid, limit: i64) -> AppResult<Vec<PersonCard>> {
     let rows = sqlx::query_as!(
         ListedPerson,
         r#"SELECT u.id, u.username, u.display_name, u.bio, u.avatar_url, u.followers_count, u.created_at AS listed_at,
-                  false AS "viewer_follows!"
+                  u.is_private, NULL::text AS "viewer_follow?"
            FROM users u
            WHERE u.id <> $1
              AND NOT EXISTS (SELECT 1 FROM follows v WHERE v.follower_id = $1 AND v.followee_id = u.id)
@@ -312,17 +390,17 @@ mod tests {
         let b = user(&pool, "ben").await;
         assert_eq!(
             set_follow(&pool, a, "ben", true).await.unwrap(),
-            FollowState { following: true, followers_count: 1 }
+            FollowState { following: true, requested: false, followers_count: 1 }
         );
         assert_eq!(
             set_follow(&pool, a, "BEN", true).await.unwrap(),
-            FollowState { following: true, followers_count: 1 }
+            FollowState { following: true, requested: false, followers_count: 1 }
         );
         assert_eq!(counts(&pool, a).await, (0, 1));
         assert_eq!(counts(&pool, b).await, (1, 0));
         assert_eq!(
             set_follow(&pool, a, "ben", false).await.unwrap(),
-            FollowState { following: false, followers_count: 0 }
+            FollowState { following: false, requested: false, followers_count: 0 }
         );
         assert_eq!(set_follow(&pool, a, "ben", false).await.unwrap().followers_count, 0);
         assert_eq!(counts(&pool, a).await, (0, 0));

@@ -1,4 +1,6 @@
-//! The social graph: profiles, profile editing and follows.
+//! The social graph: profiles, profile editing, follows, and follow
+//! requests to private accounts (whose posts, tags and lists only their
+//! owner and accepted followers see).
 
 pub mod api;
 pub mod components;
@@ -6,6 +8,8 @@ pub mod pages;
 
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod requests;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -28,8 +32,16 @@ pub struct Profile {
     pub following_count: i64,
     pub posts_count: i64,
     pub joined_at: DateTime<Utc>,
-    /// The viewer follows this account.
+    /// The viewer follows this account (an accepted follow).
     pub viewer_follows: bool,
+    /// The viewer asked to follow this private account; not answered yet.
+    pub viewer_requested: bool,
+    /// The viewer may see the account's posts, tagged posts and follow lists
+    /// (public, or the viewer is its owner or an accepted follower).
+    pub content_visible: bool,
+    /// Follow requests waiting for this account's answer (the owner's own
+    /// profile only; 0 for anyone else).
+    pub pending_requests: i64,
     /// The viewer is this account.
     pub is_self: bool,
 }
@@ -56,7 +68,9 @@ pub struct PersonCard {
     pub bio: String,
     pub avatar_url: Option<String>,
     pub followers_count: i64,
+    pub is_private: bool,
     pub viewer_follows: bool,
+    pub viewer_requested: bool,
     pub is_self: bool,
 }
 
@@ -68,10 +82,29 @@ pub struct PeoplePage {
 }
 
 /// The result of following or unfollowing: the new state and follower count.
+/// `following` is an accepted follow; `requested` a request to a private
+/// account waiting for its owner. At most one of them is true.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FollowState {
     pub following: bool,
+    pub requested: bool,
     pub followers_count: i64,
+}
+
+/// Someone asking to follow the signed-in user's private account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowRequest {
+    pub username: String,
+    pub display_name: String,
+    pub avatar_url: Option<String>,
+    pub requested_at: DateTime<Utc>,
+}
+
+/// A page of follow requests, newest first, plus the cursor for the next one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestsPage {
+    pub requests: Vec<FollowRequest>,
+    pub next_cursor: Option<String>,
 }
 
 /// A keyset cursor over (time, id), newest first. Opaque to clients.

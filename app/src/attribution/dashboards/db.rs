@@ -49,10 +49,22 @@ async fn event_counts(pool: &PgPool, posts: &[Uuid], p: &Period) -> AppResult<Ha
         .collect())
 }
 
-async fn excerpts(pool: &PgPool, posts: &[Uuid]) -> AppResult<HashMap<Uuid, String>> {
-    let rows = sqlx::query!("SELECT id, body FROM posts WHERE id = ANY($1)", posts).fetch_all(pool).await?;
-    Ok(rows.into_iter().map(|r| (r.id, excerpt(&r.body))).collect())
+/// The posts' first words as `viewer` may read them (the one visibility
+/// rule, `post_visible_to`): a post they may not see, such as a private
+/// account's or a deleted one, is named without its text.
+async fn excerpts(pool: &PgPool, posts: &[Uuid], viewer: Uuid) -> AppResult<HashMap<Uuid, String>> {
+    let rows = sqlx::query!(
+        "SELECT p.id, CASE WHEN post_visible_to(p, $2) THEN p.body END AS body FROM posts p WHERE p.id = ANY($1)",
+        posts,
+        viewer
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.body.map_or_else(|| HIDDEN_POST.to_string(), |b| excerpt(&b)))).collect())
 }
+
+/// What a dashboard shows for a post its reader may not see.
+const HIDDEN_POST: &str = "(a post you can't see)";
 
 /// The first words of a post for a table cell.
 pub fn excerpt(body: &str) -> String {
@@ -148,7 +160,7 @@ pub async fn creator(pool: &PgPool, creator: Uuid, p: &Period) -> AppResult<Crea
     let known: std::collections::HashSet<Uuid> = post_ids.iter().copied().collect();
     post_ids.extend(per_post.keys().filter(|post| !known.contains(post)));
     let counts = event_counts(pool, &post_ids, p).await?;
-    let names = excerpts(pool, &post_ids).await?;
+    let names = excerpts(pool, &post_ids, creator).await?;
     let fallback = chart_currency.as_deref().map(Currency::parse).transpose()?.unwrap_or(Currency::USD);
     let mut posts: Vec<PostPerformance> = Vec::with_capacity(post_ids.len());
     for post in post_ids {
@@ -284,7 +296,8 @@ pub async fn shop(pool: &PgPool, shop: &Shop, p: &Period, now: DateTime<Utc>) ->
     .await?;
     let post_ids: Vec<Uuid> = top.iter().map(|t| t.post_id).collect();
     let counts = event_counts(pool, &post_ids, p).await?;
-    let names = excerpts(pool, &post_ids).await?;
+    let owner = sqlx::query_scalar!("SELECT owner_id FROM shops WHERE id = $1", shop.id).fetch_one(pool).await?;
+    let names = excerpts(pool, &post_ids, owner).await?;
     let by_post: Vec<PostPerformance> = top
         .iter()
         .map(|t| {

@@ -28,8 +28,16 @@ async fn resolve(pool: &PgPool, about: &About) -> AppResult<(&'static str, Optio
     })
 }
 
+/// The posts about `about` the viewer may see. A private person's "tagged"
+/// page is, like the rest of their account, for their accepted followers:
+/// anyone else gets `Forbidden`.
 pub async fn feed(pool: &PgPool, about: &About, viewer: Option<Uuid>, cursor: Option<Cursor>) -> AppResult<FeedPage> {
     let (kind, id, tag) = resolve(pool, about).await?;
+    if let (About::User(_), Some(person)) = (about, id) {
+        if !crate::social::db::account_visible(pool, person, viewer).await? {
+            return Err(AppError::Forbidden);
+        }
+    }
     let (at, after) = (cursor.map(|c| c.at), cursor.map(|c| c.id));
     let rows = sqlx::query_as!(
         PostRow,

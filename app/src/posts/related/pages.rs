@@ -9,6 +9,8 @@ use leptos_router::hooks::use_params_map;
 use super::{related_posts, About};
 use crate::posts::feed_list::{FeedSource, InfiniteFeed};
 use crate::posts::text::normalize_hashtag;
+use crate::error::AppError;
+use crate::social::components::PrivateAccountNotice;
 use crate::ui::Loading;
 use crate::ui::NotFound;
 
@@ -69,6 +71,8 @@ pub fn RelatedPosts(about: About, heading: String, empty: &'static str) -> impl 
                     Suspend::new(async move {
                         match page.await {
                             Ok(first) => view! { <InfiniteFeed first source=FeedSource::About(about) empty /> }.into_any(),
+                            // Only a private account's "tagged" page refuses a reader.
+                            Err(AppError::Forbidden) => view! { <PrivateAccountNotice /> }.into_any(),
                             Err(error) => view! { <p role="alert" class="text-rose-700">{error.to_string()}</p> }.into_any(),
                         }
                     })

@@ -107,6 +107,9 @@ fn EditForms(profile: EditableProfile, update: ServerAction<UpdateProfile>, uplo
                             <label for="is_private" class="text-sm">
                                 <span class="font-medium">"Private account"</span>
                                 <span class="block text-stone-500">"Only people you approve will see your posts."</span>
+                                <span class="block text-stone-500">"Making it public again accepts every request still waiting. "
+                                    <A href="/follow-requests" attr:class="text-fuchsia-700 hover:underline" attr:data-testid="settings-follow-requests">"Follow requests"</A>
+                                </span>
                             </label>
                         </div>
                         <div class="flex gap-3">

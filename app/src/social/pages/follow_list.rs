@@ -1,4 +1,5 @@
-//! `/u/:username/followers` and `/u/:username/following`, a page at a time.
+//! `/u/:username/followers` and `/u/:username/following`, a page at a time
+//! (a private account's only for its owner and accepted followers).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -7,7 +8,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::accounts::use_auth;
 use crate::social::api::follow_list;
-use crate::social::components::PeopleList;
+use crate::error::AppError;
+use crate::social::components::{PeopleList, PrivateAccountNotice};
 use crate::ui::{ErrorPage, Loading};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -49,6 +51,7 @@ pub fn FollowListPage(kind: FollowListKind) -> impl IntoView {
                             }
                             .into_any()
                         }
+                        Err(AppError::Forbidden) => view! { <div class="mt-4"><PrivateAccountNotice /></div> }.into_any(),
                         Err(error) => view! { <ErrorPage error /> }.into_any(),
                     }
                 })}

@@ -4,8 +4,10 @@ mod edit;
 mod explore;
 mod follow_list;
 mod profile;
+mod requests;
 
 pub use edit::EditProfilePage;
 pub use explore::ExplorePage;
 pub use follow_list::{FollowListKind, FollowListPage};
 pub use profile::ProfilePage;
+pub use requests::FollowRequestsPage;

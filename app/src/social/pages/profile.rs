@@ -1,4 +1,6 @@
-//! `/u/:username`: cover, avatar, bio, counts and the follow button.
+//! `/u/:username`: cover, avatar, bio, counts and the follow button, then the
+//! posts; a private account shows its header only, unless the viewer is its
+//! owner or an accepted follower.
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -10,8 +12,8 @@ use crate::accounts::use_auth;
 use crate::posts::api::user_posts;
 use crate::posts::feed_list::{FeedLayout, FeedSource, InfiniteFeed};
 use crate::social::api::get_profile;
-use crate::social::components::{FollowButton, FollowToggle, LoginToFollow};
-use crate::social::Profile;
+use crate::social::components::{FollowButton, FollowToggle, LoginToFollow, PrivateAccountNotice};
+use crate::social::{FollowState, Profile};
 use crate::ui::{compact_count, Avatar, AvatarSize, ErrorPage, Loading, SECONDARY_BUTTON_CLASS};
 
 #[component]
@@ -70,7 +72,13 @@ fn joined(at: DateTime<Utc>) -> String {
 
 #[component]
 fn ProfileView(profile: Profile, signed_in: bool) -> impl IntoView {
-    let toggle = FollowToggle::new(profile.viewer_follows, profile.followers_count);
+    let state = FollowState {
+        following: profile.viewer_follows,
+        requested: profile.viewer_requested,
+        followers_count: profile.followers_count,
+    };
+    let toggle = FollowToggle::new(state, profile.is_private);
+    let visible = profile.content_visible;
     let Profile { username, display_name, bio, location, website, avatar_url, cover_url, .. } = profile.clone();
     let description = if bio.is_empty() { format!("{display_name} (@{username}) on Storefeed") } else { bio.clone() };
     let cover_style = cover_url
@@ -128,19 +136,44 @@ fn ProfileView(profile: Profile, signed_in: bool) -> impl IntoView {
                 </ul>
                 <ul class="mt-4 flex gap-6 text-sm" aria-label="Profile stats">
                     <li><span class="font-bold" data-testid="posts-count">{compact_count(profile.posts_count)}</span>" posts"</li>
+                    // A private account's lists open to its followers only.
                     <li>
-                        <A href=format!("/u/{username}/followers") attr:class="hover:underline">
-                            <span class="font-bold" data-testid="followers-count">{move || compact_count(toggle.followers())}</span>" followers"
-                        </A>
+                        {if visible {
+                            view! {
+                                <A href=format!("/u/{username}/followers") attr:class="hover:underline">
+                                    <span class="font-bold" data-testid="followers-count">{move || compact_count(toggle.followers())}</span>" followers"
+                                </A>
+                            }
+                            .into_any()
+                        } else {
+                            view! { <span class="font-bold" data-testid="followers-count">{move || compact_count(toggle.followers())}</span>" followers" }.into_any()
+                        }}
                     </li>
                     <li>
-                        <A href=format!("/u/{username}/following") attr:class="hover:underline">
-                            <span class="font-bold" data-testid="following-count">{compact_count(profile.following_count)}</span>" following"
-                        </A>
+                        {if visible {
+                            view! {
+                                <A href=format!("/u/{username}/following") attr:class="hover:underline">
+                                    <span class="font-bold" data-testid="following-count">{compact_count(profile.following_count)}</span>" following"
+                                </A>
+                            }
+                            .into_any()
+                        } else {
+                            view! { <span class="font-bold" data-testid="following-count">{compact_count(profile.following_count)}</span>" following" }.into_any()
+                        }}
                     </li>
                 </ul>
+                {(profile.is_self && (profile.is_private || profile.pending_requests > 0)).then(|| view! {
+                    <A href="/follow-requests" attr:class="mt-4 inline-block text-sm font-semibold text-fuchsia-700 hover:underline" attr:data-testid="follow-requests-link">
+                        "Follow requests "
+                        <span class="rounded-full bg-fuchsia-100 px-2" data-testid="follow-requests-count">{profile.pending_requests}</span>
+                    </A>
+                })}
             </div>
         </article>
-        <ProfilePosts username=username.clone() />
+        {if visible {
+            view! { <ProfilePosts username=username.clone() /> }.into_any()
+        } else {
+            view! { <section class="mx-auto mt-6 max-w-xl" aria-label="Posts"><PrivateAccountNotice /></section> }.into_any()
+        }}
     }
 }
