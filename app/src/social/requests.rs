@@ -185,7 +185,11 @@ mod tests {
         let asked = set_follow(&pool, rex, "olive", true).await.unwrap();
         assert_eq!(asked, FollowState { following: false, requested: true, followers_count: 0 });
         assert_eq!(set_follow(&pool, rex, "olive", true).await.unwrap(), asked, "asking twice is one request");
-        assert_eq!((counts(&pool, olive).await, counts(&pool, rex).await), ((0, 0), (0, 0)), "a request counts nowhere");
+        assert_eq!(
+            (counts(&pool, olive).await, counts(&pool, rex).await),
+            ((0, 0), (0, 0)),
+            "a request counts nowhere"
+        );
         assert!(posts::post(&pool, secret, Some(rex)).await.unwrap().is_none(), "a request unlocks nothing");
         let seen = profile_by_username(&pool, "olive", Some(rex)).await.unwrap().unwrap();
         assert!(seen.viewer_requested && !seen.viewer_follows && !seen.content_visible);

@@ -7,9 +7,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::{related_posts, About};
+use crate::error::AppError;
 use crate::posts::feed_list::{FeedSource, InfiniteFeed};
 use crate::posts::text::normalize_hashtag;
-use crate::error::AppError;
 use crate::social::components::PrivateAccountNotice;
 use crate::ui::Loading;
 use crate::ui::NotFound;

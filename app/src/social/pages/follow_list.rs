@@ -7,8 +7,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::accounts::use_auth;
-use crate::social::api::follow_list;
 use crate::error::AppError;
+use crate::social::api::follow_list;
 use crate::social::components::{PeopleList, PrivateAccountNotice};
 use crate::ui::{ErrorPage, Loading};
 

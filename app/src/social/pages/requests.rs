@@ -23,9 +23,8 @@ pub fn FollowRequestsPage() -> impl IntoView {
         move || (query.read().get("cursor"), accept.version().get(), decline.version().get()),
         |(cursor, _, _)| follow_requests(cursor),
     );
-    let failure = move || {
-        accept.value().get().and_then(Result::err).or_else(|| decline.value().get().and_then(Result::err))
-    };
+    let failure =
+        move || accept.value().get().and_then(Result::err).or_else(|| decline.value().get().and_then(Result::err));
 
     view! {
         <Title text="Follow requests" />
