@@ -250,12 +250,9 @@ async fn mark_self_referrals(tx: &mut PgConnection, order: Uuid, buyer: Uuid, sh
 
 /// The line's self-referred touches (see [`mark_self_referrals`]).
 async fn self_touches(db: &mut PgConnection, line: Uuid) -> AppResult<Vec<Uuid>> {
-    Ok(sqlx::query_scalar!(
-        "SELECT touch_id FROM order_line_touches WHERE order_line_id = $1 AND self_referral",
-        line
-    )
-    .fetch_all(&mut *db)
-    .await?)
+    Ok(sqlx::query_scalar!("SELECT touch_id FROM order_line_touches WHERE order_line_id = $1 AND self_referral", line)
+        .fetch_all(&mut *db)
+        .await?)
 }
 
 async fn touches(db: &mut PgConnection, line: Uuid) -> AppResult<Vec<Touch>> {
@@ -904,7 +901,8 @@ pub(crate) mod tests {
         let (checkout, buyer, variant) = ready_checkout(&pool, 5, 1).await;
         let bought = product_of(&pool, variant).await;
         let shop_a_owner = user(&pool, "shop_a_owner").await;
-        let shown = product_of(&pool, crate::test_support::stocked_variant(&pool, shop_a_owner, "shop_a", 5).await).await;
+        let shown =
+            product_of(&pool, crate::test_support::stocked_variant(&pool, shop_a_owner, "shop_a", 5).await).await;
         let x = user(&pool, "creator_x").await;
         let post_x = post(&pool, x).await;
         link_product(&pool, post_x, shown).await;
@@ -926,10 +924,8 @@ pub(crate) mod tests {
     async fn a_shop_tag_token_credits_a_product_of_that_shop_the_post_does_not_tag(pool: PgPool) {
         let (checkout, buyer, variant) = ready_checkout(&pool, 5, 1).await;
         let product = product_of(&pool, variant).await;
-        let shop = sqlx::query_scalar!("SELECT shop_id FROM products WHERE id = $1", product)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+        let shop =
+            sqlx::query_scalar!("SELECT shop_id FROM products WHERE id = $1", product).fetch_one(&pool).await.unwrap();
         let x = user(&pool, "creator_x").await;
         let post_x = post(&pool, x).await;
         tag_shop(&pool, post_x, shop).await;

@@ -6,8 +6,9 @@ use crate::money::Money;
 
 /// The creator's posts of the month as CSV.
 pub fn creator_csv(d: &CreatorDashboard) -> String {
-    let mut out =
-        String::from("post_id,post,impressions,tag_taps,add_to_carts,purchases,self_purchases,revenue,commission,currency\n");
+    let mut out = String::from(
+        "post_id,post,impressions,tag_taps,add_to_carts,purchases,self_purchases,revenue,commission,currency\n",
+    );
     for p in &d.posts {
         out.push_str(&format!(
             "{},{},{},{},{},{},{},{},{},{}\n",

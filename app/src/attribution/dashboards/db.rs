@@ -135,7 +135,8 @@ pub async fn creator(pool: &PgPool, creator: Uuid, p: &Period) -> AppResult<Crea
     let mut per_post: HashMap<Uuid, PostCredits> = HashMap::new();
     for c in &credits {
         let Some(post) = c.post_id else { continue };
-        let e = per_post.entry(post).or_insert_with(|| PostCredits { currency: c.currency.clone(), ..Default::default() });
+        let e =
+            per_post.entry(post).or_insert_with(|| PostCredits { currency: c.currency.clone(), ..Default::default() });
         e.revenue += c.amount_minor;
         if c.self_referral {
             e.self_lines.insert(c.order_line_id);
@@ -603,7 +604,11 @@ mod tests {
         let order = buy_and_attribute(&pool, checkout, buyer, now).await;
 
         assert_eq!(commissions(&pool).await, vec![], "no commission on one's own purchase");
-        assert_eq!(credits(&pool, "last_click").await, vec![(Some("buyer".into()), 2500)], "the sale is still the post's");
+        assert_eq!(
+            credits(&pool, "last_click").await,
+            vec![(Some("buyer".into()), 2500)],
+            "the sale is still the post's"
+        );
         let line = sqlx::query_scalar!("SELECT id FROM order_lines WHERE order_id = $1", order)
             .fetch_one(&pool)
             .await

@@ -103,9 +103,8 @@ mod tests {
         };
         let new_post = || post(&pool, creator, "look", Visibility::Public);
         let mut db = pool.acquire().await.unwrap();
-        let mut counts = async |token: String, product: Uuid| {
-            accept(&mut db, &keys, &token, product, now).await.unwrap().is_some()
-        };
+        let mut counts =
+            async |token: String, product: Uuid| accept(&mut db, &keys, &token, product, now).await.unwrap().is_some();
 
         let product_tag = new_post().await;
         tag(&pool, product_tag, "product", p).await;

@@ -272,7 +272,8 @@ mod tests {
     fn one_address_counts_a_post_at_most_the_cap_whatever_visitor_ids_it_sends() {
         let mut f = Filter::default();
         let (post, t) = (Uuid::new_v4(), crate::clock::Clock::system().now());
-        let from = |ip: &str, at| NewEvent { source: Some(ip.parse().unwrap()), ..impression(Uuid::new_v4(), post, at) };
+        let from =
+            |ip: &str, at| NewEvent { source: Some(ip.parse().unwrap()), ..impression(Uuid::new_v4(), post, at) };
         let kept = (0..100).filter(|_| f.admit(&from("203.0.113.7", t))).count();
         assert_eq!(kept, IMPRESSIONS_PER_SOURCE as usize);
         assert!(f.admit(&from("203.0.113.8", t)), "another address has its own cap");
