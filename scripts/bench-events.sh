@@ -4,7 +4,7 @@
 # posts, then `storefeed-bench events` reports impressions through
 # /api/events/impressions for BENCH_DURATION (15) seconds from
 # BENCH_CONCURRENCY (32) connections, each request a new visitor with
-# BENCH_BATCH (50) posts. Prints events/s accepted and latency, then the
+# BENCH_BATCH (50) posts, each from its own address. Prints events/s accepted and latency, then the
 # rows actually written (the sink batches them) per second.
 set -euo pipefail
 SF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,7 +21,9 @@ BENCH_CONCURRENCY="${BENCH_CONCURRENCY:-32}"
 BENCH_BATCH="${BENCH_BATCH:-50}"
 . scripts/bench-lib.sh
 sf_bench_prepare events
-sf_bench_start_server
+# Each simulated shopper sends its own address in X-Forwarded-For: the
+# server caps impressions per address (app/src/attribution/tracking/sink.rs).
+sf_bench_start_server STOREFEED_TRUST_PROXY=true
 psql "$DB_URL" -q -v ON_ERROR_STOP=1 <<SQL
 INSERT INTO users (id, username, email, password_hash, display_name)
 SELECT gen_random_uuid(), 'author_' || n, 'author_' || n || '@example.test', '!', 'Author ' || n FROM generate_series(1, 100) n;

@@ -24,8 +24,6 @@ pub struct AppState {
     pub stock: crate::inventory::gate::StockGate,
     /// Where shopper events are recorded (batched).
     pub events: crate::attribution::EventSink,
-    /// Who wrote each post, remembered (for the feed's impression reports).
-    pub authors: crate::attribution::PostAuthors,
     /// Sign and check the context tokens on product links in posts (keys
     /// stored in the database, shared by every server on it).
     pub context_keys: crate::attribution::ContextKeys,

@@ -6,7 +6,8 @@ import { callServerFn, registerViaApi } from './fixtures/users';
 
 // The attribution chain end to end: a tag tap in a creator's post is
 // credited when the shopper comes back days later and buys; the shop can
-// change its model and see the split change; a forged token earns nothing.
+// change its model and see the split change; a forged token earns nothing;
+// a creator buying through their own post earns no commission.
 // The test moves the server's clock, so the file runs its tests in order.
 test.describe.configure({ mode: 'serial' });
 
@@ -187,6 +188,34 @@ test('a shop gives one creator a higher rate at once and a lower one after notic
   await page.getByTestId('special-rate').fill('12.5');
   await page.getByTestId('save-special-rate').click();
   await expect(page.locator('[data-testid="special-rate-row"][data-creator=""]').getByTestId('special-rate-now')).toHaveText('12.5%');
+
+  for (const p of [owner, creator]) await p.ctx.close();
+});
+
+test('a creator buying through their own post earns no commission and sees the sale marked self', async ({ browser, baseURL }) => {
+  const owner = await person(browser, baseURL!);
+  const shop = await openShopViaApi(owner.page.request, baseURL!);
+  const title = `Clay cup ${Date.now()}`;
+  const productId = await productViaApi(owner.page.request, baseURL!, shop, { title, price: '20', stock: '5' });
+  const creator = await person(browser, baseURL!);
+  const ownPost = await taggedPost(creator.page, baseURL!, productId, 'The cup I keep reaching for');
+
+  // The creator taps the tag on their own post and buys.
+  await tapTag(creator.page, ownPost, title);
+  await buy(creator.page, productId, shop);
+
+  // The sale is still the post's, shown as self, with no commission.
+  await creator.page.goto('/creator');
+  const row = creator.page.locator(`[data-testid="post-row"][data-post-id="${ownPost}"]`);
+  await expect(row.getByTestId('post-revenue')).toHaveText('$20.00');
+  await expect(row.getByTestId('post-self')).toHaveText('1 self');
+  await expect(row.getByTestId('post-commission')).toHaveText('$0.00');
+
+  // The shop's order page marks the touch self too.
+  await owner.page.goto(`/s/${shop}/orders`);
+  await owner.page.getByTestId('order-row').first().getByRole('link').click();
+  await owner.page.getByTestId('touch-path').locator('summary').click();
+  await expect(owner.page.getByTestId('touch-self')).toHaveText('self');
 
   for (const p of [owner, creator]) await p.ctx.close();
 });

@@ -98,7 +98,6 @@ async fn main() -> anyhow::Result<()> {
         payments: payments.clone(),
         stock: app::inventory::gate::StockGate::start(pool.clone()),
         events: app::attribution::EventSink::start(pool.clone()),
-        authors: Default::default(),
         context_keys: context_keys.clone(),
         clock,
     };

@@ -4,6 +4,14 @@
 //! the shop's model derives from it. Commissions and dashboards read the
 //! credits.
 //!
+//! Two rules keep commissions honest. A token counts only for what its post
+//! shows: a product tag or card for that product, a shop tag or card for
+//! that shop's products; any other use is ignored like a forged token
+//! (`tracking::binding`, the one gate every token passes). And a touch whose
+//! buyer is one of its creators, or the selling shop's owner, is marked
+//! self: it is still shown and credited, but earns no commission
+//! (`crediting::db`).
+//!
 //! Five rooms, each depending only on the ones before it (checked by
 //! `scripts/check-module-cycles.sh`): `tracking` and `rates` depend on no
 //! other room, `crediting` on both, `dashboards` on crediting and rates,
@@ -22,7 +30,6 @@ pub use tracking::impressions::watch as watch_impressions;
 pub use tracking::EventKind;
 #[cfg(feature = "ssr")]
 pub use tracking::{
-    authors::PostAuthors,
     db::ensure_partitions,
     keys::{rotate as rotate_context_key, ContextKeys, KeyError},
     sink::EventSink,

@@ -104,16 +104,18 @@ pub async fn add_to_cart(
     let state = crate::state::app_state()?;
     let quantity = super::parse_quantity(&quantity)?;
     let owner = owner::current(true).await?.ok_or(AppError::Internal)?;
-    // Only a genuine context is kept on the line; an edited one is ignored.
-    let context = crate::attribution::verify(ctx.as_deref()).await;
-    let ctx = context.as_ref().and(ctx.as_deref());
-    super::db::add(&state.pool, &owner, variant, quantity, ctx).await?;
     let item = sqlx::query!(
         "SELECT v.product_id, v.shop_id, s.handle FROM product_variants v JOIN shops s ON s.id = v.shop_id WHERE v.id = $1",
         variant
     )
-    .fetch_one(&state.pool)
-    .await?;
+    .fetch_optional(&state.pool)
+    .await?
+    .ok_or_else(|| AppError::NotFound("Product".into()))?;
+    // Only a genuine context whose post shows this product is kept on the
+    // line; an edited or foreign one is ignored.
+    let context = crate::attribution::verify(ctx.as_deref(), item.product_id).await;
+    let ctx = context.as_ref().and(ctx.as_deref());
+    super::db::add(&state.pool, &owner, variant, quantity, ctx).await?;
     crate::attribution::record(crate::attribution::EventKind::AddToCart, |e| {
         e.product_id = Some(item.product_id);
         e.shop_id = Some(item.shop_id);

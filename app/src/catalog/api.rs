@@ -75,7 +75,8 @@ pub async fn get_product(id: Uuid) -> Result<Product, AppError> {
 
 /// A shopper opening a product (its page, or the sheet over a feed). `ctx`
 /// is the context token of the post link it came from, credited only when
-/// it verifies; `src=search` marks a product found by search.
+/// it verifies and its post shows this product; `src=search` marks a
+/// product found by search.
 #[server(prefix = "/api", endpoint = "products/view")]
 pub async fn view_product(id: Uuid, ctx: Option<String>, src: Option<String>) -> Result<Product, AppError> {
     let state = crate::state::app_state()?;
@@ -83,7 +84,7 @@ pub async fn view_product(id: Uuid, ctx: Option<String>, src: Option<String>) ->
     let product =
         super::db::product(&state.pool, id, viewer).await?.ok_or_else(|| AppError::NotFound("Product".into()))?;
     if !product.is_owner {
-        let context = crate::attribution::verify(ctx.as_deref()).await;
+        let context = crate::attribution::verify(ctx.as_deref(), id).await;
         let shop = super::db::shop_of(&state.pool, id).await?;
         crate::attribution::product_seen(id, shop, context.as_ref(), src.as_deref() == Some("search")).await;
     }

@@ -13,6 +13,7 @@ use super::engine::{self, Model, Settings, Touch, TouchKind};
 use super::rules::{attributable, model_key, models_kept, token_adds_touch, MAX_WINDOW, RETURN_WINDOW};
 use super::TouchView;
 use crate::attribution::rates::db::rate;
+use crate::attribution::tracking::binding::accept;
 use crate::attribution::tracking::keys::ContextKeys;
 use crate::attribution::tracking::Surface;
 use crate::error::{AppError, AppResult};
@@ -129,7 +130,8 @@ pub async fn attribute_order(pool: &PgPool, keys: &ContextKeys, order: Uuid) -> 
         return Ok(());
     }
     snapshot_journeys(&mut tx, order, o.buyer_id, o.shop_id, o.placed_at).await?;
-    snapshot_line_tokens(&mut tx, keys, order, o.shop_id, o.placed_at).await?;
+    snapshot_line_tokens(&mut tx, keys, order, o.placed_at).await?;
+    mark_self_referrals(&mut tx, order, o.buyer_id, o.shop_id).await?;
     let s = settings(&mut tx, o.shop_id).await?;
     let lines =
         sqlx::query_scalar!("SELECT id FROM order_lines WHERE order_id = $1", order).fetch_all(&mut *tx).await?;
@@ -144,7 +146,9 @@ pub async fn attribute_order(pool: &PgPool, keys: &ContextKeys, order: Uuid) -> 
 /// line's product within [`MAX_WINDOW`] before the purchase: taps on its
 /// tags and cards (clicks), views of it found through search (clicks), and
 /// impressions of posts that tag or link it (views). Direct visits are not
-/// touch points: they continue the journey they came from.
+/// touch points: they continue the journey they came from. A recorded tap
+/// names a post only when its token passed `tracking::binding` as it was
+/// recorded, so the post showed the product (or tagged its shop).
 async fn snapshot_journeys(
     tx: &mut PgConnection,
     order: Uuid,
@@ -187,13 +191,12 @@ async fn snapshot_journeys(
 /// Adds each line's own signed token (kept from the cart line) as a click
 /// when the journey lacks its tap, so a tap whose event was shed or lost
 /// still credits the post (see [`token_adds_touch`] for when the tap is
-/// already there). The token must be genuine and its post must feature the
-/// line's product, or tag its shop for a shop tag, as recorded taps must.
+/// already there). The token must pass `tracking::binding` (genuine, and its
+/// post shows the line's product), as the tap it carried had to.
 async fn snapshot_line_tokens(
     tx: &mut PgConnection,
     keys: &ContextKeys,
     order: Uuid,
-    shop: Uuid,
     purchase_at: DateTime<Utc>,
 ) -> AppResult<()> {
     let lines = sqlx::query!(
@@ -205,29 +208,51 @@ async fn snapshot_line_tokens(
     .await?;
     for l in lines {
         // Verified as at the purchase: a key retired since still counts.
-        let Some(token) = keys.verify(&l.attribution, purchase_at).await else { continue };
+        let Some(token) = accept(tx, keys, &l.attribution, l.product_id, purchase_at).await? else { continue };
         let recorded = touches(tx, l.id).await?;
         if !token_adds_touch(&token, &recorded, purchase_at) {
             continue;
         }
         sqlx::query!(
             "INSERT INTO order_line_touches (order_line_id, touch_id, event_id, kind, surface, post_id, creator_ids, at)
-             SELECT $1::uuid, gen_random_uuid(), NULL, 'click', $2::text, $3::uuid, $4::uuid[], $5::timestamptz
-             WHERE EXISTS (SELECT 1 FROM post_media m JOIN image_tags t ON t.media_id = m.id
-                           WHERE m.post_id = $3 AND (t.product_id = $6 OR ($2 = 'shop_tag' AND t.shop_id = $7)))
-                OR EXISTS (SELECT 1 FROM post_links k WHERE k.post_id = $3 AND k.product_id = $6)",
+             VALUES ($1, gen_random_uuid(), NULL, 'click', $2, $3, $4, $5)",
             l.id,
             token.surface.as_str(),
             token.post_id,
             &token.creators,
-            token.rendered_at,
-            l.product_id,
-            shop
+            token.rendered_at
         )
         .execute(&mut *tx)
         .await?;
     }
     Ok(())
+}
+
+/// Marks the order's self-referred touches: those whose buyer is one of the
+/// creators they would credit (the post's author or a co-author), and every
+/// creator touch when the buyer owns the shop that sold (the only staff a
+/// shop has). They stay on the path and in the credits, so analytics still
+/// show them, marked "self"; they earn no commission (see [`commissions`]).
+async fn mark_self_referrals(tx: &mut PgConnection, order: Uuid, buyer: Uuid, shop: Uuid) -> AppResult<()> {
+    sqlx::query!(
+        "UPDATE order_line_touches t SET self_referral = true
+         FROM order_lines l
+         WHERE l.id = t.order_line_id AND l.order_id = $1 AND cardinality(t.creator_ids) > 0
+           AND ($2 = ANY(t.creator_ids) OR EXISTS (SELECT 1 FROM shops s WHERE s.id = $3 AND s.owner_id = $2))",
+        order,
+        buyer,
+        shop
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The line's self-referred touches (see [`mark_self_referrals`]).
+async fn self_touches(db: &mut PgConnection, line: Uuid) -> AppResult<Vec<Uuid>> {
+    Ok(sqlx::query_scalar!("SELECT touch_id FROM order_line_touches WHERE order_line_id = $1 AND self_referral", line)
+        .fetch_all(&mut *db)
+        .await?)
 }
 
 async fn touches(db: &mut PgConnection, line: Uuid) -> AppResult<Vec<Touch>> {
@@ -279,7 +304,8 @@ pub async fn recompute_line(tx: &mut PgConnection, line_id: Uuid, s: &Settings) 
             active = credits;
         }
     }
-    commissions(tx, &l, &active).await
+    let self_referred = self_touches(tx, line_id).await?;
+    commissions(tx, &l, &active, &self_referred).await
 }
 
 async fn insert_credits(tx: &mut PgConnection, l: &Line, key: &str, credits: &[engine::Credit]) -> AppResult<()> {
@@ -316,13 +342,22 @@ async fn insert_credits(tx: &mut PgConnection, l: &Line, key: &str, credits: &[e
 
 /// Brings the line's commissions in line with its active credits. A
 /// creator's commission is the sum of the commission on each of their
-/// credits (so per-post figures add up to it exactly). A pending one follows
+/// credits (so per-post figures add up to it exactly). A credit on a
+/// self-referred touch (`self_referred`) earns none. A pending one follows
 /// the credit; one whose credit went to nothing (a full refund, another
-/// model) is reversed; payable ones stay as they are.
-async fn commissions(tx: &mut PgConnection, l: &Line, credits: &[engine::Credit]) -> AppResult<()> {
+/// model, a self-referral) is reversed; payable ones stay as they are.
+async fn commissions(
+    tx: &mut PgConnection,
+    l: &Line,
+    credits: &[engine::Credit],
+    self_referred: &[Uuid],
+) -> AppResult<()> {
     let mut per_creator: Vec<(Uuid, Vec<i64>)> = Vec::new();
     for c in credits {
         let Some(creator) = c.creator_id else { continue };
+        if self_referred.contains(&c.touch_id) {
+            continue;
+        }
         match per_creator.iter_mut().find(|(id, _)| *id == creator) {
             Some((_, parts)) => parts.push(c.amount_minor),
             None => per_creator.push((creator, vec![c.amount_minor])),
@@ -421,7 +456,7 @@ pub async fn attribute_missed(pool: &PgPool, keys: &ContextKeys) -> AppResult<u6
 /// statement (callers decide who may see which lines).
 pub async fn touch_paths(pool: &PgPool, lines: &[Uuid]) -> AppResult<HashMap<Uuid, Vec<TouchView>>> {
     let rows = sqlx::query!(
-        r#"SELECT t.order_line_id, t.touch_id, t.at, t.surface, t.kind, t.post_id,
+        r#"SELECT t.order_line_id, t.touch_id, t.at, t.surface, t.kind, t.post_id, t.self_referral,
                   coalesce((SELECT array_agg(u.username ORDER BY u.username) FROM users u WHERE u.id = ANY(t.creator_ids)),
                            '{}') AS "creators!",
                   (SELECT sum(c.amount_minor)::bigint FROM attribution_credits c
@@ -446,6 +481,7 @@ pub async fn touch_paths(pool: &PgPool, lines: &[Uuid]) -> AppResult<HashMap<Uui
             creators: r.creators,
             kind: if r.kind == "view" { "Saw the post".into() } else { "Tapped".into() },
             credit: r.credit.map(|c| Money::new(c, currency)),
+            self_referral: r.self_referral,
         });
     }
     Ok(out)
@@ -799,6 +835,136 @@ pub(crate) mod tests {
         let event = sqlx::query_scalar!("SELECT event_id FROM order_line_touches").fetch_one(&pool).await.unwrap();
         assert!(event.is_some(), "the recorded tap is the touch of record");
         assert_eq!(credits(&pool, "linear").await, vec![(Some("creator_x".into()), 2500)]);
+    }
+
+    /// Links `product` to `post` as a card.
+    pub async fn link_product(pool: &PgPool, post: Uuid, product: Uuid) {
+        sqlx::query!(
+            "INSERT INTO post_links (post_id, position, kind, product_id) VALUES ($1, 0, 'product', $2)",
+            post,
+            product
+        )
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+
+    /// Gives `post` a photo with a tag on shop `shop`.
+    async fn tag_shop(pool: &PgPool, post: Uuid, shop: Uuid) {
+        let media = Uuid::new_v4();
+        sqlx::query!(
+            "INSERT INTO post_media (id, post_id, position, url_150, url_600, url_1200, width, height)
+             VALUES ($1, $2, 0, '/media/a_150.webp', '/media/a_600.webp', '/media/a_1200.webp', 600, 600)",
+            media,
+            post
+        )
+        .execute(pool)
+        .await
+        .unwrap();
+        sqlx::query!(
+            "INSERT INTO image_tags (id, media_id, x_pct, y_pct, kind, shop_id) VALUES ($1, $2, 50, 50, 'shop', $3)",
+            Uuid::new_v4(),
+            media,
+            shop
+        )
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+
+    /// Puts on every cart line a genuine token for `surface` in `post` by
+    /// `creators`, rendered an hour before `now`; returns it.
+    pub async fn token_on_cart_lines(
+        pool: &PgPool,
+        post: Uuid,
+        creators: Vec<Uuid>,
+        surface: Surface,
+        now: DateTime<Utc>,
+    ) -> String {
+        let token = key().sign(&Context { post_id: post, creators, surface, rendered_at: now - Duration::hours(1) });
+        sqlx::query!("UPDATE cart_lines SET attribution = $1", token).execute(pool).await.unwrap();
+        token
+    }
+
+    /// Places `buyer`'s checkout at `now` and attributes the order.
+    pub async fn buy_and_attribute(pool: &PgPool, checkout: Uuid, buyer: Uuid, now: DateTime<Utc>) -> Uuid {
+        let provider = TestProvider::new(pool.clone());
+        let details = card();
+        let order = place_order(pool, &provider, checkout, buyer, visa(&details), now, TTL).await.unwrap();
+        attribute_order(pool, &key(), order).await.unwrap();
+        order
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_token_from_a_post_that_shows_only_another_shops_product_is_ignored_like_a_forged_one(pool: PgPool) {
+        // Shop B sells the product bought; the post links only shop A's.
+        let (checkout, buyer, variant) = ready_checkout(&pool, 5, 1).await;
+        let bought = product_of(&pool, variant).await;
+        let shop_a_owner = user(&pool, "shop_a_owner").await;
+        let shown =
+            product_of(&pool, crate::test_support::stocked_variant(&pool, shop_a_owner, "shop_a", 5).await).await;
+        let x = user(&pool, "creator_x").await;
+        let post_x = post(&pool, x).await;
+        link_product(&pool, post_x, shown).await;
+        let now = crate::clock::Clock::system().now();
+        let token = token_on_cart_lines(&pool, post_x, vec![x], Surface::ProductCard, now).await;
+
+        let mut conn = pool.acquire().await.unwrap();
+        assert!(accept(&mut conn, &key(), &token, shown, now).await.unwrap().is_some(), "counts for what it shows");
+        assert_eq!(accept(&mut conn, &key(), &token, bought, now).await.unwrap(), None, "not for shop B's product");
+        drop(conn);
+
+        buy_and_attribute(&pool, checkout, buyer, now).await;
+        assert_eq!(touch_count(&pool).await, 0, "no touch, as for a forged token");
+        assert_eq!(credits(&pool, "last_click").await, vec![]);
+        assert_eq!(commissions(&pool).await, vec![]);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_shop_tag_token_credits_a_product_of_that_shop_the_post_does_not_tag(pool: PgPool) {
+        let (checkout, buyer, variant) = ready_checkout(&pool, 5, 1).await;
+        let product = product_of(&pool, variant).await;
+        let shop =
+            sqlx::query_scalar!("SELECT shop_id FROM products WHERE id = $1", product).fetch_one(&pool).await.unwrap();
+        let x = user(&pool, "creator_x").await;
+        let post_x = post(&pool, x).await;
+        tag_shop(&pool, post_x, shop).await;
+        let now = crate::clock::Clock::system().now();
+        token_on_cart_lines(&pool, post_x, vec![x], Surface::ShopTag, now).await;
+
+        buy_and_attribute(&pool, checkout, buyer, now).await;
+        let touch = sqlx::query!("SELECT surface, post_id, self_referral FROM order_line_touches")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!((touch.surface.as_str(), touch.post_id, touch.self_referral), ("shop_tag", Some(post_x), false));
+        assert_eq!(credits(&pool, "last_click").await, vec![(Some("creator_x".into()), 2500)]);
+        assert_eq!(commissions(&pool).await, vec![("creator_x".into(), 250, "pending".into())]);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_shop_owner_buying_through_a_creators_post_earns_the_creator_no_commission(pool: PgPool) {
+        let owner = user(&pool, "maker").await;
+        let variant = crate::test_support::stocked_variant(&pool, owner, "maker_shop", 5).await;
+        let product = product_of(&pool, variant).await;
+        let x = user(&pool, "creator_x").await;
+        let post_x = post(&pool, x).await;
+        link_product(&pool, post_x, product).await;
+        let now = crate::clock::Clock::system().now();
+        let checkout = crate::test_support::checkout_ready(&pool, owner, variant, 1, now).await;
+        token_on_cart_lines(&pool, post_x, vec![x], Surface::ProductCard, now).await;
+
+        let order = buy_and_attribute(&pool, checkout, owner, now).await;
+        assert_eq!(commissions(&pool).await, vec![], "the owner's own purchase pays no commission");
+        assert_eq!(credits(&pool, "last_click").await, vec![(Some("creator_x".into()), 2500)], "still credited");
+        let line = sqlx::query_scalar!("SELECT id FROM order_lines WHERE order_id = $1", order)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        let path = touch_paths(&pool, &[line]).await.unwrap().remove(&line).unwrap();
+        assert_eq!(path.len(), 1);
+        assert!(path[0].self_referral, "the order page shows the touch as self");
+        assert_eq!(path[0].creators, vec!["creator_x".to_string()]);
     }
 
     #[sqlx::test(migrations = "../migrations")]

@@ -34,4 +34,7 @@ pub struct TouchView {
     pub kind: String,
     /// What this touch was credited under the shop's model.
     pub credit: Option<Money>,
+    /// The buyer was one of its creators, or owns the shop: shown as
+    /// "self", it earns no commission.
+    pub self_referral: bool,
 }

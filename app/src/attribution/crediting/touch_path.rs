@@ -22,6 +22,11 @@ pub fn TouchPath(touches: Vec<TouchView>) -> impl IntoView {
                         {t.post_id.map(|p| view! { " in " <A href=format!("/post/{p}") attr:class="text-fuchsia-700 hover:underline">"a post"</A> })}
                         {(!t.creators.is_empty()).then(|| format!(" by @{}", t.creators.join(", @")))}
                         {t.credit.map(|c| view! { <span class="font-semibold text-stone-900" data-testid="touch-credit">{format!(" · credited {}", c.display())}</span> })}
+                        {t.self_referral.then(|| view! {
+                            " "
+                            <span class="rounded bg-amber-100 px-1 text-xs font-semibold text-amber-800" data-testid="touch-self"
+                                title="The buyer is one of this post's creators or the shop's owner: no commission">"self"</span>
+                        })}
                     </li>
                 }).collect_view()}
             </ol>

@@ -6,17 +6,19 @@ use crate::money::Money;
 
 /// The creator's posts of the month as CSV.
 pub fn creator_csv(d: &CreatorDashboard) -> String {
-    let mut out =
-        String::from("post_id,post,impressions,tag_taps,add_to_carts,purchases,revenue,commission,currency\n");
+    let mut out = String::from(
+        "post_id,post,impressions,tag_taps,add_to_carts,purchases,self_purchases,revenue,commission,currency\n",
+    );
     for p in &d.posts {
         out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{}\n",
             p.post_id,
             csv_field(&p.excerpt),
             p.impressions,
             p.tag_taps,
             p.add_to_carts,
             p.purchases,
+            p.self_purchases.unwrap_or(0),
             p.revenue.amount_string(),
             p.commission.as_ref().map(Money::amount_string).unwrap_or_default(),
             p.revenue.currency.code()

@@ -107,10 +107,11 @@ pub async fn creator(pool: &PgPool, creator: Uuid, p: &Period) -> AppResult<Crea
     // the line's commission.
     let credits = sqlx::query!(
         r#"SELECT c.order_line_id, c.post_id, c.amount_minor, c.currency, c.purchased_at,
-                  coalesce(m.rate_bp, 0) AS "rate_bp!"
+                  coalesce(m.rate_bp, 0) AS "rate_bp!", coalesce(t.self_referral, false) AS "self_referral!"
            FROM attribution_credits c
            LEFT JOIN attribution_settings s ON s.shop_id = c.shop_id
            LEFT JOIN commissions m ON m.order_line_id = c.order_line_id AND m.creator_id = c.creator_id
+           LEFT JOIN order_line_touches t ON t.order_line_id = c.order_line_id AND t.touch_id = c.touch_id
            WHERE c.creator_id = $1 AND c.purchased_at >= $2 AND c.purchased_at < $3
              AND c.model_key = coalesce(s.model_key, 'last_click')"#,
         creator,
@@ -140,14 +141,21 @@ pub async fn creator(pool: &PgPool, creator: Uuid, p: &Period) -> AppResult<Crea
         sum_by_currency(balances.iter().filter(|b| b.status == status).map(|b| (b.currency.clone(), b.amount)))
     };
 
-    // The creator's credits per post, in one pass.
-    let mut per_post: HashMap<Uuid, (String, i64, i64, std::collections::HashSet<Uuid>)> = HashMap::new();
+    // The creator's credits per post, in one pass. A self-referred credit
+    // earns no commission, even on a line where another touch of the
+    // creator's does.
+    let mut per_post: HashMap<Uuid, PostCredits> = HashMap::new();
     for c in &credits {
         let Some(post) = c.post_id else { continue };
-        let e = per_post.entry(post).or_insert_with(|| (c.currency.clone(), 0, 0, Default::default()));
-        e.1 += c.amount_minor;
-        e.2 += engine::commission(c.amount_minor, c.rate_bp as u32);
-        e.3.insert(c.order_line_id);
+        let e =
+            per_post.entry(post).or_insert_with(|| PostCredits { currency: c.currency.clone(), ..Default::default() });
+        e.revenue += c.amount_minor;
+        if c.self_referral {
+            e.self_lines.insert(c.order_line_id);
+        } else {
+            e.commission += engine::commission(c.amount_minor, c.rate_bp as u32);
+        }
+        e.lines.insert(c.order_line_id);
     }
     // Every post of the creator's with activity or credit this month.
     let mut post_ids: Vec<Uuid> = sqlx::query_scalar!(
@@ -164,9 +172,9 @@ pub async fn creator(pool: &PgPool, creator: Uuid, p: &Period) -> AppResult<Crea
     let fallback = chart_currency.as_deref().map(Currency::parse).transpose()?.unwrap_or(Currency::USD);
     let mut posts: Vec<PostPerformance> = Vec::with_capacity(post_ids.len());
     for post in post_ids {
-        let (currency, revenue, commission, lines) = match per_post.get(&post) {
-            Some((code, revenue, commission, lines)) => (Currency::parse(code)?, *revenue, *commission, lines.len()),
-            None => (fallback, 0, 0, 0),
+        let (currency, revenue, commission, lines, self_lines) = match per_post.get(&post) {
+            Some(x) => (Currency::parse(&x.currency)?, x.revenue, x.commission, x.lines.len(), x.self_lines.len()),
+            None => (fallback, 0, 0, 0, 0),
         };
         let c = counts.get(&post).copied().unwrap_or_default();
         posts.push(PostPerformance {
@@ -178,6 +186,7 @@ pub async fn creator(pool: &PgPool, creator: Uuid, p: &Period) -> AppResult<Crea
             purchases: lines as i64,
             revenue: Money::new(revenue, currency),
             commission: Some(Money::new(commission, currency)),
+            self_purchases: Some(self_lines as i64),
         });
     }
     sort_posts(&mut posts);
@@ -196,6 +205,17 @@ pub async fn creator(pool: &PgPool, creator: Uuid, p: &Period) -> AppResult<Crea
         funnel,
         posts,
     })
+}
+
+/// One post's credits to the creator in the month.
+#[derive(Default)]
+struct PostCredits {
+    currency: String,
+    revenue: i64,
+    commission: i64,
+    lines: std::collections::HashSet<Uuid>,
+    /// Lines credited through a self-referred touch.
+    self_lines: std::collections::HashSet<Uuid>,
 }
 
 fn sort_posts(posts: &mut [PostPerformance]) {
@@ -311,6 +331,7 @@ pub async fn shop(pool: &PgPool, shop: &Shop, p: &Period, now: DateTime<Utc>) ->
                 purchases: t.lines,
                 revenue: money(t.amount),
                 commission: None,
+                self_purchases: None,
             }
         })
         .collect();
@@ -573,6 +594,47 @@ mod tests {
     fn no_sales_means_empty_tables() {
         let t = CreatorTotals::default().tables(&[], &["last_click".into()], "last_click", 0, 0, named);
         assert!(t.by_creator.is_empty() && t.comparison.is_empty());
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_creator_buying_through_their_own_post_earns_no_commission_and_sees_it_as_self(pool: PgPool) {
+        use crate::attribution::crediting::db::tests::{
+            buy_and_attribute, commissions, credits, link_product, post, token_on_cart_lines,
+        };
+        use crate::attribution::crediting::db::touch_paths;
+        use crate::attribution::tracking::Surface;
+
+        let (checkout, buyer, variant) = crate::test_support::ready_checkout(&pool, 5, 1).await;
+        let product = sqlx::query_scalar!("SELECT product_id FROM product_variants WHERE id = $1", variant)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        // The buyer is also a creator and buys through their own post.
+        let own_post = post(&pool, buyer).await;
+        link_product(&pool, own_post, product).await;
+        let now = crate::clock::Clock::system().now();
+        token_on_cart_lines(&pool, own_post, vec![buyer], Surface::ProductCard, now).await;
+        let order = buy_and_attribute(&pool, checkout, buyer, now).await;
+
+        assert_eq!(commissions(&pool).await, vec![], "no commission on one's own purchase");
+        assert_eq!(
+            credits(&pool, "last_click").await,
+            vec![(Some("buyer".into()), 2500)],
+            "the sale is still the post's"
+        );
+        let line = sqlx::query_scalar!("SELECT id FROM order_lines WHERE order_id = $1", order)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        let path = touch_paths(&pool, &[line]).await.unwrap().remove(&line).unwrap();
+        assert!(path.len() == 1 && path[0].self_referral, "the touch path marks it self");
+
+        let d = super::creator(&pool, buyer, &Period::parse(None, now).unwrap()).await.unwrap();
+        let row = d.posts.iter().find(|p| p.post_id == own_post).expect("the post's row");
+        assert_eq!((row.purchases, row.self_purchases), (1, Some(1)), "the dashboard shows the purchase as self");
+        assert_eq!(row.commission.as_ref().map(|m| m.minor), Some(0));
+        assert_eq!(row.revenue.minor, 2500);
+        assert!(d.commission_pending.is_empty());
     }
 
     #[sqlx::test(migrations = "../migrations")]

@@ -45,6 +45,10 @@ pub struct PostPerformance {
     pub revenue: Money,
     /// The creator's commission on that revenue (creator dashboard only).
     pub commission: Option<Money>,
+    /// Of `purchases`, the lines the creator bought themselves or the shop's
+    /// owner bought: credited, but with no commission (creator dashboard
+    /// only).
+    pub self_purchases: Option<i64>,
 }
 
 impl PostPerformance {

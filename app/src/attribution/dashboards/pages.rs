@@ -285,8 +285,17 @@ fn PostTable(posts: Vec<PostPerformance>, show_commission: bool) -> impl IntoVie
 #[component]
 fn PostPerformanceRow(post: PostPerformance, show_commission: bool) -> impl IntoView {
     let conversion = percent_text(post.conversion_pct());
-    let PostPerformance { post_id, excerpt, impressions, tag_taps, add_to_carts, purchases, revenue, commission } =
-        post;
+    let PostPerformance {
+        post_id,
+        excerpt,
+        impressions,
+        tag_taps,
+        add_to_carts,
+        purchases,
+        revenue,
+        commission,
+        self_purchases,
+    } = post;
     // A post may be photos only; the link still needs words.
     let link_text = if excerpt.trim().is_empty() { "View post".to_string() } else { excerpt };
     let commission = commission.map(|money| money.display()).unwrap_or_else(|| "—".to_string());
@@ -298,7 +307,14 @@ fn PostPerformanceRow(post: PostPerformance, show_commission: bool) -> impl Into
             <td class=NUMBER_CELL_CLASS data-testid="post-impressions">{impressions}</td>
             <td class=NUMBER_CELL_CLASS data-testid="post-taps">{tag_taps}</td>
             <td class=NUMBER_CELL_CLASS data-testid="post-carts">{add_to_carts}</td>
-            <td class=NUMBER_CELL_CLASS data-testid="post-purchases">{purchases}</td>
+            <td class=NUMBER_CELL_CLASS data-testid="post-purchases">
+                {purchases}
+                {self_purchases.filter(|n| *n > 0).map(|n| view! {
+                    " "
+                    <span class="rounded bg-amber-100 px-1 text-xs font-semibold text-amber-800" data-testid="post-self"
+                        title="Bought by you or by the shop's owner: no commission">{format!("{n} self")}</span>
+                })}
+            </td>
             <td class=NUMBER_CELL_CLASS data-testid="post-conversion">{conversion}</td>
             <td class=NUMBER_CELL_CLASS data-testid="post-revenue">{revenue.display()}</td>
             {show_commission.then(|| view! { <td class=NUMBER_CELL_CLASS data-testid="post-commission">{commission}</td> })}

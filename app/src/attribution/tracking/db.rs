@@ -1,7 +1,6 @@
 //! Tracking's SQL: events written in batches, browsers linked to accounts,
-//! post authors for impression reports, and the events' monthly partitions.
-
-use std::collections::HashMap;
+//! the posts an impression report may count, what a post shows (for a
+//! token's binding), and the events' monthly partitions.
 
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{PgConnection, PgPool};
@@ -85,11 +84,18 @@ pub async fn link_visitor(tx: &mut PgConnection, visitor: Uuid, user: Uuid) -> A
     Ok(())
 }
 
-/// The authors of the published posts among `ids`.
-pub async fn published_authors(pool: &PgPool, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Uuid>> {
-    let rows = sqlx::query!("SELECT id, author_id FROM posts WHERE id = ANY($1) AND status = 'published'", ids)
-        .fetch_all(pool)
-        .await?;
+/// The published posts among `ids` that `viewer` (`None`: signed out) may
+/// see, with their authors: asked of the one visibility rule,
+/// `post_visible_to`.
+pub async fn visible_authors(pool: &PgPool, ids: &[Uuid], viewer: Option<Uuid>) -> AppResult<Vec<(Uuid, Uuid)>> {
+    let rows = sqlx::query!(
+        "SELECT p.id, p.author_id FROM posts p
+         WHERE p.id = ANY($1) AND p.status = 'published' AND post_visible_to(p, $2)",
+        ids,
+        viewer as Option<Uuid>
+    )
+    .fetch_all(pool)
+    .await?;
     Ok(rows.into_iter().map(|r| (r.id, r.author_id)).collect())
 }
 
@@ -100,4 +106,24 @@ pub async fn ensure_partitions(pool: &PgPool, now: DateTime<Utc>) -> AppResult<(
         sqlx::query("SELECT ensure_shopper_events_partition($1)").bind(month.date_naive()).execute(pool).await?;
     }
     Ok(())
+}
+
+/// Whether `post` shows `product` to its readers: tags it or links it as a
+/// card, or tags or links its shop (the rule in `super::binding`).
+pub async fn post_shows_product(db: &mut PgConnection, post: Uuid, product: Uuid) -> AppResult<bool> {
+    let shows = sqlx::query_scalar!(
+        r#"WITH target AS (SELECT id, shop_id FROM products WHERE id = $2)
+           SELECT EXISTS (
+               SELECT 1 FROM post_media m JOIN image_tags t ON t.media_id = m.id, target
+               WHERE m.post_id = $1 AND (t.product_id = target.id OR t.shop_id = target.shop_id)
+               UNION ALL
+               SELECT 1 FROM post_links k, target
+               WHERE k.post_id = $1 AND (k.product_id = target.id OR k.shop_id = target.shop_id)
+           ) AS "shows!""#,
+        post,
+        product
+    )
+    .fetch_one(&mut *db)
+    .await?;
+    Ok(shows)
 }

@@ -1,6 +1,8 @@
 //! One shopper event as the app records it, before the sink filters it and
 //! the database stores it.
 
+use std::net::IpAddr;
+
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -21,6 +23,9 @@ pub struct NewEvent {
     pub surface: Option<Surface>,
     pub order_id: Option<Uuid>,
     pub amount_minor: Option<i64>,
+    /// The address the request came from (see `super::sink::source_key`):
+    /// only the sink's filter reads it, it is not stored.
+    pub source: Option<IpAddr>,
 }
 
 impl NewEvent {
@@ -39,6 +44,7 @@ impl NewEvent {
             surface: None,
             order_id: None,
             amount_minor: None,
+            source: None,
         }
     }
 }

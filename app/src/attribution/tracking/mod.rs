@@ -1,11 +1,12 @@
 //! Tracking: what shoppers did and where they met a product. Signed context
-//! tokens on the product links a post renders, the browser's visitor id,
-//! and shopper events (impressions, tag taps, views, carts, purchases)
-//! written in batches by the event sink. Depends on no other room.
+//! tokens on the product links a post renders and the gate that binds them
+//! to what the post shows, the browser's visitor id, and shopper events
+//! (impressions, tag taps, views, carts, purchases) written in batches by
+//! the event sink. Depends on no other room.
 
 pub mod api;
 #[cfg(feature = "ssr")]
-pub mod authors;
+pub mod binding;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]

@@ -1,8 +1,14 @@
 //! Where shopper events go: recorded without waiting (a page never slows down
 //! for tracking), filtered for duplicates and floods, and written by one
 //! worker in batches of up to a few thousand rows per statement.
+//!
+//! Impressions are capped twice: once per visitor (the same post seen again
+//! within half an hour counts once) and once per source address
+//! ([`IMPRESSIONS_PER_SOURCE`] of one post per half hour), because a visitor
+//! id is only a cookie and a script can send a fresh one with every request.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -25,6 +31,27 @@ const GATHER: Duration = Duration::from_millis(20);
 const DROPS_PER_WARNING: u64 = 10_000;
 /// A visitor sending more than this many events a minute is a script.
 const MAX_PER_VISITOR_PER_MINUTE: u32 = 600;
+/// The most impressions of one post counted from one source address per
+/// [`IMPRESSION_WINDOW`], whatever visitor ids it sends. Enough for a
+/// household, an office or a café behind one address reading the same post;
+/// far below what a script with fresh cookies would add.
+pub const IMPRESSIONS_PER_SOURCE: u32 = 20;
+/// How long a post seen again counts as the same impression (per visitor),
+/// and the period of the per-address cap.
+const IMPRESSION_WINDOW: chrono::Duration = chrono::Duration::minutes(30);
+
+/// The address a cap applies to: an IPv4 address as it is, an IPv6 one by
+/// its /64 network, since one subscriber is usually given a whole /64 and
+/// can change the rest at will.
+pub fn source_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()),
+        },
+    }
+}
 
 impl NewEvent {
     /// Events that repeat within their window say nothing new: the same post
@@ -38,7 +65,7 @@ impl NewEvent {
             order: self.order_id,
         };
         let window = match self.kind {
-            EventKind::Impression => chrono::Duration::minutes(30),
+            EventKind::Impression => IMPRESSION_WINDOW,
             EventKind::TagTap | EventKind::ProductView | EventKind::AddToCart => chrono::Duration::seconds(5),
             EventKind::CheckoutStarted => chrono::Duration::minutes(10),
             EventKind::Purchase => chrono::Duration::days(1),
@@ -57,11 +84,15 @@ struct DedupeKey {
 }
 
 /// Decides which events are worth keeping: not a repeat within its window,
-/// not part of a flood. Keeps bounded memory by forgetting old entries.
+/// not part of a flood, not over its address's impression cap. Keeps
+/// bounded memory by forgetting old entries.
 #[derive(Default)]
 pub struct Filter {
     seen: HashMap<DedupeKey, DateTime<Utc>>,
     rate: HashMap<Uuid, (i64, u32)>,
+    /// Impressions of a post from an address: when its window began, and
+    /// how many were counted in it.
+    per_source: HashMap<(IpAddr, Uuid), (DateTime<Utc>, u32)>,
     since_forgetting: u32,
 }
 
@@ -83,19 +114,39 @@ impl Filter {
             return false;
         }
         let (key, window) = event.dedupe_key();
-        match self.seen.get(&key) {
-            Some(last) if event.at >= *last && event.at - *last < window => false,
-            _ => {
-                self.seen.insert(key, event.at);
-                true
-            }
+        if self.seen.get(&key).is_some_and(|last| event.at >= *last && event.at - *last < window) {
+            return false;
         }
+        if !self.within_source_cap(event) {
+            return false;
+        }
+        self.seen.insert(key, event.at);
+        true
+    }
+
+    /// Counts an impression against its address's cap; `false` once the
+    /// address has had [`IMPRESSIONS_PER_SOURCE`] of the post this window.
+    /// Other events, and events of unknown origin, are not capped here.
+    fn within_source_cap(&mut self, event: &NewEvent) -> bool {
+        let (EventKind::Impression, Some(source), Some(post)) = (event.kind, event.source, event.post_id) else {
+            return true;
+        };
+        let (since, count) = self.per_source.entry((source_key(source), post)).or_insert((event.at, 0));
+        if event.at < *since || event.at - *since >= IMPRESSION_WINDOW {
+            (*since, *count) = (event.at, 0);
+        }
+        if *count >= IMPRESSIONS_PER_SOURCE {
+            return false;
+        }
+        *count += 1;
+        true
     }
 
     /// Forgets what can no longer matter (older than the longest window).
     fn forget_before(&mut self, now: DateTime<Utc>) {
         let horizon = now - chrono::Duration::days(1);
         self.seen.retain(|_, at| *at > horizon);
+        self.per_source.retain(|_, (since, _)| *since > horizon);
         let minute = now.timestamp() / 60;
         self.rate.retain(|_, (m, _)| *m >= minute - 1);
     }
@@ -215,6 +266,30 @@ mod tests {
         assert!(f.admit(&impression(visitor, post, t + chrono::Duration::minutes(31))));
         assert!(f.admit(&impression(Uuid::new_v4(), post, t)), "another visitor is another impression");
         assert!(f.admit(&impression(visitor, Uuid::new_v4(), t)), "another post too");
+    }
+
+    #[test]
+    fn one_address_counts_a_post_at_most_the_cap_whatever_visitor_ids_it_sends() {
+        let mut f = Filter::default();
+        let (post, t) = (Uuid::new_v4(), crate::clock::Clock::system().now());
+        let from =
+            |ip: &str, at| NewEvent { source: Some(ip.parse().unwrap()), ..impression(Uuid::new_v4(), post, at) };
+        let kept = (0..100).filter(|_| f.admit(&from("203.0.113.7", t))).count();
+        assert_eq!(kept, IMPRESSIONS_PER_SOURCE as usize);
+        assert!(f.admit(&from("203.0.113.8", t)), "another address has its own cap");
+        assert!(!f.admit(&from("203.0.113.7", t + chrono::Duration::minutes(29))));
+        assert!(f.admit(&from("203.0.113.7", t + chrono::Duration::minutes(30))), "a new window");
+        // IPv6: one subscriber's /64 is one address.
+        let kept = (0..100).filter(|i| f.admit(&from(&format!("2001:db8:1:2::{i:x}"), t))).count();
+        assert_eq!(kept, IMPRESSIONS_PER_SOURCE as usize);
+    }
+
+    #[test]
+    fn addresses_are_capped_by_ipv4_or_by_ipv6_network() {
+        let key = |s: &str| source_key(s.parse().unwrap()).to_string();
+        assert_eq!(key("198.51.100.4"), "198.51.100.4");
+        assert_eq!(key("2001:db8:aa:bb:1:2:3:4"), "2001:db8:aa:bb::");
+        assert_eq!(key("::ffff:198.51.100.4"), "198.51.100.4");
     }
 
     #[test]

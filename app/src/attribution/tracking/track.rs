@@ -1,9 +1,13 @@
 //! Recording what the current request's shopper did, from pages and server
 //! functions: never fails and never waits (the sink writes in batches).
 
+use std::net::IpAddr;
+
+use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::event::NewEvent;
+use super::sink::EventSink;
 use super::token::Context;
 use super::{EventKind, Surface};
 
@@ -27,6 +31,8 @@ pub struct Shopper {
     state: crate::state::AppState,
     visitor: super::visitor::Visitor,
     user: Option<Uuid>,
+    /// The client's address, as the login throttle reads it.
+    source: Option<IpAddr>,
 }
 
 impl Shopper {
@@ -38,18 +44,50 @@ impl Shopper {
             return None;
         }
         let user = crate::accounts::session::current_user().await.ok().flatten().map(|u| u.id);
-        Some(Shopper { state, visitor, user })
+        let source = crate::request::client_ip(&state.config).parse().ok();
+        Some(Shopper { state, visitor, user, source })
+    }
+
+    /// An event of `kind` by this shopper, now, about nothing yet.
+    fn event(&self, kind: EventKind) -> NewEvent {
+        let mut event = NewEvent::new(kind, self.state.clock.now(), self.visitor.id);
+        event.user_id = self.user;
+        event.session_id = self.visitor.visit;
+        event.source = self.source;
+        event
     }
 
     /// Records `kind`; `fill` says what it was about. Returns whether it was
     /// kept (not a duplicate).
     pub fn record(&self, kind: EventKind, fill: impl FnOnce(&mut NewEvent)) -> bool {
-        let mut event = NewEvent::new(kind, self.state.clock.now(), self.visitor.id);
-        event.user_id = self.user;
-        event.session_id = self.visitor.visit;
+        let mut event = self.event(kind);
         fill(&mut event);
         self.state.events.record(event)
     }
+
+    /// Records impressions of `posts` (see [`impressions`]).
+    pub async fn impressions(&self, posts: &[Uuid]) -> crate::error::AppResult<usize> {
+        impressions(&self.state.pool, &self.state.events, &self.event(EventKind::Impression), posts).await
+    }
+}
+
+/// Records `seen`'s shopper seeing `posts`: only the posts they may see
+/// (`post_visible_to`, so a followers-only post seen by a stranger or by
+/// someone signed out counts for nothing), each once per visitor and at
+/// most the per-address cap (the sink's filter). Returns how many counted.
+pub async fn impressions(
+    pool: &PgPool,
+    sink: &EventSink,
+    seen: &NewEvent,
+    posts: &[Uuid],
+) -> crate::error::AppResult<usize> {
+    let visible = super::db::visible_authors(pool, posts, seen.user_id).await?;
+    Ok(visible
+        .into_iter()
+        .filter(|(post, author)| {
+            sink.record(NewEvent { post_id: Some(*post), creator_ids: vec![*author], ..seen.clone() })
+        })
+        .count())
 }
 
 /// Records `kind` for the current shopper; `fill` says what it was about.
@@ -77,15 +115,88 @@ pub async fn product_seen(product: Uuid, shop: Uuid, ctx: Option<&Context>, sear
     .await
 }
 
-/// The verified context of a token from a request, if it is genuine.
-pub async fn verify(token: Option<&str>) -> Option<Context> {
+/// The context of a token a request attached to `product`, if it is
+/// genuine and its post shows the product (`super::binding`); anything else
+/// is ignored, like a forged token.
+pub async fn verify(token: Option<&str>, product: Uuid) -> Option<Context> {
     let state = crate::state::app_state().ok()?;
-    state.context_keys.verify(token?.trim(), state.clock.now()).await
+    let token = token?;
+    let mut conn = state.pool.acquire().await.ok()?;
+    match super::binding::accept(&mut conn, &state.context_keys, token, product, state.clock.now()).await {
+        Ok(ctx) => ctx,
+        Err(e) => {
+            // Tracking never fails a page: the view counts as untracked.
+            tracing::warn!(error = %e, "checking a context token failed; ignored");
+            None
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::automated;
+    use super::*;
+    use crate::posts::Visibility;
+    use crate::test_support::{follow, post, user};
+
+    /// Impressions of `post` written to the events table.
+    async fn written(pool: &PgPool, sink: &EventSink, post: Uuid) -> i64 {
+        sink.flush().await;
+        sqlx::query_scalar!(
+            r#"SELECT count(*) AS "n!" FROM shopper_events WHERE kind = 'impression' AND post_id = $1"#,
+            post
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap()
+    }
+
+    fn seen_by(user: Option<Uuid>, source: &str) -> NewEvent {
+        NewEvent {
+            user_id: user,
+            source: Some(source.parse().unwrap()),
+            ..NewEvent::new(EventKind::Impression, crate::clock::Clock::system().now(), Uuid::new_v4())
+        }
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_followers_only_post_counts_impressions_only_from_those_who_may_see_it(pool: PgPool) {
+        let author = user(&pool, "author").await;
+        let stranger = user(&pool, "stranger").await;
+        let follower = user(&pool, "follower").await;
+        follow(&pool, follower, "author").await;
+        let public = post(&pool, author, "for everyone", Visibility::Public).await;
+        let followers_only = post(&pool, author, "for followers", Visibility::Followers).await;
+        let sink = EventSink::start(pool.clone());
+        let both = [public, followers_only];
+
+        let signed_out = impressions(&pool, &sink, &seen_by(None, "198.51.100.1"), &both).await.unwrap();
+        let by_stranger = impressions(&pool, &sink, &seen_by(Some(stranger), "198.51.100.2"), &both).await.unwrap();
+        assert_eq!((signed_out, by_stranger), (1, 1), "only the public post counts for them");
+        assert_eq!(written(&pool, &sink, followers_only).await, 0);
+
+        let by_follower = impressions(&pool, &sink, &seen_by(Some(follower), "198.51.100.3"), &both).await.unwrap();
+        assert_eq!(by_follower, 2);
+        assert_eq!(written(&pool, &sink, followers_only).await, 1, "the follower's");
+        assert_eq!(written(&pool, &sink, public).await, 3);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn impressions_from_one_address_with_fresh_visitor_ids_count_at_most_the_cap(pool: PgPool) {
+        use super::super::sink::IMPRESSIONS_PER_SOURCE;
+
+        let author = user(&pool, "author").await;
+        let seen = post(&pool, author, "popular", Visibility::Public).await;
+        let sink = EventSink::start(pool.clone());
+        let mut counted = 0;
+        for _ in 0..100 {
+            // A script: a fresh visitor cookie on every request, one address.
+            counted += impressions(&pool, &sink, &seen_by(None, "203.0.113.9"), &[seen]).await.unwrap();
+        }
+        assert_eq!(counted, IMPRESSIONS_PER_SOURCE as usize);
+        assert_eq!(written(&pool, &sink, seen).await, i64::from(IMPRESSIONS_PER_SOURCE));
+        let elsewhere = impressions(&pool, &sink, &seen_by(None, "203.0.113.10"), &[seen]).await.unwrap();
+        assert_eq!(elsewhere, 1, "a reader at another address still counts");
+    }
 
     #[test]
     fn crawlers_and_scripts_are_not_shoppers() {
