@@ -2,7 +2,11 @@
 //! asking for and using a password reset link. Each writes its mail to the
 //! outbox in its own transaction (`crate::mail`). Registration and reset
 //! requests answer the same whether or not the address has an account;
-//! only the mail to that address differs.
+//! only the mail to that address differs. (What stays observable: someone
+//! who registers with another person's address and then can't log in as
+//! the username they chose learns the address was taken. Closing that
+//! would mean creating accounts only once the link is clicked; the login
+//! throttle bounds how fast it can be tried.)
 
 use chrono::{DateTime, Duration, Utc};
 use sqlx::PgPool;
