@@ -114,6 +114,26 @@ pub async fn take(
     Ok(owner)
 }
 
+/// Whether `token` is a verification link already used to confirm the
+/// address its account still has: opening it again (a second click, or a
+/// mail scanner that opened it first) is then no error.
+pub async fn already_verified(db: impl PgExecutor<'_>, token: &str) -> AppResult<bool> {
+    if !plausible(token) {
+        return Ok(false);
+    }
+    let done = sqlx::query_scalar!(
+        r#"SELECT EXISTS (
+             SELECT 1 FROM account_tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.token_hash = $1 AND t.purpose = 'verify_email' AND t.used_at IS NOT NULL
+               AND u.email = t.email AND u.email_verified_at IS NOT NULL
+           ) AS "done!""#,
+        token_hash(token)
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(done)
+}
+
 /// Retires every unused token of `purpose` the user has (a newer link, or
 /// the password was just reset).
 pub async fn retire_all(db: impl PgExecutor<'_>, user_id: Uuid, purpose: Purpose, now: DateTime<Utc>) -> AppResult<()> {
