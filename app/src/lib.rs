@@ -28,6 +28,8 @@ pub mod db_errors;
 #[cfg(feature = "ssr")]
 pub mod http_status;
 #[cfg(feature = "ssr")]
+pub mod mail;
+#[cfg(feature = "ssr")]
 pub mod request;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -41,7 +43,9 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use crate::accounts::pages::{LoginPage, RegisterPage};
+use crate::accounts::pages::{
+    CheckEmailPage, ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage, VerifyEmailPage,
+};
 use crate::accounts::AuthContext;
 use crate::attribution::{CreatorDashboardPage, CreatorStatementPage, ShopAnalyticsPage};
 use crate::cart::pages::{CartPage, CartVersion};
@@ -117,6 +121,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/explore") view=ExplorePage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/verify-email") view=VerifyEmailPage ssr=SsrMode::Async />
+                    <Route path=path!("/check-email") view=CheckEmailPage ssr=SsrMode::Async />
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
                     <Route path=path!("/checkout/:shop") view=CheckoutPage ssr=SsrMode::Async />
                     <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async />

@@ -48,19 +48,29 @@ pub struct AppConfig {
     /// Test-only controls (`STOREFEED_TEST_CONTROLS`: moving the clock, the
     /// test data API); never in production.
     pub test_controls: bool,
+    /// Where this site is reached (`STOREFEED_PUBLIC_URL`, no trailing
+    /// slash): links in mail are built on it, never on the request's `Host`,
+    /// which a client chooses.
+    pub public_url: String,
 }
 
-/// Failed logins allowed within `window` before further attempts are refused.
+/// Free failed logins before each further one makes the next attempt wait
+/// longer (see `accounts::rate_limit`); failures are forgotten after
+/// `window` without any.
 #[derive(Debug, Clone, Copy)]
 pub struct LoginLimits {
+    /// Per account and source address.
     pub per_account: i64,
+    /// Per account, from every address together (the looser ceiling).
+    pub per_account_all_sources: i64,
+    /// Per source address, across accounts.
     pub per_ip: i64,
     pub window: Duration,
 }
 
 impl Default for LoginLimits {
     fn default() -> Self {
-        LoginLimits { per_account: 5, per_ip: 50, window: Duration::from_secs(15 * 60) }
+        LoginLimits { per_account: 5, per_account_all_sources: 100, per_ip: 50, window: Duration::from_secs(15 * 60) }
     }
 }
 
@@ -74,6 +84,7 @@ impl AppConfig {
             login_limits: LoginLimits::default(),
             reservation_ttl: Duration::from_secs(crate::inventory::DEFAULT_RESERVATION_TTL_SECS),
             test_controls: false,
+            public_url: "http://127.0.0.1:3000".into(),
         }
     }
 }

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { EditProfilePage, Header, LoginPage, ProfilePage, RegisterPage, waitForHydration } from './fixtures/pages';
-import { newUser, registerViaApi } from './fixtures/users';
+import { callServerFn, newUser, registerViaApi } from './fixtures/users';
 
 test('a new user registers, logs out, logs back in, edits their profile and follows someone', async ({ page, request, baseURL }) => {
   const other = await registerViaApi(request, baseURL!, newUser('other'));
@@ -11,6 +11,13 @@ test('a new user registers, logs out, logs back in, edits their profile and foll
   await register.goto();
   await waitForHydration(page);
   await register.register(me);
+  // Registration signs nobody in (it answers the same for a taken email): log in next.
+  await expect(page.getByTestId('check-email')).toBeVisible();
+  await header.expectSignedOut();
+  const firstLogin = new LoginPage(page);
+  await firstLogin.goto();
+  await waitForHydration(page);
+  await firstLogin.logIn(me.username, me.password);
   await header.expectSignedIn(me);
 
   await header.logOut();
@@ -90,7 +97,7 @@ test('a username taken in another case is refused with a message', async ({ page
   const register = new RegisterPage(page);
   await register.goto();
   await waitForHydration(page);
-  await register.register({ username: existing.username.toUpperCase(), email: `x${existing.email}`, password: 'long-enough-pw' });
+  await register.register({ username: existing.username.toUpperCase(), email: `x${existing.email}`, password: existing.password });
   await expect(page.getByTestId('username-error')).toHaveText('That username is taken.');
   await new Header(page).expectSignedOut();
 });
@@ -114,4 +121,29 @@ test('after login the user lands where they were going', async ({ page, request,
   await login.logIn(user.username, user.password);
   await expect(page).toHaveURL(/\/settings\/profile$/);
   await expect(page.getByTestId('profile-form')).toBeVisible();
+});
+
+test('a login never sends the browser to another site, whatever `next` says', async ({ request, baseURL }) => {
+  const user = await registerViaApi(request, baseURL!);
+  for (const next of ['/\t/evil.example', '/\n/evil.example', '//evil.example', '/\\evil.example', 'https://evil.example', '/%09/evil.example']) {
+    const res = await callServerFn(request, baseURL!, 'auth/login', { identifier: user.username, password: user.password, next });
+    expect(res.status(), JSON.stringify(next)).toBe(200);
+    expect(res.headers()['location'], JSON.stringify(next)).toBe('/');
+  }
+  const kept = await callServerFn(request, baseURL!, 'auth/login', { identifier: user.username, password: user.password, next: '/settings/profile?tab=1' });
+  expect(kept.headers()['location']).toBe('/settings/profile?tab=1');
+});
+
+test('control characters in the login page\'s next are harmless', async ({ page, request, baseURL }) => {
+  const user = await registerViaApi(request, baseURL!);
+  for (const next of ['%09/evil.example', '%00', '%0A/evil.example']) {
+    const res = await page.goto(`/login?next=${next}`);
+    expect(res!.status(), next).toBeLessThan(500);
+  }
+  // The form posts whatever `next` holds; the server keeps the browser on this site.
+  await page.goto('/login');
+  await waitForHydration(page);
+  await page.locator('input[name="next"]').evaluate((el) => ((el as HTMLInputElement).value = '/\t/evil.example'));
+  await new LoginPage(page).logIn(user.username, user.password);
+  await expect(page).toHaveURL(`${baseURL}/`);
 });

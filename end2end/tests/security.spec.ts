@@ -101,7 +101,9 @@ test('too many wrong passwords for one account are throttled', async ({ request,
   }
   expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
   expect(statuses[5]).toBe(429);
-  // Even the right password waits out the lock.
+  // From the same address even the right password waits out the backoff: it
+  // is refused before any password is checked (another address is not held
+  // back: app/src/accounts/login.rs tests that).
   const right = await callServerFn(request, baseURL!, 'auth/login', { identifier: user.username, password: user.password });
   expect(right.status()).toBe(429);
   expect(await right.json()).toHaveProperty('RateLimited.retry_after_secs');

@@ -37,6 +37,8 @@ pub struct Config {
     pub generate_keys: bool,
     /// `--rotate-context-key`: store a new signing key, then exit.
     pub rotate_context_key: bool,
+    /// Where the shipped mailer writes outgoing mail (`STOREFEED_MAIL_DIR`).
+    pub mail_dir: PathBuf,
 }
 
 /// How often the background jobs run, and how old a pending payment must be
@@ -117,9 +119,24 @@ impl Config {
         let defaults = LoginLimits::default();
         let login_limits = LoginLimits {
             per_account: env.parse("STOREFEED_LOGIN_MAX_FAILURES_PER_ACCOUNT", defaults.per_account)?,
+            per_account_all_sources: env
+                .parse("STOREFEED_LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_SOURCES", defaults.per_account_all_sources)?,
             per_ip: env.parse("STOREFEED_LOGIN_MAX_FAILURES_PER_IP", defaults.per_ip)?,
             window: Duration::from_secs(env.parse("STOREFEED_LOGIN_WINDOW_SECS", defaults.window.as_secs())?),
         };
+
+        let public_url = match env.var("STOREFEED_PUBLIC_URL") {
+            Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => {
+                return Err(ConfigError {
+                    var: "STOREFEED_PUBLIC_URL",
+                    value: url,
+                    reason: "must start with http:// or https://".into(),
+                })
+            }
+            Some(url) => url.trim().trim_end_matches('/').to_string(),
+            None => format!("http://{}", addr.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)))),
+        };
+        let mail_dir = PathBuf::from(env.var("STOREFEED_MAIL_DIR").unwrap_or_else(|| "data/mail".into()));
 
         let mut admin_username = env.var("STOREFEED_ADMIN");
         let mut seed_demo = env.flag("STOREFEED_SEED_DEMO", false)?;
@@ -149,7 +166,9 @@ impl Config {
                     env.parse("STOREFEED_RESERVATION_TTL_SECS", app::inventory::DEFAULT_RESERVATION_TTL_SECS)?,
                 ),
                 test_controls: env.flag("STOREFEED_TEST_CONTROLS", false)?,
+                public_url,
             },
+            mail_dir,
             admin_username,
             seed_demo,
             context_key: match env.var("STOREFEED_CONTEXT_KEY") {
@@ -215,6 +234,7 @@ mod tests {
         assert_eq!(config(&[("STOREFEED_JOBS_EVERY_SECS", "0")], &[]).unwrap_err().var, "STOREFEED_JOBS_EVERY_SECS");
         assert_eq!(config(&[("STOREFEED_CONTEXT_KEY", "short")], &[]).unwrap_err().var, "STOREFEED_CONTEXT_KEY");
         assert!(!config(&[], &[]).unwrap().app.test_controls, "test controls are off unless asked for");
+        assert_eq!(config(&[("STOREFEED_PUBLIC_URL", "ftp://x")], &[]).unwrap_err().var, "STOREFEED_PUBLIC_URL");
     }
 
     #[test]
@@ -225,6 +245,9 @@ mod tests {
         assert!(c.seed_demo);
         let c = config(&[("PORT", "4000")], &[]).unwrap();
         assert_eq!(c.addr.unwrap().port(), 4000);
+        assert_eq!(c.app.public_url, "http://127.0.0.1:4000", "mail links follow the port unless told otherwise");
+        let c = config(&[("STOREFEED_PUBLIC_URL", "https://shop.example/")], &[]).unwrap();
+        assert_eq!(c.app.public_url, "https://shop.example");
         assert!(!c.rotate_context_key);
         assert!(config(&[], &["storefeed", "--rotate-context-key"]).unwrap().rotate_context_key);
     }

@@ -4,8 +4,10 @@
 //! attributed, commissions past their return window become payable, next
 //! month's event partition is created, and stock held by checkouts whose
 //! time ran out goes back on sale; the context signing keys are reread (a
-//! rotation's new key starts signing, retired keys drop out). Every ten
-//! minutes, expired sessions and old login failures are purged.
+//! rotation's new key starts signing, retired keys drop out). Every five
+//! seconds, mail waiting in the outbox is handed to the mailer. Every ten
+//! minutes, expired sessions, account tokens and login counters, and mail
+//! sent two days ago are purged.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -76,6 +78,21 @@ pub fn spawn_key_refresh(keys: app::attribution::ContextKeys, clock: app::clock:
     });
 }
 
+/// Sends what the outbox holds, a batch at a time, every `every`.
+pub fn spawn_mail(pool: PgPool, mailer: Arc<dyn app::mail::Mailer>, every: Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            match app::mail::drain(&pool, mailer.as_ref(), 50).await {
+                Ok(n) if n > 0 => tracing::info!(sent = n, "mail sent"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "sending mail failed"),
+            }
+        }
+    });
+}
+
 fn spawn_housekeeping(pool: PgPool) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
@@ -87,7 +104,13 @@ fn spawn_housekeeping(pool: PgPool) {
                 Err(e) => tracing::warn!(error = %e, "session purge failed"),
             }
             if let Err(e) = app::accounts::rate_limit::purge_old(&pool).await {
-                tracing::warn!(error = %e, "login-failure purge failed");
+                tracing::warn!(error = %e, "login-counter purge failed");
+            }
+            if let Err(e) = app::accounts::tokens::purge_expired(&pool).await {
+                tracing::warn!(error = %e, "account-token purge failed");
+            }
+            if let Err(e) = app::mail::purge_sent(&pool).await {
+                tracing::warn!(error = %e, "sent-mail purge failed");
             }
         }
     });

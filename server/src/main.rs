@@ -103,6 +103,9 @@ async fn main() -> anyhow::Result<()> {
     };
     jobs::spawn(pool.clone(), payments, config.jobs, state.clock.clone(), context_keys.clone());
     jobs::spawn_key_refresh(context_keys, state.clock.clone(), config.jobs.every);
+    // Mail goes to files in STOREFEED_MAIL_DIR: the one sender this build ships.
+    let mailer: Arc<dyn app::mail::Mailer> = Arc::new(app::mail::FileMailer::new(&config.mail_dir));
+    jobs::spawn_mail(pool.clone(), mailer, std::time::Duration::from_secs(5));
     let router = routes::build(state);
 
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;

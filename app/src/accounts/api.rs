@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::SessionUser;
+use super::{EmailStatus, SessionUser};
 use crate::error::AppError;
 
 /// The signed-in user, or `None` for a guest.
@@ -12,6 +12,9 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     super::session::current_user().await
 }
 
+/// Registers an account and mails its verification link. Answers (and
+/// redirects) the same whether or not the email already has an account, so
+/// it doesn't sign anyone in: the new user logs in next.
 #[server(prefix = "/api", endpoint = "auth/register")]
 pub async fn register(
     username: String,
@@ -19,8 +22,8 @@ pub async fn register(
     password: String,
     display_name: Option<String>,
 ) -> Result<(), AppError> {
+    use super::service::{self, Registration};
     use super::validate::{display_name as parse_display_name, Email, Password, Username};
-    use super::{db, password as pw, session};
     use crate::state::app_state;
 
     let username = Username::parse(&username)?;
@@ -30,58 +33,25 @@ pub async fn register(
         Some(name) if !name.is_empty() => parse_display_name(name)?,
         _ => username.as_str().to_string(),
     };
-
     let state = app_state()?;
-    let hash = pw::hash(password.expose().to_string()).await?;
-    let ip = crate::request::client_ip(&state.config);
-    let ua = crate::request::user_agent();
-
-    let mut tx = state.pool.begin().await?;
-    let user_id = db::insert_user(
-        &mut *tx,
-        db::NewUser { username: &username, email: &email, password_hash: &hash, display_name: &display_name },
-    )
-    .await?;
-    let token = session::create(&mut *tx, user_id, state.config.session_ttl, &ip, ua.as_deref()).await?;
-    crate::cart::api::owner::adopt_guest_cart(&mut tx, user_id).await?;
-    crate::attribution::link_current(&mut tx, user_id).await?;
-    tx.commit().await?;
-
-    tracing::info!(%user_id, username = username.as_str(), "account registered");
-    session::send_cookie(&session::cookie_header(&token, state.config.session_ttl, state.config.secure_cookies));
-    leptos_axum::redirect("/");
+    let registration = Registration { username, email, password, display_name };
+    service::register(&state.pool, &state.config, &registration, state.clock.now()).await?;
+    leptos_axum::redirect("/check-email?for=register");
     Ok(())
 }
 
-/// Logs in by username or email. Every failure says the same thing, and
-/// failures are throttled per client address and per account.
+/// Logs in by username or email. Every failure says the same thing; failures
+/// are throttled per account and address (see `rate_limit`).
 #[server(prefix = "/api", endpoint = "auth/login")]
 pub async fn login(identifier: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use super::{db, password as pw, rate_limit, session};
+    use super::{login, session};
     use crate::state::app_state;
 
     let state = app_state()?;
-    let account_key = identifier.trim().to_lowercase();
-    if account_key.is_empty() || password.is_empty() {
-        return Err(AppError::InvalidCredentials);
-    }
-    if account_key.len() > 254 || password.len() > 1024 {
-        return Err(AppError::InvalidCredentials);
-    }
     let ip = crate::request::client_ip(&state.config);
-    rate_limit::check(&state.pool, &state.config.login_limits, &ip, &account_key).await?;
-
-    let found = db::find_for_login(&state.pool, &account_key).await?;
-    let (user_id, stored) = match found {
-        Some(row) => (Some(row.id), Some(row.password_hash)),
-        None => (None, None),
-    };
-    let ok = pw::verify(password, stored).await?;
-    let Some(user_id) = user_id.filter(|_| ok) else {
-        rate_limit::record_failure(&state.pool, &ip, &account_key).await?;
-        return Err(AppError::InvalidCredentials);
-    };
-    rate_limit::clear_account(&state.pool, &account_key).await?;
+    let user_id =
+        login::authenticate(&state.pool, &state.config.login_limits, &identifier, password, &ip, state.clock.now())
+            .await?;
 
     // Rotate: whatever session this browser had is dropped, a new id is issued.
     let mut tx = state.pool.begin().await?;
@@ -111,4 +81,55 @@ pub async fn logout() -> Result<(), AppError> {
     session::send_cookie(&session::clearing_cookie_header(state.config.secure_cookies));
     leptos_axum::redirect("/");
     Ok(())
+}
+
+/// Mails a reset link to `email` if it has an account. Anyone may ask; the
+/// answer is the same either way.
+#[server(prefix = "/api", endpoint = "auth/forgot-password")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    use super::validate::Email;
+    use crate::state::app_state;
+
+    let email = Email::parse(&email)?;
+    let state = app_state()?;
+    super::service::request_reset(&state.pool, &state.config, &email, state.clock.now()).await?;
+    leptos_axum::redirect("/check-email?for=reset");
+    Ok(())
+}
+
+/// Sets a new password with a reset link's token (the token is the
+/// authority, whoever is signed in); every session of the account ends.
+#[server(prefix = "/api", endpoint = "auth/reset-password")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    use super::validate::Password;
+    use crate::state::app_state;
+
+    let password = Password::parse(&password)?;
+    let state = app_state()?;
+    super::service::reset_password(&state.pool, &state.config, token.trim(), &password, state.clock.now()).await?;
+    leptos_axum::redirect("/login?reset=done");
+    Ok(())
+}
+
+/// Marks the address a verification link was sent to as verified.
+#[server(prefix = "/api", endpoint = "auth/verify-email")]
+pub async fn verify_email(token: String) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    super::service::verify_email(&state.pool, token.trim(), state.clock.now()).await
+}
+
+/// The signed-in user's email and whether it is verified.
+#[server(prefix = "/api", endpoint = "auth/email")]
+pub async fn my_email() -> Result<EmailStatus, AppError> {
+    let state = crate::state::app_state()?;
+    let caller = super::session::current_user().await?;
+    super::service::email_status(&state.pool, caller.as_ref()).await
+}
+
+/// Mails the signed-in user a new verification link.
+#[server(prefix = "/api", endpoint = "auth/resend-verification")]
+pub async fn resend_verification() -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let caller = super::session::current_user().await?;
+    super::service::resend_verification(&state.pool, &state.config, caller.as_ref(), state.clock.now()).await
 }

@@ -38,6 +38,94 @@ pub async fn insert_user(db: impl PgExecutor<'_>, new: NewUser<'_>) -> AppResult
     Ok(id)
 }
 
+/// Registration's insert: `None`, writing nothing, when the email already
+/// has an account (the caller answers as if it had worked, and mails that
+/// address instead). A taken username is a `Conflict` on `username`.
+pub async fn insert_unless_email_taken(db: impl PgExecutor<'_>, new: NewUser<'_>) -> AppResult<Option<Uuid>> {
+    let id = sqlx::query_scalar!(
+        "INSERT INTO users (id, username, email, password_hash, display_name) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (email) DO NOTHING
+         RETURNING id",
+        Uuid::new_v4(),
+        new.username.as_str(),
+        new.email.as_str(),
+        new.password_hash,
+        new.display_name,
+    )
+    .fetch_optional(db)
+    .await
+    .map_err(|e| {
+        on_constraint(e, &[("users_username_key", || AppError::conflict("username", "That username is taken."))])
+    })?;
+    Ok(id)
+}
+
+pub async fn username_taken(db: impl PgExecutor<'_>, username: &Username) -> AppResult<bool> {
+    let taken = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM users WHERE username = $1) AS "taken!""#,
+        username.as_str()
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(taken)
+}
+
+/// What account mail and the password rules need to know of an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountNames {
+    pub id: Uuid,
+    pub username: String,
+    pub email: String,
+    pub display_name: String,
+    pub email_verified_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+pub async fn names_by_email(db: impl PgExecutor<'_>, email: &Email) -> AppResult<Option<AccountNames>> {
+    let row = sqlx::query_as!(
+        AccountNames,
+        "SELECT id, username, email, display_name, email_verified_at FROM users WHERE email = $1",
+        email.as_str()
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row)
+}
+
+pub async fn names_by_id(db: impl PgExecutor<'_>, id: Uuid) -> AppResult<Option<AccountNames>> {
+    let row = sqlx::query_as!(
+        AccountNames,
+        "SELECT id, username, email, display_name, email_verified_at FROM users WHERE id = $1",
+        id
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row)
+}
+
+pub async fn set_password_hash(db: impl PgExecutor<'_>, id: Uuid, hash: &str) -> AppResult<()> {
+    sqlx::query!("UPDATE users SET password_hash = $2 WHERE id = $1", id, hash).execute(db).await?;
+    Ok(())
+}
+
+/// Marks `email` verified for account `id`, if it is still the account's
+/// address; false if it is not (the link was for an address since changed).
+pub async fn mark_email_verified(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    email: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<bool> {
+    let done = sqlx::query!(
+        "UPDATE users SET email_verified_at = coalesce(email_verified_at, $3) WHERE id = $1 AND email = $2",
+        id,
+        email,
+        now
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 pub struct LoginRow {
     pub id: Uuid,
     pub password_hash: String,

@@ -1,6 +1,7 @@
-//! Accounts: registration, login/logout, server-side sessions and the signed-in
-//! user. Pages and server functions here; SQL, hashing and session storage in
-//! the `ssr`-only modules.
+//! Accounts: registration, email verification, login/logout with throttling,
+//! password reset, server-side sessions and the signed-in user. Pages and
+//! server functions here; SQL, hashing, tokens and session storage in the
+//! `ssr`-only modules.
 
 pub mod api;
 pub mod pages;
@@ -9,17 +10,32 @@ pub mod validate;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod login;
+#[cfg(feature = "ssr")]
+mod mails;
+#[cfg(feature = "ssr")]
 pub mod password;
+#[cfg(feature = "ssr")]
+pub mod policy;
 #[cfg(feature = "ssr")]
 pub mod rate_limit;
 #[cfg(feature = "ssr")]
+mod redirect;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod session;
+#[cfg(feature = "ssr")]
+pub mod tokens;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+pub use redirect::safe_next;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -48,26 +64,11 @@ pub struct SessionUser {
     pub role: Role,
 }
 
-/// Only same-site paths are allowed as a post-login destination (no open redirects).
-pub fn safe_next(next: Option<&str>) -> String {
-    match next.map(str::trim) {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
-        _ => "/".to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::safe_next;
-
-    #[test]
-    fn next_must_be_a_local_path() {
-        assert_eq!(safe_next(Some("/u/maya")), "/u/maya");
-        assert_eq!(safe_next(Some("//evil.example")), "/");
-        assert_eq!(safe_next(Some("https://evil.example")), "/");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/");
-        assert_eq!(safe_next(None), "/");
-    }
+/// The signed-in user's address, as their settings show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailStatus {
+    pub email: String,
+    pub verified: bool,
 }
 
 /// Who is signed in, for every component. `refresh` refetches after a login,

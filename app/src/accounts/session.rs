@@ -65,6 +65,12 @@ pub async fn delete(db: impl PgExecutor<'_>, token: &str) -> AppResult<()> {
     Ok(())
 }
 
+/// Signs the user out everywhere (a password was reset).
+pub async fn delete_all_for_user(db: impl PgExecutor<'_>, user_id: Uuid) -> AppResult<u64> {
+    let done = sqlx::query!("DELETE FROM sessions WHERE user_id = $1", user_id).execute(db).await?;
+    Ok(done.rows_affected())
+}
+
 /// The user behind `token`, if the session exists and has not expired.
 pub async fn lookup(pool: &PgPool, token: &str) -> AppResult<Option<SessionUser>> {
     if !plausible(token) {

@@ -1,7 +1,9 @@
 //! Controls only a test deployment has (`STOREFEED_TEST_CONTROLS`): moving
-//! the app's clock, and seeding a scenario in one call (`scenario`).
+//! the app's clock, seeding a scenario in one call (`scenario`), and
+//! reading the newest mail to an address (`mail`).
 //! Everywhere else each call is refused with 403.
 
+pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod scenario;
 

@@ -35,6 +35,7 @@ pub fn EditProfilePage() -> impl IntoView {
         <Title text="Edit profile" />
         <section class="mx-auto max-w-xl">
             <h1 class="text-2xl font-bold">"Edit profile"</h1>
+            <div class="mt-4"><crate::accounts::pages::EmailStatusCard /></div>
             <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match profile.await {
