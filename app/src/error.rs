@@ -108,9 +108,23 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// What a user is told when their text holds a NUL character, which
+/// PostgreSQL can't store in text (the server refuses such requests before
+/// any handler; this is the message there and in the backstop below).
+pub const NUL_TEXT_MESSAGE: &str = "Text can't contain a NUL character (\\0). Remove it and try again.";
+
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
+        // A NUL that slipped past the request check (a multipart text field)
+        // is the user's input, not our failure: 22021 is "invalid byte
+        // sequence" (text), 22P05 "unsupported Unicode escape" (jsonb).
+        if let Some(code) = err.as_database_error().and_then(|db| db.code()) {
+            if code == "22021" || code == "22P05" {
+                tracing::info!(error = %err, "text with a NUL character refused");
+                return AppError::validation("text", NUL_TEXT_MESSAGE);
+            }
+        }
         tracing::error!(error = %err, "database error");
         AppError::Internal
     }
@@ -134,6 +148,19 @@ mod tests {
     #[test]
     fn internal_error_hides_details() {
         assert_eq!(AppError::Internal.to_string(), "Something went wrong on our side. Please try again.");
+    }
+
+    #[cfg(feature = "ssr")]
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_nul_the_database_refuses_is_the_users_422_not_a_500(pool: sqlx::PgPool) {
+        for (sql, value) in [("SELECT $1::text", "a\0b"), ("SELECT $1::jsonb::text", r#"{"body":"a\u0000b"}"#)] {
+            let err = sqlx::query_scalar::<_, String>(sql).bind(value).fetch_one(&pool).await.unwrap_err();
+            let err = AppError::from(err);
+            assert_eq!(err.status_code(), 422, "{sql}");
+            assert_eq!(err.to_string(), NUL_TEXT_MESSAGE);
+        }
+        let other = sqlx::query_scalar::<_, i32>("SELECT 1 / $1").bind(0).fetch_one(&pool).await.unwrap_err();
+        assert_eq!(AppError::from(other), AppError::Internal, "anything else stays internal");
     }
 
     #[test]

@@ -76,14 +76,27 @@ impl Money {
     }
 
     /// Parses what a merchant types ("12", "12.5", "1,200.00") into minor
-    /// units. `field` names the form input for the error.
+    /// units. `field` names the form input for the error. A comma (or space)
+    /// only groups thousands: `10,00` is refused rather than read as 1000,
+    /// since it was almost certainly meant as ten with a decimal comma.
     pub fn parse(field: &str, raw: &str, currency: Currency) -> Result<Money, AppError> {
-        let text: String = raw.trim().chars().filter(|c| *c != ',' && *c != ' ').collect();
         let bad = || AppError::validation(field, "Enter an amount like 12.50.");
+        let text = raw.trim();
         if text.is_empty() {
             return Err(bad());
         }
-        let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
+        let (grouped, frac) = text.split_once('.').unwrap_or((text, ""));
+        let whole = ungroup(grouped).ok_or_else(|| {
+            if text.contains(',') {
+                AppError::validation(
+                    field,
+                    "Use a dot for decimals, like 10.50 (a comma only groups thousands: 1,200.50).",
+                )
+            } else {
+                bad()
+            }
+        })?;
+        let whole = whole.as_str();
         let exp = currency.exponent() as usize;
         if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad());
@@ -138,6 +151,29 @@ impl Money {
     }
 }
 
+/// The whole part of an amount without its thousands separators, or `None`
+/// when a separator is not a thousands separator: the first group has one to
+/// three digits and every later group exactly three (`1,234,567`; `1 200`).
+fn ungroup(whole: &str) -> Option<String> {
+    if !whole.contains([',', ' ']) {
+        return Some(whole.to_string());
+    }
+    let mut groups = whole.split([',', ' ']);
+    let first = groups.next()?;
+    let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+    if !(1..=3).contains(&first.len()) || !digits(first) {
+        return None;
+    }
+    let mut out = first.to_string();
+    for group in groups {
+        if group.len() != 3 || !digits(group) {
+            return None;
+        }
+        out.push_str(group);
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,6 +195,26 @@ mod tests {
         assert!(Money::parse("price", "10.5", Currency::JPY).is_err());
         assert!(Money::parse("price", "99999999999999999999", Currency::USD).is_err());
         assert_eq!(Money::parse("price", "x", Currency::USD).unwrap_err().field(), Some("price"));
+    }
+
+    #[test]
+    fn a_comma_only_groups_thousands() {
+        assert_eq!(Money::parse("price", "1,200.05", Currency::USD).unwrap().minor, 120_005);
+        assert_eq!(Money::parse("price", "1,234,567", Currency::USD).unwrap().minor, 123_456_700);
+        assert_eq!(Money::parse("price", "999,999", Currency::JPY).unwrap().minor, 999_999);
+        assert_eq!(Money::parse("price", "1 200", Currency::EUR).unwrap().minor, 120_000);
+    }
+
+    #[test]
+    fn a_decimal_comma_is_refused_not_read_as_thousands() {
+        for typed in ["10,00", "1,2", "1,20", "1,2000", "12,50", "0,99", "1,200,5", "1,20.50", ",500", "1,"] {
+            let err = Money::parse("price", typed, Currency::EUR).unwrap_err();
+            assert_eq!(err.field(), Some("price"), "{typed:?}");
+            assert!(err.to_string().contains("Use a dot for decimals"), "{typed:?}: {err}");
+        }
+        assert!(Money::parse("price", "1,000.5,0", Currency::USD).is_err());
+        assert!(Money::parse("price", "1 2", Currency::USD).is_err());
+        assert!(Money::parse("price", "1,,000", Currency::USD).is_err());
     }
 
     #[test]

@@ -37,6 +37,10 @@ pub struct AppState {
 pub struct AppConfig {
     /// Add `Secure` to cookies (the site is served over TLS).
     pub secure_cookies: bool,
+    /// The site is served over HTTPS (directly or by a TLS-terminating
+    /// proxy): same-origin requests come from `https://`, and responses carry
+    /// HSTS.
+    pub tls: bool,
     pub session_ttl: Duration,
     /// Where uploaded images are written; served under `/media`.
     pub media_dir: PathBuf,
@@ -78,6 +82,7 @@ impl AppConfig {
     pub fn for_tests(media_dir: PathBuf) -> Self {
         AppConfig {
             secure_cookies: false,
+            tls: false,
             session_ttl: Duration::from_secs(30 * 24 * 3600),
             media_dir,
             trust_proxy: false,

@@ -1,8 +1,9 @@
-import { APIRequestContext, Browser, expect, Page, test } from '@playwright/test';
+import { Browser, expect, Page, test } from '@playwright/test';
 import { Checkout, productViaApi, SAN_FRANCISCO, taggedPost, TEST_CARDS } from './fixtures/commerce';
 import { waitForHydration } from './fixtures/pages';
 import { openShopViaApi } from './fixtures/shops';
-import { callServerFn, registerViaApi } from './fixtures/users';
+import { advanceClock } from './fixtures/test';
+import { registerViaApi } from './fixtures/users';
 
 // The attribution chain end to end: a tag tap in a creator's post is
 // credited when the shopper comes back days later and buys; the shop can
@@ -10,12 +11,6 @@ import { callServerFn, registerViaApi } from './fixtures/users';
 // a creator buying through their own post earns no commission.
 // The test moves the server's clock, so the file runs its tests in order.
 test.describe.configure({ mode: 'serial' });
-
-/** Moves the test server's clock forward (only a test deployment allows it). */
-async function advanceClock(request: APIRequestContext, baseURL: string, hours: number) {
-  const res = await callServerFn(request, baseURL, 'test/clock', { advance_hours: String(hours) });
-  expect(res.status(), await res.text()).toBe(200);
-}
 
 /** A signed-in browser for a new user. */
 async function person(browser: Browser, baseURL: string) {
@@ -50,7 +45,7 @@ async function buy(page: Page, productId: string, shop: string, query = '') {
   await expect(page.getByTestId('order-confirmation')).toBeVisible();
 }
 
-test('a tap in a creator post earns the sale days later; the shop compares models; a forged token earns nothing', async ({ browser, baseURL }) => {
+test('a tap in a creator post earns the sale days later; the shop compares models; a forged token earns nothing', async ({ browser, baseURL, playwright }) => {
   const owner = await person(browser, baseURL!);
   const shop = await openShopViaApi(owner.page.request, baseURL!);
   const title = `Woven basket ${Date.now()}`;
@@ -65,9 +60,9 @@ test('a tap in a creator post earns the sale days later; the shop compares model
   // leaves, and comes back two days after that to buy directly.
   const shopper = await person(browser, baseURL!);
   await tapTag(shopper.page, earlyPost, title);
-  await advanceClock(shopper.page.request, baseURL!, 24);
+  await advanceClock(playwright, baseURL!, 24);
   await tapTag(shopper.page, creatorPost, title);
-  await advanceClock(shopper.page.request, baseURL!, 48);
+  await advanceClock(playwright, baseURL!, 48);
   await buy(shopper.page, productId, shop);
 
   // Last click (the default): creator X earns the whole $50 and 10% of it, pending.

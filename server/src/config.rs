@@ -137,6 +137,10 @@ impl Config {
             None => format!("http://{}", addr.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)))),
         };
         let mail_dir = PathBuf::from(env.var("STOREFEED_MAIL_DIR").unwrap_or_else(|| "data/mail".into()));
+        // Either setting says the site is behind TLS; each can still be
+        // turned off on its own (`STOREFEED_TLS=true STOREFEED_SECURE_COOKIES=false`).
+        let tls = env.flag("STOREFEED_TLS", env.flag("STOREFEED_SECURE_COOKIES", false)?)?;
+        let secure_cookies = env.flag("STOREFEED_SECURE_COOKIES", tls)?;
 
         let mut admin_username = env.var("STOREFEED_ADMIN");
         let mut seed_demo = env.flag("STOREFEED_SEED_DEMO", false)?;
@@ -157,7 +161,8 @@ impl Config {
             addr,
             log_json: env.flag("STOREFEED_LOG_JSON", false)?,
             app: AppConfig {
-                secure_cookies: env.flag("STOREFEED_SECURE_COOKIES", false)?,
+                secure_cookies,
+                tls,
                 session_ttl: Duration::from_secs(session_days * 24 * 3600),
                 media_dir: PathBuf::from(env.var("STOREFEED_MEDIA_DIR").unwrap_or_else(|| "data/media".into())),
                 trust_proxy: env.flag("STOREFEED_TRUST_PROXY", false)?,
@@ -250,6 +255,19 @@ mod tests {
         assert_eq!(c.app.public_url, "https://shop.example");
         assert!(!c.rotate_context_key);
         assert!(config(&[], &["storefeed", "--rotate-context-key"]).unwrap().rotate_context_key);
+    }
+
+    #[test]
+    fn tls_marks_cookies_secure_and_secure_cookies_imply_tls() {
+        let plain = config(&[], &[]).unwrap();
+        assert!(!plain.app.tls && !plain.app.secure_cookies);
+        let tls = config(&[("STOREFEED_TLS", "true")], &[]).unwrap();
+        assert!(tls.app.tls && tls.app.secure_cookies);
+        let secure = config(&[("STOREFEED_SECURE_COOKIES", "true")], &[]).unwrap();
+        assert!(secure.app.tls && secure.app.secure_cookies, "set behind TLS, as the README has always said");
+        let split = config(&[("STOREFEED_TLS", "true"), ("STOREFEED_SECURE_COOKIES", "false")], &[]).unwrap();
+        assert!(split.app.tls && !split.app.secure_cookies);
+        assert_eq!(config(&[("STOREFEED_TLS", "maybe")], &[]).unwrap_err().var, "STOREFEED_TLS");
     }
 
     #[test]

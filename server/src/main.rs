@@ -10,7 +10,10 @@ mod demo;
 mod exports;
 mod jobs;
 mod middleware;
+#[cfg(test)]
+mod router_tests;
 mod routes;
+mod security;
 mod telemetry;
 
 use std::net::SocketAddr;

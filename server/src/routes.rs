@@ -1,15 +1,17 @@
 //! The HTTP surface: Leptos pages and server functions, media, health, and
-//! the layers every request passes (request id, tracing, origin check,
-//! body limit, compression).
+//! the layers every request passes (request id, tracing, a caught panic,
+//! security headers, origin check, NUL-free text, body limit, compression).
 
 use axum::extract::State;
 use axum::http::{HeaderName, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
-use leptos::prelude::provide_context;
+use leptos::nonce::Nonce;
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -17,10 +19,11 @@ use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 use app::accounts::session::SessionMemo;
+use app::error::AppError;
 use app::state::AppState;
 use app::{shell, App};
 
-use crate::{exports, middleware};
+use crate::{exports, middleware, security};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Hard cap on any request body; handlers enforce tighter, friendlier limits.
@@ -29,8 +32,10 @@ const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 pub fn build(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let media = ServeDir::new(&state.config.media_dir);
+    let csp = security::Csp::new(reload_socket(&state.leptos_options));
+    let tls = state.config.tls;
 
-    Router::new()
+    let router = Router::new()
         .route("/healthz", get(healthz))
         .route("/creator/earnings.csv", get(exports::creator_csv))
         .route("/creator/statement.csv", get(exports::statement_csv))
@@ -44,6 +49,7 @@ pub fn build(state: AppState) -> Router {
                 move || {
                     provide_context(state.clone());
                     provide_context(SessionMemo::default());
+                    provide_request_nonce();
                 }
             },
             {
@@ -54,21 +60,63 @@ pub fn build(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
             {
                 let state = state.clone();
-                move || provide_context(state.clone())
+                move || {
+                    provide_context(state.clone());
+                    provide_request_nonce();
+                }
             },
             shell,
         ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::visitor_ids))
+        .layer(axum::middleware::from_fn(middleware::reject_nul_text))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::require_same_origin))
+        .layer(ServiceBuilder::new().layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)).layer(CompressionLayer::new()));
+    security::secure(router, csp, tls)
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(middleware::request_span))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-                .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-                .layer(CompressionLayer::new()),
+                .layer(catch_panics()),
         )
         .with_state(state)
+}
+
+/// Hands the request's nonce (set by `security::csp_and_caching`, named in
+/// its Content-Security-Policy) to the Leptos render, replacing the one
+/// leptos_axum made, so the hydration and resource scripts carry it.
+fn provide_request_nonce() {
+    if let Some(nonce) =
+        use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<Nonce>().cloned())
+    {
+        provide_context(nonce);
+    }
+}
+
+/// `cargo leptos watch` serves a live-reload websocket the policy must allow.
+fn reload_socket(options: &leptos::config::LeptosOptions) -> Option<String> {
+    std::env::var_os("LEPTOS_WATCH").map(|_| {
+        format!("ws://{}:{}", options.site_addr.ip(), options.reload_external_port.unwrap_or(options.reload_port))
+    })
+}
+
+type PanicResponse = fn(Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response;
+
+/// A bug must not drop the connection: the client gets a 500 with the usual
+/// message, and the panic is in the log.
+pub(crate) fn catch_panics() -> CatchPanicLayer<PanicResponse> {
+    CatchPanicLayer::custom(panic_response as PanicResponse)
+}
+
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = detail, "a request handler panicked");
+    let body = serde_json::to_string(&AppError::Internal).unwrap_or_else(|_| "\"Internal\"".into());
+    (StatusCode::INTERNAL_SERVER_ERROR, [(http::header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {

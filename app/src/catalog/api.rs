@@ -140,6 +140,7 @@ pub async fn search_products(query: String) -> Result<Vec<super::ProductPick>, A
 /// only the shop's owner may. Before hydration the form posts here directly
 /// and is sent back to the edit page.
 #[server(prefix = "/api", endpoint = "products/images/add", input = MultipartFormData)]
+#[middleware(crate::media::upload::RequireMultipart)]
 pub async fn add_product_images(data: MultipartData) -> Result<(), AppError> {
     use super::rules::{check_gallery_room, GALLERY_IMAGES};
     use crate::media::{self, upload::read_form};

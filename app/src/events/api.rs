@@ -12,6 +12,7 @@ use crate::error::AppError;
 /// Creates an event from the new-event form (text fields and an optional
 /// `image`); answers with its id and sends plain form posts to its page.
 #[server(prefix = "/api", endpoint = "events/create", input = MultipartFormData)]
+#[middleware(crate::media::upload::RequireMultipart)]
 pub async fn create_event(data: MultipartData) -> Result<Uuid, AppError> {
     use crate::media::{self, upload::read_form};
 

@@ -147,6 +147,60 @@ impl<'a> FormCollector<'a> {
     }
 }
 
+/// Guards an upload server function (`#[middleware(crate::media::upload::RequireMultipart)]`
+/// under its `#[server]`): a request that is not a multipart form with a
+/// boundary gets 415 here, because server_fn's multipart decoder panics on
+/// one, dropping the connection, before [`read_form`] could refuse it.
+pub struct RequireMultipart;
+
+type Req = http::Request<axum::body::Body>;
+type Res = http::Response<axum::body::Body>;
+
+impl leptos::server_fn::middleware::Layer<Req, Res> for RequireMultipart {
+    fn layer(
+        &self,
+        inner: leptos::server_fn::middleware::BoxedService<Req, Res>,
+    ) -> leptos::server_fn::middleware::BoxedService<Req, Res> {
+        leptos::server_fn::middleware::BoxedService::new(inner.ser, MultipartOnly(inner))
+    }
+}
+
+struct MultipartOnly(leptos::server_fn::middleware::BoxedService<Req, Res>);
+
+impl leptos::server_fn::middleware::Service<Req, Res> for MultipartOnly {
+    fn run(
+        &mut self,
+        req: Req,
+        _ser: fn(leptos::server_fn::error::ServerFnErrorErr) -> leptos::server_fn::Bytes,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Res> + Send>> {
+        if is_multipart(req.headers()) {
+            self.0.run(req)
+        } else {
+            Box::pin(async { not_multipart() })
+        }
+    }
+}
+
+/// Whether the decoder will find a boundary: the same header reading and the
+/// same parser it uses.
+pub fn is_multipart(headers: &http::HeaderMap) -> bool {
+    headers
+        .get(http::header::CONTENT_TYPE)
+        .is_some_and(|v| multer::parse_boundary(String::from_utf8_lossy(v.as_bytes())).is_ok())
+}
+
+fn not_multipart() -> Res {
+    let error = crate::error::AppError::UnsupportedMedia(
+        "Send the upload as a multipart form (multipart/form-data), as the page's form does.".into(),
+    );
+    let body = serde_json::to_string(&error).unwrap_or_else(|_| "\"UnsupportedMedia\"".into());
+    http::Response::builder()
+        .status(http::StatusCode::UNSUPPORTED_MEDIA_TYPE)
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .body(axum::body::Body::from(body))
+        .unwrap_or_else(|_| http::Response::new(axum::body::Body::empty()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,6 +321,22 @@ mod tests {
         );
         let data = MultipartData::Server(multer::Multipart::new(stream, "XyZ"));
         read_form(data, limits).await
+    }
+
+    #[test]
+    fn only_a_multipart_form_with_a_boundary_reaches_the_decoder() {
+        let with = |ct: &str| {
+            let mut headers = http::HeaderMap::new();
+            headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_str(ct).unwrap());
+            is_multipart(&headers)
+        };
+        assert!(with("multipart/form-data; boundary=XyZ"));
+        assert!(with("Multipart/Form-Data; boundary=\"a b\""));
+        assert!(!with("multipart/form-data"), "no boundary");
+        assert!(!with("application/x-www-form-urlencoded"));
+        assert!(!with("text/plain; boundary=XyZ"));
+        assert!(!with("multipart/form-data; boundary=a b"), "unquoted space: the parser refuses it");
+        assert!(!is_multipart(&http::HeaderMap::new()), "no content type");
     }
 
     #[tokio::test]

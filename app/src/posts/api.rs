@@ -11,6 +11,7 @@ use crate::error::AppError;
 /// `images`, and `intent`: `publish` (the default) or `draft`, which keeps it
 /// private to tag and link before publishing. Returns the new post's id.
 #[server(prefix = "/api", endpoint = "posts/create", input = MultipartFormData)]
+#[middleware(crate::media::upload::RequireMultipart)]
 pub async fn create_post(data: MultipartData) -> Result<Uuid, AppError> {
     use crate::media::{store_post_image, upload::read_form};
 

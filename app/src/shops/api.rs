@@ -44,6 +44,7 @@ pub async fn update_shop(handle: String, name: String, description: String) -> R
 /// Uploads the shop's logo (`kind=logo`, cut square) or cover (`kind=cover`,
 /// 3:1) for the shop `handle`; only its owner may.
 #[server(prefix = "/api", endpoint = "shops/image", input = MultipartFormData)]
+#[middleware(crate::media::upload::RequireMultipart)]
 pub async fn upload_shop_image(data: MultipartData) -> Result<(), AppError> {
     use crate::media::{self, upload::read_form};
 

@@ -51,6 +51,7 @@ pub async fn update_profile(
 /// Uploads a profile picture (`kind=avatar`) or cover (`kind=cover`).
 /// Returns the new image's URL.
 #[server(prefix = "/api", endpoint = "profiles/image", input = MultipartFormData)]
+#[middleware(crate::media::upload::RequireMultipart)]
 pub async fn upload_profile_image(data: MultipartData) -> Result<String, AppError> {
     use crate::media::{self, upload::read_form, ProfileImageKind};
 

@@ -26,6 +26,8 @@ pub struct ScenarioSpec {
     pub product: Option<ProductSpec>,
     /// A published post with this text and one image tagging the product.
     pub post: Option<String>,
+    /// Make the user an admin (who alone may move the test clock).
+    pub admin: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -114,6 +116,9 @@ pub async fn seed(pool: &PgPool, config: &AppConfig, spec: &ScenarioSpec) -> App
         return Err(AppError::validation("post", "A tagged post needs a product to tag."));
     }
     let user = seed_user(pool, &spec.prefix).await?;
+    if spec.admin {
+        crate::accounts::db::promote_admin(pool, &user.username).await?;
+    }
     let session =
         crate::accounts::session::create(pool, user.id, config.session_ttl, "127.0.0.1", Some("test data")).await?;
     let shop = match &spec.product {
@@ -233,7 +238,21 @@ mod tests {
                 ..ProductSpec::default()
             }),
             post: Some("New linen".into()),
+            admin: false,
         }
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn an_admin_is_seeded_only_when_asked_for(pool: PgPool) {
+        use crate::accounts::Role;
+        let admin = ScenarioSpec { prefix: "clock".into(), admin: true, ..ScenarioSpec::default() };
+        let seeded = seed(&pool, &config(true), &admin).await.unwrap();
+        let session = crate::accounts::session::lookup(&pool, &seeded.session).await.unwrap().unwrap();
+        assert_eq!(session.role, Role::Admin);
+        let plain = seed(&pool, &config(true), &ScenarioSpec::default()).await.unwrap();
+        let session = crate::accounts::session::lookup(&pool, &plain.session).await.unwrap().unwrap();
+        assert_eq!(session.role, Role::User);
+        assert_eq!(seed(&pool, &config(false), &admin).await.unwrap_err(), AppError::Forbidden);
     }
 
     #[sqlx::test(migrations = "../migrations")]

@@ -1,0 +1,316 @@
+//! The whole router as a client meets it, request by request (`oneshot`, no
+//! socket): the security headers on pages, API answers and static files;
+//! hostile input (NUL in text, a non-multipart upload) answered with a 4xx,
+//! never a 500 or a dropped connection; and who may move the test clock.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{header, Request, Response, StatusCode};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use sqlx::PgPool;
+use tower::ServiceExt;
+
+use app::state::{AppConfig, AppState};
+use app::test_controls::scenario::{seed, ScenarioSpec};
+
+const HOST: &str = "storefeed.test";
+
+struct Site {
+    router: Router,
+    config: AppConfig,
+    pool: PgPool,
+    dir: PathBuf,
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The app's router on `pool` with `adjust`ed settings, a site root holding
+/// the stylesheet and an uploaded image in the media folder.
+async fn site(pool: PgPool, adjust: impl FnOnce(&mut AppConfig)) -> Site {
+    let dir = std::env::temp_dir().join(format!("storefeed-router-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(dir.join("site/pkg")).unwrap();
+    std::fs::create_dir_all(dir.join("media")).unwrap();
+    std::fs::write(dir.join("site/pkg/storefeed.css"), "body{margin:0}").unwrap();
+    std::fs::write(dir.join("media/pic.jpg"), [0xff, 0xd8, 0xff, 0xd9]).unwrap();
+
+    let mut config = AppConfig::for_tests(dir.join("media"));
+    adjust(&mut config);
+    let clock = if config.test_controls { app::clock::Clock::movable() } else { app::clock::Clock::system() };
+    let state = AppState {
+        leptos_options: LeptosOptions::builder()
+            .output_name("storefeed")
+            .site_root(dir.join("site").to_string_lossy().to_string())
+            .build(),
+        pool: pool.clone(),
+        config: Arc::new(config.clone()),
+        payments: Arc::new(app::payments::test_provider::TestProvider::new(pool.clone())),
+        stock: app::inventory::gate::StockGate::start(pool.clone()),
+        events: app::attribution::EventSink::start(pool.clone()),
+        authors: Default::default(),
+        context_keys: app::attribution::ContextKeys::load(&pool, None, true, clock.now()).await.unwrap(),
+        clock,
+    };
+    Site { router: crate::routes::build(state), config, pool, dir }
+}
+
+impl Site {
+    /// A signed-in user (an admin if asked); returns the session cookie.
+    async fn session(&self, admin: bool) -> String {
+        let config = AppConfig { test_controls: true, ..self.config.clone() };
+        let spec = ScenarioSpec { prefix: "router".into(), admin, ..ScenarioSpec::default() };
+        let scenario = seed(&self.pool, &config, &spec).await.unwrap();
+        format!("sf_session={}", scenario.session)
+    }
+
+    async fn send(&self, req: Request<Body>) -> (Response<Body>, String) {
+        let mut req = req;
+        req.extensions_mut().insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
+        let response = self.router.clone().oneshot(req).await.unwrap();
+        let (parts, body) = response.into_parts();
+        let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+        (Response::from_parts(parts, Body::empty()), String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    async fn get(&self, path: &str, cookie: Option<&str>) -> (Response<Body>, String) {
+        let mut req = Request::get(path).header(header::HOST, HOST);
+        if let Some(cookie) = cookie {
+            req = req.header(header::COOKIE, cookie);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    /// A same-site POST with `content_type` and `body`.
+    async fn post(&self, path: &str, content_type: &str, body: &str, cookie: Option<&str>) -> (Response<Body>, String) {
+        let scheme = if self.config.tls { "https" } else { "http" };
+        let mut req = Request::post(path)
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, format!("{scheme}://{HOST}"))
+            .header(header::CONTENT_TYPE, content_type);
+        if let Some(cookie) = cookie {
+            req = req.header(header::COOKIE, cookie);
+        }
+        self.send(req.body(Body::from(body.to_string())).unwrap()).await
+    }
+
+    async fn form(&self, path: &str, body: &str, cookie: Option<&str>) -> (Response<Body>, String) {
+        self.post(path, "application/x-www-form-urlencoded", body, cookie).await
+    }
+}
+
+fn header_of(response: &Response<Body>, name: header::HeaderName) -> &str {
+    response.headers().get(&name).and_then(|v| v.to_str().ok()).unwrap_or("")
+}
+
+/// The headers every response carries, whatever produced it.
+fn assert_fixed_headers(response: &Response<Body>, what: &str) {
+    assert_eq!(header_of(response, header::X_CONTENT_TYPE_OPTIONS), "nosniff", "{what}");
+    assert_eq!(header_of(response, header::X_FRAME_OPTIONS), "DENY", "{what}");
+    assert_eq!(header_of(response, header::REFERRER_POLICY), "strict-origin-when-cross-origin", "{what}");
+    let csp = header_of(response, header::CONTENT_SECURITY_POLICY);
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"), "{what}: {csp}");
+}
+
+/// The nonce the policy names.
+fn nonce_of(response: &Response<Body>) -> String {
+    let csp = header_of(response, header::CONTENT_SECURITY_POLICY);
+    let start = csp.find("'nonce-").expect("a nonce in the policy") + "'nonce-".len();
+    csp[start..].split('\'').next().unwrap().to_string()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_page_names_a_fresh_nonce_that_every_inline_script_carries(pool: PgPool) {
+    let site = site(pool, |_| {}).await;
+    let (first, html) = site.get("/login", None).await;
+    assert_eq!(first.status(), StatusCode::OK);
+    assert!(header_of(&first, header::CONTENT_TYPE).starts_with("text/html"));
+    assert_fixed_headers(&first, "a page");
+    let nonce = nonce_of(&first);
+    assert!(nonce.len() >= 16, "128 bits, base64: {nonce}");
+    let scripts: Vec<&str> =
+        html.match_indices("<script").map(|(i, _)| &html[i..i + html[i..].find('>').unwrap()]).collect();
+    assert!(!scripts.is_empty(), "the hydration script is inline");
+    for script in scripts {
+        assert!(script.contains(&format!("nonce=\"{nonce}\"")), "{script} lacks the nonce {nonce}");
+    }
+    assert!(header_of(&first, header::STRICT_TRANSPORT_SECURITY).is_empty(), "no HSTS without TLS");
+    assert_ne!(header_of(&first, header::CACHE_CONTROL), "private, no-store", "a signed-out page may be cached");
+
+    let (second, _) = site.get("/login", None).await;
+    assert_ne!(nonce_of(&second), nonce, "each response gets its own nonce");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_signed_in_users_pages_are_never_stored(pool: PgPool) {
+    let site = site(pool, |_| {}).await;
+    let cookie = site.session(false).await;
+    for path in ["/", "/explore", "/settings/profile", "/no-such-page"] {
+        let (response, _) = site.get(path, Some(cookie.as_str())).await;
+        assert!(header_of(&response, header::CONTENT_TYPE).starts_with("text/html"), "{path}");
+        assert_eq!(header_of(&response, header::CACHE_CONTROL), "private, no-store", "{path}");
+        assert_fixed_headers(&response, path);
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn api_answers_and_static_files_carry_the_headers_too(pool: PgPool) {
+    let site = site(pool, |_| {}).await;
+    let (api, body) = site.form("/api/auth/me", "", None).await;
+    assert_eq!(api.status(), StatusCode::OK, "{body}");
+    assert_fixed_headers(&api, "a server function");
+
+    let (css, body) = site.get("/pkg/storefeed.css", None).await;
+    assert_eq!(css.status(), StatusCode::OK);
+    assert_eq!(body, "body{margin:0}");
+    assert_fixed_headers(&css, "the stylesheet");
+
+    let (image, _) = site.get("/media/pic.jpg", None).await;
+    assert_eq!(image.status(), StatusCode::OK);
+    assert_eq!(header_of(&image, header::CONTENT_TYPE), "image/jpeg");
+    assert_fixed_headers(&image, "an uploaded image");
+
+    let (health, _) = site.get("/healthz", None).await;
+    assert_fixed_headers(&health, "the health check");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn behind_tls_responses_carry_hsts_and_only_https_pages_may_post(pool: PgPool) {
+    let site = site(pool, |c| {
+        c.tls = true;
+        c.secure_cookies = true;
+    })
+    .await;
+    let (page, _) = site.get("/login", None).await;
+    assert_eq!(header_of(&page, header::STRICT_TRANSPORT_SECURITY), "max-age=31536000");
+    let visitor = page.headers().get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>();
+    assert!(!visitor.is_empty() && visitor.iter().all(|c| c.contains("; Secure")), "{visitor:?}");
+
+    let (ok, body) = site.form("/api/auth/me", "", None).await;
+    assert_eq!(ok.status(), StatusCode::OK, "https://{HOST} is this site: {body}");
+    let plain = Request::post("/api/auth/me")
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, format!("http://{HOST}"))
+        .body(Body::empty())
+        .unwrap();
+    let (refused, body) = site.send(plain).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{body}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_nul_in_text_is_a_422_naming_the_field_not_a_500(pool: PgPool) {
+    let site = site(pool, |_| {}).await;
+    let cookie = site.session(false).await;
+    let cases: [(&str, &str, Option<&str>, &str); 6] = [
+        ("/api/auth/login", "identifier=maya&password=pass%00word", None, "password"),
+        ("/api/auth/login", "identifier=ma\0ya&password=password", None, "identifier"),
+        (
+            "/api/shops/create",
+            "handle=nul_shop&name=Nul%00Shop&description=&currency=USD",
+            Some(cookie.as_str()),
+            "name",
+        ),
+        ("/api/products/search", "query=lin%00en", Some(cookie.as_str()), "query"),
+        ("/api/feed/explore", "cursor=%00", None, "cursor"),
+        ("/api/comments/add", "post_id=00000000-0000-0000-0000-000000000000&body=hi%00", Some(cookie.as_str()), "body"),
+    ];
+    for (path, body, cookie, field) in cases {
+        let (response, text) = site.form(path, body, cookie).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path} {body:?}: {text}");
+        let error: app::error::AppError = serde_json::from_str(&text).unwrap();
+        assert_eq!(error.field(), Some(field), "{path}");
+        assert_eq!(error.to_string(), app::error::NUL_TEXT_MESSAGE);
+    }
+    let shops: i64 = sqlx::query_scalar("SELECT count(*) FROM shops").fetch_one(&site.pool).await.unwrap();
+    assert_eq!(shops, 0, "nothing was written");
+
+    let (json, text) =
+        site.post("/api/test/scenario", "application/json", r#"{"spec":{"prefix":"a\u0000b"}}"#, None).await;
+    assert_eq!(json.status(), StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert!(text.contains("spec.prefix"), "{text}");
+
+    for path in ["/explore?cursor=%00", "/u/ma%00ya", "/api/feed/explore?cursor=x%00"] {
+        let (response, text) = site.get(path, None).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}: {text}");
+        assert!(text.contains("NUL"), "{path}: {text}");
+    }
+
+    // The same requests without the NUL are not refused as NUL.
+    let (fine, text) = site.form("/api/products/search", "query=linen", Some(cookie.as_str())).await;
+    assert_eq!(fine.status(), StatusCode::OK, "{text}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_upload_that_is_not_a_multipart_form_is_a_415_not_a_dropped_connection(pool: PgPool) {
+    let site = site(pool, |_| {}).await;
+    let cookie = site.session(false).await;
+    let endpoints = [
+        "/api/profiles/image",
+        "/api/posts/create",
+        "/api/products/images/add",
+        "/api/events/create",
+        "/api/shops/image",
+    ];
+    let bodies = [
+        ("application/x-www-form-urlencoded", "kind=avatar&image=x"),
+        ("multipart/form-data", "--x\r\n\r\n--x--"),
+        ("text/plain", "hello"),
+        ("application/json", "{}"),
+    ];
+    for path in endpoints {
+        for (content_type, body) in bodies {
+            let (response, text) = site.post(path, content_type, body, Some(cookie.as_str())).await;
+            assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "{path} as {content_type}: {text}");
+            assert!(text.contains("multipart"), "{text}");
+        }
+    }
+    // A multipart form still gets through to the reader (which names what's missing).
+    let multipart = "--XyZ\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\navatar\r\n--XyZ--\r\n";
+    let (response, text) =
+        site.post("/api/profiles/image", "multipart/form-data; boundary=XyZ", multipart, Some(cookie.as_str())).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn only_an_admin_moves_the_test_clock(pool: PgPool) {
+    let site = site(pool, |c| c.test_controls = true).await;
+    let (user, admin) = (site.session(false).await, site.session(true).await);
+    let body = "advance_hours=24";
+    let (anonymous, text) = site.form("/api/test/clock", body, None).await;
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "{text}");
+    let (plain, text) = site.form("/api/test/clock", body, Some(user.as_str())).await;
+    assert_eq!(plain.status(), StatusCode::FORBIDDEN, "{text}");
+    let (moved, text) = site.form("/api/test/clock", body, Some(admin.as_str())).await;
+    assert_eq!(moved.status(), StatusCode::OK, "{text}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn without_test_controls_nobody_moves_the_clock(pool: PgPool) {
+    let site = site(pool, |_| {}).await;
+    let admin = site.session(true).await;
+    for cookie in [None, Some(admin.as_str())] {
+        let (response, text) = site.form("/api/test/clock", "advance_hours=24", cookie).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{text}");
+    }
+}
+
+async fn boom() -> StatusCode {
+    panic!("a bug")
+}
+
+#[tokio::test]
+async fn a_panicking_handler_answers_500_instead_of_dropping_the_connection() {
+    let router = Router::new().route("/boom", axum::routing::get(boom)).layer(crate::routes::catch_panics());
+    let response = router.oneshot(Request::get("/boom").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    let error: app::error::AppError = serde_json::from_slice(&body).unwrap();
+    assert_eq!(error, app::error::AppError::Internal);
+}
