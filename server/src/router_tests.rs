@@ -55,7 +55,6 @@ async fn site(pool: PgPool, adjust: impl FnOnce(&mut AppConfig)) -> Site {
         payments: Arc::new(app::payments::test_provider::TestProvider::new(pool.clone())),
         stock: app::inventory::gate::StockGate::start(pool.clone()),
         events: app::attribution::EventSink::start(pool.clone()),
-        authors: Default::default(),
         context_keys: app::attribution::ContextKeys::load(&pool, None, true, clock.now()).await.unwrap(),
         clock,
     };
