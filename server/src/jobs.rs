@@ -5,8 +5,10 @@
 //! month's event partition is created, and stock held by checkouts whose
 //! time ran out goes back on sale; the context signing keys are reread (a
 //! rotation's new key starts signing, retired keys drop out). Every ten
-//! minutes, expired sessions and old login failures are purged.
+//! minutes, expired sessions and old login failures are purged. Every hour,
+//! media files no row names (and over an hour old) are removed.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -88,6 +90,24 @@ fn spawn_housekeeping(pool: PgPool) {
             }
             if let Err(e) = app::accounts::rate_limit::purge_old(&pool).await {
                 tracing::warn!(error = %e, "login-failure purge failed");
+            }
+        }
+    });
+}
+
+/// Sweeps the media directory for files no row names, every hour (see
+/// `app::media::sweep`: a file goes after two sweeps, so within about two
+/// hours of becoming an orphan, never while its upload is being saved).
+pub fn spawn_media_sweep(pool: PgPool, media_dir: PathBuf, clock: app::clock::Clock) {
+    tokio::spawn(async move {
+        let mut sweeper = app::media::sweep::Sweeper::new(app::media::sweep::DEFAULT_GRACE);
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match sweeper.sweep(&pool, &media_dir, clock.now()).await {
+                Ok(swept) if swept.removed > 0 => tracing::info!(removed = swept.removed, "orphan media files removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "sweeping the media directory failed"),
             }
         }
     });

@@ -104,6 +104,7 @@ async fn main() -> anyhow::Result<()> {
     };
     jobs::spawn(pool.clone(), payments, config.jobs, state.clock.clone(), context_keys.clone());
     jobs::spawn_key_refresh(context_keys, state.clock.clone(), config.jobs.every);
+    jobs::spawn_media_sweep(pool.clone(), config.app.media_dir.clone(), state.clock.clone());
     let router = routes::build(state);
 
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
