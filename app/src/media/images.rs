@@ -89,10 +89,12 @@ fn too_many_pixels(limits: &ImageLimits, width: u32, height: u32) -> AppError {
     UploadError::TooManyPixels { field: limits.field, width, height, max_megapixels: limits.max_megapixels() }.into()
 }
 
-/// Whether the file runs to its format's end marker. The JPEG decoder fills
-/// a scan that stops early with grey instead of failing, so a truncated
-/// upload would otherwise be stored half grey; PNG and WebP are checked the
-/// same way so "complete" means one thing for every format.
+/// Whether the file runs to its format's end marker. The `image` crate's
+/// JPEG decoder (zune-jpeg, not in strict mode) fills a scan that stops
+/// early with grey and reports success, even with all but the last two
+/// bytes, so a truncated upload would be stored half grey. The PNG and WebP
+/// decoders do fail on a cut file; they are checked the same way anyway so
+/// "complete" means one thing for every format, before any decoding.
 pub fn is_complete(format: ImageFormat, bytes: &[u8]) -> bool {
     match format {
         ImageFormat::Jpeg => jpeg_is_complete(bytes),
