@@ -147,10 +147,8 @@ mod tests {
     #[test]
     fn a_changed_total_is_a_conflict_naming_both_totals() {
         use crate::money::Currency;
-        let changed = AppError::TotalChanged {
-            shown: Money::new(2700, Currency::USD),
-            total: Money::new(3000, Currency::USD),
-        };
+        let changed =
+            AppError::TotalChanged { shown: Money::new(2700, Currency::USD), total: Money::new(3000, Currency::USD) };
         assert_eq!(changed.status_code(), 409);
         assert_eq!(
             changed.to_string(),

@@ -15,10 +15,10 @@ pub mod sweep;
 #[cfg(feature = "ssr")]
 pub mod upload;
 
-#[cfg(feature = "ssr")]
-pub use images::*;
 #[cfg(all(test, feature = "ssr"))]
 pub(crate) use images::samples;
+#[cfg(feature = "ssr")]
+pub use images::*;
 pub use picker::{check_picked, check_selection, ImagePicker};
 
 /// Largest upload accepted for a profile picture or cover (a shop's too).
@@ -62,7 +62,13 @@ impl ImageLimits {
 
     /// One profile-sized image (8 MB) in `field`, required.
     pub const fn profile_image(field: &'static str) -> Self {
-        ImageLimits { field, max_bytes: PROFILE_IMAGE_MAX_BYTES, max_files: 1, required: true, max_pixels: MAX_IMAGE_PIXELS }
+        ImageLimits {
+            field,
+            max_bytes: PROFILE_IMAGE_MAX_BYTES,
+            max_files: 1,
+            required: true,
+            max_pixels: MAX_IMAGE_PIXELS,
+        }
     }
 
     pub const fn required(self) -> Self {

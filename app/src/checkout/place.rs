@@ -566,9 +566,11 @@ mod tests {
         let (checkout, buyer, _) = ready_checkout(&pool, 5, 1).await;
         let provider = TestProvider::new(pool.clone());
         let now = crate::clock::Clock::system().now();
-        let Prepared::Pay { .. } = prepare(&pool, checkout, buyer, &card(), shown_total(&pool, checkout, buyer, now).await.unwrap(), now, TTL)
+        let Prepared::Pay { .. } =
+            prepare(&pool, checkout, buyer, &card(), shown_total(&pool, checkout, buyer, now).await.unwrap(), now, TTL)
                 .await
-                .unwrap() else {
+                .unwrap()
+        else {
             panic!("expected a payment to make");
         };
         assert_eq!(recover(&pool, &provider, crate::clock::Clock::system().now(), Duration::ZERO).await.unwrap(), 1);
@@ -630,7 +632,13 @@ mod tests {
         let details = card();
         let pay = |i: usize| {
             let (buyer, checkout) = buyers[i];
-            place(&pool, &provider, Placement { checkout, user: buyer, card: visa(&details), shown: shown[i] }, now, TTL)
+            place(
+                &pool,
+                &provider,
+                Placement { checkout, user: buyer, card: visa(&details), shown: shown[i] },
+                now,
+                TTL,
+            )
         };
         let results = {
             let (a, b, c) = tokio::join!(pay(0), pay(1), pay(2));
@@ -671,10 +679,15 @@ mod tests {
         // Each confirms the new total and pays exactly that.
         for (i, total) in new_totals {
             let (buyer, checkout) = buyers[i];
-            let order =
-                place(&pool, &provider, Placement { checkout, user: buyer, card: visa(&details), shown: total }, now, TTL)
-                    .await
-                    .unwrap();
+            let order = place(
+                &pool,
+                &provider,
+                Placement { checkout, user: buyer, card: visa(&details), shown: total },
+                now,
+                TTL,
+            )
+            .await
+            .unwrap();
             let o = sqlx::query!("SELECT total_minor, discount_minor FROM orders WHERE id = $1", order)
                 .fetch_one(&pool)
                 .await
@@ -698,13 +711,12 @@ mod tests {
         let details = card();
         let now = crate::clock::Clock::system().now();
         let total = shown_total(&pool, checkout, buyer, now).await.unwrap();
-        for shown in [
-            Money::new(total.minor - 1, total.currency),
-            Money::new(total.minor, crate::money::Currency::EUR),
-        ] {
-            let err = place(&pool, &provider, Placement { checkout, user: buyer, card: visa(&details), shown }, now, TTL)
-                .await
-                .unwrap_err();
+        for shown in [Money::new(total.minor - 1, total.currency), Money::new(total.minor, crate::money::Currency::EUR)]
+        {
+            let err =
+                place(&pool, &provider, Placement { checkout, user: buyer, card: visa(&details), shown }, now, TTL)
+                    .await
+                    .unwrap_err();
             assert_eq!(err, AppError::TotalChanged { shown, total });
         }
         assert_eq!(count(&pool, "SELECT count(*) FROM payments").await, 0);

@@ -296,14 +296,18 @@ pub struct PreparedPostImage {
 /// Checks, decodes and resizes every upload of a post-sized field before
 /// any is written, so a form refused for its fifth image leaves nothing
 /// behind. Each decode waits for a slot of the [`decode_gate`].
-pub async fn prepare_post_images(limits: ImageLimits, uploads: Vec<Vec<u8>>) -> Result<Vec<PreparedPostImage>, AppError> {
+pub async fn prepare_post_images(
+    limits: ImageLimits,
+    uploads: Vec<Vec<u8>>,
+) -> Result<Vec<PreparedPostImage>, AppError> {
     let mut prepared = Vec::with_capacity(uploads.len());
     for bytes in uploads {
         if bytes.len() > limits.max_bytes {
             return Err(UploadError::TooLarge { limit_mb: limits.max_mb() }.into());
         }
         sniff(&bytes)?;
-        let sizes = decode_gate().run(move || decode(&bytes, &limits).and_then(|img| render_post_sizes(&img))).await??;
+        let sizes =
+            decode_gate().run(move || decode(&bytes, &limits).and_then(|img| render_post_sizes(&img))).await??;
         prepared.push(PreparedPostImage { sizes });
     }
     Ok(prepared)
@@ -311,7 +315,10 @@ pub async fn prepare_post_images(limits: ImageLimits, uploads: Vec<Vec<u8>>) -> 
 
 /// Writes prepared images under `posts/`. If a write fails, the files
 /// already written by this call are removed.
-pub async fn write_post_images(media_dir: &Path, prepared: Vec<PreparedPostImage>) -> Result<Vec<StoredPostImage>, AppError> {
+pub async fn write_post_images(
+    media_dir: &Path,
+    prepared: Vec<PreparedPostImage>,
+) -> Result<Vec<StoredPostImage>, AppError> {
     let dir = media_dir.join("posts");
     let mut stored: Vec<StoredPostImage> = Vec::with_capacity(prepared.len());
     for image in prepared {
@@ -395,7 +402,8 @@ pub async fn store_profile_image(media_dir: &Path, kind: ProfileImageKind, bytes
         return Err(UploadError::TooLarge { limit_mb: limits.max_mb() }.into());
     }
     sniff(&bytes)?;
-    let jpeg = decode_gate().run(move || decode(&bytes, &limits).and_then(|img| render_profile_image(&img, kind))).await??;
+    let jpeg =
+        decode_gate().run(move || decode(&bytes, &limits).and_then(|img| render_profile_image(&img, kind))).await??;
     let name = format!("{}.jpg", Uuid::new_v4());
     let dir = media_dir.join(kind.folder());
     write_file(&dir, &name, &jpeg).await?;
@@ -600,7 +608,12 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
         assert_eq!(
             err,
-            AppError::from(UploadError::TooManyPixels { field: "images", width: 12_000, height: 12_000, max_megapixels: 40 })
+            AppError::from(UploadError::TooManyPixels {
+                field: "images",
+                width: 12_000,
+                height: 12_000,
+                max_megapixels: 40
+            })
         );
         assert_eq!(err.status_code(), 422);
         assert_eq!(
@@ -715,10 +728,7 @@ mod tests {
     /// The files under `dir`, recursively.
     fn files(dir: &Path) -> Vec<std::path::PathBuf> {
         let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
-        entries
-            .flatten()
-            .flat_map(|e| if e.path().is_dir() { files(&e.path()) } else { vec![e.path()] })
-            .collect()
+        entries.flatten().flat_map(|e| if e.path().is_dir() { files(&e.path()) } else { vec![e.path()] }).collect()
     }
 
     #[tokio::test]

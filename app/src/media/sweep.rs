@@ -147,9 +147,8 @@ mod tests {
         let posted = crate::media::store_post_images(&dir, limits, vec![png(40, 30)]).await.unwrap();
         let author = user(&pool, "ann").await;
         crate::posts::db::publish(&pool, author, "hello", crate::posts::Visibility::Public, &posted).await.unwrap();
-        let avatar = crate::media::store_profile_image(&dir, crate::media::ProfileImageKind::Avatar, png(40, 40))
-            .await
-            .unwrap();
+        let avatar =
+            crate::media::store_profile_image(&dir, crate::media::ProfileImageKind::Avatar, png(40, 40)).await.unwrap();
         crate::social::db::set_avatar(&pool, author, &avatar).await.unwrap();
         let orphan = crate::media::store_post_images(&dir, limits, vec![png(40, 30)]).await.unwrap();
         let leftover = dir.join("posts/.half-written.jpg.part");

@@ -20,7 +20,8 @@ pub async fn create_post(data: MultipartData) -> Result<Uuid, AppError> {
     let uploads = form.take_files(super::POST_IMAGES.field);
     let body = super::validate_body(form.text("body"), uploads.len())?;
     let visibility = super::Visibility::parse(form.text("visibility"))?;
-    let post = super::compose::NewPost { author: user.id, body: &body, visibility, draft: form.text("intent") == "draft" };
+    let post =
+        super::compose::NewPost { author: user.id, body: &body, visibility, draft: form.text("intent") == "draft" };
     let id = super::compose::create(&state.pool, &state.config.media_dir, post, uploads).await?;
     leptos_axum::redirect(&format!("/post/{id}"));
     Ok(id)

@@ -86,13 +86,10 @@ mod tests {
         let author = user(&pool, "ann").await;
         let post = NewPost { author, body: "", visibility: Visibility::Followers, draft: false };
         let id = create(&pool, &dir, post, vec![png(120, 90), jpeg(90, 120)]).await.unwrap();
-        let urls = sqlx::query_scalar!(
-            "SELECT url_1200 FROM post_media WHERE post_id = $1 ORDER BY position",
-            id
-        )
-        .fetch_all(&pool)
-        .await
-        .unwrap();
+        let urls = sqlx::query_scalar!("SELECT url_1200 FROM post_media WHERE post_id = $1 ORDER BY position", id)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
         assert_eq!(urls.len(), 2);
         assert_eq!(files(&dir).len(), 6);
         assert!(urls.iter().all(|u| dir.join(u.strip_prefix("/media/").unwrap()).exists()));
