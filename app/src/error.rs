@@ -6,6 +6,8 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
+use crate::money::Money;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
     /// Bad input in one field; `field` matches the form input's name.
@@ -32,6 +34,16 @@ pub enum AppError {
     /// Not enough stock; the message names the item and what is left.
     #[error("{0}")]
     SoldOut(String),
+    /// The order's total when placing it differs from the one the buyer
+    /// was shown (a code ran out, a price, shipping or tax changed). Nothing
+    /// was charged; the buyer confirms the new total to go on.
+    #[error(
+        "The total changed from {} to {} since you saw it. Check your order, then pay {} to confirm.",
+        .shown.display(),
+        .total.display(),
+        .total.display()
+    )]
+    TotalChanged { shown: Money, total: Money },
     #[error("Too many attempts. Please wait {retry_after_secs} seconds and try again.")]
     RateLimited { retry_after_secs: u64 },
     #[error("That file is too large: the limit is {limit_mb} MB.")]
@@ -70,6 +82,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound(_) => 404,
             AppError::SoldOut(_) => 409,
+            AppError::TotalChanged { .. } => 409,
             AppError::PaymentDeclined(_) => 402,
             AppError::Unavailable(_) => 503,
             AppError::RateLimited { .. } => 429,
@@ -143,6 +156,18 @@ mod tests {
         assert_eq!(AppError::Unauthorized.status_code(), 401);
         assert_eq!(AppError::RateLimited { retry_after_secs: 3 }.status_code(), 429);
         assert_eq!(AppError::PayloadTooLarge { limit_mb: 5 }.status_code(), 413);
+    }
+
+    #[test]
+    fn a_changed_total_is_a_conflict_naming_both_totals() {
+        use crate::money::Currency;
+        let changed =
+            AppError::TotalChanged { shown: Money::new(2700, Currency::USD), total: Money::new(3000, Currency::USD) };
+        assert_eq!(changed.status_code(), 409);
+        assert_eq!(
+            changed.to_string(),
+            "The total changed from $27.00 to $30.00 since you saw it. Check your order, then pay $30.00 to confirm."
+        );
     }
 
     #[test]

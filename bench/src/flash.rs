@@ -1,7 +1,8 @@
 //! `storefeed-bench flash-sale`: many signed-in buyers (one session cookie
 //! each) go for the same variant at once, each through the real purchase
 //! path over HTTP: add to cart → open checkout (the stock hold) → address →
-//! shipping → place the order with a test card. Reports how many bought,
+//! shipping → review (the checkout as the page shows it, with its total) →
+//! place the order with a test card, confirming that total. Reports how many bought,
 //! how many were told "sold out" and at which step, orders per second, and
 //! latency per step. `scripts/bench-flash-sale.sh` seeds the buyers, runs
 //! this, and checks the database afterwards.
@@ -28,7 +29,7 @@ usage: storefeed-bench flash-sale --base URL --cookie-file FILE --variant UUID -
 
 Every line of the cookie file is one buyer. All buyers start at once (or
 spread over --ramp seconds) and each runs add-to-cart, checkout, address,
-shipping and place-order against the server at --base.
+shipping, review and place-order against the server at --base.
 
 options:
   --connections N   requests in flight at most, over as many keep-alive
@@ -100,7 +101,7 @@ pub fn parse(args: impl Iterator<Item = String>) -> Result<Option<FlashArgs>> {
 }
 
 /// The steps of one purchase, in order.
-const STEPS: [&str; 5] = ["add to cart", "open checkout", "address", "shipping", "place order"];
+const STEPS: [&str; 6] = ["add to cart", "open checkout", "address", "shipping", "review", "place order"];
 
 /// How one buyer's attempt ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,16 +185,25 @@ async fn buy(shared: &Shared, cookie: HeaderValue) -> Journey {
     let mut latencies_us = Vec::with_capacity(STEPS.len());
     let a = &shared.args;
     let mut checkout = String::new();
+    // The total the review showed, which placing the order confirms.
+    let mut shown = (String::new(), String::new());
     let mut ending = None;
     for step in 0..STEPS.len() {
         let (path, body) = match step {
             0 => ("cart/add", form(&[("variant", &a.variant), ("quantity", "1")])),
-            1 => ("checkout", form(&[("shop", &a.shop)])),
+            1 | 4 => ("checkout", form(&[("shop", &a.shop)])),
             2 => ("checkout/address", address_form(&checkout)),
             3 => ("checkout/shipping", form(&[("checkout", &checkout), ("shipping_option", "standard")])),
             _ => (
                 "checkout/place",
-                form(&[("checkout", &checkout), ("card_number", &a.card), ("card_exp", "12/34"), ("card_cvc", "123")]),
+                form(&[
+                    ("checkout", &checkout),
+                    ("card_number", &a.card),
+                    ("card_exp", "12/34"),
+                    ("card_cvc", "123"),
+                    ("shown_total", &shown.0),
+                    ("shown_currency", &shown.1),
+                ]),
             ),
         };
         let sent = Instant::now();
@@ -213,6 +223,15 @@ async fn buy(shared: &Shared, cookie: HeaderValue) -> Journey {
         if !(status.is_success() || status.is_redirection()) {
             ending = Some(Ending::Failed(step, status.as_u16(), text.chars().take(200).collect()));
             break;
+        }
+        if step == 4 {
+            match reviewed_total(&text) {
+                Ok(total) => shown = total,
+                Err(e) => {
+                    ending = Some(Ending::Failed(step, status.as_u16(), format!("{e:#}")));
+                    break;
+                }
+            }
         }
         if step == 1 {
             match opened_checkout(&text) {
@@ -242,6 +261,17 @@ fn opened_checkout(body: &str) -> Result<Option<String>> {
     }
     let id = view.get("id").and_then(|id| id.as_str()).ok_or_else(|| anyhow!("the checkout answer has no id"))?;
     Ok(Some(id.to_string()))
+}
+
+/// The total (minor units, currency) a checkout answer shows.
+fn reviewed_total(body: &str) -> Result<(String, String)> {
+    let view: serde_json::Value = serde_json::from_str(body).context("the checkout answer is not JSON")?;
+    let total = view.pointer("/priced/totals/total").and_then(|t| t.as_i64());
+    let currency = view.get("currency").and_then(|c| c.as_str());
+    match (total, currency) {
+        (Some(total), Some(currency)) => Ok((total.to_string(), currency.to_string())),
+        _ => bail!("the checkout answer has no total"),
+    }
 }
 
 async fn post(shared: &Shared, cookie: &HeaderValue, path: &str, body: String) -> Result<(StatusCode, String)> {

@@ -203,12 +203,12 @@ test('bad cart and checkout input gets a clear 4xx and changes nothing', async (
   const stranger = await browser.newContext();
   await registerViaApi(stranger.request, baseURL!);
   const res = await callServerFn(stranger.request, baseURL!, 'checkout/place', {
-    checkout: checkoutId, card_number: TEST_CARDS.succeeds, card_exp: '12/34', card_cvc: '123',
+    checkout: checkoutId, card_number: TEST_CARDS.succeeds, card_exp: '12/34', card_cvc: '123', shown_total: '1000', shown_currency: 'USD',
   });
   expect(res.status()).toBe(404);
   // A bad card number never reaches the provider.
   const bad = await callServerFn(page.request, baseURL!, 'checkout/place', {
-    checkout: checkoutId, card_number: '4242 4242 4242 4241', card_exp: '12/34', card_cvc: '123',
+    checkout: checkoutId, card_number: '4242 4242 4242 4241', card_exp: '12/34', card_cvc: '123', shown_total: '1000', shown_currency: 'USD',
   });
   expect(bad.status()).toBe(422);
   await stranger.close();

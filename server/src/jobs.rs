@@ -7,8 +7,10 @@
 //! rotation's new key starts signing, retired keys drop out). Every five
 //! seconds, mail waiting in the outbox is handed to the mailer. Every ten
 //! minutes, expired sessions, account tokens and login counters, and mail
-//! sent two days ago are purged.
+//! sent two days ago are purged. Every hour, media files no row names (and
+//! over an hour old) are removed.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -111,6 +113,24 @@ fn spawn_housekeeping(pool: PgPool) {
             }
             if let Err(e) = app::mail::purge_sent(&pool).await {
                 tracing::warn!(error = %e, "sent-mail purge failed");
+            }
+        }
+    });
+}
+
+/// Sweeps the media directory for files no row names, every hour (see
+/// `app::media::sweep`: a file goes after two sweeps, so within about two
+/// hours of becoming an orphan, never while its upload is being saved).
+pub fn spawn_media_sweep(pool: PgPool, media_dir: PathBuf, clock: app::clock::Clock) {
+    tokio::spawn(async move {
+        let mut sweeper = app::media::sweep::Sweeper::new(app::media::sweep::DEFAULT_GRACE);
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match sweeper.sweep(&pool, &media_dir, clock.now()).await {
+                Ok(swept) if swept.removed > 0 => tracing::info!(removed = swept.removed, "orphan media files removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "sweeping the media directory failed"),
             }
         }
     });

@@ -109,6 +109,7 @@ async fn main() -> anyhow::Result<()> {
     // Mail goes to files in STOREFEED_MAIL_DIR: the one sender this build ships.
     let mailer: Arc<dyn app::mail::Mailer> = Arc::new(app::mail::FileMailer::new(&config.mail_dir));
     jobs::spawn_mail(pool.clone(), mailer, std::time::Duration::from_secs(5));
+    jobs::spawn_media_sweep(pool.clone(), config.app.media_dir.clone(), state.clock.clone());
     let router = routes::build(state);
 
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;

@@ -153,21 +153,11 @@ pub async fn add_product_images(data: MultipartData) -> Result<(), AppError> {
     // Authorize and check the room left before any image is decoded.
     let existing = super::db::gallery_size_for_owner(&state.pool, product, user.id).await?;
     check_gallery_room(existing, uploads.len())?;
-    let mut stored = Vec::with_capacity(uploads.len());
-    for bytes in uploads {
-        match media::store_post_image(&state.config.media_dir, bytes).await {
-            Ok(image) => stored.push(image),
-            Err(e) => {
-                remove_files(&state.config.media_dir, stored.iter().flat_map(|s| s.urls.iter())).await;
-                return Err(e);
-            }
-        }
-    }
-    if let Err(e) = super::db::add_images(&state.pool, product, user.id, &stored).await {
-        remove_files(&state.config.media_dir, stored.iter().flat_map(|s| s.urls.iter())).await;
-        return Err(e);
-    }
-    Ok(())
+    // Every image is checked before any is written; the files go again if
+    // the gallery can't take them.
+    let stored = media::store_post_images(&state.config.media_dir, GALLERY_IMAGES, uploads).await?;
+    let saved = super::db::add_images(&state.pool, product, user.id, &stored).await;
+    media::keep_if_saved(&state.config.media_dir, &media::post_image_urls(&stored), saved).await
 }
 
 #[cfg(feature = "ssr")]

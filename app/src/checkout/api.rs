@@ -64,33 +64,34 @@ pub async fn remove_code(checkout: Uuid, code: String) -> Result<(), AppError> {
 
 /// Pays and places the order, then goes to its confirmation. The card
 /// number goes to the payment provider and is never stored: only its brand
-/// and last four digits are kept.
+/// and last four digits are kept. `shown_total` (minor units) and
+/// `shown_currency` are the total the page showed on the button: if the
+/// order now comes to anything else (a code ran out, a price changed),
+/// nothing is charged and the answer is `TotalChanged` with the new total,
+/// for the buyer to confirm.
 #[server(prefix = "/api", endpoint = "checkout/place")]
 pub async fn place_order(
     checkout: Uuid,
     card_number: String,
     card_exp: String,
     card_cvc: String,
+    shown_total: i64,
+    shown_currency: String,
 ) -> Result<(), AppError> {
     use chrono::Datelike;
     let user = crate::accounts::session::require_user().await?;
     let state = crate::state::app_state()?;
+    let shown = crate::money::Money::new(shown_total, crate::money::Currency::parse(&shown_currency)?);
     let (exp_month, exp_year) = split_expiry(&card_exp);
     let input = crate::payments::cards::CardInput { number: card_number, exp_month, exp_year, cvc: card_cvc };
     // The app's clock: the order is placed (its `placed_at`) and credited at
     // this time.
     let now = state.clock.now();
     let (card, digits) = crate::payments::cards::check(&input, now.year() as u16, now.month() as u8)?;
-    let order = super::place::place_order(
-        &state.pool,
-        state.payments.as_ref(),
-        checkout,
-        user.id,
-        super::place::Card { digits: &digits, details: &card },
-        now,
-        state.config.reservation_ttl,
-    )
-    .await?;
+    let card = super::place::Card { digits: &digits, details: &card };
+    let placement = super::place::Placement { checkout, user: user.id, card, shown };
+    let order =
+        super::place::place(&state.pool, state.payments.as_ref(), placement, now, state.config.reservation_ttl).await?;
     state.stock.settle_soon();
     // Credit the order's journey now, with every event up to this click written.
     state.events.flush().await;

@@ -254,16 +254,27 @@ fn ShippingStep(v: CheckoutView, action: ServerAction<ChooseShipping>) -> impl I
     }
 }
 
+/// A place-order error that is a changed total, with the total then shown.
+fn changed_total(error: Option<AppError>) -> Option<Money> {
+    match error {
+        Some(AppError::TotalChanged { shown, .. }) => Some(shown),
+        _ => None,
+    }
+}
+
 #[component]
 fn PaymentStep(v: CheckoutView, action: ServerAction<PlaceOrder>) -> impl IntoView {
     let server_failure = v.last_failure.clone();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let shown_failure = move || match error.get() {
+    let result = Signal::derive(move || action.value().get().and_then(Result::err));
+    // A changed total gets its own notice; every other error the usual alert.
+    let changed = Signal::derive(move || changed_total(result.get()));
+    let error = Signal::derive(move || result.get().filter(|e| !matches!(e, AppError::TotalChanged { .. })));
+    let shown_failure = move || match result.get() {
         Some(_) => None,
         None => server_failure.clone(),
     };
-    let total = v.priced.totals.total;
-    let currency = v.currency;
+    // The total on the button is the one the server will insist on.
+    let total = Money::new(v.priced.totals.total, v.currency);
     let ready = v.step == Step::Payment && v.problems.is_empty();
     view! {
         <section class=step_class(v.step == Step::Payment) aria-labelledby="step-payment" data-testid="step-payment">
@@ -274,7 +285,10 @@ fn PaymentStep(v: CheckoutView, action: ServerAction<PlaceOrder>) -> impl IntoVi
                 view! {
                     <ActionForm action=action attr:class="mt-3 space-y-3">
                         <input type="hidden" name="checkout" value=v.id.to_string() />
+                        <input type="hidden" name="shown_total" value=total.minor.to_string() />
+                        <input type="hidden" name="shown_currency" value=total.currency.code() />
                         <ErrorAlert error />
+                        {move || changed.get().map(|was| view! { <TotalChangedNotice was now=total /> })}
                         {move || shown_failure().map(|f| view! {
                             <p role="alert" class="rounded-lg border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800" data-testid="payment-failure">{f}</p>
                         })}
@@ -302,12 +316,35 @@ fn PaymentStep(v: CheckoutView, action: ServerAction<PlaceOrder>) -> impl IntoVi
                             "Test mode: 4242 4242 4242 4242 pays; 4000 0000 0000 0002 is declined; 4000 0000 0000 9995 has insufficient funds. Any future expiry and CVC."
                         </p>
                         <button type="submit" class=format!("{PRIMARY_BUTTON_CLASS} w-full") disabled=move || action.pending().get() data-testid="place-order">
-                            {move || if action.pending().get() { "Paying…".to_string() } else { format!("Pay {}", Money::new(total, currency).display()) }}
+                            {move || if action.pending().get() {
+                                "Paying…".to_string()
+                            } else if changed.get().is_some() {
+                                format!("Confirm and pay {}", total.display())
+                            } else {
+                                format!("Pay {}", total.display())
+                            }}
                         </button>
                     </ActionForm>
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// The order came to a different total than the page showed when "Pay" was
+/// pressed (a code ran out, a price changed): nothing was charged, the
+/// summary now shows the new figures, and paying again confirms them.
+#[component]
+fn TotalChangedNotice(was: Money, now: Money) -> impl IntoView {
+    view! {
+        <div role="alert" class="rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="total-changed">
+            <p class="font-semibold">"Your total changed, so we didn't charge you."</p>
+            <p class="mt-1">
+                "It was " <span data-testid="total-changed-was">{was.display()}</span>
+                " and is now " <span data-testid="total-changed-now">{now.display()}</span>
+                ". Check the order summary, then confirm to pay the new total."
+            </p>
+        </div>
     }
 }
 
@@ -319,6 +356,9 @@ fn OrderSummary(v: CheckoutView, actions: Actions) -> impl IntoView {
     let shipping = v.priced.shipping.as_ref().map(|_| v.priced.shipping_total_minor());
     let tax_name = v.priced.tax_name.clone();
     let codes = v.promo_codes.clone();
+    // A code accepted earlier that no longer applies (it ran out, expired),
+    // with the reason, so a changed total explains itself.
+    let (rejected, currency) = (v.priced.rejected.clone(), v.currency);
     let checkout_id = v.id.to_string();
     view! {
         <aside class="h-fit rounded-2xl border border-stone-200 bg-white p-4 shadow-sm" aria-labelledby="summary-heading" data-testid="order-summary">
@@ -363,6 +403,13 @@ fn OrderSummary(v: CheckoutView, actions: Actions) -> impl IntoView {
                             </ActionForm>
                         </li>
                     }}).collect_view()}
+                </ul>
+            })}
+            {(!rejected.is_empty()).then(|| view! {
+                <ul class="mt-2 space-y-1 text-sm text-amber-800" aria-label="Codes that no longer apply">
+                    {rejected.into_iter().map(|r| view! {
+                        <li data-testid="rejected-code">{format!("{}: {}", r.code, r.reason.message(currency))}</li>
+                    }).collect_view()}
                 </ul>
             })}
             <dl class="mt-4 space-y-1 border-t border-stone-200 pt-3 text-sm">

@@ -1,9 +1,11 @@
 //! Placing an order, safe against double clicks, retries, a second tab and a
 //! crash at any point:
-//! 1. `prepare` (one transaction, checkout row locked): price afresh, renew
-//!    the stock hold, and record a `pending` payment under the attempt's
-//!    idempotency key with a snapshot of the priced order. A second click
-//!    finds that same payment.
+//! 1. `prepare` (one transaction, checkout row locked): price afresh, stop
+//!    with `TotalChanged` (nothing charged, nothing written) unless the total
+//!    is the one the buyer was shown and confirmed, renew the stock hold,
+//!    and record a `pending` payment under the attempt's idempotency key
+//!    with a snapshot of the priced order. A second click finds that same
+//!    payment.
 //! 2. Ask the provider to authorize with that key (it answers the same for
 //!    the same key, so the second click never charges twice).
 //! 3. `complete` (one transaction): build the order from the snapshot, sell
@@ -27,6 +29,7 @@ use super::pricing::Priced;
 use super::Step;
 use crate::error::{AppError, AppResult};
 use crate::inventory::db::Hold;
+use crate::money::Money;
 use crate::orders::db::{self as orders_db, NewOrder};
 use crate::orders::OrderStatus;
 use crate::payments::cards::CardDetails;
@@ -53,19 +56,31 @@ pub struct Card<'a> {
     pub details: &'a CardDetails,
 }
 
-/// Places the checkout's order, paying with `card`, at `now` (the app's
-/// clock: it becomes the order's `placed_at`). Returns the order id.
-pub async fn place_order(
+/// What the buyer asked for when they pressed "Pay": their checkout, the
+/// card, and the total the page showed them on that button.
+#[derive(Clone, Copy)]
+pub struct Placement<'a> {
+    pub checkout: Uuid,
+    pub user: Uuid,
+    pub card: Card<'a>,
+    /// The total the buyer saw and agreed to pay; a different one is never
+    /// charged (`AppError::TotalChanged`).
+    pub shown: Money,
+}
+
+/// Places the checkout's order at `now` (the app's clock: it becomes the
+/// order's `placed_at`), charging exactly the total the buyer was shown.
+/// Returns the order id.
+pub async fn place(
     pool: &PgPool,
     provider: &dyn PaymentProvider,
-    checkout: Uuid,
-    user: Uuid,
-    card: Card<'_>,
+    placement: Placement<'_>,
     now: DateTime<Utc>,
     ttl: Duration,
 ) -> AppResult<Uuid> {
+    let Placement { checkout, user, card, shown } = placement;
     let (card_digits, card) = (card.digits, card.details);
-    let (payment, key, amount, currency) = match prepare(pool, checkout, user, card, now, ttl).await? {
+    let (payment, key, amount, currency) = match prepare(pool, checkout, user, card, shown, now, ttl).await? {
         Prepared::Placed(order) => return Ok(order),
         Prepared::Pay { payment, key, amount, currency } => (payment, key, amount, currency),
     };
@@ -139,11 +154,45 @@ async fn authorize_with_retry(
     }
 }
 
+/// Places the order as a buyer who has just looked at the checkout page and
+/// pays the total it shows: what most database tests mean by "pay".
+#[cfg(test)]
+pub async fn place_order(
+    pool: &PgPool,
+    provider: &dyn PaymentProvider,
+    checkout: Uuid,
+    user: Uuid,
+    card: Card<'_>,
+    now: DateTime<Utc>,
+    ttl: Duration,
+) -> AppResult<Uuid> {
+    let shown = shown_total(pool, checkout, user, now).await?;
+    place(pool, provider, Placement { checkout, user, card, shown }, now, ttl).await
+}
+
+/// The total the checkout page shows `user` at `now`.
+#[cfg(test)]
+pub async fn shown_total(pool: &PgPool, checkout: Uuid, user: Uuid, now: DateTime<Utc>) -> AppResult<Money> {
+    let view = checkout_db::view(pool, checkout, user, now).await?;
+    Ok(Money::new(view.priced.totals.total, view.currency))
+}
+
+/// The total to charge must be the one the buyer confirmed; otherwise
+/// nothing is charged and they are shown the new one.
+fn confirm_total(shown: Money, total: Money) -> AppResult<()> {
+    if shown == total {
+        Ok(())
+    } else {
+        Err(AppError::TotalChanged { shown, total })
+    }
+}
+
 async fn prepare(
     pool: &PgPool,
     checkout: Uuid,
     user: Uuid,
     card: &CardDetails,
+    shown: Money,
     now: DateTime<Utc>,
     ttl: Duration,
 ) -> AppResult<Prepared> {
@@ -158,7 +207,9 @@ async fn prepare(
         .fetch_optional(&mut *tx)
         .await?;
     if let Some(p) = existing {
-        // A double click or retry of this attempt: same payment, same key.
+        // A double click or retry of this attempt: same payment, same key,
+        // same amount, which must still be the one this click confirmed.
+        confirm_total(shown, Money::new(p.amount_minor, row.currency))?;
         tx.commit().await?;
         return Ok(Prepared::Pay { payment: p.id, key, amount: p.amount_minor, currency: row.currency });
     }
@@ -173,6 +224,9 @@ async fn prepare(
     if priced.shipping.is_none() {
         return Err(AppError::validation("shipping_option", "Choose a shipping option first."));
     }
+    // Compared inside the transaction that records the payment, with the
+    // limited promotions locked: what is checked is what gets charged.
+    confirm_total(shown, Money::new(priced.totals.total, row.currency))?;
     checkout_db::sync_hold(&mut tx, &row, now, ttl).await?;
     let address = row.address.clone().ok_or_else(|| AppError::validation("ship_name", "Enter your address first."))?;
     let snapshot = Snapshot { email: row.email.clone(), address, priced };
@@ -400,7 +454,7 @@ mod tests {
     use crate::payments::cards::CardBrand;
     use crate::payments::test_provider::TestProvider;
 
-    use crate::test_support::{card, ready_checkout, visa, TTL};
+    use crate::test_support::{card, checkout_ready, ready_checkout, stocked_variant, user, visa, TTL};
 
     async fn count(pool: &PgPool, sql: &str) -> i64 {
         sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap()
@@ -483,7 +537,9 @@ mod tests {
         let now = crate::clock::Clock::system().now();
         // The server dies right after the provider said yes: no order yet.
         let Prepared::Pay { key, amount, currency, .. } =
-            prepare(&pool, checkout, buyer, &card(), now, TTL).await.unwrap()
+            prepare(&pool, checkout, buyer, &card(), shown_total(&pool, checkout, buyer, now).await.unwrap(), now, TTL)
+                .await
+                .unwrap()
         else {
             panic!("expected a payment to make");
         };
@@ -510,7 +566,11 @@ mod tests {
         let (checkout, buyer, _) = ready_checkout(&pool, 5, 1).await;
         let provider = TestProvider::new(pool.clone());
         let now = crate::clock::Clock::system().now();
-        let Prepared::Pay { .. } = prepare(&pool, checkout, buyer, &card(), now, TTL).await.unwrap() else {
+        let Prepared::Pay { .. } =
+            prepare(&pool, checkout, buyer, &card(), shown_total(&pool, checkout, buyer, now).await.unwrap(), now, TTL)
+                .await
+                .unwrap()
+        else {
             panic!("expected a payment to make");
         };
         assert_eq!(recover(&pool, &provider, crate::clock::Clock::system().now(), Duration::ZERO).await.unwrap(), 1);
@@ -529,5 +589,140 @@ mod tests {
         let mut conn = pool.acquire().await.unwrap();
         let cart = crate::cart::db::find(&mut conn, &Owner::User(buyer)).await.unwrap().unwrap();
         assert!(crate::cart::db::view(&mut conn, cart).await.unwrap().shops[0].ready());
+    }
+
+    /// A shop (`maker_shop`, one $25 variant with 10 in stock) whose code
+    /// `ONCE` takes 10% off and may be used once in all; returns the variant.
+    async fn shop_with_one_use_code(pool: &PgPool) -> Uuid {
+        let owner = user(pool, "maker").await;
+        let variant = stocked_variant(pool, owner, "maker_shop", 10).await;
+        let shop = crate::shops::db::owned_by(pool, "maker_shop", owner).await.unwrap();
+        let form = crate::promotions::PromotionForm {
+            shop: "maker_shop".into(),
+            title: "Once only".into(),
+            code: "ONCE".into(),
+            kind: "percent_order".into(),
+            value: "10".into(),
+            usage_limit: "1".into(),
+            ..Default::default()
+        };
+        let rule = form.to_rule(shop.currency, crate::clock::Clock::system().now()).unwrap();
+        crate::promotions::db::save(pool, shop.id, owner, None, &rule).await.unwrap();
+        variant
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn buyers_racing_for_a_one_use_code_are_never_charged_a_total_they_were_not_shown(pool: PgPool) {
+        let variant = shop_with_one_use_code(&pool).await;
+        let now = crate::clock::Clock::system().now();
+        let mut buyers = Vec::new();
+        for name in ["ada", "bob", "cyd"] {
+            let buyer = user(&pool, name).await;
+            let checkout = checkout_ready(&pool, buyer, variant, 1, now).await;
+            checkout_db::add_code(&pool, checkout, buyer, "ONCE", now).await.unwrap();
+            buyers.push((buyer, checkout));
+        }
+        // Each sees the discounted total and presses "Pay" at once.
+        let mut shown = Vec::new();
+        for &(buyer, checkout) in &buyers {
+            shown.push(shown_total(&pool, checkout, buyer, now).await.unwrap());
+        }
+        assert!(shown.iter().all(|s| *s == shown[0]));
+        let provider = TestProvider::new(pool.clone());
+        let details = card();
+        let pay = |i: usize| {
+            let (buyer, checkout) = buyers[i];
+            place(
+                &pool,
+                &provider,
+                Placement { checkout, user: buyer, card: visa(&details), shown: shown[i] },
+                now,
+                TTL,
+            )
+        };
+        let results = {
+            let (a, b, c) = tokio::join!(pay(0), pay(1), pay(2));
+            [a, b, c]
+        };
+
+        let winner = results.iter().position(Result::is_ok).expect("one buyer gets the code");
+        let mut new_totals = Vec::new();
+        for (i, result) in results.iter().enumerate().filter(|(i, _)| *i != winner) {
+            let Err(AppError::TotalChanged { shown: was, total }) = result else {
+                panic!("buyer {i} should be told the total changed, got {result:?}");
+            };
+            assert_eq!(*was, shown[i]);
+            assert!(total.minor > was.minor, "without the code the total is higher: {total:?}");
+            let (buyer, checkout) = buyers[i];
+            let view = checkout_db::view(&pool, checkout, buyer, now).await.unwrap();
+            assert_eq!(view.priced.totals.total, total.minor, "the page shows the total the error names");
+            assert_eq!(view.priced.rejected.len(), 1, "and why: the code ran out");
+            new_totals.push((i, *total));
+        }
+        assert_eq!(new_totals.len(), 2);
+        assert_eq!(count(&pool, "SELECT count(*) FROM orders").await, 1);
+        assert_eq!(count(&pool, "SELECT count(*) FROM orders WHERE discount_minor = 250").await, 1);
+        assert_eq!(count(&pool, "SELECT count(*) FROM payments").await, 1, "the others were never charged");
+        assert_eq!(count(&pool, "SELECT count(*) FROM test_provider_intents").await, 1, "nor asked to authorize");
+        assert_eq!(count(&pool, "SELECT count(*) FROM promotion_redemptions").await, 1);
+        for &(i, _) in &new_totals {
+            let held = sqlx::query_scalar!(
+                "SELECT coalesce(sum(quantity), 0)::bigint AS \"n!\" FROM stock_reservations WHERE checkout_id = $1 AND status = 'active'",
+                buyers[i].1
+            )
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            assert_eq!(held, 1, "buyer {i} still holds their unit");
+        }
+
+        // Each confirms the new total and pays exactly that.
+        for (i, total) in new_totals {
+            let (buyer, checkout) = buyers[i];
+            let order = place(
+                &pool,
+                &provider,
+                Placement { checkout, user: buyer, card: visa(&details), shown: total },
+                now,
+                TTL,
+            )
+            .await
+            .unwrap();
+            let o = sqlx::query!("SELECT total_minor, discount_minor FROM orders WHERE id = $1", order)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            assert_eq!((o.total_minor, o.discount_minor), (total.minor, 0));
+            let charged = sqlx::query_scalar!("SELECT amount_minor FROM payments WHERE order_id = $1", order)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            assert_eq!(charged, total.minor);
+        }
+        assert_eq!(count(&pool, "SELECT count(*) FROM orders").await, 3);
+        assert_eq!(count(&pool, "SELECT count(*) FROM promotion_redemptions").await, 1);
+        assert!(crate::inventory::db::reconcile(&pool).await.unwrap().is_empty());
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_total_in_another_currency_or_amount_is_refused_before_any_charge(pool: PgPool) {
+        let (checkout, buyer, _) = ready_checkout(&pool, 5, 1).await;
+        let provider = TestProvider::new(pool.clone());
+        let details = card();
+        let now = crate::clock::Clock::system().now();
+        let total = shown_total(&pool, checkout, buyer, now).await.unwrap();
+        for shown in [Money::new(total.minor - 1, total.currency), Money::new(total.minor, crate::money::Currency::EUR)]
+        {
+            let err =
+                place(&pool, &provider, Placement { checkout, user: buyer, card: visa(&details), shown }, now, TTL)
+                    .await
+                    .unwrap_err();
+            assert_eq!(err, AppError::TotalChanged { shown, total });
+        }
+        assert_eq!(count(&pool, "SELECT count(*) FROM payments").await, 0);
+        place(&pool, &provider, Placement { checkout, user: buyer, card: visa(&details), shown: total }, now, TTL)
+            .await
+            .unwrap();
+        assert_eq!(count(&pool, "SELECT count(*) FROM orders").await, 1);
     }
 }

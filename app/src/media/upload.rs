@@ -205,8 +205,8 @@ fn not_multipart() -> Res {
 mod tests {
     use super::*;
 
-    const IMAGES: ImageLimits = ImageLimits { field: "images", max_bytes: 100, max_files: 2, required: false };
-    const AVATAR: ImageLimits = ImageLimits { field: "image", max_bytes: 50, max_files: 1, required: true };
+    const IMAGES: ImageLimits = ImageLimits { max_bytes: 100, max_files: 2, ..ImageLimits::post_images("images", 2) };
+    const AVATAR: ImageLimits = ImageLimits { max_bytes: 50, ..ImageLimits::profile_image("image") };
 
     /// A field as the collector sees it: name, declared type, chunks.
     type Fed<'a> = (&'a str, Option<&'a str>, &'a [&'a [u8]]);

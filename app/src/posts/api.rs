@@ -13,7 +13,7 @@ use crate::error::AppError;
 #[server(prefix = "/api", endpoint = "posts/create", input = MultipartFormData)]
 #[middleware(crate::media::upload::RequireMultipart)]
 pub async fn create_post(data: MultipartData) -> Result<Uuid, AppError> {
-    use crate::media::{store_post_image, upload::read_form};
+    use crate::media::upload::read_form;
 
     let user = crate::accounts::session::require_user().await?;
     let state = crate::state::app_state()?;
@@ -21,16 +21,9 @@ pub async fn create_post(data: MultipartData) -> Result<Uuid, AppError> {
     let uploads = form.take_files(super::POST_IMAGES.field);
     let body = super::validate_body(form.text("body"), uploads.len())?;
     let visibility = super::Visibility::parse(form.text("visibility"))?;
-    let intent = form.text("intent");
-    let mut images = Vec::with_capacity(uploads.len());
-    for bytes in uploads {
-        images.push(store_post_image(&state.config.media_dir, bytes).await?);
-    }
-    let id = if intent == "draft" {
-        super::db::save_draft(&state.pool, user.id, &body, visibility, &images).await?
-    } else {
-        super::db::publish(&state.pool, user.id, &body, visibility, &images).await?
-    };
+    let post =
+        super::compose::NewPost { author: user.id, body: &body, visibility, draft: form.text("intent") == "draft" };
+    let id = super::compose::create(&state.pool, &state.config.media_dir, post, uploads).await?;
     leptos_axum::redirect(&format!("/post/{id}"));
     Ok(id)
 }

@@ -17,6 +17,8 @@ pub mod text;
 pub mod visibility;
 
 #[cfg(feature = "ssr")]
+pub mod compose;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod editing;

@@ -57,7 +57,8 @@ pub async fn upload_shop_image(data: MultipartData) -> Result<(), AppError> {
     let kind = kind?;
     let bytes = form.take_file(super::SHOP_IMAGE.field).unwrap_or_default();
     let url = media::store_profile_image(&state.config.media_dir, kind.profile_kind(), bytes).await?;
-    if let Some(old) = super::db::set_image(&state.pool, shop.id, kind, &url).await? {
+    let saved = super::db::set_image(&state.pool, shop.id, kind, &url).await;
+    if let Some(old) = media::keep_if_saved(&state.config.media_dir, &[url.as_str()], saved).await? {
         media::remove_stored(&state.config.media_dir, &old).await;
     }
     Ok(())

@@ -1,0 +1,98 @@
+//! Creating a post from the compose form. Every image is checked, decoded
+//! and resized before any file is written, and the files go again if the
+//! post can't be saved, so a refused post leaves nothing on disk.
+
+use std::path::Path;
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::Visibility;
+use crate::error::AppResult;
+use crate::media;
+
+/// A post as the compose form sends it, its text already validated.
+#[derive(Debug, Clone, Copy)]
+pub struct NewPost<'a> {
+    pub author: Uuid,
+    pub body: &'a str,
+    pub visibility: Visibility,
+    /// Saved as a draft (to tag before publishing) rather than published.
+    pub draft: bool,
+}
+
+/// Stores the images of `post` under `media_dir` and saves the post with
+/// them; returns its id.
+pub async fn create(pool: &PgPool, media_dir: &Path, post: NewPost<'_>, uploads: Vec<Vec<u8>>) -> AppResult<Uuid> {
+    let images = media::store_post_images(media_dir, super::POST_IMAGES, uploads).await?;
+    let saved = if post.draft {
+        super::db::save_draft(pool, post.author, post.body, post.visibility, &images).await
+    } else {
+        super::db::publish(pool, post.author, post.body, post.visibility, &images).await
+    };
+    media::keep_if_saved(media_dir, &media::post_image_urls(&images), saved).await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::error::AppError;
+    use crate::media::samples::{jpeg, png};
+    use crate::test_support::user;
+
+    fn files(dir: &Path) -> Vec<PathBuf> {
+        let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+        entries.flatten().flat_map(|e| if e.path().is_dir() { files(&e.path()) } else { vec![e.path()] }).collect()
+    }
+
+    fn media_dir() -> PathBuf {
+        std::env::temp_dir().join(format!("storefeed-compose-{}", Uuid::new_v4()))
+    }
+
+    async fn posts(pool: &PgPool) -> i64 {
+        sqlx::query_scalar!("SELECT count(*) AS \"n!\" FROM posts").fetch_one(pool).await.unwrap()
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_post_refused_for_its_last_image_leaves_no_files(pool: PgPool) {
+        let dir = media_dir();
+        let author = user(&pool, "ann").await;
+        let post = NewPost { author, body: "three photos", visibility: Visibility::Public, draft: false };
+        let cut = jpeg(120, 90);
+        let uploads = vec![png(120, 90), jpeg(90, 120), cut[..cut.len() - 30].to_vec()];
+        let err = create(&pool, &dir, post, uploads).await.unwrap_err();
+        assert_eq!(err.status_code(), 422);
+        assert_eq!(err.to_string(), "That image is damaged or incomplete. Please upload it again.");
+        assert!(files(&dir).is_empty(), "{:?}", files(&dir));
+        assert_eq!(posts(&pool).await, 0);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_post_that_cannot_be_saved_takes_its_images_with_it(pool: PgPool) {
+        let dir = media_dir();
+        // An author who no longer exists: the images pass, the insert fails.
+        let post = NewPost { author: Uuid::new_v4(), body: "gone", visibility: Visibility::Public, draft: true };
+        let err = create(&pool, &dir, post, vec![png(120, 90), png(90, 120)]).await.unwrap_err();
+        assert_eq!(err, AppError::Internal);
+        assert!(files(&dir).is_empty(), "{:?}", files(&dir));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_saved_post_keeps_every_size_of_its_images(pool: PgPool) {
+        let dir = media_dir();
+        let author = user(&pool, "ann").await;
+        let post = NewPost { author, body: "", visibility: Visibility::Followers, draft: false };
+        let id = create(&pool, &dir, post, vec![png(120, 90), jpeg(90, 120)]).await.unwrap();
+        let urls = sqlx::query_scalar!("SELECT url_1200 FROM post_media WHERE post_id = $1 ORDER BY position", id)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(urls.len(), 2);
+        assert_eq!(files(&dir).len(), 6);
+        assert!(urls.iter().all(|u| dir.join(u.strip_prefix("/media/").unwrap()).exists()));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
