@@ -14,6 +14,9 @@ cd "$SF_ROOT"
 . scripts/leptos-env.sh
 set -euo pipefail
 export SQLX_OFFLINE=true
+# Each clone builds the workspace crates from scratch anyway (their paths
+# differ), so incremental state only fills the disk of a shared cache.
+export CARGO_INCREMENTAL=0
 
 step() { printf '\n\033[1;35m==> %s\033[0m\n' "$*" >&2; }
 
