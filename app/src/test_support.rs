@@ -183,3 +183,39 @@ pub async fn count_true(tasks: impl Iterator<Item = tokio::task::JoinHandle<bool
     }
     n
 }
+
+/// Gives `post` a photo tagged with `kind` (`product`, `shop` or `user`) =
+/// `target`, at its centre.
+pub async fn tag_photo(pool: &PgPool, post: Uuid, kind: &str, target: Uuid) {
+    let media = Uuid::new_v4();
+    sqlx::query!(
+        "INSERT INTO post_media (id, post_id, position, url_150, url_600, url_1200, width, height)
+         VALUES ($1, $2, 0, '/media/a_150.webp', '/media/a_600.webp', '/media/a_1200.webp', 600, 600)",
+        media,
+        post
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query(&format!(
+        "INSERT INTO image_tags (id, media_id, x_pct, y_pct, kind, {kind}_id) VALUES ($1, $2, 50, 50, $3, $4)"
+    ))
+    .bind(Uuid::new_v4())
+    .bind(media)
+    .bind(kind)
+    .bind(target)
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+/// Gives `post` a card linking `kind` (`product`, `shop`, ...) = `target`.
+pub async fn link_card(pool: &PgPool, post: Uuid, kind: &str, target: Uuid) {
+    sqlx::query(&format!("INSERT INTO post_links (post_id, position, kind, {kind}_id) VALUES ($1, 0, $2, $3)"))
+        .bind(post)
+        .bind(kind)
+        .bind(target)
+        .execute(pool)
+        .await
+        .unwrap();
+}

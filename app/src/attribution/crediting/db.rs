@@ -849,29 +849,6 @@ pub(crate) mod tests {
         .unwrap();
     }
 
-    /// Gives `post` a photo with a tag on shop `shop`.
-    async fn tag_shop(pool: &PgPool, post: Uuid, shop: Uuid) {
-        let media = Uuid::new_v4();
-        sqlx::query!(
-            "INSERT INTO post_media (id, post_id, position, url_150, url_600, url_1200, width, height)
-             VALUES ($1, $2, 0, '/media/a_150.webp', '/media/a_600.webp', '/media/a_1200.webp', 600, 600)",
-            media,
-            post
-        )
-        .execute(pool)
-        .await
-        .unwrap();
-        sqlx::query!(
-            "INSERT INTO image_tags (id, media_id, x_pct, y_pct, kind, shop_id) VALUES ($1, $2, 50, 50, 'shop', $3)",
-            Uuid::new_v4(),
-            media,
-            shop
-        )
-        .execute(pool)
-        .await
-        .unwrap();
-    }
-
     /// Puts on every cart line a genuine token for `surface` in `post` by
     /// `creators`, rendered an hour before `now`; returns it.
     pub async fn token_on_cart_lines(
@@ -928,7 +905,7 @@ pub(crate) mod tests {
             sqlx::query_scalar!("SELECT shop_id FROM products WHERE id = $1", product).fetch_one(&pool).await.unwrap();
         let x = user(&pool, "creator_x").await;
         let post_x = post(&pool, x).await;
-        tag_shop(&pool, post_x, shop).await;
+        crate::test_support::tag_photo(&pool, post_x, "shop", shop).await;
         let now = crate::clock::Clock::system().now();
         token_on_cart_lines(&pool, post_x, vec![x], Surface::ShopTag, now).await;
 

@@ -46,7 +46,7 @@ mod tests {
     use crate::attribution::tracking::keys::configured_key;
     use crate::attribution::tracking::Surface;
     use crate::posts::Visibility;
-    use crate::test_support::{post, stocked_variant, user};
+    use crate::test_support::{link_card as link, post, stocked_variant, tag_photo as tag, user};
 
     async fn product_of(pool: &PgPool, variant: Uuid) -> (Uuid, Uuid) {
         let r = sqlx::query!("SELECT product_id, shop_id FROM product_variants WHERE id = $1", variant)
@@ -54,41 +54,6 @@ mod tests {
             .await
             .unwrap();
         (r.product_id, r.shop_id)
-    }
-
-    /// A photo on `post` tagged with `kind` = `target`.
-    async fn tag(pool: &PgPool, post: Uuid, kind: &str, target: Uuid) {
-        let media = Uuid::new_v4();
-        sqlx::query!(
-            "INSERT INTO post_media (id, post_id, position, url_150, url_600, url_1200, width, height)
-             VALUES ($1, $2, 0, '/media/a_150.webp', '/media/a_600.webp', '/media/a_1200.webp', 600, 600)",
-            media,
-            post
-        )
-        .execute(pool)
-        .await
-        .unwrap();
-        sqlx::query(&format!(
-            "INSERT INTO image_tags (id, media_id, x_pct, y_pct, kind, {kind}_id) VALUES ($1, $2, 50, 50, $3, $4)"
-        ))
-        .bind(Uuid::new_v4())
-        .bind(media)
-        .bind(kind)
-        .bind(target)
-        .execute(pool)
-        .await
-        .unwrap();
-    }
-
-    /// A card on `post` linking `kind` = `target`.
-    async fn link(pool: &PgPool, post: Uuid, kind: &str, target: Uuid) {
-        sqlx::query(&format!("INSERT INTO post_links (post_id, position, kind, {kind}_id) VALUES ($1, 0, $2, $3)"))
-            .bind(post)
-            .bind(kind)
-            .bind(target)
-            .execute(pool)
-            .await
-            .unwrap();
     }
 
     #[sqlx::test(migrations = "../migrations")]
