@@ -219,3 +219,12 @@ pub async fn link_card(pool: &PgPool, post: Uuid, kind: &str, target: Uuid) {
         .await
         .unwrap();
 }
+
+/// A user's (followers, following) counts as stored.
+pub async fn follow_counts(pool: &PgPool, id: Uuid) -> (i32, i32) {
+    let r = sqlx::query!("SELECT followers_count, following_count FROM users WHERE id = $1", id)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    (r.followers_count, r.following_count)
+}

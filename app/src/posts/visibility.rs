@@ -51,6 +51,33 @@ mod tests {
         set(seen)
     }
 
+    /// The paths that open one post (its page, edit history, comment list,
+    /// commenting and liking) each show `viewer` exactly what the rule
+    /// allows; commenting needs the post published too (`listed`).
+    async fn one_post_paths(
+        pool: &PgPool,
+        all: &[Uuid],
+        viewer: Option<Uuid>,
+        allowed: &BTreeSet<Uuid>,
+        listed: &BTreeSet<Uuid>,
+        who: &str,
+    ) {
+        for &id in all {
+            let shown = db::post(pool, id, viewer).await.unwrap().is_some();
+            assert_eq!(shown, allowed.contains(&id), "post page, {who}");
+            let history = editing::history(pool, id, viewer).await.is_ok();
+            assert_eq!(history, allowed.contains(&id), "edit history, {who}");
+            let comments = comments::db::list(pool, id, viewer, None).await.is_ok();
+            assert_eq!(comments, allowed.contains(&id), "comment list, {who}");
+            if let Some(v) = viewer {
+                let commented = comments::db::add(pool, v, id, "hi").await.is_ok();
+                assert_eq!(commented, listed.contains(&id), "commenting, {who}");
+                let liked = likes::set_like(pool, v, id, true).await.is_ok();
+                assert_eq!(liked, allowed.contains(&id), "liking, {who}");
+            }
+        }
+    }
+
     #[sqlx::test(migrations = "../migrations")]
     async fn every_read_path_shows_what_the_rule_allows(pool: PgPool) {
         let ann = user(&pool, "ann").await;
@@ -81,20 +108,7 @@ mod tests {
             let listed: BTreeSet<Uuid> = allowed.intersection(&published).copied().collect();
 
             // The post page, its edit history, comments and likes.
-            for id in all {
-                let shown = db::post(&pool, id, *viewer).await.unwrap().is_some();
-                assert_eq!(shown, allowed.contains(&id), "post page, {who}");
-                let history = editing::history(&pool, id, *viewer).await.is_ok();
-                assert_eq!(history, allowed.contains(&id), "edit history, {who}");
-                let comments = comments::db::list(&pool, id, *viewer, None).await.is_ok();
-                assert_eq!(comments, allowed.contains(&id), "comment list, {who}");
-                if let Some(v) = viewer {
-                    let commented = comments::db::add(&pool, *v, id, "hi").await.is_ok();
-                    assert_eq!(commented, listed.contains(&id), "commenting, {who}");
-                    let liked = likes::set_like(&pool, *v, id, true).await.is_ok();
-                    assert_eq!(liked, allowed.contains(&id), "liking, {who}");
-                }
-            }
+            one_post_paths(&pool, &all, *viewer, allowed, &listed, who).await;
             // Profile grid and hashtag page.
             let grid = of(db::author_posts(&pool, "ann", *viewer, None).await.unwrap(), &posts);
             assert_eq!(grid, listed, "profile grid, {who}");
@@ -167,20 +181,7 @@ mod tests {
             let opened = !listed.is_empty();
 
             // The post page, its edit history, comments and likes.
-            for id in all {
-                let shown = db::post(&pool, id, *viewer).await.unwrap().is_some();
-                assert_eq!(shown, allowed.contains(&id), "post page, {who}");
-                let history = editing::history(&pool, id, *viewer).await.is_ok();
-                assert_eq!(history, allowed.contains(&id), "edit history, {who}");
-                let comments = comments::db::list(&pool, id, *viewer, None).await.is_ok();
-                assert_eq!(comments, allowed.contains(&id), "comment list, {who}");
-                if let Some(v) = viewer {
-                    let commented = comments::db::add(&pool, *v, id, "hi").await.is_ok();
-                    assert_eq!(commented, listed.contains(&id), "commenting, {who}");
-                    let liked = likes::set_like(&pool, *v, id, true).await.is_ok();
-                    assert_eq!(liked, allowed.contains(&id), "liking, {who}");
-                }
-            }
+            one_post_paths(&pool, &all, *viewer, allowed, &listed, who).await;
             // Profile grid, hashtag page, and the posts about a shop or product.
             let grid = of(db::author_posts(&pool, "ivy", *viewer, None).await.unwrap(), &posts);
             assert_eq!(grid, listed, "profile grid, {who}");

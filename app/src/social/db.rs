@@ -374,15 +374,7 @@ pub async fn suggestions(pool: &PgPool, me: Uuid, limit: i64) -> AppResult<Vec<P
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::user;
-
-    async fn counts(pool: &PgPool, id: Uuid) -> (i32, i32) {
-        let r = sqlx::query!("SELECT followers_count, following_count FROM users WHERE id = $1", id)
-            .fetch_one(pool)
-            .await
-            .unwrap();
-        (r.followers_count, r.following_count)
-    }
+    use crate::test_support::{follow_counts as counts, user};
 
     #[sqlx::test(migrations = "../migrations")]
     async fn following_twice_counts_once_and_unfollowing_restores(pool: PgPool) {

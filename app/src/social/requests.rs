@@ -150,15 +150,7 @@ mod tests {
     use super::*;
     use crate::posts::{db as posts, Visibility};
     use crate::social::db::{follow_list, profile_by_username, set_follow, update_profile, Direction, ProfileUpdate};
-    use crate::test_support::{admin, make_private, post, user};
-
-    async fn counts(pool: &PgPool, id: Uuid) -> (i32, i32) {
-        let r = sqlx::query!("SELECT followers_count, following_count FROM users WHERE id = $1", id)
-            .fetch_one(pool)
-            .await
-            .unwrap();
-        (r.followers_count, r.following_count)
-    }
+    use crate::test_support::{admin, follow_counts as counts, make_private, post, user};
 
     async fn requesters(pool: &PgPool, caller: Uuid) -> Vec<String> {
         list(pool, Some(caller), None).await.unwrap().requests.into_iter().map(|r| r.username).collect()
