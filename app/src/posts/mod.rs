@@ -11,7 +11,9 @@ pub mod links;
 pub mod pages;
 pub mod product_sheet;
 pub mod related;
+pub mod sheet_url;
 pub mod tag_editor;
+pub mod tag_markers;
 pub mod text;
 #[cfg(feature = "ssr")]
 pub mod visibility;
