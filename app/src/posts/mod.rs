@@ -7,6 +7,7 @@ pub mod comments;
 pub mod components;
 pub mod edit_pages;
 pub mod feed_list;
+pub mod feed_position;
 pub mod links;
 pub mod pages;
 pub mod product_sheet;
