@@ -47,7 +47,36 @@ pub fn use_sheet_opener() -> impl Fn(Uuid, Option<String>) + Clone + 'static {
         if let Some(sheet) = sheet {
             sheet.pushed.set(SheetRequest::parse(Some(&product.to_string()), ctx.as_deref()));
         }
+        #[cfg(feature = "hydrate")]
+        return_focus::remember();
         navigate(&href, NavigateOptions { scroll: false, ..Default::default() });
+    }
+}
+
+/// Where keyboard focus goes back to when the sheet closes: the tag or card
+/// that opened it, so a keyboard user carries on from there.
+#[cfg(feature = "hydrate")]
+mod return_focus {
+    use std::cell::RefCell;
+
+    use wasm_bindgen::JsCast;
+
+    thread_local! {
+        static OPENER: RefCell<Option<web_sys::HtmlElement>> = const { RefCell::new(None) };
+    }
+
+    pub fn remember() {
+        let focused =
+            leptos::prelude::document().active_element().and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+        OPENER.with(|o| *o.borrow_mut() = focused);
+    }
+
+    pub fn restore() {
+        if let Some(el) = OPENER.with(|o| o.borrow_mut().take()) {
+            if el.is_connected() {
+                let _ = el.focus();
+            }
+        }
     }
 }
 
@@ -89,12 +118,17 @@ pub fn ProductSheetView() -> impl IntoView {
         }
     };
     let close_link = NodeRef::<leptos::html::A>::new();
-    Effect::new(move |_| {
-        if request.get().is_some() {
+    Effect::new(move |was_open: Option<bool>| {
+        let open = request.get().is_some();
+        if open {
             if let Some(link) = close_link.get() {
                 let _ = link.focus();
             }
+        } else if was_open == Some(true) {
+            #[cfg(feature = "hydrate")]
+            return_focus::restore();
         }
+        open
     });
     let on_key = {
         let close = close.clone();
