@@ -31,6 +31,27 @@ test('Back closes the product sheet and keeps the reader on the feed; Forward op
   await expect(page).toHaveURL(/\/$/);
 });
 
+test('Back from the product page returns to the sheet over the feed', { tag: '@phone' }, async ({ page, postWithTag }) => {
+  await page.goto('/');
+  await waitForHydration(page);
+  const card = page.locator(`[data-testid="post-card"][data-post-id="${postWithTag.id}"]`);
+  await card.getByTestId('toggle-tags').click();
+  await card.getByTestId('tag-marker').click();
+  const sheet = page.getByTestId('product-sheet');
+  await sheet.getByTestId('sheet-view-product').click();
+  await expect(page).toHaveURL(new RegExp(`/p/${postWithTag.shop.product_id}\\?ctx=`));
+  await expect(page.getByTestId('product-title')).toHaveText(postWithTag.shop.product_title);
+  await expect(sheet).toHaveCount(0);
+
+  await page.goBack();
+  await expect(page).toHaveURL(new RegExp(`/\\?product=${postWithTag.shop.product_id}&sheet_ctx=`));
+  await expect(sheet.getByTestId('sheet-title')).toHaveText(postWithTag.shop.product_title);
+  await expect(card).toBeVisible();
+  await page.goBack();
+  await expect(sheet).toHaveCount(0);
+  await expect(page).toHaveURL(/\/$/);
+});
+
 test('the open sheet has an address another shopper can open directly', { tag: '@phone' }, async ({ page, browser, postWithTag }) => {
   await page.goto(`/post/${postWithTag.id}`);
   await waitForHydration(page);
