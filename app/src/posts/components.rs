@@ -1,5 +1,5 @@
 //! How a post looks in a feed: author, text, images with their tag markers
-//! (shown when the image is tapped), and counts.
+//! (`tag_markers`), and counts.
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -9,9 +9,9 @@ use uuid::Uuid;
 
 use super::api::SetLike;
 use super::links::components::LinkCards;
-use super::product_sheet::use_product_sheet;
+use super::tag_markers::TaggedImage;
 use super::text::Segment;
-use super::{MediaView, PostView, TagKind, Visibility};
+use super::{PostView, Visibility};
 use crate::ui::{Avatar, AvatarSize};
 
 fn when(at: DateTime<Utc>) -> String {
@@ -138,54 +138,6 @@ fn LikeButton(post: Uuid, liked: bool, like_count: i64) -> impl IntoView {
             </button>
         </ActionForm>
         {move || error().map(|e| view! { <span role="alert" class="text-rose-700">{e.to_string()}</span> })}
-    }
-}
-
-/// One image; tapping it shows or hides its tags. Markers are positioned in
-/// percent, so they sit on the same spot at every width.
-#[component]
-fn TaggedImage(media: MediaView) -> impl IntoView {
-    let show = RwSignal::new(false);
-    let sheet = use_product_sheet();
-    let has_tags = !media.tags.is_empty();
-    let ratio = format!("aspect-ratio: {} / {}", media.width, media.height);
-    let alt = if media.alt.is_empty() { "Post image".to_string() } else { media.alt.clone() };
-    view! {
-        <figure class="relative w-full shrink-0 snap-center bg-stone-100" style=ratio data-testid="post-image">
-            <img src=media.url_600.clone() srcset=crate::ui::srcset_600_1200(&media.url_600, &media.url_1200, media.width)
-                sizes="(min-width: 640px) 600px, 100vw" alt=alt loading="lazy"
-                width=media.width height=media.height class="h-full w-full object-cover" />
-            {has_tags.then(|| view! {
-                <button type="button" class="absolute inset-0 h-full w-full cursor-pointer" data-testid="toggle-tags"
-                    aria-pressed=move || show.get().to_string()
-                    aria-label=move || if show.get() { "Hide tags" } else { "Show tags" }
-                    on:click=move |_| show.update(|s| *s = !*s)></button>
-            })}
-            <ul class=move || if show.get() { "contents" } else { "hidden" } data-testid="tag-markers">
-                {media.tags.into_iter().map(|t| {
-                    let icon = match t.kind {
-                        TagKind::Product => view! {
-                            <svg class="mr-1 inline h-3 w-3" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.5" aria-hidden="true">
-                                <path d="M5 8h14l-1 12H6z" /><path d="M9 8V6a3 3 0 0 1 6 0v2" />
-                            </svg>
-                        }.into_any(),
-                        TagKind::Shop => view! { <span aria-hidden="true">"$"</span> }.into_any(),
-                        TagKind::User => view! { <span aria-hidden="true">"@"</span> }.into_any(),
-                    };
-                    let product = (t.kind == TagKind::Product).then_some(t.product_id).flatten();
-                    let ctx = t.ctx.clone();
-                    view! {
-                        <li class="absolute -translate-x-1/2 -translate-y-1/2" style=format!("left: {}%; top: {}%", t.x_pct, t.y_pct)>
-                            <a href=t.href.clone() class="block whitespace-nowrap rounded-full bg-black/75 px-2.5 py-1 text-xs font-semibold text-white shadow hover:bg-black focus:outline-none focus-visible:ring-2 focus-visible:ring-white"
-                                data-testid="tag-marker"
-                                on:click=move |ev| if let (Some(id), Some(sheet)) = (product, sheet) { ev.prevent_default(); sheet.open(id, ctx.clone()); }>
-                                {icon}{t.label.clone()}
-                            </a>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
-        </figure>
     }
 }
 

@@ -1,6 +1,7 @@
 //! A feed that keeps going: the first page comes rendered from the server
 //! with an "Older posts" link (a plain link before the WASM arrives); once
-//! hydrated, the next page loads when the reader nears the end.
+//! hydrated, the next page loads when the reader nears the end, and Back to
+//! the feed brings the same pages and scroll position (`feed_position`).
 
 use super::api::{explore_feed, home_feed, user_posts};
 use super::components::{FeedList, PostCard};
@@ -52,15 +53,28 @@ pub fn InfiniteFeed(
     }
     let more = RwSignal::new(Vec::<PostView>::new());
     let next = RwSignal::new(first.next_cursor.clone());
+    // Pages shown, and pages asked for (by scrolling, the "Older posts" link
+    // or a return to this feed); one effect loads the difference, one page
+    // at a time.
+    let loaded = RwSignal::new(1usize);
+    let wanted = RwSignal::new(1usize);
     let loading = RwSignal::new(false);
     let error = RwSignal::new(None::<AppError>);
     let source = StoredValue::new(source);
+    // Also called by the browser (the end of the feed coming into view),
+    // possibly after the feed has left the page: then there is nothing to do.
+    let ask_for_more = move || {
+        if next.try_with_untracked(Option::is_some) == Some(true) {
+            let more = loaded.get_untracked() + 1;
+            wanted.try_update(|w| *w = (*w).max(more));
+        }
+    };
 
-    let load_next = move || {
-        if loading.get_untracked() {
+    Effect::new(move |_| {
+        if loaded.get() >= wanted.get() || loading.get() {
             return;
         }
-        let Some(cursor) = next.get_untracked() else { return };
+        let Some(cursor) = next.get() else { return };
         loading.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {
@@ -68,20 +82,30 @@ pub fn InfiniteFeed(
                 Ok(page) => {
                     more.update(|m| m.extend(page.posts));
                     next.set(page.next_cursor);
+                    loaded.update(|n| *n += 1);
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    // Stop asking; the "Older posts" link tries again.
+                    if let Some(shown) = loaded.try_get_untracked() {
+                        wanted.set(shown);
+                    }
+                    error.set(Some(e));
+                }
             }
             loading.set(false);
         });
-    };
+    });
 
     let sentinel = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        if let Some(el) = sentinel.get() {
-            watch_end(&el, load_next);
-        }
-    });
+    {
+        Effect::new(move |_| {
+            if let Some(el) = sentinel.get() {
+                watch_end(&el, ask_for_more);
+            }
+        });
+        return_to_the_same_place(sentinel, loaded, wanted, loading, next);
+    }
 
     let item = move |post: PostView| match layout {
         FeedLayout::Cards => view! { <PostCard post /> }.into_any(),
@@ -102,7 +126,7 @@ pub fn InfiniteFeed(
                 (_, true) => view! { <p class="text-stone-500" data-testid="feed-loading">"Loading more posts…"</p> }.into_any(),
                 (Some(cursor), false) => view! {
                     <a href=format!("?cursor={cursor}") class="font-semibold text-fuchsia-700 hover:underline"
-                        data-testid="older-posts" on:click=move |ev| { ev.prevent_default(); load_next(); }>
+                        data-testid="older-posts" on:click=move |ev| { ev.prevent_default(); ask_for_more(); }>
                         "Older posts"
                     </a>
                 }.into_any(),
@@ -111,6 +135,59 @@ pub fn InfiniteFeed(
         </div>
     }
     .into_any()
+}
+
+/// Keeps note of how far the reader is in this feed and, when they come
+/// back to it with Back or Forward, loads the pages they had and scrolls to
+/// where they were once those are on screen.
+#[cfg(feature = "hydrate")]
+fn return_to_the_same_place(
+    sentinel: NodeRef<leptos::html::Div>,
+    loaded: RwSignal<usize>,
+    wanted: RwSignal<usize>,
+    loading: RwSignal<bool>,
+    next: RwSignal<Option<String>>,
+) {
+    use super::feed_position::{feed_key, remember, returning_to, watch_history};
+    use leptos::ev;
+    use leptos::prelude::window_event_listener;
+
+    watch_history();
+    let key = leptos_router::hooks::use_url().with_untracked(|u| feed_key(u.path(), u.search()));
+    let scroll_to = RwSignal::new(None::<f64>);
+    if let Some(spot) = returning_to(&key) {
+        wanted.set(spot.pages_to_restore());
+        scroll_to.set(Some(spot.scroll_y));
+    }
+
+    let pages_key = key.clone();
+    Effect::new(move |_| {
+        let pages = loaded.get();
+        remember(&pages_key, |spot| spot.pages = pages);
+    });
+    // Only while the feed is on the page: leaving it shortens the page and
+    // scrolls the window, which is not the reader's doing.
+    let on_scroll = window_event_listener(ev::scroll, move |_| {
+        let on_page = sentinel.try_get_untracked().flatten().is_some_and(|el| el.is_connected());
+        if on_page && scroll_to.try_with_untracked(Option::is_none) == Some(true) {
+            let y = window().scroll_y().unwrap_or_default();
+            remember(&key, |spot| spot.scroll_y = y);
+        }
+    });
+    on_cleanup(move || on_scroll.remove());
+
+    Effect::new(move |_| {
+        let Some(y) = scroll_to.get() else { return };
+        let done = !loading.get() && (loaded.get() >= wanted.get() || next.get().is_none());
+        if done {
+            // After the new posts are laid out (their images have their size
+            // before they load, so the page's height is already right).
+            request_animation_frame(move || {
+                window().scroll_to_with_x_and_y(0.0, y);
+                scroll_to.try_set(None);
+            });
+        }
+    });
 }
 
 /// A square thumbnail of a post linking to it: its first image, or its text.

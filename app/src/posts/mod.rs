@@ -7,11 +7,14 @@ pub mod comments;
 pub mod components;
 pub mod edit_pages;
 pub mod feed_list;
+pub mod feed_position;
 pub mod links;
 pub mod pages;
 pub mod product_sheet;
 pub mod related;
+pub mod sheet_url;
 pub mod tag_editor;
+pub mod tag_markers;
 pub mod text;
 #[cfg(feature = "ssr")]
 pub mod visibility;

@@ -7,14 +7,14 @@ use super::api::{AddPostLink, RemovePostLink};
 use super::{LinkCard, LinkKind, MAX_LINKS};
 use crate::catalog::api::search_products;
 use crate::events::api::search_events;
-use crate::posts::product_sheet::use_product_sheet;
+use crate::posts::product_sheet::use_sheet_opener;
 use crate::ui::{ErrorAlert, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS};
 
 /// The cards as readers see them: a row that scrolls sideways on phones.
 /// A product card opens the product sheet over the feed once hydrated.
 #[component]
 pub fn LinkCards(links: Vec<LinkCard>) -> impl IntoView {
-    let sheet = use_product_sheet();
+    let open_sheet = use_sheet_opener();
     view! {
         <ul class="flex gap-3 overflow-x-auto px-4 pt-3" aria-label="Linked" data-testid="link-cards">
             {links.into_iter().map(|card| {
@@ -25,12 +25,13 @@ pub fn LinkCards(links: Vec<LinkCard>) -> impl IntoView {
                 };
                 let product = card.product_id;
                 let ctx = card.ctx.clone();
+                let open_sheet = open_sheet.clone();
                 let alt = card.title.clone();
                 view! {
                     <li class="w-56 shrink-0">
                         <a href=card.href.clone() data-testid="link-card"
                             class="flex items-center gap-3 rounded-xl border border-stone-200 p-2 hover:bg-stone-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-fuchsia-400"
-                            on:click=move |ev| if let (Some(id), Some(sheet)) = (product, sheet) { ev.prevent_default(); sheet.open(id, ctx.clone()); }>
+                            on:click=move |ev| if let Some(id) = product { ev.prevent_default(); open_sheet(id, ctx.clone()); }>
                             {match card.image_url.clone() {
                                 Some(src) => view! { <img src=src alt=alt class="h-12 w-12 shrink-0 rounded-lg object-cover" /> }.into_any(),
                                 None => view! { <span class="flex h-12 w-12 shrink-0 items-center justify-center rounded-lg bg-fuchsia-100 text-lg font-bold text-fuchsia-700" aria-hidden="true">{card.title.chars().next().unwrap_or('?').to_string()}</span> }.into_any(),
