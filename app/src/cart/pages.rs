@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::api::{cart_count, get_cart, AddToCart, RemoveCartLine, UpdateCartLine};
 use super::{CartLine, CartView, ShopCart, MAX_LINE_QUANTITY};
 use crate::catalog::{stock_label, Variant};
-use crate::ui::{ErrorAlert, ErrorPage, Loading, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS};
+use crate::ui::{plural, ErrorAlert, ErrorPage, Loading, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS};
 
 /// Bumped whenever the cart changes, so the header count and cart page
 /// reload; provided once by the app.
@@ -49,7 +49,7 @@ pub fn CartCount() -> impl IntoView {
                 match count.await {
                     Ok(n) if n > 0 => view! {
                         <span class="ml-0.5 rounded-full bg-fuchsia-600 px-1.5 text-[0.65rem] font-bold leading-4 text-white" data-testid="cart-count">
-                            {n.to_string()}<span class="sr-only">" items"</span>
+                            {n.to_string()}<span class="sr-only">{format!(" {}", plural(n, "item", "items"))}</span>
                         </span>
                     }.into_any(),
                     _ => ().into_any(),

@@ -12,7 +12,7 @@ use super::links::components::LinkCards;
 use super::product_sheet::use_product_sheet;
 use super::text::Segment;
 use super::{MediaView, PostView, TagKind, Visibility};
-use crate::ui::{Avatar, AvatarSize};
+use crate::ui::{count_label, Avatar, AvatarSize};
 
 fn when(at: DateTime<Utc>) -> String {
     at.format("%-d %b %Y, %H:%M UTC").to_string()
@@ -85,7 +85,7 @@ pub fn PostCard(post: PostView) -> impl IntoView {
             <footer class="flex gap-4 px-4 py-3 text-sm text-stone-600">
                 <LikeButton post=id liked like_count />
                 <A href=format!("/post/{id}#comments") attr:class="hover:text-stone-900" attr:data-testid="comment-count">
-                    {if comment_count == 1 { "1 comment".to_string() } else { format!("{comment_count} comments") }}
+                    {count_label(comment_count, "comment", "comments")}
                 </A>
             </footer>
         </article>
@@ -134,7 +134,7 @@ fn LikeButton(post: Uuid, liked: bool, like_count: i64) -> impl IntoView {
                 aria-busy=move || action.pending().get().to_string()
                 class=move || if shown().0 { "font-semibold text-rose-600" } else { "hover:text-rose-600" }>
                 <span aria-hidden="true">{move || if shown().0 { "♥ " } else { "♡ " }}</span>
-                <span data-testid="like-count">{move || format!("{} likes", shown().1)}</span>
+                <span data-testid="like-count">{move || count_label(shown().1, "like", "likes")}</span>
             </button>
         </ActionForm>
         {move || error().map(|e| view! { <span role="alert" class="text-rose-700">{e.to_string()}</span> })}

@@ -11,7 +11,7 @@ mod srcset;
 pub use avatar::{Avatar, AvatarSize};
 pub use chart::{percent_text, BarChart, FunnelChart};
 pub use feedback::{ErrorAlert, ErrorPage, FieldError, Loading, NotFound, SuccessNote};
-pub use format::compact_count;
+pub use format::{compact_count, count_label, exact_count, plural};
 pub use header::Header;
 pub use raw_text::raw_text_safe;
 pub use srcset::srcset_600_1200;

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::api::{list_comments, AddComment, DeleteComment};
 use super::{CommentView, COMMENT_MAX};
 use crate::accounts::use_auth;
-use crate::ui::{Avatar, AvatarSize, ErrorAlert, Loading, INPUT_CLASS, PRIMARY_BUTTON_CLASS};
+use crate::ui::{count_label, Avatar, AvatarSize, ErrorAlert, Loading, INPUT_CLASS, PRIMARY_BUTTON_CLASS};
 
 fn when(at: DateTime<Utc>) -> String {
     at.format("%-d %b %Y, %H:%M").to_string()
@@ -58,7 +58,7 @@ pub fn CommentsSection(post_id: Uuid) -> impl IntoView {
                             let total = page.total;
                             view! {
                                 <h2 id="comments-heading" class="text-lg font-semibold" data-testid="comments-heading">
-                                    {if total == 1 { "1 comment".to_string() } else { format!("{total} comments") }}
+                                    {count_label(total, "comment", "comments")}
                                 </h2>
                                 <ErrorAlert error=remove_error />
                                 <ul class="mt-2 divide-y divide-stone-100" data-testid="comment-list">
