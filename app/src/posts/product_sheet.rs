@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::cart::pages::AddToCartForm;
 use crate::catalog::api::view_product;
+use crate::catalog::variant_picker::VariantPicker;
 use crate::catalog::Product;
 use crate::ui::{Loading, SECONDARY_BUTTON_CLASS};
 
@@ -106,6 +107,11 @@ fn SheetProduct(product: Product, ctx: Option<String>) -> impl IntoView {
         None => format!("/p/{}", product.id),
     };
     let cover = product.images.first().cloned();
+    // The same picker and opening rule as the product page; a choice here
+    // changes the sheet in place.
+    let picked = RwSignal::new(None::<Uuid>);
+    let shown = StoredValue::new(product.clone());
+    let selected = Signal::derive(move || shown.with_value(|p| p.variant_or_opening(picked.get()).cloned()));
     view! {
         {cover.map(|img| view! {
             <img src=img.url_600 alt=product.title.clone() width=img.width height=img.height
@@ -121,7 +127,8 @@ fn SheetProduct(product: Product, ctx: Option<String>) -> impl IntoView {
                 {if single { m.display() } else { format!("from {}", m.display()) }}
             </p>
         })}
-        <AddToCartForm variants=product.variants.clone() ctx />
+        <VariantPicker product=shown selected ctx=ctx.clone() on_pick=Callback::new(move |id| picked.set(Some(id))) />
+        <AddToCartForm selected ctx />
         {(!product.description.is_empty()).then(|| view! {
             <p class="mt-3 line-clamp-4 whitespace-pre-line text-stone-700">{product.description.clone()}</p>
         })}
