@@ -23,28 +23,46 @@ struct Actions {
     code: ServerAction<ApplyCode>,
     uncode: ServerAction<RemoveCode>,
     place: ServerAction<PlaceOrder>,
+    /// Payments that failed: each reloads the checkout (the total or the
+    /// stock may have moved). A payment that succeeds does not: the server
+    /// sends the page on to the order, and the checkout it would reload is
+    /// closed and the cart empty, so the reload could only answer 404.
+    failed_payments: Memo<usize>,
 }
 
 impl Actions {
+    fn new() -> Self {
+        let place = ServerAction::<PlaceOrder>::new();
+        let failed_payments = Memo::new(move |before: Option<&usize>| {
+            let before = before.copied().unwrap_or(0);
+            match place.value().get() {
+                Some(Err(_)) => before + 1,
+                _ => before,
+            }
+        });
+        Actions {
+            address: ServerAction::new(),
+            shipping: ServerAction::new(),
+            code: ServerAction::new(),
+            uncode: ServerAction::new(),
+            place,
+            failed_payments,
+        }
+    }
+
     fn version(&self) -> usize {
         self.address.version().get()
             + self.shipping.version().get()
             + self.code.version().get()
             + self.uncode.version().get()
-            + self.place.version().get()
+            + self.failed_payments.get()
     }
 }
 
 #[component]
 pub fn CheckoutPage() -> impl IntoView {
     let params = use_params_map();
-    let actions = Actions {
-        address: ServerAction::new(),
-        shipping: ServerAction::new(),
-        code: ServerAction::new(),
-        uncode: ServerAction::new(),
-        place: ServerAction::new(),
-    };
+    let actions = Actions::new();
     let checkout = Resource::new(
         move || (params.read().get("shop").unwrap_or_default(), actions.version()),
         |(shop, _)| load_checkout(shop),
