@@ -369,6 +369,14 @@ fn TotalChangedNotice(was: Money, now: Money) -> impl IntoView {
 #[component]
 fn OrderSummary(v: CheckoutView, actions: Actions) -> impl IntoView {
     let code_error = Signal::derive(move || actions.code.value().get().and_then(Result::err));
+    // What isn't about the typed code (signed out, checkout closed, a code
+    // that couldn't be removed) still needs saying.
+    let other_code_error = Signal::derive(move || {
+        code_error
+            .get()
+            .filter(|e| e.field() != Some("code"))
+            .or_else(|| actions.uncode.value().get().and_then(Result::err))
+    });
     let m = move |minor: i64| Money::new(minor, v.currency).display();
     let t = v.priced.totals;
     let shipping = v.priced.shipping.as_ref().map(|_| v.priced.shipping_total_minor());
@@ -406,6 +414,7 @@ fn OrderSummary(v: CheckoutView, actions: Actions) -> impl IntoView {
                     <button type="submit" class="rounded-lg border border-stone-300 px-3 py-2 text-sm font-semibold hover:bg-stone-100" data-testid="apply-code">"Apply"</button>
                 </div>
                 <FieldError error=code_error field="code" />
+                <div class="mt-2"><ErrorAlert error=other_code_error /></div>
             </ActionForm>
             {(!codes.is_empty()).then(|| view! {
                 <ul class="mt-2 flex flex-wrap gap-2">
