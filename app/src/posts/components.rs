@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::api::SetLike;
 use super::links::components::LinkCards;
+use super::post_menu::{MenuFor, PostMenu};
 use super::product_sheet::use_product_sheet;
 use super::text::Segment;
 use super::{MediaView, PostView, TagKind, Visibility};
@@ -38,6 +39,7 @@ pub fn PostCard(post: PostView) -> impl IntoView {
     } = post;
     let profile = format!("/u/{}", author.username);
     let avatar_name = author.display_name.clone();
+    let share_title = format!("{} on Storefeed", author.display_name);
     let card = NodeRef::<leptos::html::Article>::new();
     // Drafts and the author's own views are not impressions.
     if !is_draft && !is_author {
@@ -73,6 +75,9 @@ pub fn PostCard(post: PostView) -> impl IntoView {
                 {is_author.then(|| view! {
                     <A href=format!("/post/{id}/edit") attr:class="rounded-lg px-2 py-1 text-sm font-medium text-stone-600 hover:bg-stone-100"
                         attr:data-testid="edit-post">"Edit"</A>
+                })}
+                {(!is_draft).then(|| view! {
+                    <PostMenu path=format!("/post/{id}") kind=MenuFor::Post share_title=share_title.clone() />
                 })}
             </header>
             {(!media.is_empty()).then(|| view! {

@@ -9,6 +9,7 @@ pub mod edit_pages;
 pub mod feed_list;
 pub mod links;
 pub mod pages;
+pub mod post_menu;
 pub mod product_sheet;
 pub mod related;
 pub mod tag_editor;
