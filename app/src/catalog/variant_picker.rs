@@ -93,7 +93,7 @@ pub fn VariantPicker(
                                             if is_on.get() { "border-fuchsia-600 bg-fuchsia-50 font-semibold text-fuchsia-800" } else { "border-stone-300 hover:bg-stone-50" },
                                             if sold_out.get() { "text-stone-400 line-through" } else { "" },
                                         )>
-                                        {value.clone()}
+                                        <span>{value.clone()}</span>
                                         {move || sold_out.get().then(|| view! { <span class="sr-only">" (sold out)"</span> })}
                                     </a>
                                 }
