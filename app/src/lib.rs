@@ -64,7 +64,7 @@ use crate::shops::pages::{ManageShopPage, MyShopsPage, NewShopPage, ShopWindowPa
 use crate::social::pages::{
     EditProfilePage, ExplorePage, FollowListKind, FollowListPage, FollowRequestsPage, ProfilePage,
 };
-use crate::ui::{raw_text_safe, Header, NotFound};
+use crate::ui::{raw_text_safe, ForgetFormErrorInUrl, Header, NotFound};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -113,6 +113,7 @@ pub fn App() -> impl IntoView {
                 "Skip to content"
             </a>
             <Header />
+            <ForgetFormErrorInUrl />
             <main id="main" class="mx-auto w-full max-w-5xl px-4 pb-16 pt-4 sm:px-6">
                 // Every page waits for its data before the HTML is sent (SsrMode::Async):
                 // pages are complete without WASM, and the status and <title> are right.

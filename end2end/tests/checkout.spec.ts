@@ -1,5 +1,5 @@
 import { Browser, expect, test } from '@playwright/test';
-import { addToCartViaApi, Checkout, productViaApi, SAN_FRANCISCO, taggedPost, TEST_CARDS, variantIds } from './fixtures/commerce';
+import { addToCartViaApi, Checkout, chooseVariant, productViaApi, SAN_FRANCISCO, taggedPost, TEST_CARDS, variantIds } from './fixtures/commerce';
 import { LoginPage, waitForHydration } from './fixtures/pages';
 import { openShopViaApi } from './fixtures/shops';
 import { callServerFn, newUser, registerViaApi } from './fixtures/users';
@@ -37,10 +37,12 @@ test('a guest fills a cart from a tag, logs in and keeps it, pays on a phone, an
   await card.getByTestId('tag-marker').click();
   const sheet = page.getByTestId('product-sheet');
   await expect(sheet.getByTestId('sheet-title')).toHaveText(title);
-  await sheet.getByTestId('cart-variant').selectOption(small);
+  await chooseVariant(sheet, 'S');
+  await expect(sheet.getByTestId('cart-variant')).toHaveValue(small);
   await sheet.getByTestId('add-to-cart').click();
   await expect(sheet.getByTestId('added-to-cart')).toBeVisible();
-  await sheet.getByTestId('cart-variant').selectOption(medium);
+  await chooseVariant(sheet, 'M');
+  await expect(sheet.getByTestId('cart-variant')).toHaveValue(medium);
   await sheet.getByTestId('add-to-cart').click();
   await expect(page.getByTestId('cart-count')).toContainText('2');
 

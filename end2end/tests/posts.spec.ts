@@ -94,10 +94,10 @@ test('liking a post updates at once and is saved', async ({ request, browser, ba
   await expect(card.getByTestId('like-count')).toHaveText('0 likes');
   await like.click();
   await expect(like).toHaveAttribute('aria-pressed', 'true');
-  await expect(card.getByTestId('like-count')).toHaveText('1 likes');
+  await expect(card.getByTestId('like-count')).toHaveText('1 like');
   await expect(like).toHaveAttribute('aria-busy', 'false');
   await page.reload();
-  await expect(card.getByTestId('like-count')).toHaveText('1 likes');
+  await expect(card.getByTestId('like-count')).toHaveText('1 like');
   await expect(card.getByTestId('like-button')).toHaveAttribute('aria-pressed', 'true');
   await fan.close();
 });

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::api::{cart_count, get_cart, AddToCart, RemoveCartLine, UpdateCartLine};
 use super::{CartLine, CartView, ShopCart, MAX_LINE_QUANTITY};
 use crate::catalog::{stock_label, Variant};
-use crate::ui::{ErrorAlert, ErrorPage, Loading, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS};
+use crate::ui::{plural, ErrorAlert, ErrorPage, Loading, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS};
 
 /// Bumped whenever the cart changes, so the header count and cart page
 /// reload; provided once by the app.
@@ -49,7 +49,7 @@ pub fn CartCount() -> impl IntoView {
                 match count.await {
                     Ok(n) if n > 0 => view! {
                         <span class="ml-0.5 rounded-full bg-fuchsia-600 px-1.5 text-[0.65rem] font-bold leading-4 text-white" data-testid="cart-count">
-                            {n.to_string()}<span class="sr-only">" items"</span>
+                            {n.to_string()}<span class="sr-only">{format!(" {}", plural(n, "item", "items"))}</span>
                         </span>
                     }.into_any(),
                     _ => ().into_any(),
@@ -59,12 +59,11 @@ pub fn CartCount() -> impl IntoView {
     }
 }
 
-/// Variant choice, quantity, "Add to cart" and "Buy now". `selected`, when
-/// given, follows the product page's option picker.
+/// Quantity, "Add to cart" and "Buy now" for the variant `selected` (the
+/// page's or the sheet's `VariantPicker` chooses it).
 #[component]
 pub fn AddToCartForm(
-    variants: Vec<Variant>,
-    #[prop(optional)] selected: Option<Memo<Option<Variant>>>,
+    #[prop(into)] selected: Signal<Option<Variant>>,
     #[prop(optional_no_strip)] ctx: Option<String>,
     #[prop(optional)] on_added: Option<Callback<()>>,
 ) -> impl IntoView {
@@ -79,39 +78,13 @@ pub fn AddToCartForm(
             }
         }
     });
-    let first_buyable = variants.iter().find(|v| v.available > 0).or(variants.first()).map(|v| v.id);
-    let chosen = RwSignal::new(first_buyable);
-    if let Some(selected) = selected {
-        Effect::new(move || chosen.set(selected.get().map(|v| v.id)));
-    }
-    let all = StoredValue::new(variants.clone());
-    let sold_out = Signal::derive(move || {
-        all.with_value(|vs| chosen.get().and_then(|id| vs.iter().find(|v| v.id == id)).is_none_or(|v| v.available <= 0))
-    });
-    let single = variants.len() == 1;
+    let sold_out = Signal::derive(move || selected.with(|v| v.as_ref().is_none_or(|v| v.available <= 0)));
     view! {
         <ActionForm action=add attr:class="mt-4 space-y-3" attr:data-testid="add-to-cart-form">
             {ctx.map(|c| view! { <input type="hidden" name="ctx" value=c /> })}
+            <input type="hidden" name="variant" data-testid="cart-variant"
+                value=move || selected.with(|v| v.as_ref().map(|v| v.id.to_string()).unwrap_or_default()) />
             <div class="flex flex-wrap items-end gap-3">
-                {if single {
-                    view! { <input type="hidden" name="variant" value=variants[0].id.to_string() /> }.into_any()
-                } else {
-                    view! {
-                        <div class="min-w-0 flex-1">
-                            <label for="cart-variant" class="block text-sm font-medium text-stone-700">"Option"</label>
-                            <select id="cart-variant" name="variant" data-testid="cart-variant"
-                                class="mt-1 block w-full rounded-lg border border-stone-300 bg-white px-3 py-2"
-                                prop:value=move || chosen.get().map(|id| id.to_string()).unwrap_or_default()
-                                on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())>
-                                {variants.iter().map(|v| view! {
-                                    <option value=v.id.to_string() selected=Some(v.id) == first_buyable>
-                                        {format!("{} · {} · {}", v.title, v.price.display(), stock_label(v.available))}
-                                    </option>
-                                }).collect_view()}
-                            </select>
-                        </div>
-                    }.into_any()
-                }}
                 <div class="w-20">
                     <label for="cart-quantity" class="block text-sm font-medium text-stone-700">"Qty"</label>
                     <input id="cart-quantity" name="quantity" type="number" min="1" max=MAX_LINE_QUANTITY.to_string() value="1"

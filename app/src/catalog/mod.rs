@@ -5,6 +5,7 @@ pub mod api;
 pub mod forms;
 pub mod pages;
 pub mod rules;
+pub mod variant_picker;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -96,6 +97,38 @@ impl Product {
     pub fn variant_for(&self, picked: &[String]) -> Option<&Variant> {
         self.variants.iter().find(|v| v.values == picked)
     }
+
+    /// The variant with this id, or the one the page opens on.
+    pub fn variant_or_opening(&self, id: Option<Uuid>) -> Option<&Variant> {
+        id.and_then(|id| self.variants.iter().find(|v| v.id == id)).or_else(|| first_in_stock(&self.variants))
+    }
+
+    /// Where choosing `value` for option `slot` leads from `current`: the
+    /// same choices with that one changed, when that variant exists and can
+    /// be bought; else the first variant in stock with that value (its other
+    /// choices change to ones that can be bought); else the exact
+    /// combination, sold out, so the shopper sees it is; else the first
+    /// with that value at all.
+    pub fn variant_choosing(&self, current: &Variant, slot: usize, value: &str) -> Option<&Variant> {
+        let mut wanted = current.values.clone();
+        if let Some(choice) = wanted.get_mut(slot) {
+            *choice = value.to_string();
+        }
+        let exact = self.variant_for(&wanted);
+        let with_value = || self.variants.iter().filter(|v| v.values.get(slot).map(String::as_str) == Some(value));
+        exact
+            .filter(|v| v.available > 0)
+            .or_else(|| with_value().find(|v| v.available > 0))
+            .or(exact)
+            .or_else(|| with_value().next())
+    }
+}
+
+/// The variant a product opens on: the first that can be bought, so nobody
+/// is greeted with "Sold out" while other options are in stock; the first
+/// of all when everything is sold out.
+pub fn first_in_stock(variants: &[Variant]) -> Option<&Variant> {
+    variants.iter().find(|v| v.available > 0).or(variants.first())
 }
 
 /// A product in a grid or list.
@@ -134,6 +167,92 @@ pub fn stock_label(available: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn variant(id: u128, values: &[&str], available: i32) -> Variant {
+        Variant {
+            id: Uuid::from_u128(id),
+            title: values.join(" / "),
+            sku: format!("SKU-{id}"),
+            price: Money::new(1000, Currency::USD),
+            compare_at: None,
+            stock_on_hand: available.max(0),
+            available,
+            values: values.iter().map(|v| v.to_string()).collect(),
+        }
+    }
+
+    /// Size S/M × colour Red/Blue; S/Red (the first) is sold out.
+    fn shirt() -> Product {
+        Product {
+            id: Uuid::from_u128(99),
+            shop_handle: "shop".into(),
+            shop_name: "Shop".into(),
+            title: "Shirt".into(),
+            description: String::new(),
+            status: ProductStatus::Active,
+            currency: Currency::USD,
+            options: vec![
+                rules::OptionSpec { name: "Size".into(), values: vec!["S".into(), "M".into()] },
+                rules::OptionSpec { name: "Colour".into(), values: vec!["Red".into(), "Blue".into()] },
+            ],
+            variants: vec![
+                variant(1, &["S", "Red"], 0),
+                variant(2, &["S", "Blue"], 0),
+                variant(3, &["M", "Red"], 4),
+                variant(4, &["M", "Blue"], 0),
+            ],
+            images: Vec::new(),
+            is_owner: false,
+        }
+    }
+
+    #[test]
+    fn the_page_opens_on_the_first_variant_in_stock() {
+        let p = shirt();
+        assert_eq!(first_in_stock(&p.variants).map(|v| v.id), Some(Uuid::from_u128(3)));
+        assert_eq!(p.variant_or_opening(None).map(|v| v.id), Some(Uuid::from_u128(3)));
+        assert_eq!(
+            p.variant_or_opening(Some(Uuid::from_u128(2))).map(|v| v.id),
+            Some(Uuid::from_u128(2)),
+            "a chosen one stays"
+        );
+        assert_eq!(
+            p.variant_or_opening(Some(Uuid::from_u128(77))).map(|v| v.id),
+            Some(Uuid::from_u128(3)),
+            "an unknown id is ignored"
+        );
+    }
+
+    #[test]
+    fn when_everything_is_sold_out_the_first_variant_opens() {
+        let all_gone = [variant(1, &["S"], 0), variant(2, &["M"], -1)];
+        assert_eq!(first_in_stock(&all_gone).map(|v| v.id), Some(Uuid::from_u128(1)));
+        assert!(first_in_stock(&[]).is_none());
+    }
+
+    #[test]
+    fn choosing_a_value_keeps_the_other_choices_when_that_variant_can_be_bought() {
+        let p = shirt();
+        let m_blue = &p.variants[3];
+        // M/Red is in stock: only the colour changes.
+        assert_eq!(p.variant_choosing(m_blue, 1, "Red").map(|v| v.id), Some(Uuid::from_u128(3)));
+        // Choosing what is already chosen stays put.
+        let m_red = &p.variants[2];
+        assert_eq!(p.variant_choosing(m_red, 0, "M").map(|v| v.id), Some(Uuid::from_u128(3)));
+    }
+
+    #[test]
+    fn choosing_a_value_moves_to_a_combination_in_stock_or_shows_the_sold_out_one() {
+        let p = shirt();
+        let m_red = &p.variants[2];
+        // Every S is sold out: S/Red (same colour) is shown, sold out.
+        assert_eq!(p.variant_choosing(m_red, 0, "S").map(|v| v.id), Some(Uuid::from_u128(1)));
+        // M/Blue is sold out and no Blue is in stock: the exact one, sold out.
+        assert_eq!(p.variant_choosing(m_red, 1, "Blue").map(|v| v.id), Some(Uuid::from_u128(4)));
+        // From S/Blue, picking M goes to M/Red, the M that can be bought.
+        let s_blue = &p.variants[1];
+        assert_eq!(p.variant_choosing(s_blue, 0, "M").map(|v| v.id), Some(Uuid::from_u128(3)));
+    }
 
     #[test]
     fn stock_labels() {

@@ -17,6 +17,7 @@ use super::api::{
 };
 use super::forms::ImageUploadForm;
 use super::rules::{GALLERY_IMAGES, MAX_IMAGES};
+use super::variant_picker::VariantPicker;
 use super::{stock_label, Product, ProductCard, ProductImage, ProductPick, ProductStatus, Variant};
 use crate::cart::pages::{context_from_url, AddToCartForm};
 use crate::error::AppError;
@@ -200,14 +201,17 @@ pub fn ProductPage() -> impl IntoView {
     }
 }
 
-/// The product with its variant picker: choosing values updates the price
-/// and stock shown. Before hydration the first variant is shown.
+/// The product with its variant picker. The variant shown is the one in
+/// `?variant=` (each choice is a link), or the first in stock.
 #[component]
 fn ProductView(product: Product) -> impl IntoView {
-    let first = product.variants.first().map(|v| v.values.clone()).unwrap_or_default();
-    let picked = RwSignal::new(first);
+    let query = leptos_router::hooks::use_query_map();
     let product = StoredValue::new(product);
-    let selected = Memo::new(move |_| product.with_value(|p| p.variant_for(&picked.get()).cloned()));
+    let selected = Memo::new(move |_| {
+        let wanted = query.with(|q| q.get("variant")).and_then(|id| Uuid::parse_str(&id).ok());
+        product.with_value(|p| p.variant_or_opening(wanted).cloned())
+    });
+    let (ctx, src) = query.with_untracked(|q| (q.get("ctx"), q.get("src")));
     let p = product.get_value();
     view! {
         <Title text=p.title.clone() />
@@ -222,37 +226,9 @@ fn ProductView(product: Product) -> impl IntoView {
                 <p class="mt-1 inline-block rounded bg-amber-100 px-2 py-0.5 text-sm text-amber-800">{format!("{}: only you can see this product", p.status.label())}</p>
             })}
             <PriceLine selected />
-            <div class="mt-4 space-y-4">
-                {p.options.iter().enumerate().map(|(i, option)| {
-                    let name = option.name.clone();
-                    view! {
-                        <fieldset>
-                            <legend class="text-sm font-medium text-stone-700">{name.clone()}</legend>
-                            <div class="mt-2 flex flex-wrap gap-2">
-                                {option.values.iter().map(|value| {
-                                    let value = value.clone();
-                                    let label = value.clone();
-                                    let mine = value.clone();
-                                    let is_on = Signal::derive(move || picked.with(|p| p.get(i) == Some(&mine)));
-                                    view! {
-                                        <label class=move || format!(
-                                            "cursor-pointer rounded-lg border px-3 py-1.5 text-sm focus-within:ring-2 focus-within:ring-fuchsia-300 {}",
-                                            if is_on.get() { "border-fuchsia-600 bg-fuchsia-50 font-semibold text-fuchsia-800" } else { "border-stone-300" }
-                                        )>
-                                            <input type="radio" class="sr-only" name=format!("option-{i}") value=value.clone()
-                                                prop:checked=is_on
-                                                on:change=move |_| picked.update(|p| if let Some(slot) = p.get_mut(i) { *slot = value.clone(); }) />
-                                            {label}
-                                        </label>
-                                    }
-                                }).collect_view()}
-                            </div>
-                        </fieldset>
-                    }
-                }).collect_view()}
-            </div>
+            <VariantPicker product selected ctx src />
             {(p.status == ProductStatus::Active).then(|| view! {
-                <AddToCartForm variants=p.variants.clone() selected ctx=context_from_url() />
+                <AddToCartForm selected ctx=context_from_url() />
             })}
             {(!p.description.is_empty()).then(|| view! { <p class="mt-6 whitespace-pre-line text-stone-700">{p.description.clone()}</p> })}
             {p.is_owner.then(|| view! {

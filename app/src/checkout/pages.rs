@@ -23,28 +23,46 @@ struct Actions {
     code: ServerAction<ApplyCode>,
     uncode: ServerAction<RemoveCode>,
     place: ServerAction<PlaceOrder>,
+    /// Payments that failed: each reloads the checkout (the total or the
+    /// stock may have moved). A payment that succeeds does not: the server
+    /// sends the page on to the order, and the checkout it would reload is
+    /// closed and the cart empty, so the reload could only answer 404.
+    failed_payments: Memo<usize>,
 }
 
 impl Actions {
+    fn new() -> Self {
+        let place = ServerAction::<PlaceOrder>::new();
+        let failed_payments = Memo::new(move |before: Option<&usize>| {
+            let before = before.copied().unwrap_or(0);
+            match place.value().get() {
+                Some(Err(_)) => before + 1,
+                _ => before,
+            }
+        });
+        Actions {
+            address: ServerAction::new(),
+            shipping: ServerAction::new(),
+            code: ServerAction::new(),
+            uncode: ServerAction::new(),
+            place,
+            failed_payments,
+        }
+    }
+
     fn version(&self) -> usize {
         self.address.version().get()
             + self.shipping.version().get()
             + self.code.version().get()
             + self.uncode.version().get()
-            + self.place.version().get()
+            + self.failed_payments.get()
     }
 }
 
 #[component]
 pub fn CheckoutPage() -> impl IntoView {
     let params = use_params_map();
-    let actions = Actions {
-        address: ServerAction::new(),
-        shipping: ServerAction::new(),
-        code: ServerAction::new(),
-        uncode: ServerAction::new(),
-        place: ServerAction::new(),
-    };
+    let actions = Actions::new();
     let checkout = Resource::new(
         move || (params.read().get("shop").unwrap_or_default(), actions.version()),
         |(shop, _)| load_checkout(shop),
@@ -351,6 +369,14 @@ fn TotalChangedNotice(was: Money, now: Money) -> impl IntoView {
 #[component]
 fn OrderSummary(v: CheckoutView, actions: Actions) -> impl IntoView {
     let code_error = Signal::derive(move || actions.code.value().get().and_then(Result::err));
+    // What isn't about the typed code (signed out, checkout closed, a code
+    // that couldn't be removed) still needs saying.
+    let other_code_error = Signal::derive(move || {
+        code_error
+            .get()
+            .filter(|e| e.field() != Some("code"))
+            .or_else(|| actions.uncode.value().get().and_then(Result::err))
+    });
     let m = move |minor: i64| Money::new(minor, v.currency).display();
     let t = v.priced.totals;
     let shipping = v.priced.shipping.as_ref().map(|_| v.priced.shipping_total_minor());
@@ -388,6 +414,7 @@ fn OrderSummary(v: CheckoutView, actions: Actions) -> impl IntoView {
                     <button type="submit" class="rounded-lg border border-stone-300 px-3 py-2 text-sm font-semibold hover:bg-stone-100" data-testid="apply-code">"Apply"</button>
                 </div>
                 <FieldError error=code_error field="code" />
+                <div class="mt-2"><ErrorAlert error=other_code_error /></div>
             </ActionForm>
             {(!codes.is_empty()).then(|| view! {
                 <ul class="mt-2 flex flex-wrap gap-2">

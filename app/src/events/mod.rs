@@ -108,8 +108,7 @@ impl Availability {
     pub fn label(self) -> Option<String> {
         match self {
             Availability::Unlimited => None,
-            Availability::Left(1) => Some("1 ticket left".to_string()),
-            Availability::Left(n) => Some(format!("{n} tickets left")),
+            Availability::Left(n) => Some(format!("{} left", crate::ui::exact_count(n.into(), "ticket", "tickets"))),
             Availability::SoldOut => Some("Sold out".to_string()),
         }
     }

@@ -26,8 +26,8 @@ use crate::shops::api::my_shops;
 use crate::shops::ShopSummary;
 use crate::ui::raw_text_safe;
 use crate::ui::{
-    ErrorAlert, ErrorPage, FieldError, Loading, SuccessNote, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS,
-    SECONDARY_BUTTON_CLASS,
+    exact_count, ErrorAlert, ErrorPage, FieldError, Loading, SuccessNote, INPUT_CLASS, LABEL_CLASS,
+    PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS,
 };
 
 #[component]
@@ -374,7 +374,7 @@ fn OrganizerPanel(event: Event, update: ServerAction<UpdateEvent>, cancel: Serve
         <section class="mx-auto mt-6 max-w-2xl space-y-6" data-testid="organizer-panel">
             <div class="rounded-2xl border border-stone-200 bg-white p-4 shadow-sm sm:p-6">
                 <h2 class="text-lg font-semibold">"Edit event"</h2>
-                {(sold > 0).then(|| view! { <p class="mt-1 text-sm text-stone-600">{format!("{sold} tickets sold so far.")}</p> })}
+                {(sold > 0).then(|| view! { <p class="mt-1 text-sm text-stone-600">{format!("{} sold so far.", exact_count(sold.into(), "ticket", "tickets"))}</p> })}
                 <Suspense fallback=|| view! { <Loading /> }>
                     {move || {
                         let initial = initial.clone();

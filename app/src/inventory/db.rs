@@ -102,7 +102,14 @@ pub async fn set_on_hand(
     if target < row.stock_reserved {
         return Err(AppError::validation(
             "on_hand",
-            format!("{} units are held in open checkouts; set at least {}.", row.stock_reserved, row.stock_reserved),
+            format!(
+                "{} held in open checkouts; set at least {}.",
+                match row.stock_reserved {
+                    1 => "1 unit is".to_string(),
+                    n => format!("{n} units are"),
+                },
+                row.stock_reserved
+            ),
         ));
     }
     let delta = target - row.stock_on_hand;

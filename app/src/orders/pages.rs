@@ -12,7 +12,8 @@ use uuid::Uuid;
 use super::api::{get_order, my_orders, shop_orders, CancelOrder, DeliverOrder, FulfilOrder, RefundOrder, ShipOrder};
 use super::{OrderStatus, OrderSummary, OrderView};
 use crate::ui::{
-    ErrorAlert, ErrorPage, FieldError, Loading, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS,
+    exact_count, ErrorAlert, ErrorPage, FieldError, Loading, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS,
+    SECONDARY_BUTTON_CLASS,
 };
 
 fn status_badge(status: OrderStatus) -> impl IntoView {
@@ -41,7 +42,7 @@ fn OrderList(orders: Vec<OrderSummary>, show_buyer: bool) -> impl IntoView {
                             <span class="font-semibold">{format!("Order #{}", o.number)}</span>
                             <span class="block text-sm text-stone-600">
                                 {if show_buyer { format!("@{}", o.buyer_username) } else { o.shop_name.clone() }}
-                                {format!(" · {} item{} · {}", o.item_count, if o.item_count == 1 { "" } else { "s" }, o.placed_at.format("%-d %b %Y"))}
+                                {format!(" · {} · {}", exact_count(o.item_count, "item", "items"), o.placed_at.format("%-d %b %Y"))}
                             </span>
                         </span>
                         <span class="flex items-center gap-3">
@@ -183,7 +184,7 @@ fn OrderDetail(o: OrderView, placed: bool, actions: ManageActions) -> impl IntoV
                             </div>
                             {l.promotions.iter().map(|p| view! { <p class="text-emerald-700" data-testid="order-line-promotion">{p.clone()}</p> }).collect_view()}
                             {(l.refunded.minor > 0).then(|| view! {
-                                <p class="text-rose-700">{format!("Refunded {} ({} unit{})", l.refunded.display(), l.refunded_quantity, if l.refunded_quantity == 1 { "" } else { "s" })}</p>
+                                <p class="text-rose-700">{format!("Refunded {} ({})", l.refunded.display(), exact_count(l.refunded_quantity.into(), "unit", "units"))}</p>
                             })}
                             {(!l.touch_path.is_empty()).then(|| view! { <crate::attribution::TouchPath touches=l.touch_path.clone() /> })}
                         </li>

@@ -9,10 +9,11 @@ use uuid::Uuid;
 
 use super::api::SetLike;
 use super::links::components::LinkCards;
+use super::post_menu::{MenuFor, PostMenu};
 use super::tag_markers::TaggedImage;
 use super::text::Segment;
 use super::{PostView, Visibility};
-use crate::ui::{Avatar, AvatarSize};
+use crate::ui::{count_label, Avatar, AvatarSize};
 
 fn when(at: DateTime<Utc>) -> String {
     at.format("%-d %b %Y, %H:%M UTC").to_string()
@@ -38,6 +39,7 @@ pub fn PostCard(post: PostView) -> impl IntoView {
     } = post;
     let profile = format!("/u/{}", author.username);
     let avatar_name = author.display_name.clone();
+    let share_title = format!("{} on Storefeed", author.display_name);
     let card = NodeRef::<leptos::html::Article>::new();
     // Drafts and the author's own views are not impressions.
     if !is_draft && !is_author {
@@ -74,6 +76,9 @@ pub fn PostCard(post: PostView) -> impl IntoView {
                     <A href=format!("/post/{id}/edit") attr:class="rounded-lg px-2 py-1 text-sm font-medium text-stone-600 hover:bg-stone-100"
                         attr:data-testid="edit-post">"Edit"</A>
                 })}
+                {(!is_draft).then(|| view! {
+                    <PostMenu path=format!("/post/{id}") kind=MenuFor::Post share_title=share_title.clone() />
+                })}
             </header>
             {(!media.is_empty()).then(|| view! {
                 <div class="flex snap-x snap-mandatory overflow-x-auto" data-testid="post-media">
@@ -85,7 +90,7 @@ pub fn PostCard(post: PostView) -> impl IntoView {
             <footer class="flex gap-4 px-4 py-3 text-sm text-stone-600">
                 <LikeButton post=id liked like_count />
                 <A href=format!("/post/{id}#comments") attr:class="hover:text-stone-900" attr:data-testid="comment-count">
-                    {if comment_count == 1 { "1 comment".to_string() } else { format!("{comment_count} comments") }}
+                    {count_label(comment_count, "comment", "comments")}
                 </A>
             </footer>
         </article>
@@ -134,7 +139,7 @@ fn LikeButton(post: Uuid, liked: bool, like_count: i64) -> impl IntoView {
                 aria-busy=move || action.pending().get().to_string()
                 class=move || if shown().0 { "font-semibold text-rose-600" } else { "hover:text-rose-600" }>
                 <span aria-hidden="true">{move || if shown().0 { "♥ " } else { "♡ " }}</span>
-                <span data-testid="like-count">{move || format!("{} likes", shown().1)}</span>
+                <span data-testid="like-count">{move || count_label(shown().1, "like", "likes")}</span>
             </button>
         </ActionForm>
         {move || error().map(|e| view! { <span role="alert" class="text-rose-700">{e.to_string()}</span> })}

@@ -13,7 +13,9 @@ use super::api::{get_post, my_drafts, post_history, DeletePost, EditPost};
 use super::{PostView, Visibility, BODY_MAX};
 use crate::accounts::use_auth;
 use crate::error::AppError;
-use crate::ui::{raw_text_safe, ErrorAlert, ErrorPage, Loading, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS};
+use crate::ui::{
+    exact_count, raw_text_safe, ErrorAlert, ErrorPage, Loading, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS,
+};
 
 fn post_id() -> impl Fn() -> Option<Uuid> + Send + Sync + Copy + 'static {
     let params = use_params_map();
@@ -179,7 +181,7 @@ pub fn DraftsPage() -> impl IntoView {
                                                     {d.image_url.clone().map(|src| view! { <img src=src alt="" class="h-14 w-14 rounded-lg object-cover" /> })}
                                                     <span class="min-w-0 flex-1">
                                                         <span class="block truncate">{if d.excerpt.is_empty() { "(no text)".to_string() } else { d.excerpt.clone() }}</span>
-                                                        <span class="block text-xs text-stone-500">{format!("{} image(s) · started {}", d.images, when(d.created_at))}</span>
+                                                        <span class="block text-xs text-stone-500">{format!("{} · started {}", exact_count(d.images, "image", "images"), when(d.created_at))}</span>
                                                     </span>
                                                 </A>
                                             </li>

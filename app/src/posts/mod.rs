@@ -10,6 +10,7 @@ pub mod feed_list;
 pub mod feed_position;
 pub mod links;
 pub mod pages;
+pub mod post_menu;
 pub mod product_sheet;
 pub mod related;
 pub mod sheet_url;

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::sheet_url::{product_href, sheet_href, without_sheet, SheetRequest, CTX_KEY, PRODUCT_KEY};
 use crate::cart::pages::AddToCartForm;
 use crate::catalog::api::view_product;
+use crate::catalog::variant_picker::VariantPicker;
 use crate::catalog::Product;
 use crate::ui::{Loading, SECONDARY_BUTTON_CLASS};
 
@@ -179,6 +180,11 @@ fn SheetProduct(product: Product, ctx: Option<String>) -> impl IntoView {
     let single = product.variants.iter().all(|v| Some(v.price) == from);
     let href = product_href(product.id, ctx.as_deref());
     let cover = product.images.first().cloned();
+    // The same picker and opening rule as the product page; a choice here
+    // changes the sheet in place.
+    let picked = RwSignal::new(None::<Uuid>);
+    let shown = StoredValue::new(product.clone());
+    let selected = Signal::derive(move || shown.with_value(|p| p.variant_or_opening(picked.get()).cloned()));
     view! {
         {cover.map(|img| view! {
             <img src=img.url_600 alt=product.title.clone() width=img.width height=img.height
@@ -193,7 +199,8 @@ fn SheetProduct(product: Product, ctx: Option<String>) -> impl IntoView {
                 {if single { m.display() } else { format!("from {}", m.display()) }}
             </p>
         })}
-        <AddToCartForm variants=product.variants.clone() ctx />
+        <VariantPicker product=shown selected ctx=ctx.clone() on_pick=Callback::new(move |id| picked.set(Some(id))) />
+        <AddToCartForm selected ctx />
         {(!product.description.is_empty()).then(|| view! {
             <p class="mt-3 line-clamp-4 whitespace-pre-line break-words text-stone-700">{product.description.clone()}</p>
         })}

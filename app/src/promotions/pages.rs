@@ -21,6 +21,7 @@ pub fn PromotionsPage() -> impl IntoView {
     let handle = move || params.read().get("handle").unwrap_or_default();
     let data =
         Resource::new(move || (handle(), save.version().get() + archive.version().get()), |(h, _)| shop_promotions(h));
+    let archive_error = Signal::derive(move || archive.value().get().and_then(Result::err));
     view! {
         <Title text="Promotions" />
         <Transition fallback=|| view! { <Loading /> }>
@@ -31,6 +32,7 @@ pub fn PromotionsPage() -> impl IntoView {
                             <h1 class="text-2xl font-bold">{format!("Promotions · {name}")}</h1>
                             <A href=format!("/s/{}/manage", handle()) attr:class="text-sm font-semibold text-fuchsia-700 hover:underline">"Manage shop"</A>
                         </div>
+                        <div class="mt-3"><ErrorAlert error=archive_error /></div>
                         <div class="mt-4 grid gap-6 lg:grid-cols-2">
                             <PromotionList rows currency shop=handle() archive />
                             <NewPromotionForm shop=handle() save />

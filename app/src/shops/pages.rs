@@ -18,8 +18,8 @@ use crate::posts::related::pages::RelatedPosts;
 use crate::posts::related::About;
 use crate::ui::raw_text_safe;
 use crate::ui::{
-    ErrorAlert, ErrorPage, FieldError, Loading, SuccessNote, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS,
-    SECONDARY_BUTTON_CLASS,
+    exact_count, ErrorAlert, ErrorPage, FieldError, Loading, SuccessNote, INPUT_CLASS, LABEL_CLASS,
+    PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS,
 };
 
 #[component]
@@ -48,7 +48,7 @@ pub fn MyShopsPage() -> impl IntoView {
                                             <ShopLogo url=s.logo_url.clone() name=s.name.clone() small=true />
                                             <span class="truncate">{s.name.clone()}</span>
                                         </A>
-                                        <span class="shrink-0 text-sm text-stone-500">{format!("{} products", s.products)}</span>
+                                        <span class="shrink-0 text-sm text-stone-500">{exact_count(s.products, "product", "products")}</span>
                                         <A href=format!("/s/{}/manage", s.handle) attr:class="text-sm font-semibold text-fuchsia-700 hover:underline">"Manage"</A>
                                     </li>
                                 }).collect_view()}

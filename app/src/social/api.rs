@@ -151,3 +151,16 @@ pub async fn suggested_people() -> Result<Vec<PersonCard>, AppError> {
         None => super::db::discover(&state.pool, None, None, 8).await,
     }
 }
+
+/// How many accounts the signed-in user follows (accepted follows only), so
+/// the home page can tell "follow someone" from "they haven't posted";
+/// `None` for a guest.
+#[server(prefix = "/api", endpoint = "people/following-count")]
+pub async fn my_following_count() -> Result<Option<i64>, AppError> {
+    let Some(user) = crate::accounts::session::current_user().await? else {
+        return Ok(None);
+    };
+    let state = crate::state::app_state()?;
+    let me = super::db::profile_by_username(&state.pool, &user.username, Some(user.id)).await?;
+    Ok(me.map(|p| p.following_count))
+}

@@ -7,7 +7,7 @@ use leptos_router::components::A;
 use super::api::SetFollow;
 use super::{FollowState, PersonCard};
 use crate::error::AppError;
-use crate::ui::{compact_count, Avatar, AvatarSize};
+use crate::ui::{count_label, Avatar, AvatarSize};
 
 /// Where the viewer stands with an account, as the follow button shows it.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -164,7 +164,7 @@ pub fn PersonRow(person: PersonCard, signed_in: bool) -> impl IntoView {
             <div class="min-w-0 flex-1">
                 <A href=href attr:class="block truncate font-semibold hover:underline">{display_name}</A>
                 <p class="truncate text-sm text-stone-500">
-                    {handle} " · " {move || compact_count(toggle.followers())} " followers"
+                    {handle} " · " {move || count_label(toggle.followers(), "follower", "followers")}
                 </p>
                 {(!bio.is_empty()).then(|| view! { <p class="truncate text-sm text-stone-600">{bio}</p> })}
             </div>

@@ -3,6 +3,7 @@
 mod avatar;
 mod chart;
 mod feedback;
+mod form_error_url;
 mod format;
 mod header;
 mod raw_text;
@@ -11,7 +12,8 @@ mod srcset;
 pub use avatar::{Avatar, AvatarSize};
 pub use chart::{percent_text, BarChart, FunnelChart};
 pub use feedback::{ErrorAlert, ErrorPage, FieldError, Loading, NotFound, SuccessNote};
-pub use format::compact_count;
+pub use form_error_url::ForgetFormErrorInUrl;
+pub use format::{compact_count, count_label, exact_count, plural};
 pub use header::Header;
 pub use raw_text::raw_text_safe;
 pub use srcset::srcset_600_1200;

@@ -116,7 +116,9 @@ impl Earner {
     pub fn label(&self) -> String {
         match self {
             Earner::Creator { username, .. } => username.clone(),
-            Earner::Others { creators } => format!("{creators} other creators"),
+            Earner::Others { creators } => {
+                format!("{creators} other {}", crate::ui::plural(*creators, "creator", "creators"))
+            }
             Earner::Unattributed => "unattributed".into(),
         }
     }

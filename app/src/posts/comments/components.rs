@@ -10,7 +10,8 @@ use uuid::Uuid;
 use super::api::{list_comments, AddComment, DeleteComment};
 use super::{CommentView, COMMENT_MAX};
 use crate::accounts::use_auth;
-use crate::ui::{Avatar, AvatarSize, ErrorAlert, Loading, INPUT_CLASS, PRIMARY_BUTTON_CLASS};
+use crate::posts::post_menu::{MenuFor, PostMenu};
+use crate::ui::{count_label, Avatar, AvatarSize, ErrorAlert, Loading, INPUT_CLASS, PRIMARY_BUTTON_CLASS};
 
 fn when(at: DateTime<Utc>) -> String {
     at.format("%-d %b %Y, %H:%M").to_string()
@@ -58,13 +59,13 @@ pub fn CommentsSection(post_id: Uuid) -> impl IntoView {
                             let total = page.total;
                             view! {
                                 <h2 id="comments-heading" class="text-lg font-semibold" data-testid="comments-heading">
-                                    {if total == 1 { "1 comment".to_string() } else { format!("{total} comments") }}
+                                    {count_label(total, "comment", "comments")}
                                 </h2>
                                 <ErrorAlert error=remove_error />
                                 <ul class="mt-2 divide-y divide-stone-100" data-testid="comment-list">
-                                    {page.comments.into_iter().map(|c| view! { <CommentItem comment=c remove /> }).collect_view()}
+                                    {page.comments.into_iter().map(|c| view! { <CommentItem post_id comment=c remove /> }).collect_view()}
                                     <For each=move || more.get() key=|c| c.id let:c>
-                                        <CommentItem comment=c remove />
+                                        <CommentItem post_id comment=c remove />
                                     </For>
                                 </ul>
                                 <Show when=move || next.get().is_some()>
@@ -112,12 +113,15 @@ pub fn CommentsSection(post_id: Uuid) -> impl IntoView {
 }
 
 #[component]
-fn CommentItem(comment: CommentView, remove: ServerAction<DeleteComment>) -> impl IntoView {
+fn CommentItem(post_id: Uuid, comment: CommentView, remove: ServerAction<DeleteComment>) -> impl IntoView {
     let CommentView { id, author, body, created_at, can_delete } = comment;
     let profile = format!("/u/{}", author.username);
     let (name, avatar) = (author.display_name.clone(), author.avatar_url.clone());
+    let share_title = format!("{}'s comment on Storefeed", author.display_name);
+    // The comment's own address: its menu links and shares here.
+    let anchor = format!("comment-{id}");
     view! {
-        <li class="flex gap-3 py-3" data-testid="comment">
+        <li class="flex scroll-mt-20 gap-3 py-3" id=anchor.clone() data-testid="comment">
             <A href=profile.clone()><Avatar url=avatar name size=AvatarSize::Small /></A>
             <div class="min-w-0 flex-1">
                 <p class="text-sm">
@@ -126,12 +130,15 @@ fn CommentItem(comment: CommentView, remove: ServerAction<DeleteComment>) -> imp
                 </p>
                 <p class="whitespace-pre-line break-words" data-testid="comment-body">{body}</p>
             </div>
-            {can_delete.then(|| view! {
-                <ActionForm action=remove>
-                    <input type="hidden" name="id" value=id.to_string() />
-                    <button type="submit" class="text-sm text-rose-700 hover:underline" data-testid="delete-comment">"Remove"</button>
-                </ActionForm>
-            })}
+            <div class="flex shrink-0 items-start gap-1">
+                {can_delete.then(|| view! {
+                    <ActionForm action=remove>
+                        <input type="hidden" name="id" value=id.to_string() />
+                        <button type="submit" class="text-sm text-rose-700 hover:underline" data-testid="delete-comment">"Remove"</button>
+                    </ActionForm>
+                })}
+                <PostMenu path=format!("/post/{post_id}#{anchor}") kind=MenuFor::Comment share_title />
+            </div>
         </li>
     }
 }

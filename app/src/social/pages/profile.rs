@@ -14,7 +14,7 @@ use crate::posts::feed_list::{FeedLayout, FeedSource, InfiniteFeed};
 use crate::social::api::get_profile;
 use crate::social::components::{FollowButton, FollowToggle, LoginToFollow, PrivateAccountNotice};
 use crate::social::{FollowState, Profile};
-use crate::ui::{compact_count, Avatar, AvatarSize, ErrorPage, Loading, SECONDARY_BUTTON_CLASS};
+use crate::ui::{compact_count, plural, Avatar, AvatarSize, ErrorPage, Loading, SECONDARY_BUTTON_CLASS};
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
@@ -135,18 +135,18 @@ fn ProfileView(profile: Profile, signed_in: bool) -> impl IntoView {
                     <li data-testid="profile-joined">{joined(profile.joined_at)}</li>
                 </ul>
                 <ul class="mt-4 flex gap-6 text-sm" aria-label="Profile stats">
-                    <li><span class="font-bold" data-testid="posts-count">{compact_count(profile.posts_count)}</span>" posts"</li>
+                    <li><span class="font-bold" data-testid="posts-count">{compact_count(profile.posts_count)}</span>" "{plural(profile.posts_count, "post", "posts")}</li>
                     // A private account's lists open to its followers only.
                     <li>
                         {if visible {
                             view! {
                                 <A href=format!("/u/{username}/followers") attr:class="hover:underline">
-                                    <span class="font-bold" data-testid="followers-count">{move || compact_count(toggle.followers())}</span>" followers"
+                                    <span class="font-bold" data-testid="followers-count">{move || compact_count(toggle.followers())}</span>" "{move || plural(toggle.followers(), "follower", "followers")}
                                 </A>
                             }
                             .into_any()
                         } else {
-                            view! { <span class="font-bold" data-testid="followers-count">{move || compact_count(toggle.followers())}</span>" followers" }.into_any()
+                            view! { <span class="font-bold" data-testid="followers-count">{move || compact_count(toggle.followers())}</span>" "{move || plural(toggle.followers(), "follower", "followers")} }.into_any()
                         }}
                     </li>
                     <li>
