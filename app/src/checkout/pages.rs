@@ -136,7 +136,7 @@ fn CheckoutBody(v: CheckoutView, actions: Actions) -> impl IntoView {
                 <A href="/cart" attr:class="mt-2 inline-block font-semibold underline">"Review your cart"</A>
             </div>
         })}
-        <div class="mt-4 grid gap-6 lg:grid-cols-[1fr_22rem]">
+        <div class="mt-4 grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
             <div class="space-y-6">
                 <AddressStep v=cv.clone() action=actions.address />
                 <ShippingStep v=cv.clone() action=actions.shipping />

@@ -290,7 +290,7 @@ fn ManageOrder(o: OrderView, actions: ManageActions) -> impl IntoView {
                     <input type="hidden" name="order" value=id.to_string() />
                     <fieldset class="space-y-2">
                         <legend class="text-sm font-semibold">"Refund"</legend>
-                        <div class="grid gap-2 sm:grid-cols-[1fr_6rem]">
+                        <div class="grid gap-2 sm:grid-cols-[minmax(0,1fr)_6rem]">
                             <div>
                                 <label for="refund-line" class=LABEL_CLASS>"What"</label>
                                 <select id="refund-line" name="line" class=INPUT_CLASS data-testid="refund-line">

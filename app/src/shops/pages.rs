@@ -232,7 +232,7 @@ pub fn ManageShopPage() -> impl IntoView {
                                         <h2 class="text-lg font-semibold">"Logo and cover"</h2>
                                         <div class="mt-3 flex items-center gap-4">
                                             <ShopLogo url=shop.logo_url.clone() name=shop.name.clone() small=true />
-                                            <div class="flex-1">
+                                            <div class="min-w-0 flex-1">
                                                 <ShopImageUpload handle=shop.handle.clone() kind=ShopImageKind::Logo action=logo />
                                             </div>
                                         </div>

@@ -124,7 +124,7 @@ fn CommentItem(comment: CommentView, remove: ServerAction<DeleteComment>) -> imp
                     <A href=profile attr:class="font-semibold hover:underline">{author.display_name}</A>
                     <span class="text-stone-500">" · "<time datetime=created_at.to_rfc3339()>{when(created_at)}</time></span>
                 </p>
-                <p class="whitespace-pre-line break-words" data-testid="comment-body">{body}</p>
+                <p class="whitespace-pre-line" data-testid="comment-body">{body}</p>
             </div>
             {can_delete.then(|| view! {
                 <ActionForm action=remove>
