@@ -24,7 +24,7 @@ pub fn Header() -> impl IntoView {
             <nav class="mx-auto flex max-w-5xl items-center justify-between gap-4 px-4 py-2 sm:px-6" aria-label="Main">
                 // The brand never shrinks, and the links wrap before they could reach it.
                 <A href="/" attr:class="flex shrink-0 items-center gap-2 rounded-lg text-lg font-black tracking-tight text-stone-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-fuchsia-400"
-                    attr:data-testid="nav-logo">
+                    attr:aria-label="Storefeed home" attr:data-testid="nav-logo">
                     <img src="/favicon.svg" alt="" class="h-7 w-7" />
                     <span>"Storefeed"</span>
                 </A>
