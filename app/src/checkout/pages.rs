@@ -368,12 +368,12 @@ fn OrderSummary(v: CheckoutView, actions: Actions) -> impl IntoView {
                     <li class="py-2" data-testid="summary-line">
                         <div class="flex justify-between gap-2">
                             <span>{format!("{} × {}", l.input.quantity, crate::inventory::item_name(&l.input.title, &l.input.variant_title))}</span>
-                            <span>{m(l.input.unit_price_minor * l.input.quantity as i64)}</span>
+                            <span class="shrink-0">{m(l.input.unit_price_minor * l.input.quantity as i64)}</span>
                         </div>
                         {l.rules.iter().map(|r| view! {
                             <div class="flex justify-between gap-2 text-emerald-700">
                                 <span>{r.code.clone().unwrap_or_else(|| r.title.clone())}</span>
-                                <span>{format!("−{}", m(r.amount_minor))}</span>
+                                <span class="shrink-0">{format!("−{}", m(r.amount_minor))}</span>
                             </div>
                         }).collect_view()}
                     </li>

@@ -179,7 +179,7 @@ fn OrderDetail(o: OrderView, placed: bool, actions: ManageActions) -> impl IntoV
                         <li class="py-2 text-sm" data-testid="order-line">
                             <div class="flex justify-between gap-2">
                                 <A href=format!("/p/{}", l.product_id) attr:class="font-medium hover:underline">{format!("{} × {}", l.quantity, l.name())}</A>
-                                <span>{l.total.display()}</span>
+                                <span class="shrink-0">{l.total.display()}</span>
                             </div>
                             {l.promotions.iter().map(|p| view! { <p class="text-emerald-700" data-testid="order-line-promotion">{p.clone()}</p> }).collect_view()}
                             {(l.refunded.minor > 0).then(|| view! {
