@@ -1,13 +1,14 @@
 //! `/me`: everything the wide header offers that the phone's tab bar has no
 //! room for (orders, earnings, shops and their admin pages, events, follow
 //! requests, settings, log out). Rendered on the server; plain links and a
-//! plain form, so it works before the client loads. Guests are sent to log in.
+//! plain form, so it works before the client loads. A guest is offered to
+//! log in (or sign up) and come back here.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{Redirect, A};
+use leptos_router::components::A;
 
-use super::{Avatar, AvatarSize, ErrorPage, Loading};
+use super::{Avatar, AvatarSize, ErrorPage, Loading, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS};
 use crate::accounts::api::Logout;
 use crate::accounts::{use_auth, SessionUser};
 use crate::shops::api::my_shops;
@@ -32,11 +33,27 @@ pub fn MePage() -> impl IntoView {
                         let shops = shops.await;
                         view! { <MeMenu user shops /> }.into_any()
                     }
-                    Ok(None) => view! { <Redirect path="/login?next=/me" /> }.into_any(),
+                    Ok(None) => view! { <LogInFirst /> }.into_any(),
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// A plain page rather than a redirect, so it reads the same with or
+/// without the client.
+#[component]
+fn LogInFirst() -> impl IntoView {
+    view! {
+        <section class="mx-auto max-w-md rounded-2xl border border-stone-200 bg-white p-6 text-center shadow-sm" data-testid="me-guest">
+            <h1 class="text-xl font-bold">"Your orders, earnings and shops"</h1>
+            <p class="mt-2 text-stone-600">"Log in to see them here."</p>
+            <div class="mt-5 flex flex-wrap justify-center gap-3">
+                <a href="/login?next=/me" class=PRIMARY_BUTTON_CLASS data-testid="me-log-in">"Log in"</a>
+                <a href="/register?next=/me" class=SECONDARY_BUTTON_CLASS>"Sign up"</a>
+            </div>
+        </section>
     }
 }
 
