@@ -1,4 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
+import { PHONE_390 } from './tests/fixtures/devices';
 
 // Debian's Chromium, not a downloaded browser (`npx playwright install` cannot
 // work on these machines). The flags keep it headless and off the network.
@@ -52,8 +53,8 @@ export default defineConfig({
       },
   projects: [
     { name: 'desktop', use: { ...devices['Desktop Chrome'] } },
-    // The core shopper journey (tests tagged @phone) on a phone: Pixel 7's
-    // screen, touch and user agent, in the same Chromium.
-    { name: 'phone', grep: /@phone/, use: { ...devices['Pixel 7'], browserName: 'chromium' } },
+    // The shopper journeys, the width check and the tab bar (tests tagged
+    // @phone) on a 390×844 touch phone, in the same Chromium.
+    { name: 'phone', grep: /@phone/, use: { ...PHONE_390, browserName: 'chromium' } },
   ],
 });

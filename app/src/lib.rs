@@ -48,7 +48,8 @@ use crate::accounts::pages::{
 };
 use crate::accounts::AuthContext;
 use crate::attribution::{CreatorDashboardPage, CreatorStatementPage, ShopAnalyticsPage};
-use crate::cart::pages::{CartPage, CartVersion};
+use crate::cart::count::{CartCountResource, CartVersion};
+use crate::cart::pages::CartPage;
 use crate::catalog::pages::{EditProductPage, ProductPage};
 use crate::checkout::pages::CheckoutPage;
 use crate::events::pages::{EventPage, EventsPage, NewEventPage};
@@ -64,7 +65,7 @@ use crate::shops::pages::{ManageShopPage, MyShopsPage, NewShopPage, ShopWindowPa
 use crate::social::pages::{
     EditProfilePage, ExplorePage, FollowListKind, FollowListPage, FollowRequestsPage, ProfilePage,
 };
-use crate::ui::{raw_text_safe, ForgetFormErrorInUrl, Header, NotFound};
+use crate::ui::{raw_text_safe, ForgetFormErrorInUrl, Header, MePage, NotFound, TabBar, TAB_BAR_CLEARANCE};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -73,7 +74,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         <html lang="en">
             <head>
                 <meta charset="utf-8" />
-                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -109,12 +110,13 @@ pub fn App() -> impl IntoView {
         } />
         <Meta name="description" content="Storefeed: a social network where every post can sell." />
         <Router>
+            <RouterContexts />
             <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
                 "Skip to content"
             </a>
             <Header />
             <ForgetFormErrorInUrl />
-            <main id="main" class="mx-auto w-full max-w-5xl px-4 pb-16 pt-4 sm:px-6">
+            <main id="main" class=format!("mx-auto w-full max-w-5xl px-4 pt-4 sm:px-6 {TAB_BAR_CLEARANCE}")>
                 // Every page waits for its data before the HTML is sent (SsrMode::Async):
                 // pages are complete without WASM, and the status and <title> are right.
                 <Routes fallback=|| view! { <NotFound /> }>
@@ -128,6 +130,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/check-email") view=CheckEmailPage ssr=SsrMode::Async />
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
                     <Route path=path!("/checkout/:shop") view=CheckoutPage ssr=SsrMode::Async />
+                    <Route path=path!("/me") view=MePage ssr=SsrMode::Async />
                     <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async />
                     <Route path=path!("/orders/:id") view=OrderPage ssr=SsrMode::Async />
                     <Route path=path!("/settings/profile") view=EditProfilePage ssr=SsrMode::Async />
@@ -167,7 +170,16 @@ pub fn App() -> impl IntoView {
                     />
                 </Routes>
             </main>
+            <TabBar />
             <ProductSheetView />
         </Router>
     }
+}
+
+/// Contexts that need the router (they follow the location). A component
+/// has no owner of its own, so what it provides reaches the header, pages
+/// and tab bar rendered after it inside the router.
+#[component]
+fn RouterContexts() -> impl IntoView {
+    CartCountResource::provide();
 }

@@ -1,7 +1,8 @@
 //! The whole router as a client meets it, request by request (`oneshot`, no
 //! socket): the security headers on pages, API answers and static files;
 //! hostile input (NUL in text, a non-multipart upload) answered with a 4xx,
-//! never a 500 or a dropped connection; and who may move the test clock.
+//! never a 500 or a dropped connection; who may move the test clock; and the
+//! navigation's server-rendered parts (cart count, Me page, log-in links).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -16,7 +17,7 @@ use sqlx::PgPool;
 use tower::ServiceExt;
 
 use app::state::{AppConfig, AppState};
-use app::test_controls::scenario::{seed, ScenarioSpec};
+use app::test_controls::scenario::{seed, ProductSpec, Scenario, ScenarioSpec};
 
 const HOST: &str = "storefeed.test";
 
@@ -62,6 +63,16 @@ async fn site(pool: PgPool, adjust: impl FnOnce(&mut AppConfig)) -> Site {
 }
 
 impl Site {
+    /// A signed-in user who owns a shop with one product in stock.
+    async fn seller(&self) -> (Scenario, String) {
+        let config = AppConfig { test_controls: true, ..self.config.clone() };
+        let spec =
+            ScenarioSpec { prefix: "seller".into(), product: Some(ProductSpec::default()), ..ScenarioSpec::default() };
+        let scenario = seed(&self.pool, &config, &spec).await.unwrap();
+        let cookie = format!("sf_session={}", scenario.session);
+        (scenario, cookie)
+    }
+
     /// A signed-in user (an admin if asked); returns the session cookie.
     async fn session(&self, admin: bool) -> String {
         let config = AppConfig { test_controls: true, ..self.config.clone() };
@@ -312,4 +323,77 @@ async fn a_panicking_handler_answers_500_instead_of_dropping_the_connection() {
     let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
     let error: app::error::AppError = serde_json::from_slice(&body).unwrap();
     assert_eq!(error, app::error::AppError::Internal);
+}
+
+/// The markup inside the element carrying `data-testid="{testid}"`, from
+/// where its opening tag ends: where its text starts.
+fn after_testid<'a>(html: &'a str, testid: &str) -> Option<&'a str> {
+    let marker = format!("data-testid=\"{testid}\"");
+    let at = html.find(&marker)?;
+    let start = at + html[at..].find('>')? + 1;
+    html.get(start..(start + 40).min(html.len()))
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_server_renders_the_cart_count_on_the_header_and_the_tab_bar(pool: PgPool) {
+    let site = site(pool, |_| {}).await;
+    let (seller, _) = site.seller().await;
+    let variant = seller.shop.unwrap().variant_ids[0];
+    let buyer = site.session(false).await;
+    let (_, empty) = site.get("/explore", Some(buyer.as_str())).await;
+    assert!(after_testid(&empty, "tab-cart-count").is_none(), "an empty cart has no badge");
+
+    let (added, text) =
+        site.form("/api/cart/add", &format!("variant={variant}&quantity=2"), Some(buyer.as_str())).await;
+    assert!(added.status().is_success() || added.status().is_redirection(), "{}: {text}", added.status());
+    let (_, page) = site.get("/explore", Some(buyer.as_str())).await;
+    for testid in ["cart-count", "tab-cart-count"] {
+        let badge = after_testid(&page, testid).unwrap_or_else(|| panic!("no {testid} on the page"));
+        assert!(badge.starts_with("2<"), "{testid}: {badge}");
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_me_page_has_what_the_wide_header_has_and_offers_a_guest_to_log_in(pool: PgPool) {
+    let site = site(pool, |_| {}).await;
+    let (guest, page) = site.get("/me", None).await;
+    assert_eq!(guest.status(), StatusCode::OK);
+    assert!(page.contains("href=\"/login?next=/me\""), "a guest is offered to log in and come back");
+
+    let (seller, cookie) = site.seller().await;
+    let handle = seller.shop.unwrap().handle;
+    let (response, page) = site.get("/me", Some(cookie.as_str())).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let mut hrefs: Vec<String> = [
+        "/orders",
+        "/creator",
+        "/creator/statement",
+        "/drafts",
+        "/shops",
+        "/events",
+        "/follow-requests",
+        "/settings/profile",
+    ]
+    .map(String::from)
+    .to_vec();
+    hrefs.push(format!("/u/{}", seller.user.username));
+    for admin in ["manage", "orders", "stock", "promotions", "analytics"] {
+        hrefs.push(format!("/s/{handle}/{admin}"));
+    }
+    for href in hrefs {
+        assert!(page.contains(&format!("href=\"{href}\"")), "no link to {href}");
+    }
+    assert!(page.contains("data-testid=\"me-logout\""), "no way to log out");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_guests_me_tab_and_log_in_link_return_to_the_page(pool: PgPool) {
+    let site = site(pool, |_| {}).await;
+    let (_, page) = site.get("/explore?q=maya", None).await;
+    let back = "href=\"/login?next=/explore%3Fq%3Dmaya\"";
+    assert_eq!(page.matches(back).count(), 2, "the header's Log in and the Me tab both return here");
+
+    let cookie = site.session(false).await;
+    let (_, page) = site.get("/explore", Some(cookie.as_str())).await;
+    assert!(page.contains("href=\"/me\""), "a signed-in Me tab opens the Me page");
 }

@@ -89,6 +89,12 @@ impl AuthContext {
     pub fn refresh(&self) {
         self.version.update(|v| *v += 1);
     }
+
+    /// Changes with every `refresh`: for what else must reload when the
+    /// user logs in or out (the cart count).
+    pub fn version(&self) -> u64 {
+        self.version.get()
+    }
 }
 
 pub fn use_auth() -> AuthContext {

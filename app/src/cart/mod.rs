@@ -5,6 +5,7 @@
 //! longer be bought as it is.
 
 pub mod api;
+pub mod count;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod pages;

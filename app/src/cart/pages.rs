@@ -1,62 +1,22 @@
-//! The cart page, the add-to-cart form used by the product page and the
-//! product sheet, and the header's item count. Every form is a plain form
-//! before hydration.
+//! The cart page and the add-to-cart form used by the product page and the
+//! product sheet; each change bumps the cart count. Every form is a plain
+//! form before hydration.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use uuid::Uuid;
 
-use super::api::{cart_count, get_cart, AddToCart, RemoveCartLine, UpdateCartLine};
+use super::api::{get_cart, AddToCart, RemoveCartLine, UpdateCartLine};
+use super::count::CartVersion;
 use super::{CartLine, CartView, ShopCart, MAX_LINE_QUANTITY};
 use crate::catalog::{stock_label, Variant};
-use crate::ui::{plural, ErrorAlert, ErrorPage, Loading, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS};
-
-/// Bumped whenever the cart changes, so the header count and cart page
-/// reload; provided once by the app.
-#[derive(Clone, Copy)]
-pub struct CartVersion(pub RwSignal<u32>);
-
-impl CartVersion {
-    pub fn provide() {
-        provide_context(CartVersion(RwSignal::new(0)));
-    }
-
-    fn bump() {
-        if let Some(v) = use_context::<CartVersion>() {
-            v.0.update(|n| *n += 1);
-        }
-    }
-
-    fn get() -> u32 {
-        use_context::<CartVersion>().map(|v| v.0.get()).unwrap_or_default()
-    }
-}
+use crate::ui::{ErrorAlert, ErrorPage, Loading, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS};
 
 /// The attribution context a shared link carried (`?ctx=`), if any: it is
 /// kept on the cart line the shopper adds from this page.
 pub fn context_from_url() -> Option<String> {
     leptos_router::hooks::use_query_map().with_untracked(|q| q.get("ctx")).filter(|c| !c.is_empty() && c.len() <= 1000)
-}
-
-/// The number shown on the header's cart link.
-#[component]
-pub fn CartCount() -> impl IntoView {
-    let count = Resource::new(CartVersion::get, |_| cart_count());
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                match count.await {
-                    Ok(n) if n > 0 => view! {
-                        <span class="ml-0.5 rounded-full bg-fuchsia-600 px-1.5 text-[0.65rem] font-bold leading-4 text-white" data-testid="cart-count">
-                            {n.to_string()}<span class="sr-only">{format!(" {}", plural(n, "item", "items"))}</span>
-                        </span>
-                    }.into_any(),
-                    _ => ().into_any(),
-                }
-            })}
-        </Transition>
-    }
 }
 
 /// Quantity, "Add to cart" and "Buy now" for the variant `selected` (the

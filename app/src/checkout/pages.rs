@@ -154,7 +154,7 @@ fn CheckoutBody(v: CheckoutView, actions: Actions) -> impl IntoView {
                 <A href="/cart" attr:class="mt-2 inline-block font-semibold underline">"Review your cart"</A>
             </div>
         })}
-        <div class="mt-4 grid gap-6 lg:grid-cols-[1fr_22rem]">
+        <div class="mt-4 grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
             <div class="space-y-6">
                 <AddressStep v=cv.clone() action=actions.address />
                 <ShippingStep v=cv.clone() action=actions.shipping />
@@ -394,12 +394,12 @@ fn OrderSummary(v: CheckoutView, actions: Actions) -> impl IntoView {
                     <li class="py-2" data-testid="summary-line">
                         <div class="flex justify-between gap-2">
                             <span>{format!("{} × {}", l.input.quantity, crate::inventory::item_name(&l.input.title, &l.input.variant_title))}</span>
-                            <span>{m(l.input.unit_price_minor * l.input.quantity as i64)}</span>
+                            <span class="shrink-0">{m(l.input.unit_price_minor * l.input.quantity as i64)}</span>
                         </div>
                         {l.rules.iter().map(|r| view! {
                             <div class="flex justify-between gap-2 text-emerald-700">
                                 <span>{r.code.clone().unwrap_or_else(|| r.title.clone())}</span>
-                                <span>{format!("−{}", m(r.amount_minor))}</span>
+                                <span class="shrink-0">{format!("−{}", m(r.amount_minor))}</span>
                             </div>
                         }).collect_view()}
                     </li>

@@ -315,7 +315,7 @@ fn EventView(event: Event, update: ServerAction<UpdateEvent>, cancel: ServerActi
                     <time datetime=event.starts_at.to_rfc3339()>{span_label(event.starts_at, event.ends_at)}</time>
                 </p>
                 <h1 class="text-2xl font-bold leading-tight sm:text-3xl" data-testid="event-title">{event.title.clone()}</h1>
-                <dl class="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+                <dl class="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm">
                     <dt class="text-stone-500">"Where"</dt>
                     <dd data-testid="event-venue">{event.venue.clone()}</dd>
                     <dt class="text-stone-500">"Tickets"</dt>

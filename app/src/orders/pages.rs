@@ -180,7 +180,7 @@ fn OrderDetail(o: OrderView, placed: bool, actions: ManageActions) -> impl IntoV
                         <li class="py-2 text-sm" data-testid="order-line">
                             <div class="flex justify-between gap-2">
                                 <A href=format!("/p/{}", l.product_id) attr:class="font-medium hover:underline">{format!("{} × {}", l.quantity, l.name())}</A>
-                                <span>{l.total.display()}</span>
+                                <span class="shrink-0">{l.total.display()}</span>
                             </div>
                             {l.promotions.iter().map(|p| view! { <p class="text-emerald-700" data-testid="order-line-promotion">{p.clone()}</p> }).collect_view()}
                             {(l.refunded.minor > 0).then(|| view! {
@@ -291,7 +291,7 @@ fn ManageOrder(o: OrderView, actions: ManageActions) -> impl IntoView {
                     <input type="hidden" name="order" value=id.to_string() />
                     <fieldset class="space-y-2">
                         <legend class="text-sm font-semibold">"Refund"</legend>
-                        <div class="grid gap-2 sm:grid-cols-[1fr_6rem]">
+                        <div class="grid gap-2 sm:grid-cols-[minmax(0,1fr)_6rem]">
                             <div>
                                 <label for="refund-line" class=LABEL_CLASS>"What"</label>
                                 <select id="refund-line" name="line" class=INPUT_CLASS data-testid="refund-line">

@@ -101,7 +101,7 @@ pub fn PostCard(post: PostView) -> impl IntoView {
 #[component]
 fn PostText(segments: Vec<Segment>) -> impl IntoView {
     view! {
-        <p class="whitespace-pre-line break-words px-4 pt-3" data-testid="post-body">
+        <p class="whitespace-pre-line px-4 pt-3" data-testid="post-body">
             {segments.into_iter().map(|segment| match segment {
                 Segment::Text(text) => text.into_any(),
                 Segment::Link { text, href } => view! {

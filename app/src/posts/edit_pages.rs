@@ -138,7 +138,7 @@ pub fn PostHistoryPage() -> impl IntoView {
                                             }}
                                             {(r.visibility == Visibility::Followers).then_some(" · Followers only")}
                                         </p>
-                                        <p class="mt-1 whitespace-pre-line break-words">{r.body}</p>
+                                        <p class="mt-1 whitespace-pre-line">{r.body}</p>
                                     </li>
                                 }).collect_view()}
                             </ol>

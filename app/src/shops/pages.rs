@@ -49,7 +49,7 @@ pub fn MyShopsPage() -> impl IntoView {
                                             <span class="truncate">{s.name.clone()}</span>
                                         </A>
                                         <span class="shrink-0 text-sm text-stone-500">{exact_count(s.products, "product", "products")}</span>
-                                        <A href=format!("/s/{}/manage", s.handle) attr:class="text-sm font-semibold text-fuchsia-700 hover:underline">"Manage"</A>
+                                        <A href=format!("/s/{}/manage", s.handle) attr:class="shrink-0 text-sm font-semibold text-fuchsia-700 hover:underline">"Manage"</A>
                                     </li>
                                 }).collect_view()}
                             </ul>
@@ -208,7 +208,7 @@ pub fn ManageShopPage() -> impl IntoView {
                         let error = Signal::derive(move || update.value().get().and_then(Result::err));
                         let saved = Signal::derive(move || matches!(update.value().get(), Some(Ok(()))));
                         view! {
-                            <div class="flex items-center justify-between">
+                            <div class="flex flex-wrap items-center justify-between gap-2">
                                 <h1 class="text-2xl font-bold">{format!("Manage {}", shop.name)}</h1>
                                 <div class="flex flex-wrap gap-4">
                                     <A href=format!("/s/{}/orders", shop.handle) attr:class="text-sm font-semibold text-fuchsia-700 hover:underline" attr:data-testid="shop-orders-link">"Orders"</A>
@@ -232,7 +232,7 @@ pub fn ManageShopPage() -> impl IntoView {
                                         <h2 class="text-lg font-semibold">"Logo and cover"</h2>
                                         <div class="mt-3 flex items-center gap-4">
                                             <ShopLogo url=shop.logo_url.clone() name=shop.name.clone() small=true />
-                                            <div class="flex-1">
+                                            <div class="min-w-0 flex-1">
                                                 <ShopImageUpload handle=shop.handle.clone() kind=ShopImageKind::Logo action=logo />
                                             </div>
                                         </div>

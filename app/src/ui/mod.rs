@@ -1,4 +1,5 @@
-//! Shared UI: the header, avatars, form feedback, loading and error states.
+//! Shared UI: the header, the phone's tab bar and Me page, avatars, form
+//! feedback, loading and error states.
 
 mod avatar;
 mod chart;
@@ -6,8 +7,12 @@ mod feedback;
 mod form_error_url;
 mod format;
 mod header;
+mod icons;
+mod login_link;
+mod me_page;
 mod raw_text;
 mod srcset;
+mod tab_bar;
 
 pub use avatar::{Avatar, AvatarSize};
 pub use chart::{percent_text, BarChart, FunnelChart};
@@ -15,8 +20,11 @@ pub use feedback::{ErrorAlert, ErrorPage, FieldError, Loading, NotFound, Success
 pub use form_error_url::ForgetFormErrorInUrl;
 pub use format::{compact_count, count_label, exact_count, plural};
 pub use header::Header;
+pub use login_link::login_href;
+pub use me_page::MePage;
 pub use raw_text::raw_text_safe;
 pub use srcset::srcset_600_1200;
+pub use tab_bar::{TabBar, TAB_BAR_CLEARANCE};
 
 /// Tailwind classes shared by form controls, so every form looks alike.
 pub const INPUT_CLASS: &str = "mt-1 block w-full rounded-lg border border-stone-300 bg-white px-3 py-2 text-base shadow-sm focus:border-fuchsia-500 focus:outline-none focus:ring-2 focus:ring-fuchsia-200";

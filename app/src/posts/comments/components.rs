@@ -128,7 +128,7 @@ fn CommentItem(post_id: Uuid, comment: CommentView, remove: ServerAction<DeleteC
                     <A href=profile attr:class="font-semibold hover:underline">{author.display_name}</A>
                     <span class="text-stone-500">" · "<time datetime=created_at.to_rfc3339()>{when(created_at)}</time></span>
                 </p>
-                <p class="whitespace-pre-line break-words" data-testid="comment-body">{body}</p>
+                <p class="whitespace-pre-line" data-testid="comment-body">{body}</p>
             </div>
             <div class="flex shrink-0 items-start gap-1">
                 {can_delete.then(|| view! {
