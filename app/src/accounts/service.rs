@@ -29,6 +29,9 @@ pub struct Registration {
     pub email: Email,
     pub password: Password,
     pub display_name: String,
+    /// Where to return once the address is confirmed (already checked by
+    /// `safe_next`); the verification link carries it.
+    pub next: Option<String>,
 }
 
 fn link(config: &AppConfig, path: &str, token: &str) -> String {
@@ -57,8 +60,11 @@ pub async fn register(pool: &PgPool, config: &AppConfig, reg: &Registration, now
     match db::insert_unless_email_taken(&mut *tx, new).await? {
         Some(user_id) => {
             let token = tokens::issue(&mut *tx, user_id, reg.email.as_str(), Purpose::VerifyEmail, now).await?;
-            let mail =
-                mails::verify_email(reg.email.as_str(), reg.username.as_str(), &link(config, "/verify-email", &token));
+            let mut verify_link = link(config, "/verify-email", &token);
+            if let Some(next) = &reg.next {
+                verify_link.push_str(&format!("&next={}", super::next::encode_component(next)));
+            }
+            let mail = mails::verify_email(reg.email.as_str(), reg.username.as_str(), &verify_link);
             mail::enqueue(&mut *tx, &mail).await?;
             tracing::info!(%user_id, username = reg.username.as_str(), "account registered");
         }
@@ -212,6 +218,7 @@ mod tests {
             email: Email::parse(email).unwrap(),
             password: Password::parse(pw).unwrap(),
             display_name: username.to_string(),
+            next: None,
         }
     }
 

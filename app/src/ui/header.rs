@@ -42,12 +42,14 @@ pub fn Header() -> impl IntoView {
 
 #[component]
 fn GuestLinks() -> impl IntoView {
+    // Both come back here afterwards (`accounts::next`).
+    let here = crate::accounts::next::current_path();
     view! {
         <li>
-            <A href="/login" attr:class="rounded-lg px-3 py-1.5 text-sm font-semibold text-stone-700 hover:bg-stone-100" attr:data-testid="nav-login">"Log in"</A>
+            <a href=move || crate::accounts::login_href(&here.get()) class="rounded-lg px-3 py-1.5 text-sm font-semibold text-stone-700 hover:bg-stone-100" data-testid="nav-login">"Log in"</a>
         </li>
         <li class="hidden sm:block">
-            <A href="/register" attr:class="rounded-lg bg-fuchsia-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-fuchsia-700" attr:data-testid="nav-register">"Sign up"</A>
+            <a href=move || crate::accounts::register_href(&here.get()) class="rounded-lg bg-fuchsia-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-fuchsia-700" data-testid="nav-register">"Sign up"</a>
         </li>
     }
 }
