@@ -69,6 +69,8 @@ pub async fn login(identifier: String, password: String, next: Option<String>) -
     let token = session::create(&mut *tx, user_id, state.config.session_ttl, &ip, ua.as_deref()).await?;
     crate::cart::api::owner::adopt_guest_cart(&mut tx, user_id).await?;
     crate::attribution::link_current(&mut tx, user_id).await?;
+    // Guest orders bought with this account's email, if it is verified.
+    crate::orders::db::claim_guest_orders(&mut tx, user_id).await?;
     tx.commit().await?;
 
     session::send_cookie(&session::cookie_header(&token, state.config.session_ttl, state.config.secure_cookies));

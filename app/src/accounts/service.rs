@@ -133,6 +133,7 @@ pub async fn reset_password(
     let signed_out = session::delete_all_for_user(&mut *tx, owner.user_id).await?;
     rate_limit::forget_account(&mut *tx, &login::throttle_key(owner.user_id)).await?;
     db::mark_email_verified(&mut *tx, owner.user_id, &owner.email, now).await?;
+    crate::orders::db::claim_guest_orders(&mut tx, owner.user_id).await?;
     let notice =
         mails::password_changed(&account.email, &account.username, &format!("{}/forgot-password", config.public_url));
     mail::enqueue(&mut *tx, &notice).await?;
@@ -155,6 +156,8 @@ pub async fn verify_email(pool: &PgPool, token: &str, now: DateTime<Utc>) -> App
     if !db::mark_email_verified(&mut *tx, owner.user_id, &owner.email, now).await? {
         return Err(bad_link("token", "verification"));
     }
+    // The address is proven now: the guest orders bought with it are theirs.
+    crate::orders::db::claim_guest_orders(&mut tx, owner.user_id).await?;
     tx.commit().await?;
     Ok(())
 }
