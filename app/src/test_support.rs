@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::accounts::db::{insert_user, NewUser};
 use crate::accounts::validate::{Email, Username};
+use crate::cart::db::Owner;
 use crate::checkout::address::Address;
 use crate::checkout::db as checkout_db;
 use crate::checkout::place::Card;
@@ -171,6 +172,34 @@ pub async fn checkout_ready(pool: &PgPool, buyer: Uuid, variant: Uuid, quantity:
     checkout_db::save_address(pool, checkout, buyer, "ada@example.test", &address(), now, TTL).await.unwrap();
     checkout_db::save_shipping(pool, checkout, buyer, ShippingOption::Standard, now, TTL).await.unwrap();
     checkout
+}
+
+/// A guest (cart cookie token hash `[n; 32]`) puts `quantity` of `variant`
+/// in their cart and takes the shop's checkout up to payment as `email`,
+/// from `ip`, at `now`. Returns the guest's cart owner and the checkout.
+pub async fn guest_checkout_ready(
+    pool: &PgPool,
+    n: u8,
+    variant: Uuid,
+    email: &str,
+    now: DateTime<Utc>,
+) -> (crate::cart::db::Owner, Uuid) {
+    let guest = crate::cart::db::Owner::Guest(vec![n; 32]);
+    let handle = sqlx::query_scalar!(
+        "SELECT s.handle FROM product_variants v JOIN shops s ON s.id = v.shop_id WHERE v.id = $1",
+        variant
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    crate::cart::db::add(pool, &guest, variant, 1, Some("ctx-1")).await.unwrap();
+    let gate = crate::inventory::gate::StockGate::start(pool.clone());
+    let Owner::Guest(token) = &guest else { unreachable!() };
+    let checkout =
+        crate::checkout::guest::open(pool, &gate, token.clone(), &handle, "10.0.0.9", now, TTL).await.unwrap();
+    checkout_db::save_address(pool, checkout, guest.clone(), email, &address(), now, TTL).await.unwrap();
+    checkout_db::save_shipping(pool, checkout, guest.clone(), ShippingOption::Standard, now, TTL).await.unwrap();
+    (guest, checkout)
 }
 
 /// How many of `tasks` answered true.

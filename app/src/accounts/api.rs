@@ -21,6 +21,7 @@ pub async fn register(
     email: String,
     password: String,
     display_name: Option<String>,
+    next: Option<String>,
 ) -> Result<(), AppError> {
     use super::service::{self, Registration};
     use super::validate::{display_name as parse_display_name, Email, Password, Username};
@@ -34,9 +35,15 @@ pub async fn register(
         _ => username.as_str().to_string(),
     };
     let state = app_state()?;
-    let registration = Registration { username, email, password, display_name };
+    // Only a path on this site is carried on (to the mail and the next page).
+    let next = next.as_deref().filter(|n| !n.trim().is_empty()).map(|n| super::safe_next(Some(n)));
+    let registration = Registration { username, email, password, display_name, next: next.clone() };
     service::register(&state.pool, &state.config, &registration, state.clock.now()).await?;
-    leptos_axum::redirect("/check-email?for=register");
+    let check = match &next {
+        Some(next) => format!("/check-email?for=register&next={}", super::next::encode_component(next)),
+        None => "/check-email?for=register".to_string(),
+    };
+    leptos_axum::redirect(&check);
     Ok(())
 }
 
@@ -62,6 +69,8 @@ pub async fn login(identifier: String, password: String, next: Option<String>) -
     let token = session::create(&mut *tx, user_id, state.config.session_ttl, &ip, ua.as_deref()).await?;
     crate::cart::api::owner::adopt_guest_cart(&mut tx, user_id).await?;
     crate::attribution::link_current(&mut tx, user_id).await?;
+    // Guest orders bought with this account's email, if it is verified.
+    crate::orders::db::claim_guest_orders(&mut tx, user_id).await?;
     tx.commit().await?;
 
     session::send_cookie(&session::cookie_header(&token, state.config.session_ttl, state.config.secure_cookies));

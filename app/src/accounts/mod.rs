@@ -4,6 +4,7 @@
 //! `ssr`-only modules.
 
 pub mod api;
+pub mod next;
 pub mod pages;
 pub mod validate;
 
@@ -34,6 +35,7 @@ use uuid::Uuid;
 
 use crate::error::AppError;
 
+pub use next::{login_href, register_href};
 #[cfg(feature = "ssr")]
 pub use redirect::safe_next;
 

@@ -9,6 +9,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{my_email, verify_email, Login, Register, RequestPasswordReset, ResendVerification, ResetPassword};
+use super::next::{login_href, register_href};
 use super::use_auth;
 use crate::error::AppError;
 use crate::ui::{ErrorAlert, FieldError, Loading, SuccessNote, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS};
@@ -67,7 +68,7 @@ pub fn LoginPage() -> impl IntoView {
                 <A href="/forgot-password" attr:class="font-semibold text-fuchsia-700 underline">"Forgot your password?"</A>
             </p>
             <p class="mt-2 text-center text-sm text-stone-600">
-                "New here? " <A href="/register" attr:class="font-semibold text-fuchsia-700 underline">"Create an account"</A>
+                "New here? " <a href=move || register_href(&next()) class="font-semibold text-fuchsia-700 underline" data-testid="login-register-link">"Create an account"</a>
             </p>
         </AuthCard>
     }
@@ -78,6 +79,8 @@ pub fn RegisterPage() -> impl IntoView {
     let register = ServerAction::<Register>::new();
     let outcome = Signal::derive(move || register.value().get());
     let error = error_of(outcome);
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
 
     view! {
         <Title text="Create your account" />
@@ -85,6 +88,7 @@ pub fn RegisterPage() -> impl IntoView {
             <ActionForm action=register>
                 <div class="space-y-4" data-testid="register-form">
                     <ErrorAlert error />
+                    <input type="hidden" name="next" value=next />
                     <div>
                         <label for="username" class=LABEL_CLASS>"Username"</label>
                         <input id="username" name="username" type="text" required minlength="3" maxlength="30"
@@ -111,7 +115,7 @@ pub fn RegisterPage() -> impl IntoView {
                 </div>
             </ActionForm>
             <p class="mt-6 text-center text-sm text-stone-600">
-                "Already have an account? " <A href="/login" attr:class="font-semibold text-fuchsia-700 underline">"Log in"</A>
+                "Already have an account? " <a href=move || login_href(&next()) class="font-semibold text-fuchsia-700 underline" data-testid="register-login-link">"Log in"</a>
             </p>
         </AuthCard>
     }
@@ -198,6 +202,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 pub fn CheckEmailPage() -> impl IntoView {
     let query = use_query_map();
     let registering = move || query.read().get("for").is_some_and(|v| v == "register");
+    let next = move || query.read().get("next").unwrap_or_default();
     view! {
         <Title text="Check your email" />
         <AuthCard title="Check your email">
@@ -215,7 +220,7 @@ pub fn CheckEmailPage() -> impl IntoView {
                 }}
             </div>
             <p class="mt-6 text-center text-sm">
-                <A href="/login" attr:class="font-semibold text-fuchsia-700 underline">"Go to log in"</A>
+                <a href=move || login_href(&next()) class="font-semibold text-fuchsia-700 underline" data-testid="check-email-login">"Go to log in"</a>
             </p>
         </AuthCard>
     }
@@ -256,6 +261,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
 pub fn VerifyEmailPage() -> impl IntoView {
     let query = use_query_map();
     let outcome = Resource::new(move || query.read().get("token").unwrap_or_default(), verify_email);
+    let next = move || query.read_untracked().get("next").unwrap_or_default();
     view! {
         <Title text="Confirm your email" />
         <AuthCard title="Confirm your email">
@@ -265,7 +271,12 @@ pub fn VerifyEmailPage() -> impl IntoView {
                         Ok(()) => view! {
                             <p role="status" data-testid="email-verified" class="text-stone-700">"Thanks: your email address is confirmed."</p>
                             <p class="mt-6 text-center text-sm">
-                                <A href="/" attr:class="font-semibold text-fuchsia-700 underline">"Go to your feed"</A>
+                                {match next() {
+                                    n if n.starts_with('/') && n != "/" => view! {
+                                        <a href=login_href(&n) class="font-semibold text-fuchsia-700 underline" data-testid="verified-continue">"Log in to continue"</a>
+                                    }.into_any(),
+                                    _ => view! { <A href="/" attr:class="font-semibold text-fuchsia-700 underline">"Go to your feed"</A> }.into_any(),
+                                }}
                             </p>
                         }.into_any(),
                         Err(error) => view! {

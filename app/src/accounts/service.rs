@@ -29,6 +29,9 @@ pub struct Registration {
     pub email: Email,
     pub password: Password,
     pub display_name: String,
+    /// Where to return once the address is confirmed (already checked by
+    /// `safe_next`); the verification link carries it.
+    pub next: Option<String>,
 }
 
 fn link(config: &AppConfig, path: &str, token: &str) -> String {
@@ -57,8 +60,11 @@ pub async fn register(pool: &PgPool, config: &AppConfig, reg: &Registration, now
     match db::insert_unless_email_taken(&mut *tx, new).await? {
         Some(user_id) => {
             let token = tokens::issue(&mut *tx, user_id, reg.email.as_str(), Purpose::VerifyEmail, now).await?;
-            let mail =
-                mails::verify_email(reg.email.as_str(), reg.username.as_str(), &link(config, "/verify-email", &token));
+            let mut verify_link = link(config, "/verify-email", &token);
+            if let Some(next) = &reg.next {
+                verify_link.push_str(&format!("&next={}", super::next::encode_component(next)));
+            }
+            let mail = mails::verify_email(reg.email.as_str(), reg.username.as_str(), &verify_link);
             mail::enqueue(&mut *tx, &mail).await?;
             tracing::info!(%user_id, username = reg.username.as_str(), "account registered");
         }
@@ -127,6 +133,7 @@ pub async fn reset_password(
     let signed_out = session::delete_all_for_user(&mut *tx, owner.user_id).await?;
     rate_limit::forget_account(&mut *tx, &login::throttle_key(owner.user_id)).await?;
     db::mark_email_verified(&mut *tx, owner.user_id, &owner.email, now).await?;
+    crate::orders::db::claim_guest_orders(&mut tx, owner.user_id).await?;
     let notice =
         mails::password_changed(&account.email, &account.username, &format!("{}/forgot-password", config.public_url));
     mail::enqueue(&mut *tx, &notice).await?;
@@ -149,6 +156,8 @@ pub async fn verify_email(pool: &PgPool, token: &str, now: DateTime<Utc>) -> App
     if !db::mark_email_verified(&mut *tx, owner.user_id, &owner.email, now).await? {
         return Err(bad_link("token", "verification"));
     }
+    // The address is proven now: the guest orders bought with it are theirs.
+    crate::orders::db::claim_guest_orders(&mut tx, owner.user_id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -212,6 +221,7 @@ mod tests {
             email: Email::parse(email).unwrap(),
             password: Password::parse(pw).unwrap(),
             display_name: username.to_string(),
+            next: None,
         }
     }
 

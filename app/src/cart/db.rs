@@ -17,6 +17,12 @@ pub enum Owner {
     Guest(Vec<u8>),
 }
 
+impl From<Uuid> for Owner {
+    fn from(user: Uuid) -> Owner {
+        Owner::User(user)
+    }
+}
+
 /// The owner's open cart, if there is one.
 pub async fn find(db: &mut PgConnection, owner: &Owner) -> AppResult<Option<Uuid>> {
     let id = match owner {

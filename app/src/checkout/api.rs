@@ -1,7 +1,8 @@
 //! Server functions for checkout: each checks the caller owns the checkout
-//! (another user's id is simply not found), validates input into domain
-//! types, and calls one domain function. Prices, totals and stock are
-//! always the server's.
+//! (a signed-in user's own, or a guest's through their cart cookie; anyone
+//! else's id is simply not found), validates input into domain types, and
+//! calls one domain function. Prices, totals and stock are always the
+//! server's.
 
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -10,15 +11,24 @@ use super::address::AddressInput;
 use super::CheckoutView;
 use crate::error::AppError;
 
-/// The signed-in user's checkout for `shop`'s lines of their cart, opened
-/// (and its stock held) if needed.
+/// The buyer's checkout for `shop`'s lines of their cart (a signed-in
+/// user's, or a guest's by cart cookie), opened (and its stock held) if
+/// needed.
 #[server(prefix = "/api", endpoint = "checkout")]
 pub async fn load_checkout(shop: String) -> Result<CheckoutView, AppError> {
-    let user = crate::accounts::session::require_user().await?;
+    use crate::cart::db::Owner;
+    let buyer = super::guest::current_buyer().await?;
     let state = crate::state::app_state()?;
     let now = state.clock.now();
-    let id = super::db::open(&state.pool, &state.stock, user.id, &shop, now, state.config.reservation_ttl).await?;
-    let view = super::db::view(&state.pool, id, user.id, now).await?;
+    let ttl = state.config.reservation_ttl;
+    let id = match &buyer {
+        Owner::User(user) => super::db::open(&state.pool, &state.stock, *user, &shop, now, ttl).await?,
+        Owner::Guest(token) => {
+            let ip = crate::request::client_ip(&state.config);
+            super::guest::open(&state.pool, &state.stock, token.clone(), &shop, &ip, now, ttl).await?
+        }
+    };
+    let view = super::db::view(&state.pool, id, buyer, now).await?;
     crate::attribution::record(crate::attribution::EventKind::CheckoutStarted, |e| {
         e.amount_minor = Some(view.priced.totals.total);
     })
@@ -29,37 +39,37 @@ pub async fn load_checkout(shop: String) -> Result<CheckoutView, AppError> {
 /// Saves contact and address (form fields `address[name]`, `address[line1]`…).
 #[server(prefix = "/api", endpoint = "checkout/address")]
 pub async fn save_checkout_address(checkout: Uuid, email: String, address: AddressInput) -> Result<(), AppError> {
-    let user = crate::accounts::session::require_user().await?;
+    let buyer = super::guest::current_buyer().await?;
     let state = crate::state::app_state()?;
     let email = crate::accounts::validate::Email::parse(&email)?;
     let address = super::address::validate(&address)?;
     let now = state.clock.now();
-    super::db::save_address(&state.pool, checkout, user.id, email.as_str(), &address, now, state.config.reservation_ttl)
+    super::db::save_address(&state.pool, checkout, buyer, email.as_str(), &address, now, state.config.reservation_ttl)
         .await
 }
 
 #[server(prefix = "/api", endpoint = "checkout/shipping")]
 pub async fn choose_shipping(checkout: Uuid, shipping_option: String) -> Result<(), AppError> {
-    let user = crate::accounts::session::require_user().await?;
+    let buyer = super::guest::current_buyer().await?;
     let state = crate::state::app_state()?;
     let option = super::shipping::ShippingOption::parse(&shipping_option)?;
     let now = state.clock.now();
-    super::db::save_shipping(&state.pool, checkout, user.id, option, now, state.config.reservation_ttl).await
+    super::db::save_shipping(&state.pool, checkout, buyer, option, now, state.config.reservation_ttl).await
 }
 
 #[server(prefix = "/api", endpoint = "checkout/code")]
 pub async fn apply_code(checkout: Uuid, code: String) -> Result<(), AppError> {
-    let user = crate::accounts::session::require_user().await?;
+    let buyer = super::guest::current_buyer().await?;
     let state = crate::state::app_state()?;
     let code = super::normalize_code(&code)?;
-    super::db::add_code(&state.pool, checkout, user.id, &code, state.clock.now()).await
+    super::db::add_code(&state.pool, checkout, buyer, &code, state.clock.now()).await
 }
 
 #[server(prefix = "/api", endpoint = "checkout/code/remove")]
 pub async fn remove_code(checkout: Uuid, code: String) -> Result<(), AppError> {
-    let user = crate::accounts::session::require_user().await?;
+    let buyer = super::guest::current_buyer().await?;
     let state = crate::state::app_state()?;
-    super::db::remove_code(&state.pool, checkout, user.id, code.trim()).await
+    super::db::remove_code(&state.pool, checkout, buyer, code.trim()).await
 }
 
 /// Pays and places the order, then goes to its confirmation. The card
@@ -79,7 +89,7 @@ pub async fn place_order(
     shown_currency: String,
 ) -> Result<(), AppError> {
     use chrono::Datelike;
-    let user = crate::accounts::session::require_user().await?;
+    let buyer = super::guest::current_buyer().await?;
     let state = crate::state::app_state()?;
     let shown = crate::money::Money::new(shown_total, crate::money::Currency::parse(&shown_currency)?);
     let (exp_month, exp_year) = split_expiry(&card_exp);
@@ -89,7 +99,7 @@ pub async fn place_order(
     let now = state.clock.now();
     let (card, digits) = crate::payments::cards::check(&input, now.year() as u16, now.month() as u8)?;
     let card = super::place::Card { digits: &digits, details: &card };
-    let placement = super::place::Placement { checkout, user: user.id, card, shown };
+    let placement = super::place::Placement { checkout, buyer: buyer.clone(), card, shown };
     let order =
         super::place::place(&state.pool, state.payments.as_ref(), placement, now, state.config.reservation_ttl).await?;
     state.stock.settle_soon();
@@ -99,7 +109,9 @@ pub async fn place_order(
         tracing::error!(%order, error = %e, "attributing an order failed; the minute job will retry");
     }
     crate::attribution::record(crate::attribution::EventKind::Purchase, |e| e.order_id = Some(order)).await;
-    leptos_axum::redirect(&format!("/orders/{order}?placed=1"));
+    let confirmation =
+        super::guest::confirmation_path(&state.pool, &state.config.public_url, &buyer, order, now).await?;
+    leptos_axum::redirect(&confirmation);
     Ok(())
 }
 

@@ -26,7 +26,8 @@ pub struct CheckoutRow {
     pub id: Uuid,
     pub cart_id: Uuid,
     pub shop_id: Uuid,
-    pub user_id: Uuid,
+    /// `None` for a guest's checkout (its cart is the guest cookie's).
+    pub user_id: Option<Uuid>,
     pub currency: Currency,
     pub step: Step,
     pub email: String,
@@ -53,13 +54,14 @@ impl CheckoutRow {
 pub async fn open(
     pool: &PgPool,
     stock: &StockGate,
-    user: Uuid,
+    owner: impl Into<Owner>,
     shop_handle: &str,
     now: DateTime<Utc>,
     ttl: Duration,
 ) -> AppResult<Uuid> {
+    let owner = owner.into();
     let mut tx = pool.begin().await?;
-    let cart = cart_db::find(&mut tx, &Owner::User(user)).await?.ok_or_else(empty_cart)?;
+    let cart = cart_db::find(&mut tx, &owner).await?.ok_or_else(empty_cart)?;
     let shop = sqlx::query!("SELECT id, currency FROM shops WHERE handle = $1", shop_handle.trim().to_lowercase())
         .fetch_optional(&mut *tx)
         .await?
@@ -86,9 +88,15 @@ pub async fn open(
         Some(id) => id,
         None => {
             let id = Uuid::new_v4();
+            // A signed-in buyer's contact email starts as their account's;
+            // a guest types theirs.
+            let user = match &owner {
+                Owner::User(user) => Some(*user),
+                Owner::Guest(_) => None,
+            };
             sqlx::query!(
                 "INSERT INTO checkouts (id, cart_id, shop_id, user_id, currency, email)
-                 SELECT $1, $2, $3, $4, $5, email FROM users WHERE id = $4",
+                 VALUES ($1, $2, $3, $4, $5, (SELECT email FROM users WHERE id = $4))",
                 id,
                 cart,
                 shop.id,
@@ -100,7 +108,7 @@ pub async fn open(
             id
         }
     };
-    let row = lock(&mut tx, id, user).await?;
+    let row = lock(&mut tx, id, &owner).await?;
     let (inputs, problems) = line_inputs(&mut tx, &row).await?;
     if inputs.is_empty() && problems.is_empty() {
         return Err(empty_cart());
@@ -121,20 +129,35 @@ fn empty_cart() -> AppError {
     AppError::NotFound("Nothing from this shop in your cart".into())
 }
 
-/// Locks the checkout for a change; someone else's checkout is `NotFound`
-/// (its existence is not revealed).
-pub async fn lock(tx: &mut PgConnection, id: Uuid, user: Uuid) -> AppResult<CheckoutRow> {
+/// Locks the checkout for a change by `owner`: a signed-in buyer's own, or
+/// a guest checkout whose cart is the guest cookie's. Anyone else's is
+/// `NotFound` (its existence is not revealed).
+pub async fn lock(tx: &mut PgConnection, id: Uuid, owner: &Owner) -> AppResult<CheckoutRow> {
+    let (row, cart_token) = lock_any(tx, id).await?;
+    let mine = match owner {
+        Owner::User(user) => row.user_id == Some(*user),
+        Owner::Guest(hash) => row.user_id.is_none() && cart_token.as_deref() == Some(hash.as_slice()),
+    };
+    if !mine {
+        return Err(AppError::NotFound("Checkout".into()));
+    }
+    Ok(row)
+}
+
+/// Locks the checkout whoever owns it, with its cart's guest token hash:
+/// for placing an order the owner already started paying for.
+pub async fn lock_any(tx: &mut PgConnection, id: Uuid) -> AppResult<(CheckoutRow, Option<Vec<u8>>)> {
     let row = sqlx::query!(
-        r#"SELECT id, cart_id, shop_id, user_id, currency, step, email, ship_name, ship_line1, ship_line2, ship_city,
-                  ship_region, ship_postal_code, ship_country, ship_phone, shipping_option, promo_codes, attempt,
-                  reserved_until, order_id
-           FROM checkouts WHERE id = $1 FOR UPDATE"#,
+        r#"SELECT c.id, c.cart_id, c.shop_id, c.user_id, c.currency, c.step, c.email, c.ship_name, c.ship_line1,
+                  c.ship_line2, c.ship_city, c.ship_region, c.ship_postal_code, c.ship_country, c.ship_phone,
+                  c.shipping_option, c.promo_codes, c.attempt, c.reserved_until, c.order_id, k.token_hash
+           FROM checkouts c JOIN carts k ON k.id = c.cart_id WHERE c.id = $1 FOR UPDATE OF c"#,
         id
     )
     .fetch_optional(&mut *tx)
     .await?
-    .filter(|r| r.user_id == user)
     .ok_or_else(|| AppError::NotFound("Checkout".into()))?;
+    let cart_token = row.token_hash;
     let address = match (row.ship_name, row.ship_line1, row.ship_city, row.ship_country) {
         (Some(name), Some(line1), Some(city), Some(country)) => Some(Address {
             name,
@@ -148,7 +171,7 @@ pub async fn lock(tx: &mut PgConnection, id: Uuid, user: Uuid) -> AppResult<Chec
         }),
         _ => None,
     };
-    Ok(CheckoutRow {
+    let checkout = CheckoutRow {
         id: row.id,
         cart_id: row.cart_id,
         shop_id: row.shop_id,
@@ -162,7 +185,8 @@ pub async fn lock(tx: &mut PgConnection, id: Uuid, user: Uuid) -> AppResult<Chec
         attempt: row.attempt,
         reserved_until: row.reserved_until,
         order_id: row.order_id,
-    })
+    };
+    Ok((checkout, cart_token))
 }
 
 /// The cart lines this checkout sells, at current prices.
@@ -277,7 +301,7 @@ pub async fn price(
 ) -> AppResult<(Priced, Vec<ShippingQuote>, Vec<String>)> {
     let (inputs, problems) = line_inputs(tx, row).await?;
     let rules = crate::promotions::db::live_rules(tx, row.shop_id).await?;
-    let usage = crate::promotions::db::usage(tx, row.shop_id, row.user_id).await?;
+    let usage = crate::promotions::db::usage(tx, row.shop_id, row.user_id, &row.email).await?;
     let rate = match &row.address {
         Some(a) => tax_rate(tx, &a.country, &a.region).await?,
         None => TaxRate::untaxed(),
@@ -299,9 +323,9 @@ pub async fn price(
 }
 
 /// The checkout page's data.
-pub async fn view(pool: &PgPool, id: Uuid, user: Uuid, now: DateTime<Utc>) -> AppResult<CheckoutView> {
+pub async fn view(pool: &PgPool, id: Uuid, owner: impl Into<Owner>, now: DateTime<Utc>) -> AppResult<CheckoutView> {
     let mut tx = pool.begin().await?;
-    let row = lock(&mut tx, id, user).await?;
+    let row = lock(&mut tx, id, &owner.into()).await?;
     let (priced, quotes, problems) = price(&mut tx, &row, now).await?;
     let shop = sqlx::query!("SELECT handle, name FROM shops WHERE id = $1", row.shop_id).fetch_one(&mut *tx).await?;
     let last_failure = sqlx::query_scalar!(
@@ -318,6 +342,7 @@ pub async fn view(pool: &PgPool, id: Uuid, user: Uuid, now: DateTime<Utc>) -> Ap
         shop_handle: shop.handle,
         shop_name: shop.name,
         currency: row.currency,
+        guest: row.user_id.is_none(),
         step: row.step,
         email: row.email,
         address: row.address,
@@ -336,14 +361,14 @@ pub async fn view(pool: &PgPool, id: Uuid, user: Uuid, now: DateTime<Utc>) -> Ap
 pub async fn save_address(
     pool: &PgPool,
     id: Uuid,
-    user: Uuid,
+    owner: impl Into<Owner>,
     email: &str,
     a: &Address,
     now: DateTime<Utc>,
     ttl: Duration,
 ) -> AppResult<()> {
     let mut tx = pool.begin().await?;
-    let row = lock(&mut tx, id, user).await?;
+    let row = lock(&mut tx, id, &owner.into()).await?;
     let next = row.step.after_address()?;
     sqlx::query!(
         "UPDATE checkouts SET email = $2, ship_name = $3, ship_line1 = $4, ship_line2 = $5, ship_city = $6,
@@ -374,13 +399,13 @@ pub async fn save_address(
 pub async fn save_shipping(
     pool: &PgPool,
     id: Uuid,
-    user: Uuid,
+    owner: impl Into<Owner>,
     option: ShippingOption,
     now: DateTime<Utc>,
     ttl: Duration,
 ) -> AppResult<()> {
     let mut tx = pool.begin().await?;
-    let row = lock(&mut tx, id, user).await?;
+    let row = lock(&mut tx, id, &owner.into()).await?;
     let next = row.step.after_shipping()?;
     sqlx::query!(
         "UPDATE checkouts SET shipping_option = $2, step = $3 WHERE id = $1",
@@ -397,9 +422,15 @@ pub async fn save_shipping(
 
 /// Adds a promotion code if the shop's rules accept it for this cart now;
 /// otherwise says why (expired, minimum not met...), keeping nothing.
-pub async fn add_code(pool: &PgPool, id: Uuid, user: Uuid, code: &str, now: DateTime<Utc>) -> AppResult<()> {
+pub async fn add_code(
+    pool: &PgPool,
+    id: Uuid,
+    owner: impl Into<Owner>,
+    code: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     let mut tx = pool.begin().await?;
-    let mut row = lock(&mut tx, id, user).await?;
+    let mut row = lock(&mut tx, id, &owner.into()).await?;
     if !row.step.open() {
         return Err(AppError::conflict("code", "This order was already placed."));
     }
@@ -419,9 +450,9 @@ pub async fn add_code(pool: &PgPool, id: Uuid, user: Uuid, code: &str, now: Date
     Ok(())
 }
 
-pub async fn remove_code(pool: &PgPool, id: Uuid, user: Uuid, code: &str) -> AppResult<()> {
+pub async fn remove_code(pool: &PgPool, id: Uuid, owner: impl Into<Owner>, code: &str) -> AppResult<()> {
     let mut tx = pool.begin().await?;
-    let row = lock(&mut tx, id, user).await?;
+    let row = lock(&mut tx, id, &owner.into()).await?;
     let kept: Vec<String> = row.promo_codes.into_iter().filter(|c| c != code).collect();
     sqlx::query!("UPDATE checkouts SET promo_codes = $2 WHERE id = $1", id, &kept).execute(&mut *tx).await?;
     tx.commit().await?;

@@ -7,6 +7,8 @@ pub mod address;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod guest;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod place;
@@ -100,6 +102,9 @@ pub struct CheckoutView {
     pub shop_handle: String,
     pub shop_name: String,
     pub currency: Currency,
+    /// Checking out without an account: the order is theirs through its
+    /// link and receipt mail.
+    pub guest: bool,
     pub step: Step,
     pub email: String,
     pub address: Option<Address>,

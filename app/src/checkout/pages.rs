@@ -75,10 +75,6 @@ pub fn CheckoutPage() -> impl IntoView {
                 match checkout.await {
                     Ok(v) if v.step == Step::Placed => view! { <AlreadyPlaced v /> }.into_any(),
                     Ok(v) => view! { <CheckoutBody v actions /> }.into_any(),
-                    Err(AppError::Unauthorized) => {
-                        let next = format!("/checkout/{}", params.read_untracked().get("shop").unwrap_or_default());
-                        view! { <SignInToCheckOut next /> }.into_any()
-                    }
                     Err(AppError::SoldOut(message)) => view! { <CannotCheckOut message testid="checkout-sold-out" /> }.into_any(),
                     Err(AppError::NotFound(what)) if what.starts_with("Nothing") => {
                         view! { <CannotCheckOut message=format!("{what}.") testid="checkout-empty" /> }.into_any()
@@ -101,28 +97,6 @@ fn CannotCheckOut(message: String, testid: &'static str) -> impl IntoView {
             <A href="/cart" attr:class="mt-3 inline-block font-semibold text-fuchsia-700 underline">"Back to your cart"</A>
         </div>
     }
-}
-
-#[component]
-fn SignInToCheckOut(next: String) -> impl IntoView {
-    let href = format!("/login?next={}", urlencoding_path(&next));
-    view! {
-        <div class="mt-4 rounded-2xl border border-stone-200 bg-white p-6 shadow-sm" data-testid="checkout-login">
-            <p>"Log in to check out. Your cart comes with you."</p>
-            <a href=href class=format!("{PRIMARY_BUTTON_CLASS} mt-4") data-testid="checkout-login-link">"Log in to check out"</a>
-        </div>
-    }
-}
-
-/// Same-site paths only contain safe characters here; spaces and the few
-/// reserved ones are escaped so the login page gets the path back intact.
-fn urlencoding_path(path: &str) -> String {
-    path.chars()
-        .map(|c| match c {
-            'a'..='z' | 'A'..='Z' | '0'..='9' | '/' | '-' | '_' | '.' => c.to_string(),
-            other => format!("%{:02X}", other as u32 & 0xFF),
-        })
-        .collect()
 }
 
 #[component]
@@ -154,6 +128,7 @@ fn CheckoutBody(v: CheckoutView, actions: Actions) -> impl IntoView {
                 <A href="/cart" attr:class="mt-2 inline-block font-semibold underline">"Review your cart"</A>
             </div>
         })}
+        {cv.guest.then(|| view! { <GuestNotice shop=cv.shop_handle.clone() /> })}
         <div class="mt-4 grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
             <div class="space-y-6">
                 <AddressStep v=cv.clone() action=actions.address />
@@ -162,6 +137,21 @@ fn CheckoutBody(v: CheckoutView, actions: Actions) -> impl IntoView {
             </div>
             <OrderSummary v=cv actions />
         </div>
+    }
+}
+
+/// A guest checks out with an email; logging in instead brings them back
+/// here with the same cart (it merges into the account's).
+#[component]
+fn GuestNotice(shop: String) -> impl IntoView {
+    let login = crate::accounts::login_href(&format!("/checkout/{shop}"));
+    view! {
+        <p class="mt-3 rounded-lg border border-stone-200 bg-stone-50 p-3 text-sm text-stone-700" data-testid="checkout-guest-notice">
+            "Checking out as a guest: your receipt and a link to your order go to the email below. "
+            "Have an account? "
+            <a href=login class="font-semibold text-fuchsia-700 underline" data-testid="checkout-login-link">"Log in"</a>
+            " and your cart comes with you."
+        </p>
     }
 }
 

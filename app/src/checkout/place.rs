@@ -27,6 +27,7 @@ use super::address::Address;
 use super::db::{self as checkout_db, CheckoutRow};
 use super::pricing::Priced;
 use super::Step;
+use crate::cart::db::Owner;
 use crate::error::{AppError, AppResult};
 use crate::inventory::db::Hold;
 use crate::money::Money;
@@ -43,6 +44,10 @@ pub struct Snapshot {
     pub priced: Priced,
 }
 
+/// How many payment attempts a guest checkout gets (declines included)
+/// before it must start again; a signed-in buyer's account bounds theirs.
+pub const GUEST_MAX_ATTEMPTS: i32 = 5;
+
 /// The payment to ask the provider about, or the order already placed.
 enum Prepared {
     Placed(Uuid),
@@ -58,10 +63,11 @@ pub struct Card<'a> {
 
 /// What the buyer asked for when they pressed "Pay": their checkout, the
 /// card, and the total the page showed them on that button.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Placement<'a> {
     pub checkout: Uuid,
-    pub user: Uuid,
+    /// Who pays: a signed-in user, or a guest by their cart cookie.
+    pub buyer: Owner,
     pub card: Card<'a>,
     /// The total the buyer saw and agreed to pay; a different one is never
     /// charged (`AppError::TotalChanged`).
@@ -78,9 +84,9 @@ pub async fn place(
     now: DateTime<Utc>,
     ttl: Duration,
 ) -> AppResult<Uuid> {
-    let Placement { checkout, user, card, shown } = placement;
+    let Placement { checkout, buyer, card, shown } = placement;
     let (card_digits, card) = (card.digits, card.details);
-    let (payment, key, amount, currency) = match prepare(pool, checkout, user, card, shown, now, ttl).await? {
+    let (payment, key, amount, currency) = match prepare(pool, checkout, &buyer, card, shown, now, ttl).await? {
         Prepared::Placed(order) => return Ok(order),
         Prepared::Pay { payment, key, amount, currency } => (payment, key, amount, currency),
     };
@@ -161,19 +167,25 @@ pub async fn place_order(
     pool: &PgPool,
     provider: &dyn PaymentProvider,
     checkout: Uuid,
-    user: Uuid,
+    buyer: impl Into<Owner>,
     card: Card<'_>,
     now: DateTime<Utc>,
     ttl: Duration,
 ) -> AppResult<Uuid> {
-    let shown = shown_total(pool, checkout, user, now).await?;
-    place(pool, provider, Placement { checkout, user, card, shown }, now, ttl).await
+    let buyer = buyer.into();
+    let shown = shown_total(pool, checkout, buyer.clone(), now).await?;
+    place(pool, provider, Placement { checkout, buyer, card, shown }, now, ttl).await
 }
 
 /// The total the checkout page shows `user` at `now`.
 #[cfg(test)]
-pub async fn shown_total(pool: &PgPool, checkout: Uuid, user: Uuid, now: DateTime<Utc>) -> AppResult<Money> {
-    let view = checkout_db::view(pool, checkout, user, now).await?;
+pub async fn shown_total(
+    pool: &PgPool,
+    checkout: Uuid,
+    buyer: impl Into<Owner>,
+    now: DateTime<Utc>,
+) -> AppResult<Money> {
+    let view = checkout_db::view(pool, checkout, buyer, now).await?;
     Ok(Money::new(view.priced.totals.total, view.currency))
 }
 
@@ -190,18 +202,23 @@ fn confirm_total(shown: Money, total: Money) -> AppResult<()> {
 async fn prepare(
     pool: &PgPool,
     checkout: Uuid,
-    user: Uuid,
+    buyer: &Owner,
     card: &CardDetails,
     shown: Money,
     now: DateTime<Utc>,
     ttl: Duration,
 ) -> AppResult<Prepared> {
     let mut tx = pool.begin().await?;
-    let row = checkout_db::lock(&mut tx, checkout, user).await?;
+    let row = checkout_db::lock(&mut tx, checkout, buyer).await?;
     if row.step == Step::Placed {
         return row.order_id.map(Prepared::Placed).ok_or(AppError::Internal);
     }
     row.step.ready_to_pay()?;
+    // Nobody answers for a guest's declined cards: stop card testing here
+    // (each decline opens the next attempt).
+    if row.user_id.is_none() && row.attempt > GUEST_MAX_ATTEMPTS {
+        return Err(AppError::RateLimited { retry_after_secs: 600 });
+    }
     let key = row.idempotency_key();
     let existing = sqlx::query!("SELECT id, status, amount_minor FROM payments WHERE idempotency_key = $1", key)
         .fetch_optional(&mut *tx)
@@ -255,8 +272,7 @@ async fn prepare(
 async fn complete(pool: &PgPool, payment: Uuid, auth: &Authorization, placed_at: DateTime<Utc>) -> AppResult<Uuid> {
     let mut tx = pool.begin().await?;
     let p = sqlx::query!(
-        "SELECT p.checkout_id, p.order_id, p.snapshot::text AS \"snapshot!\", c.user_id
-         FROM payments p JOIN checkouts c ON c.id = p.checkout_id WHERE p.id = $1 FOR UPDATE OF p",
+        "SELECT checkout_id, order_id, snapshot::text AS \"snapshot!\" FROM payments WHERE id = $1 FOR UPDATE",
         payment
     )
     .fetch_one(&mut *tx)
@@ -264,7 +280,9 @@ async fn complete(pool: &PgPool, payment: Uuid, auth: &Authorization, placed_at:
     if let Some(order) = p.order_id {
         return Ok(order);
     }
-    let row: CheckoutRow = checkout_db::lock(&mut tx, p.checkout_id, p.user_id).await?;
+    // The payment was prepared by the checkout's owner; whoever completes it
+    // (that request, or the recovery job) builds the order for them.
+    let (row, _): (CheckoutRow, _) = checkout_db::lock_any(&mut tx, p.checkout_id).await?;
     if let (Step::Placed, Some(order)) = (row.step, row.order_id) {
         return Ok(order);
     }
@@ -287,6 +305,7 @@ async fn complete(pool: &PgPool, payment: Uuid, auth: &Authorization, placed_at:
             id: order,
             shop_id: row.shop_id,
             buyer_id: row.user_id,
+            guest_email: row.user_id.is_none().then_some(snapshot.email.as_str()),
             checkout_id: row.id,
             email: &snapshot.email,
             address: &snapshot.address,
@@ -450,7 +469,6 @@ pub async fn recover(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cart::db::Owner;
     use crate::payments::cards::CardBrand;
     use crate::payments::test_provider::TestProvider;
 
@@ -536,11 +554,17 @@ mod tests {
         let provider = TestProvider::new(pool.clone());
         let now = crate::clock::Clock::system().now();
         // The server dies right after the provider said yes: no order yet.
-        let Prepared::Pay { key, amount, currency, .. } =
-            prepare(&pool, checkout, buyer, &card(), shown_total(&pool, checkout, buyer, now).await.unwrap(), now, TTL)
-                .await
-                .unwrap()
-        else {
+        let Prepared::Pay { key, amount, currency, .. } = prepare(
+            &pool,
+            checkout,
+            &Owner::User(buyer),
+            &card(),
+            shown_total(&pool, checkout, buyer, now).await.unwrap(),
+            now,
+            TTL,
+        )
+        .await
+        .unwrap() else {
             panic!("expected a payment to make");
         };
         let req = AuthorizeRequest {
@@ -566,11 +590,17 @@ mod tests {
         let (checkout, buyer, _) = ready_checkout(&pool, 5, 1).await;
         let provider = TestProvider::new(pool.clone());
         let now = crate::clock::Clock::system().now();
-        let Prepared::Pay { .. } =
-            prepare(&pool, checkout, buyer, &card(), shown_total(&pool, checkout, buyer, now).await.unwrap(), now, TTL)
-                .await
-                .unwrap()
-        else {
+        let Prepared::Pay { .. } = prepare(
+            &pool,
+            checkout,
+            &Owner::User(buyer),
+            &card(),
+            shown_total(&pool, checkout, buyer, now).await.unwrap(),
+            now,
+            TTL,
+        )
+        .await
+        .unwrap() else {
             panic!("expected a payment to make");
         };
         assert_eq!(recover(&pool, &provider, crate::clock::Clock::system().now(), Duration::ZERO).await.unwrap(), 1);
@@ -635,7 +665,7 @@ mod tests {
             place(
                 &pool,
                 &provider,
-                Placement { checkout, user: buyer, card: visa(&details), shown: shown[i] },
+                Placement { checkout, buyer: Owner::User(buyer), card: visa(&details), shown: shown[i] },
                 now,
                 TTL,
             )
@@ -682,7 +712,7 @@ mod tests {
             let order = place(
                 &pool,
                 &provider,
-                Placement { checkout, user: buyer, card: visa(&details), shown: total },
+                Placement { checkout, buyer: Owner::User(buyer), card: visa(&details), shown: total },
                 now,
                 TTL,
             )
@@ -713,16 +743,27 @@ mod tests {
         let total = shown_total(&pool, checkout, buyer, now).await.unwrap();
         for shown in [Money::new(total.minor - 1, total.currency), Money::new(total.minor, crate::money::Currency::EUR)]
         {
-            let err =
-                place(&pool, &provider, Placement { checkout, user: buyer, card: visa(&details), shown }, now, TTL)
-                    .await
-                    .unwrap_err();
+            let err = place(
+                &pool,
+                &provider,
+                Placement { checkout, buyer: Owner::User(buyer), card: visa(&details), shown },
+                now,
+                TTL,
+            )
+            .await
+            .unwrap_err();
             assert_eq!(err, AppError::TotalChanged { shown, total });
         }
         assert_eq!(count(&pool, "SELECT count(*) FROM payments").await, 0);
-        place(&pool, &provider, Placement { checkout, user: buyer, card: visa(&details), shown: total }, now, TTL)
-            .await
-            .unwrap();
+        place(
+            &pool,
+            &provider,
+            Placement { checkout, buyer: Owner::User(buyer), card: visa(&details), shown: total },
+            now,
+            TTL,
+        )
+        .await
+        .unwrap();
         assert_eq!(count(&pool, "SELECT count(*) FROM orders").await, 1);
     }
 }

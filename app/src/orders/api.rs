@@ -1,5 +1,6 @@
-//! Server functions for orders. Buyers read their own; a shop's owner reads
-//! and manages the shop's (anyone else gets "not found"). Every change goes
+//! Server functions for orders. Buyers read their own (a guest through the
+//! order's link); a shop's owner reads and manages the shop's (anyone else
+//! gets "not found"). Every change goes
 //! through the status machine and leaves an audit entry.
 
 use leptos::prelude::*;
@@ -15,11 +16,14 @@ pub async fn my_orders() -> Result<Vec<OrderSummary>, AppError> {
     super::db::for_buyer(&state.pool, user.id).await
 }
 
+/// One order, for its buyer or its shop's owner, or for whoever holds its
+/// link's `key` (a guest's confirmation and receipt).
 #[server(prefix = "/api", endpoint = "orders/get")]
-pub async fn get_order(id: Uuid) -> Result<OrderView, AppError> {
-    let user = crate::accounts::session::require_user().await?;
+pub async fn get_order(id: Uuid, key: Option<String>) -> Result<OrderView, AppError> {
+    let user = crate::accounts::session::current_user().await?;
     let state = crate::state::app_state()?;
-    let mut order = super::db::view(&state.pool, id, user.id).await?;
+    let key = key.as_deref().map(str::trim).filter(|k| !k.is_empty());
+    let mut order = super::guest::read(&state.pool, id, user.map(|u| u.id), key, state.clock.now()).await?;
     if order.can_manage {
         let lines: Vec<Uuid> = order.lines.iter().map(|l| l.id).collect();
         let mut paths = crate::attribution::touch_paths(&state.pool, &lines).await?;

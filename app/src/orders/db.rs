@@ -38,7 +38,10 @@ pub async fn outbox(
 pub struct NewOrder<'a> {
     pub id: Uuid,
     pub shop_id: Uuid,
-    pub buyer_id: Uuid,
+    /// `None` for a guest's order.
+    pub buyer_id: Option<Uuid>,
+    /// The guest's email (the address that may claim the order later).
+    pub guest_email: Option<&'a str>,
     pub checkout_id: Uuid,
     pub email: &'a str,
     pub address: &'a Address,
@@ -58,8 +61,9 @@ pub async fn insert(tx: &mut PgConnection, o: &NewOrder<'_>) -> AppResult<i64> {
         "INSERT INTO orders (id, shop_id, buyer_id, checkout_id, currency, subtotal_minor, discount_minor,
                              shipping_minor, tax_minor, tax_inclusive, total_minor, email, ship_name, ship_line1,
                              ship_line2, ship_city, ship_region, ship_postal_code, ship_country, ship_phone,
-                             shipping_option, placed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+                             shipping_option, placed_at, guest_email)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+                 $23)
          RETURNING number",
         o.id,
         o.shop_id,
@@ -82,7 +86,8 @@ pub async fn insert(tx: &mut PgConnection, o: &NewOrder<'_>) -> AppResult<i64> {
         a.country,
         a.phone,
         shipping_option,
-        o.placed_at
+        o.placed_at,
+        o.guest_email
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -144,7 +149,7 @@ pub async fn insert(tx: &mut PgConnection, o: &NewOrder<'_>) -> AppResult<i64> {
         .execute(&mut *tx)
         .await?;
     }
-    history(tx, o.id, None, OrderStatus::Pending, Some(o.buyer_id), "Order placed; payment authorized").await?;
+    history(tx, o.id, None, OrderStatus::Pending, o.buyer_id, "Order placed; payment authorized").await?;
     outbox(
         tx,
         "order",
@@ -186,7 +191,7 @@ pub struct Locked {
     pub status: OrderStatus,
     pub shop_id: Uuid,
     pub owner_id: Uuid,
-    pub buyer_id: Uuid,
+    pub buyer_id: Option<Uuid>,
     pub currency: Currency,
     pub total_minor: i64,
     pub refunded_minor: i64,
@@ -218,7 +223,11 @@ pub async fn lock(tx: &mut PgConnection, id: Uuid) -> AppResult<Locked> {
 pub async fn lock_for_owner(tx: &mut PgConnection, id: Uuid, owner: Uuid) -> AppResult<Locked> {
     let order = lock(tx, id).await?;
     if order.owner_id != owner {
-        return Err(if order.buyer_id == owner { AppError::Forbidden } else { AppError::NotFound("Order".into()) });
+        return Err(if order.buyer_id == Some(owner) {
+            AppError::Forbidden
+        } else {
+            AppError::NotFound("Order".into())
+        });
     }
     Ok(order)
 }
@@ -539,6 +548,36 @@ async fn record_refund(
     Ok(())
 }
 
+/// Gives `user` the guest orders placed with their email, once that email
+/// is verified (checked here, in the statement that claims them: an
+/// unverified address claims nothing, so nobody reads another person's
+/// orders by registering their address). Returns how many were claimed.
+pub async fn claim_guest_orders(tx: &mut PgConnection, user: Uuid) -> AppResult<u64> {
+    let claimed = sqlx::query_scalar!(
+        "UPDATE orders o SET buyer_id = u.id
+         FROM users u
+         WHERE u.id = $1 AND u.email_verified_at IS NOT NULL
+           AND o.buyer_id IS NULL AND o.guest_email = u.email
+         RETURNING o.id",
+        user
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    if claimed.is_empty() {
+        return Ok(0);
+    }
+    // Their promotion uses now count for the account, as if bought signed in.
+    sqlx::query!(
+        "UPDATE promotion_redemptions SET user_id = $1 WHERE order_id = ANY($2) AND user_id IS NULL",
+        user,
+        &claimed
+    )
+    .execute(&mut *tx)
+    .await?;
+    tracing::info!(%user, count = claimed.len(), "guest orders claimed");
+    Ok(claimed.len() as u64)
+}
+
 /// The buyer's orders, newest first.
 pub async fn for_buyer(pool: &PgPool, buyer: Uuid) -> AppResult<Vec<OrderSummary>> {
     summaries(pool, Some(buyer), None).await
@@ -551,10 +590,11 @@ pub async fn for_shop(pool: &PgPool, shop: Uuid) -> AppResult<Vec<OrderSummary>>
 
 async fn summaries(pool: &PgPool, buyer: Option<Uuid>, shop: Option<Uuid>) -> AppResult<Vec<OrderSummary>> {
     let rows = sqlx::query!(
-        r#"SELECT o.id, o.number, o.status, s.name AS shop_name, u.username, o.placed_at, o.total_minor, o.currency,
+        r#"SELECT o.id, o.number, o.status, s.name AS shop_name, u.username AS "username?", o.placed_at,
+                  o.total_minor, o.currency,
                   (SELECT COALESCE(sum(quantity), 0) FROM order_lines WHERE order_id = o.id)::bigint AS "items!"
-           FROM orders o JOIN shops s ON s.id = o.shop_id JOIN users u ON u.id = o.buyer_id
-           WHERE o.buyer_id = COALESCE($1, o.buyer_id) AND o.shop_id = COALESCE($2, o.shop_id)
+           FROM orders o JOIN shops s ON s.id = o.shop_id LEFT JOIN users u ON u.id = o.buyer_id
+           WHERE ($1::uuid IS NULL OR o.buyer_id = $1) AND o.shop_id = COALESCE($2, o.shop_id)
            ORDER BY o.placed_at DESC, o.id DESC LIMIT 200"#,
         buyer,
         shop
@@ -568,7 +608,7 @@ async fn summaries(pool: &PgPool, buyer: Option<Uuid>, shop: Option<Uuid>) -> Ap
                 number: r.number,
                 status: OrderStatus::parse(&r.status)?,
                 shop_name: r.shop_name,
-                buyer_username: r.username,
+                buyer: super::buyer_label(r.username.as_deref()),
                 placed_at: r.placed_at,
                 total: Money::new(r.total_minor, Currency::parse(&r.currency)?),
                 item_count: r.items,
@@ -577,18 +617,33 @@ async fn summaries(pool: &PgPool, buyer: Option<Uuid>, shop: Option<Uuid>) -> Ap
         .collect()
 }
 
-/// One order for its buyer or its shop's owner; `NotFound` for anyone else.
-pub async fn view(pool: &PgPool, id: Uuid, viewer: Uuid) -> AppResult<OrderView> {
+/// Who is reading an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// A signed-in user: the buyer or the shop's owner may read it.
+    User(Uuid),
+    /// Whoever holds the order's link (checked by `super::link`): it reads
+    /// that order as its buyer does.
+    Link,
+}
+
+/// One order for its buyer, its shop's owner or its link; `NotFound` for
+/// anyone else.
+pub async fn view(pool: &PgPool, id: Uuid, reader: Reader) -> AppResult<OrderView> {
     let o = sqlx::query!(
-        r#"SELECT o.*, s.handle, s.name AS shop_name, s.owner_id, u.username,
+        r#"SELECT o.*, s.handle, s.name AS shop_name, s.owner_id, u.username AS "username?",
                   (SELECT p.card_brand || ' ending ' || p.card_last4 FROM payments p WHERE p.order_id = o.id) AS paid_with
-           FROM orders o JOIN shops s ON s.id = o.shop_id JOIN users u ON u.id = o.buyer_id WHERE o.id = $1"#,
+           FROM orders o JOIN shops s ON s.id = o.shop_id LEFT JOIN users u ON u.id = o.buyer_id WHERE o.id = $1"#,
         id
     )
     .fetch_optional(pool)
     .await?
-    .filter(|o| o.buyer_id == viewer || o.owner_id == viewer)
+    .filter(|o| match reader {
+        Reader::User(viewer) => o.buyer_id == Some(viewer) || o.owner_id == viewer,
+        Reader::Link => true,
+    })
     .ok_or_else(|| AppError::NotFound("Order".into()))?;
+    let can_manage = matches!(reader, Reader::User(viewer) if o.owner_id == viewer);
     let currency = Currency::parse(&o.currency)?;
     let m = |minor: i64| Money::new(minor, currency);
     let line_rows = sqlx::query!(
@@ -660,7 +715,8 @@ pub async fn view(pool: &PgPool, id: Uuid, viewer: Uuid) -> AppResult<OrderView>
         status: OrderStatus::parse(&o.status)?,
         shop_handle: o.handle,
         shop_name: o.shop_name,
-        buyer_username: o.username,
+        buyer: super::buyer_label(o.username.as_deref()),
+        guest: o.buyer_id.is_none(),
         placed_at: o.placed_at,
         lines,
         subtotal: m(o.subtotal_minor),
@@ -677,7 +733,7 @@ pub async fn view(pool: &PgPool, id: Uuid, viewer: Uuid) -> AppResult<OrderView>
         tracking_number: o.tracking_number,
         paid_with: o.paid_with,
         history,
-        can_manage: o.owner_id == viewer,
+        can_manage,
     })
 }
 

@@ -6,6 +6,10 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod guest;
+#[cfg(feature = "ssr")]
+pub mod link;
 pub mod pages;
 pub mod status;
 
@@ -67,7 +71,10 @@ pub struct OrderView {
     pub status: OrderStatus,
     pub shop_handle: String,
     pub shop_name: String,
-    pub buyer_username: String,
+    /// "@maya", or "Guest" for an order nobody has claimed yet.
+    pub buyer: String,
+    /// Bought without an account and not claimed by one yet.
+    pub guest: bool,
     pub placed_at: DateTime<Utc>,
     pub lines: Vec<OrderLine>,
     pub subtotal: Money,
@@ -96,10 +103,20 @@ pub struct OrderSummary {
     pub number: i64,
     pub status: OrderStatus,
     pub shop_name: String,
-    pub buyer_username: String,
+    /// "@maya", or "Guest".
+    pub buyer: String,
     pub placed_at: DateTime<Utc>,
     pub total: Money,
     pub item_count: i64,
+}
+
+/// How a buyer is named on an order: their handle, or "Guest" for an
+/// order bought without an account.
+pub fn buyer_label(username: Option<&str>) -> String {
+    match username {
+        Some(name) => format!("@{name}"),
+        None => "Guest".to_string(),
+    }
 }
 
 /// Checks a tracking number: 4–40 letters, digits, spaces or dashes.

@@ -41,7 +41,7 @@ fn OrderList(orders: Vec<OrderSummary>, show_buyer: bool) -> impl IntoView {
                         <span>
                             <span class="font-semibold">{format!("Order #{}", o.number)}</span>
                             <span class="block text-sm text-stone-600">
-                                {if show_buyer { format!("@{}", o.buyer_username) } else { o.shop_name.clone() }}
+                                {if show_buyer { o.buyer.clone() } else { o.shop_name.clone() }}
                                 {format!(" · {} · {}", exact_count(o.item_count, "item", "items"), o.placed_at.format("%-d %b %Y"))}
                             </span>
                         </span>
@@ -126,10 +126,10 @@ pub fn OrderPage() -> impl IntoView {
             + actions.refund.version().get()
     };
     let order = Resource::new(
-        move || (params.read().get("id").and_then(|id| id.parse::<Uuid>().ok()), version()),
-        |(id, _)| async move {
+        move || (params.read().get("id").and_then(|id| id.parse::<Uuid>().ok()), query.read().get("key"), version()),
+        |(id, key, _)| async move {
             match id {
-                Some(id) => get_order(id).await,
+                Some(id) => get_order(id, key).await,
                 None => Err(crate::error::AppError::NotFound("Order".into())),
             }
         },
@@ -160,6 +160,7 @@ fn OrderDetail(o: OrderView, placed: bool, actions: ManageActions) -> impl IntoV
                     <p class="text-sm">{format!("We sent the details to {}.", o.email)}</p>
                 </div>
             })}
+            {(o.guest && !o.can_manage).then(|| view! { <ClaimGuestOrder email=o.email.clone() /> })}
             <header class="flex flex-wrap items-center justify-between gap-2">
                 <h1 class="text-2xl font-bold" data-testid="order-number">{format!("Order #{}", o.number)}</h1>
                 {status_badge(o.status)}
@@ -167,7 +168,7 @@ fn OrderDetail(o: OrderView, placed: bool, actions: ManageActions) -> impl IntoV
             <p class="text-sm text-stone-600">
                 {format!("Placed {} · ", o.placed_at.format("%-d %b %Y, %H:%M UTC"))}
                 <A href=format!("/s/{}", o.shop_handle) attr:class="font-semibold text-fuchsia-700 hover:underline">{o.shop_name.clone()}</A>
-                {o.can_manage.then(|| format!(" · bought by @{}", o.buyer_username))}
+                {o.can_manage.then(|| format!(" · bought by {}", o.buyer))}
             </p>
             {o.tracking_number.clone().map(|t| view! {
                 <p class="rounded-lg bg-sky-50 px-3 py-2 text-sm text-sky-900" data-testid="order-tracking">
@@ -225,6 +226,24 @@ fn OrderDetail(o: OrderView, placed: bool, actions: ManageActions) -> impl IntoV
                 </ol>
             </section>
         </article>
+    }
+}
+
+/// Shown on a guest order: the link is the only way back to it until an
+/// account with the same (verified) email claims it.
+#[component]
+fn ClaimGuestOrder(email: String) -> impl IntoView {
+    let here = crate::accounts::next::current_path();
+    view! {
+        <aside class="rounded-2xl border border-stone-200 bg-white p-4 text-sm shadow-sm" data-testid="order-claim">
+            <p>"Bookmark this page: its link is your way back to this order."</p>
+            <p class="mt-1">
+                {format!("Create an account with {email} and confirm the address to keep your orders together. ")}
+                <a href=move || crate::accounts::next::register_href(&here.get()) class="font-semibold text-fuchsia-700 underline" data-testid="order-claim-register">
+                    "Create an account"
+                </a>
+            </p>
+        </aside>
     }
 }
 

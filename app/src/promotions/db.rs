@@ -40,21 +40,31 @@ fn parse_rule(id: Uuid, version: i32, json: &str) -> AppResult<Rule> {
 /// Uses of each of the shop's promotions, in all and by `user`: placed
 /// orders plus payments still pending (so two buyers can't both take the
 /// last use while their payments are in flight).
-pub async fn usage(db: &mut PgConnection, shop: Uuid, user: Uuid) -> AppResult<HashMap<Uuid, Usage>> {
+pub async fn usage(
+    db: &mut PgConnection,
+    shop: Uuid,
+    user: Option<Uuid>,
+    email: &str,
+) -> AppResult<HashMap<Uuid, Usage>> {
+    // A guest (no user) is counted by email, over every order with that
+    // address: checking out as a guest doesn't reset a per-customer limit.
     let rows = sqlx::query!(
         r#"WITH pending AS (
-               SELECT (a->>'promotion_id')::uuid AS promotion_id, c.user_id
+               SELECT (a->>'promotion_id')::uuid AS promotion_id, c.user_id, c.email
                FROM payments p JOIN checkouts c ON c.id = p.checkout_id
                CROSS JOIN LATERAL jsonb_array_elements(p.snapshot->'priced'->'applied') a
                WHERE p.status = 'pending' AND c.shop_id = $1)
            SELECT pr.id,
                   (SELECT count(*) FROM promotion_redemptions r WHERE r.promotion_id = pr.id)
                     + (SELECT count(*) FROM pending WHERE pending.promotion_id = pr.id) AS "total!",
-                  (SELECT count(*) FROM promotion_redemptions r WHERE r.promotion_id = pr.id AND r.user_id = $2)
-                    + (SELECT count(*) FROM pending WHERE pending.promotion_id = pr.id AND pending.user_id = $2) AS "mine!"
+                  (SELECT count(*) FROM promotion_redemptions r JOIN orders o ON o.id = r.order_id
+                   WHERE r.promotion_id = pr.id AND (r.user_id = $2 OR ($2::uuid IS NULL AND o.email = $3)))
+                    + (SELECT count(*) FROM pending WHERE pending.promotion_id = pr.id
+                       AND (pending.user_id = $2 OR ($2::uuid IS NULL AND pending.email = $3))) AS "mine!"
            FROM promotions pr WHERE pr.shop_id = $1 AND pr.status = 'active'"#,
         shop,
-        user
+        user,
+        email
     )
     .fetch_all(&mut *db)
     .await?;

@@ -84,6 +84,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::http_status::set_page_status(error.status_code());
     let login_hint = matches!(error, AppError::Unauthorized);
+    let here = crate::accounts::next::current_path();
     view! {
         <Title text="Something went wrong" />
         <section class="mx-auto max-w-md py-16 text-center" data-testid="error-page" role="alert">
@@ -92,7 +93,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
             </h1>
             <p class="mt-2 text-stone-600">{error.to_string()}</p>
             {login_hint.then(|| view! {
-                <A href="/login" attr:class="mt-6 inline-block font-semibold text-fuchsia-700 underline">"Log in"</A>
+                <a href=move || crate::accounts::login_href(&here.get()) class="mt-6 inline-block font-semibold text-fuchsia-700 underline" data-testid="error-login">"Log in"</a>
             })}
         </section>
     }

@@ -4,11 +4,12 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_location;
 
 use super::icons::{CalendarIcon, CartIcon, ExploreIcon, HomeIcon};
-use super::{login_href, Avatar, AvatarSize};
+use super::{Avatar, AvatarSize};
 use crate::accounts::api::Logout;
+use crate::accounts::next::current_path;
+use crate::accounts::{login_href, register_href};
 use crate::accounts::{use_auth, SessionUser};
 use crate::cart::count::CartCount;
 
@@ -55,14 +56,14 @@ pub fn Header() -> impl IntoView {
 /// as a guest's phone has no other way to them in sight.
 #[component]
 fn GuestLinks() -> impl IntoView {
-    let location = use_location();
-    let login = move || login_href(&location.pathname.get(), &location.search.get());
+    // Both come back here afterwards (`accounts::next`).
+    let here = current_path();
     view! {
         <li>
-            <A href=login attr:class="whitespace-nowrap rounded-lg px-3 py-1.5 text-sm font-semibold text-stone-700 hover:bg-stone-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-fuchsia-400" attr:data-testid="nav-login">"Log in"</A>
+            <a href=move || login_href(&here.get()) class="whitespace-nowrap rounded-lg px-3 py-1.5 text-sm font-semibold text-stone-700 hover:bg-stone-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-fuchsia-400" data-testid="nav-login">"Log in"</a>
         </li>
         <li class="hidden sm:block">
-            <A href="/register" attr:class="whitespace-nowrap rounded-lg bg-fuchsia-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-fuchsia-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-fuchsia-400 focus-visible:ring-offset-2" attr:data-testid="nav-register">"Sign up"</A>
+            <a href=move || register_href(&here.get()) class="whitespace-nowrap rounded-lg bg-fuchsia-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-fuchsia-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-fuchsia-400 focus-visible:ring-offset-2" data-testid="nav-register">"Sign up"</a>
         </li>
     }
 }

@@ -8,7 +8,6 @@ mod form_error_url;
 mod format;
 mod header;
 mod icons;
-mod login_link;
 mod me_page;
 mod raw_text;
 mod srcset;
@@ -20,7 +19,6 @@ pub use feedback::{ErrorAlert, ErrorPage, FieldError, Loading, NotFound, Success
 pub use form_error_url::ForgetFormErrorInUrl;
 pub use format::{compact_count, count_label, exact_count, plural};
 pub use header::Header;
-pub use login_link::login_href;
 pub use me_page::MePage;
 pub use raw_text::raw_text_safe;
 pub use srcset::srcset_600_1200;

@@ -4,10 +4,10 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_location;
 
 use super::icons::{CartIcon, ExploreIcon, HomeIcon, PersonIcon, PlusIcon};
-use super::login_href;
+use crate::accounts::login_href;
+use crate::accounts::next::current_path;
 use crate::accounts::use_auth;
 use crate::cart::count::CartCount;
 
@@ -48,8 +48,8 @@ pub fn TabBar() -> impl IntoView {
 #[component]
 fn MeTab() -> impl IntoView {
     let auth = use_auth();
-    let location = use_location();
-    let guest_href = move || login_href(&location.pathname.get(), &location.search.get());
+    let here = current_path();
+    let guest_href = move || login_href(&here.get());
     view! {
         <Transition fallback=move || view! { <A href=guest_href attr:class=TAB attr:data-testid="tab-me"><PersonIcon />"Me"</A> }>
             {move || Suspend::new(async move {

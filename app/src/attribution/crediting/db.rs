@@ -115,10 +115,17 @@ pub async fn attribute_order(pool: &PgPool, keys: &ContextKeys, order: Uuid) -> 
     let mut tx = pool.begin().await?;
     // The order must not change (a refund, a cancellation) while it is
     // credited; attribution only reads it.
-    let o = sqlx::query!("SELECT buyer_id, shop_id, placed_at FROM orders WHERE id = $1 FOR SHARE", order)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| AppError::NotFound("Order".into()))?;
+    // A guest order has no buyer; the account with its email, if any, still
+    // can't earn on its own purchase (see `mark_self_referrals`).
+    let o = sqlx::query!(
+        r#"SELECT o.buyer_id, o.shop_id, o.placed_at,
+                  (SELECT u.id FROM users u WHERE u.email = o.guest_email) AS "guest_account?"
+           FROM orders o WHERE o.id = $1 FOR SHARE OF o"#,
+        order
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| AppError::NotFound("Order".into()))?;
     // Attribution's own mark: a second caller waits for the first's row and
     // then finds the order taken.
     let first = sqlx::query!("INSERT INTO order_attributions (order_id) VALUES ($1) ON CONFLICT DO NOTHING", order)
@@ -131,7 +138,7 @@ pub async fn attribute_order(pool: &PgPool, keys: &ContextKeys, order: Uuid) -> 
     }
     snapshot_journeys(&mut tx, order, o.buyer_id, o.shop_id, o.placed_at).await?;
     snapshot_line_tokens(&mut tx, keys, order, o.placed_at).await?;
-    mark_self_referrals(&mut tx, order, o.buyer_id, o.shop_id).await?;
+    mark_self_referrals(&mut tx, order, o.buyer_id.or(o.guest_account), o.shop_id).await?;
     let s = settings(&mut tx, o.shop_id).await?;
     let lines =
         sqlx::query_scalar!("SELECT id FROM order_lines WHERE order_id = $1", order).fetch_all(&mut *tx).await?;
@@ -152,7 +159,7 @@ pub async fn attribute_order(pool: &PgPool, keys: &ContextKeys, order: Uuid) -> 
 async fn snapshot_journeys(
     tx: &mut PgConnection,
     order: Uuid,
-    buyer: Uuid,
+    buyer: Option<Uuid>,
     shop: Uuid,
     purchase_at: DateTime<Utc>,
 ) -> AppResult<()> {
@@ -233,7 +240,7 @@ async fn snapshot_line_tokens(
 /// creator touch when the buyer owns the shop that sold (the only staff a
 /// shop has). They stay on the path and in the credits, so analytics still
 /// show them, marked "self"; they earn no commission (see [`commissions`]).
-async fn mark_self_referrals(tx: &mut PgConnection, order: Uuid, buyer: Uuid, shop: Uuid) -> AppResult<()> {
+async fn mark_self_referrals(tx: &mut PgConnection, order: Uuid, buyer: Option<Uuid>, shop: Uuid) -> AppResult<()> {
     sqlx::query!(
         "UPDATE order_line_touches t SET self_referral = true
          FROM order_lines l
