@@ -665,4 +665,29 @@ mod tests {
         assert_eq!(d.tagged.purchases, 0);
         assert_eq!(d.by_post.len(), 2);
     }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_shop_that_has_sold_keeps_its_currency_so_its_sums_stay_in_one(pool: PgPool) {
+        use crate::attribution::crediting::db::tests::buy_and_attribute;
+
+        let (checkout, buyer, variant) = crate::test_support::ready_checkout(&pool, 5, 1).await;
+        let shop = sqlx::query_scalar!("SELECT shop_id FROM product_variants WHERE id = $1", variant)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        let change = "UPDATE shops SET currency = 'EUR' WHERE id = $1";
+        let mut tx = pool.begin().await.unwrap();
+        sqlx::query(change).bind(shop).execute(&mut *tx).await.expect("a shop with no orders may still change");
+        tx.rollback().await.unwrap();
+
+        let order = buy_and_attribute(&pool, checkout, buyer, crate::clock::Clock::system().now()).await;
+        let refused = sqlx::query(change).bind(shop).execute(&pool).await.unwrap_err();
+        assert!(refused.to_string().contains("currency cannot change"), "{refused}");
+        let refused = sqlx::query("UPDATE orders SET currency = 'EUR' WHERE id = $1")
+            .bind(order)
+            .execute(&pool)
+            .await
+            .unwrap_err();
+        assert!(refused.to_string().contains("not its shop's currency"), "{refused}");
+    }
 }
