@@ -1,12 +1,18 @@
 //! Money as integer minor units with an ISO 4217 currency; never floats.
 //! Shared with the browser so prices parse and print the same on both sides.
+//! Amounts in different currencies are never added: a figure that spans
+//! currencies is a [`CurrencyTotals`], one total per currency, with no
+//! conversion.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
-/// Currencies shops can sell in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Currencies shops can sell in. Ordered as listed, which is the order
+/// per-currency totals are shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Currency {
     USD,
     EUR,
@@ -123,19 +129,16 @@ impl Money {
         Ok(Money { minor, currency })
     }
 
-    /// "12.50" (no symbol), for form inputs.
+    /// "12.50" (no symbol), for form inputs and CSV files; "-3.00" when negative.
     pub fn amount_string(&self) -> String {
-        let exp = self.currency.exponent();
-        if exp == 0 {
-            return self.minor.to_string();
-        }
-        let unit = 10i64.pow(exp);
-        format!("{}.{:0width$}", self.minor / unit, self.minor % unit, width = exp as usize)
+        let sign = if self.minor < 0 { "-" } else { "" };
+        format!("{sign}{}", unsigned_amount(self.minor.unsigned_abs(), self.currency.exponent()))
     }
 
-    /// "$1,200.50", "KSh 450.00", "¥1,500": for people.
+    /// "$1,200.50", "KSh 450.00", "¥1,500": for people; "−$3.00" (a minus
+    /// sign, as the checkout prints discounts) when negative.
     pub fn display(&self) -> String {
-        let amount = self.amount_string();
+        let amount = unsigned_amount(self.minor.unsigned_abs(), self.currency.exponent());
         let (whole, frac) = amount.split_once('.').map(|(w, f)| (w, Some(f))).unwrap_or((&amount, None));
         let mut grouped = String::new();
         for (i, ch) in whole.chars().enumerate() {
@@ -144,10 +147,110 @@ impl Money {
             }
             grouped.push(ch);
         }
+        let sign = if self.minor < 0 { "−" } else { "" };
         match frac {
-            Some(f) => format!("{}{grouped}.{f}", self.currency.symbol()),
-            None => format!("{}{grouped}", self.currency.symbol()),
+            Some(f) => format!("{sign}{}{grouped}.{f}", self.currency.symbol()),
+            None => format!("{sign}{}{grouped}", self.currency.symbol()),
         }
+    }
+}
+
+/// `minor` in major units with `exp` decimals: 120050 → "1200.50".
+fn unsigned_amount(minor: u64, exp: u32) -> String {
+    if exp == 0 {
+        return minor.to_string();
+    }
+    let unit = 10u64.pow(exp);
+    format!("{}.{:0width$}", minor / unit, minor % unit, width = exp as usize)
+}
+
+/// One total per currency: what a creator earned from shops selling in
+/// shillings and in naira is two figures, never one. Adding money only
+/// ever adds it to its own currency's total; nothing is converted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "Vec<Money>", into = "Vec<Money>")]
+pub struct CurrencyTotals(BTreeMap<Currency, i64>);
+
+impl CurrencyTotals {
+    pub fn new() -> CurrencyTotals {
+        CurrencyTotals::default()
+    }
+
+    /// Adds `money` to the total of its currency (a currency added with
+    /// zero is kept, and shown as zero).
+    pub fn add(&mut self, money: Money) {
+        *self.0.entry(money.currency).or_insert(0) += money.minor;
+    }
+
+    /// The total in `currency`, zero when there is none.
+    pub fn get(&self, currency: Currency) -> Money {
+        Money::new(self.0.get(&currency).copied().unwrap_or(0), currency)
+    }
+
+    /// Each currency's total, in [`Currency`] order.
+    pub fn iter(&self) -> impl Iterator<Item = Money> + '_ {
+        self.0.iter().map(|(currency, minor)| Money::new(*minor, *currency))
+    }
+
+    pub fn currencies(&self) -> impl Iterator<Item = Currency> + '_ {
+        self.0.keys().copied()
+    }
+
+    /// The first currency (in [`Currency`] order), if any.
+    pub fn first_currency(&self) -> Option<Currency> {
+        self.0.keys().next().copied()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The same totals without the currencies that came to zero.
+    pub fn without_zeros(mut self) -> CurrencyTotals {
+        self.0.retain(|_, minor| *minor != 0);
+        self
+    }
+
+    /// "KSh 18,200.00 · ₦18,000.00"; "—" when there is nothing.
+    pub fn display(&self) -> String {
+        if self.is_empty() {
+            return "—".to_string();
+        }
+        self.iter().map(|m| m.display()).collect::<Vec<_>>().join(" · ")
+    }
+}
+
+impl FromIterator<Money> for CurrencyTotals {
+    fn from_iter<I: IntoIterator<Item = Money>>(iter: I) -> CurrencyTotals {
+        let mut totals = CurrencyTotals::new();
+        totals.extend(iter);
+        totals
+    }
+}
+
+impl Extend<Money> for CurrencyTotals {
+    fn extend<I: IntoIterator<Item = Money>>(&mut self, iter: I) {
+        for money in iter {
+            self.add(money);
+        }
+    }
+}
+
+impl From<Money> for CurrencyTotals {
+    fn from(money: Money) -> CurrencyTotals {
+        std::iter::once(money).collect()
+    }
+}
+
+impl From<Vec<Money>> for CurrencyTotals {
+    fn from(amounts: Vec<Money>) -> CurrencyTotals {
+        amounts.into_iter().collect()
+    }
+}
+
+impl From<CurrencyTotals> for Vec<Money> {
+    fn from(totals: CurrencyTotals) -> Vec<Money> {
+        totals.iter().collect()
     }
 }
 
@@ -224,6 +327,50 @@ mod tests {
         assert_eq!(Money::new(1500, Currency::JPY).display(), "¥1,500");
         assert_eq!(Money::new(5, Currency::GBP).display(), "£0.05");
         assert_eq!(Money::new(100000000, Currency::NGN).display(), "₦1,000,000.00");
+    }
+
+    #[test]
+    fn negative_amounts_print_with_one_sign_in_front() {
+        assert_eq!(Money::new(-150, Currency::USD).display(), "−$1.50");
+        assert_eq!(Money::new(-5, Currency::GBP).display(), "−£0.05");
+        assert_eq!(Money::new(-123456, Currency::KES).display(), "−KSh 1,234.56");
+        assert_eq!(Money::new(-1500, Currency::JPY).display(), "−¥1,500");
+        assert_eq!(Money::new(-150, Currency::USD).amount_string(), "-1.50");
+        assert_eq!(Money::new(-7, Currency::EUR).amount_string(), "-0.07");
+        assert_eq!(Money::new(i64::MIN + 1, Currency::JPY).amount_string(), (i64::MIN + 1).to_string());
+    }
+
+    #[test]
+    fn totals_never_add_one_currency_to_another() {
+        let mut totals = CurrencyTotals::new();
+        totals.add(Money::new(1_820_000, Currency::KES));
+        totals.add(Money::new(1_800_000, Currency::NGN));
+        totals.add(Money::new(1_00, Currency::KES));
+        assert_eq!(totals.get(Currency::KES), Money::new(1_820_100, Currency::KES));
+        assert_eq!(totals.get(Currency::NGN), Money::new(1_800_000, Currency::NGN));
+        assert_eq!(totals.get(Currency::USD).minor, 0);
+        assert_eq!(totals.display(), "KSh 18,201.00 · ₦18,000.00");
+        assert_eq!(totals.currencies().collect::<Vec<_>>(), vec![Currency::KES, Currency::NGN]);
+        assert_eq!(CurrencyTotals::new().display(), "—");
+    }
+
+    #[test]
+    fn totals_list_currencies_in_a_fixed_order_and_can_drop_zeros() {
+        let totals: CurrencyTotals =
+            [Money::new(5, Currency::NGN), Money::new(0, Currency::EUR), Money::new(7, Currency::USD)]
+                .into_iter()
+                .collect();
+        assert_eq!(totals.first_currency(), Some(Currency::USD));
+        assert_eq!(totals.display(), "$0.07 · €0.00 · ₦0.05");
+        assert_eq!(totals.clone().without_zeros().display(), "$0.07 · ₦0.05");
+    }
+
+    #[test]
+    fn totals_travel_as_a_list_of_amounts() {
+        let totals: CurrencyTotals = vec![Money::new(1, Currency::KES), Money::new(2, Currency::NGN)].into();
+        let json = serde_json::to_string(&totals).unwrap();
+        assert_eq!(json, r#"[{"minor":1,"currency":"KES"},{"minor":2,"currency":"NGN"}]"#);
+        assert_eq!(serde_json::from_str::<CurrencyTotals>(&json).unwrap(), totals);
     }
 
     #[test]

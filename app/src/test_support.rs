@@ -257,3 +257,30 @@ pub async fn follow_counts(pool: &PgPool, id: Uuid) -> (i32, i32) {
         .unwrap();
     (r.followers_count, r.following_count)
 }
+
+/// Moves `variant`'s shop, product and variant to `currency` at
+/// `price_minor` (shops pick their currency once, at opening; tests that
+/// need another than USD set it straight after `stocked_variant`).
+pub async fn in_currency(pool: &PgPool, variant: Uuid, currency: Currency, price_minor: i64) {
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("UPDATE product_variants SET currency = $2, price_minor = $3 WHERE id = $1")
+        .bind(variant)
+        .bind(currency.code())
+        .bind(price_minor)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE products SET currency = $2 WHERE id = (SELECT product_id FROM product_variants WHERE id = $1)")
+        .bind(variant)
+        .bind(currency.code())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE shops SET currency = $2 WHERE id = (SELECT shop_id FROM product_variants WHERE id = $1)")
+        .bind(variant)
+        .bind(currency.code())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}

@@ -14,6 +14,8 @@ pub mod pages;
 pub mod place;
 pub mod pricing;
 pub mod shipping;
+pub mod summary;
+pub mod summary_rows;
 pub mod tax;
 
 use chrono::{DateTime, Utc};

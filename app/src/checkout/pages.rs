@@ -10,6 +10,8 @@ use leptos_router::hooks::use_params_map;
 
 use super::address::SHIPPING_COUNTRIES;
 use super::api::{load_checkout, ApplyCode, ChooseShipping, PlaceOrder, RemoveCode, SaveCheckoutAddress};
+use super::summary::{summary, ShippingLine};
+use super::summary_rows::SummaryRows;
 use super::{CheckoutView, Step};
 use crate::error::AppError;
 use crate::money::Money;
@@ -368,9 +370,15 @@ fn OrderSummary(v: CheckoutView, actions: Actions) -> impl IntoView {
             .or_else(|| actions.uncode.value().get().and_then(Result::err))
     });
     let m = move |minor: i64| Money::new(minor, v.currency).display();
-    let t = v.priced.totals;
-    let shipping = v.priced.shipping.as_ref().map(|_| v.priced.shipping_total_minor());
-    let tax_name = v.priced.tax_name.clone();
+    let summary = summary(
+        &v.priced.totals,
+        v.currency,
+        Some(&v.priced.tax_name),
+        match &v.priced.shipping {
+            Some(q) => ShippingLine::Chosen(Some(q.option.label().to_string())),
+            None => ShippingLine::NotChosen,
+        },
+    );
     let codes = v.promo_codes.clone();
     // A code accepted earlier that no longer applies (it ran out, expired),
     // with the reason, so a changed total explains itself.
@@ -429,21 +437,7 @@ fn OrderSummary(v: CheckoutView, actions: Actions) -> impl IntoView {
                     }).collect_view()}
                 </ul>
             })}
-            <dl class="mt-4 space-y-1 border-t border-stone-200 pt-3 text-sm">
-                <div class="flex justify-between"><dt>"Subtotal"</dt><dd data-testid="checkout-subtotal">{m(t.subtotal)}</dd></div>
-                {(t.discount > 0).then(|| view! {
-                    <div class="flex justify-between text-emerald-700"><dt>"Discounts"</dt><dd data-testid="checkout-discount">{format!("−{}", m(t.discount))}</dd></div>
-                })}
-                <div class="flex justify-between"><dt>"Shipping"</dt>
-                    <dd data-testid="checkout-shipping">{match shipping { Some(0) => "Free".to_string(), Some(s) => m(s), None => "Calculated next".to_string() }}</dd>
-                </div>
-                {if t.tax_inclusive {
-                    view! { <div class="flex justify-between text-stone-500"><dt>{format!("Includes {tax_name}")}</dt><dd data-testid="checkout-tax">{m(t.tax)}</dd></div> }.into_any()
-                } else {
-                    view! { <div class="flex justify-between"><dt>{tax_name.clone()}</dt><dd data-testid="checkout-tax">{m(t.tax)}</dd></div> }.into_any()
-                }}
-                <div class="flex justify-between border-t border-stone-200 pt-2 text-base font-bold"><dt>"Total"</dt><dd data-testid="checkout-total">{m(t.total)}</dd></div>
-            </dl>
+            <SummaryRows summary testids="checkout" />
         </aside>
     }
 }

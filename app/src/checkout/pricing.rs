@@ -135,13 +135,6 @@ pub fn price(
     }
 }
 
-impl Priced {
-    /// What shipping costs the buyer, with its tax when added on top.
-    pub fn shipping_total_minor(&self) -> i64 {
-        self.totals.shipping + if self.totals.tax_inclusive { 0 } else { self.shipping_tax_minor }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,8 +177,12 @@ mod tests {
         TaxRate { name: "Tax".into(), rate_bp: bp, inclusive }
     }
 
+    /// The lines' totals plus shipping with its tax when added on top: the
+    /// order total another way round (the summary the buyer reads adds up
+    /// by its own rows; see `summary`).
     fn add_up(p: &Priced) -> i64 {
-        p.lines.iter().map(|l| l.total_minor).sum::<i64>() + p.shipping_total_minor()
+        let shipping_tax = if p.totals.tax_inclusive { 0 } else { p.shipping_tax_minor };
+        p.lines.iter().map(|l| l.total_minor).sum::<i64>() + p.totals.shipping + shipping_tax
     }
 
     #[test]

@@ -18,6 +18,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 pub use self::status::OrderStatus;
+use crate::checkout::shipping::ShippingOption;
+use crate::checkout::summary::{summary, ShippingLine, Summary};
+use crate::checkout::tax::Totals;
 use crate::money::Money;
 
 /// One line of an order as bought.
@@ -45,6 +48,12 @@ pub struct OrderLine {
 impl OrderLine {
     pub fn name(&self) -> String {
         crate::inventory::item_name(&self.title, &self.variant_title)
+    }
+
+    /// The units at the price paid, before discounts: what the summary's
+    /// subtotal adds up (the line's promotions are listed under it).
+    pub fn gross(&self) -> Money {
+        Money::new(self.unit_price.minor * i64::from(self.quantity), self.unit_price.currency)
     }
 
     /// What can still be refunded on this line.
@@ -94,6 +103,24 @@ pub struct OrderView {
     pub history: Vec<HistoryEntry>,
     /// The viewer is the shop's owner (and may manage the order).
     pub can_manage: bool,
+}
+
+impl OrderView {
+    /// The order's summary as its checkout showed it: the same rows, from the
+    /// amounts the order stored. Orders keep no tax name, so tax is "Tax".
+    pub fn summary(&self) -> Summary {
+        let totals = Totals {
+            subtotal: self.subtotal.minor,
+            discount: self.discount.minor,
+            shipping: self.shipping.minor,
+            tax: self.tax.minor,
+            tax_inclusive: self.tax_inclusive,
+            total: self.total.minor,
+        };
+        let option = ShippingOption::parse(&self.shipping_option)
+            .map_or_else(|_| self.shipping_option.clone(), |option| option.label().to_string());
+        summary(&totals, self.total.currency, None, ShippingLine::Chosen(Some(option)))
+    }
 }
 
 /// A row of an order list.

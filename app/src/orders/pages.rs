@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::api::{get_order, my_orders, shop_orders, CancelOrder, DeliverOrder, FulfilOrder, RefundOrder, ShipOrder};
 use super::{OrderStatus, OrderSummary, OrderView};
+use crate::checkout::summary_rows::SummaryRows;
 use crate::ui::{
     exact_count, ErrorAlert, ErrorPage, FieldError, Loading, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS,
     SECONDARY_BUTTON_CLASS,
@@ -150,7 +151,7 @@ pub fn OrderPage() -> impl IntoView {
 
 #[component]
 fn OrderDetail(o: OrderView, placed: bool, actions: ManageActions) -> impl IntoView {
-    let tax_label = if o.tax_inclusive { "Includes tax" } else { "Tax" };
+    let summary = o.summary();
     let manage = o.can_manage.then(|| o.clone());
     view! {
         <article class="mx-auto max-w-2xl space-y-4" data-testid="order">
@@ -181,7 +182,7 @@ fn OrderDetail(o: OrderView, placed: bool, actions: ManageActions) -> impl IntoV
                         <li class="py-2 text-sm" data-testid="order-line">
                             <div class="flex justify-between gap-2">
                                 <A href=format!("/p/{}", l.product_id) attr:class="font-medium hover:underline">{format!("{} × {}", l.quantity, l.name())}</A>
-                                <span class="shrink-0">{l.total.display()}</span>
+                                <span class="shrink-0">{l.gross().display()}</span>
                             </div>
                             {l.promotions.iter().map(|p| view! { <p class="text-emerald-700" data-testid="order-line-promotion">{p.clone()}</p> }).collect_view()}
                             {(l.refunded.minor > 0).then(|| view! {
@@ -191,18 +192,10 @@ fn OrderDetail(o: OrderView, placed: bool, actions: ManageActions) -> impl IntoV
                         </li>
                     }).collect_view()}
                 </ul>
-                <dl class="mt-3 space-y-1 border-t border-stone-200 pt-3 text-sm">
-                    <div class="flex justify-between"><dt>"Subtotal"</dt><dd>{o.subtotal.display()}</dd></div>
-                    {(o.discount.minor > 0).then(|| view! {
-                        <div class="flex justify-between text-emerald-700"><dt>"Discounts"</dt><dd data-testid="order-discount">{format!("−{}", o.discount.display())}</dd></div>
-                    })}
-                    <div class="flex justify-between"><dt>{format!("Shipping ({})", o.shipping_option)}</dt><dd>{o.shipping.display()}</dd></div>
-                    <div class="flex justify-between"><dt>{tax_label}</dt><dd>{o.tax.display()}</dd></div>
-                    <div class="flex justify-between text-base font-bold"><dt>"Total"</dt><dd data-testid="order-total">{o.total.display()}</dd></div>
-                    {(o.refunded.minor > 0).then(|| view! {
-                        <div class="flex justify-between text-rose-700"><dt>"Refunded"</dt><dd data-testid="order-refunded">{o.refunded.display()}</dd></div>
-                    })}
-                </dl>
+                <SummaryRows summary testids="order" />
+                {(o.refunded.minor > 0).then(|| view! {
+                    <p class="mt-1 flex justify-between text-sm text-rose-700"><span>"Refunded"</span><span data-testid="order-refunded">{o.refunded.display()}</span></p>
+                })}
                 {o.paid_with.clone().map(|p| view! { <p class="mt-2 text-xs text-stone-500">{format!("Paid with {p}")}</p> })}
             </section>
             <section class="rounded-2xl border border-stone-200 bg-white p-4 text-sm shadow-sm">

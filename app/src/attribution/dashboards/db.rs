@@ -10,14 +10,14 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::{
-    Conversion, CreatorDashboard, CreatorRevenue, DayAmount, Earner, Funnel, ModelComparison, Period, PostPerformance,
-    SettingsForm, ShopDashboard, TOP_CREATORS,
+    Conversion, CreatorDashboard, CreatorRevenue, DailySeries, DayAmount, Earner, Funnel, ModelComparison, Period,
+    PostPerformance, SettingsForm, ShopDashboard, TOP_CREATORS,
 };
 use crate::attribution::crediting::engine::{self, Model};
 use crate::attribution::crediting::rules::{model_key, models_kept};
 use crate::attribution::rates::rules::rate_text;
 use crate::error::AppResult;
-use crate::money::{Currency, Money};
+use crate::money::{Currency, CurrencyTotals, Money};
 use crate::shops::Shop;
 
 /// Event counts of one post over a period.
@@ -78,17 +78,14 @@ pub fn excerpt(body: &str) -> String {
     }
 }
 
-fn sum_by_currency(rows: impl IntoIterator<Item = (String, i64)>) -> AppResult<Vec<Money>> {
-    let mut out: Vec<Money> = Vec::new();
+/// The rows' amounts summed per currency (a currency that nets to zero is
+/// left out).
+fn sum_by_currency(rows: impl IntoIterator<Item = (String, i64)>) -> AppResult<CurrencyTotals> {
+    let mut out = CurrencyTotals::new();
     for (code, amount) in rows {
-        let currency = Currency::parse(&code)?;
-        match out.iter_mut().find(|m| m.currency == currency) {
-            Some(m) => m.minor += amount,
-            None => out.push(Money::new(amount, currency)),
-        }
+        out.add(Money::new(amount, Currency::parse(&code)?));
     }
-    out.retain(|m| m.minor != 0);
-    Ok(out)
+    Ok(out.without_zeros())
 }
 
 fn daily<D: Datelike>(period: &Period, rows: impl IntoIterator<Item = (D, i64)>) -> Vec<DayAmount> {
@@ -121,14 +118,16 @@ pub async fn creator(pool: &PgPool, creator: Uuid, p: &Period) -> AppResult<Crea
     .fetch_all(pool)
     .await?;
     let revenue = sum_by_currency(credits.iter().map(|c| (c.currency.clone(), c.amount_minor)))?;
-    let chart_currency = revenue.first().map(|m| m.currency.code().to_string());
-    let daily = daily(
-        p,
-        credits
-            .iter()
-            .filter(|c| Some(&c.currency) == chart_currency.as_ref())
-            .map(|c| (c.purchased_at, c.amount_minor)),
-    );
+    let daily_series: Vec<DailySeries> = revenue
+        .currencies()
+        .map(|currency| DailySeries {
+            currency,
+            days: daily(
+                p,
+                credits.iter().filter(|c| c.currency == currency.code()).map(|c| (c.purchased_at, c.amount_minor)),
+            ),
+        })
+        .collect();
 
     let balances = sqlx::query!(
         r#"SELECT status, currency, sum(amount_minor)::bigint AS "amount!" FROM commissions
@@ -141,20 +140,23 @@ pub async fn creator(pool: &PgPool, creator: Uuid, p: &Period) -> AppResult<Crea
         sum_by_currency(balances.iter().filter(|b| b.status == status).map(|b| (b.currency.clone(), b.amount)))
     };
 
-    // The creator's credits per post, in one pass. A self-referred credit
-    // earns no commission, even on a line where another touch of the
-    // creator's does.
+    // The creator's credits per post, in one pass, each currency apart (a
+    // post may tag products of shops selling in different currencies). A
+    // self-referred credit earns no commission, even on a line where
+    // another touch of the creator's does.
     let mut per_post: HashMap<Uuid, PostCredits> = HashMap::new();
     for c in &credits {
         let Some(post) = c.post_id else { continue };
-        let e =
-            per_post.entry(post).or_insert_with(|| PostCredits { currency: c.currency.clone(), ..Default::default() });
-        e.revenue += c.amount_minor;
-        if c.self_referral {
+        let currency = Currency::parse(&c.currency)?;
+        let e = per_post.entry(post).or_default();
+        e.revenue.add(Money::new(c.amount_minor, currency));
+        let commission = if c.self_referral {
             e.self_lines.insert(c.order_line_id);
+            0
         } else {
-            e.commission += engine::commission(c.amount_minor, c.rate_bp as u32);
-        }
+            engine::commission(c.amount_minor, c.rate_bp as u32)
+        };
+        e.commission.add(Money::new(commission, currency));
         e.lines.insert(c.order_line_id);
     }
     // Every post of the creator's with activity or credit this month.
@@ -169,13 +171,9 @@ pub async fn creator(pool: &PgPool, creator: Uuid, p: &Period) -> AppResult<Crea
     post_ids.extend(per_post.keys().filter(|post| !known.contains(post)));
     let counts = event_counts(pool, &post_ids, p).await?;
     let names = excerpts(pool, &post_ids, creator).await?;
-    let fallback = chart_currency.as_deref().map(Currency::parse).transpose()?.unwrap_or(Currency::USD);
     let mut posts: Vec<PostPerformance> = Vec::with_capacity(post_ids.len());
     for post in post_ids {
-        let (currency, revenue, commission, lines, self_lines) = match per_post.get(&post) {
-            Some(x) => (Currency::parse(&x.currency)?, x.revenue, x.commission, x.lines.len(), x.self_lines.len()),
-            None => (fallback, 0, 0, 0, 0),
-        };
+        let credited = per_post.remove(&post).unwrap_or_default();
         let c = counts.get(&post).copied().unwrap_or_default();
         posts.push(PostPerformance {
             post_id: post,
@@ -183,13 +181,13 @@ pub async fn creator(pool: &PgPool, creator: Uuid, p: &Period) -> AppResult<Crea
             impressions: c.impressions,
             tag_taps: c.tag_taps,
             add_to_carts: c.add_to_carts,
-            purchases: lines as i64,
-            revenue: Money::new(revenue, currency),
-            commission: Some(Money::new(commission, currency)),
-            self_purchases: Some(self_lines as i64),
+            purchases: credited.lines.len() as i64,
+            revenue: credited.revenue,
+            commission: Some(credited.commission),
+            self_purchases: Some(credited.self_lines.len() as i64),
         });
     }
-    sort_posts(&mut posts);
+    sort_posts(&mut posts, revenue.first_currency());
     let funnel = Funnel {
         impressions: posts.iter().map(|x| x.impressions).sum(),
         tag_taps: posts.iter().map(|x| x.tag_taps).sum(),
@@ -201,31 +199,28 @@ pub async fn creator(pool: &PgPool, creator: Uuid, p: &Period) -> AppResult<Crea
         revenue,
         commission_pending: balance("pending")?,
         commission_payable: balance("payable")?,
-        daily,
+        daily: daily_series,
         funnel,
         posts,
     })
 }
 
-/// One post's credits to the creator in the month.
+/// One post's credits to the creator in the month, per currency.
 #[derive(Default)]
 struct PostCredits {
-    currency: String,
-    revenue: i64,
-    commission: i64,
+    revenue: CurrencyTotals,
+    commission: CurrencyTotals,
     lines: std::collections::HashSet<Uuid>,
     /// Lines credited through a self-referred touch.
     self_lines: std::collections::HashSet<Uuid>,
 }
 
-fn sort_posts(posts: &mut [PostPerformance]) {
+/// Best first: by revenue in `currency` (amounts in different currencies
+/// are not comparable, so one ranks), then purchases, taps, impressions.
+fn sort_posts(posts: &mut [PostPerformance], currency: Option<Currency>) {
+    let revenue = |p: &PostPerformance| currency.map_or(0, |c| p.revenue.get(c).minor);
     posts.sort_by(|a, b| {
-        (b.revenue.minor, b.purchases, b.tag_taps, b.impressions).cmp(&(
-            a.revenue.minor,
-            a.purchases,
-            a.tag_taps,
-            a.impressions,
-        ))
+        (revenue(b), b.purchases, b.tag_taps, b.impressions).cmp(&(revenue(a), a.purchases, a.tag_taps, a.impressions))
     });
 }
 
@@ -329,7 +324,7 @@ pub async fn shop(pool: &PgPool, shop: &Shop, p: &Period, now: DateTime<Utc>) ->
                 tag_taps: c.tag_taps,
                 add_to_carts: c.add_to_carts,
                 purchases: t.lines,
-                revenue: money(t.amount),
+                revenue: money(t.amount).into(),
                 commission: None,
                 self_purchases: None,
             }
@@ -632,8 +627,8 @@ mod tests {
         let d = super::creator(&pool, buyer, &Period::parse(None, now).unwrap()).await.unwrap();
         let row = d.posts.iter().find(|p| p.post_id == own_post).expect("the post's row");
         assert_eq!((row.purchases, row.self_purchases), (1, Some(1)), "the dashboard shows the purchase as self");
-        assert_eq!(row.commission.as_ref().map(|m| m.minor), Some(0));
-        assert_eq!(row.revenue.minor, 2500);
+        assert_eq!(row.commission.as_ref().map(|m| m.get(Currency::USD).minor), Some(0));
+        assert_eq!(row.revenue.get(Currency::USD).minor, 2500);
         assert!(d.commission_pending.is_empty());
     }
 
@@ -669,5 +664,30 @@ mod tests {
         assert_eq!(d.untagged.purchases, 1, "the posts link no product on a photo");
         assert_eq!(d.tagged.purchases, 0);
         assert_eq!(d.by_post.len(), 2);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_shop_that_has_sold_keeps_its_currency_so_its_sums_stay_in_one(pool: PgPool) {
+        use crate::attribution::crediting::db::tests::buy_and_attribute;
+
+        let (checkout, buyer, variant) = crate::test_support::ready_checkout(&pool, 5, 1).await;
+        let shop = sqlx::query_scalar!("SELECT shop_id FROM product_variants WHERE id = $1", variant)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        let change = "UPDATE shops SET currency = 'EUR' WHERE id = $1";
+        let mut tx = pool.begin().await.unwrap();
+        sqlx::query(change).bind(shop).execute(&mut *tx).await.expect("a shop with no orders may still change");
+        tx.rollback().await.unwrap();
+
+        let order = buy_and_attribute(&pool, checkout, buyer, crate::clock::Clock::system().now()).await;
+        let refused = sqlx::query(change).bind(shop).execute(&pool).await.unwrap_err();
+        assert!(refused.to_string().contains("currency cannot change"), "{refused}");
+        let refused = sqlx::query("UPDATE orders SET currency = 'EUR' WHERE id = $1")
+            .bind(order)
+            .execute(&pool)
+            .await
+            .unwrap_err();
+        assert!(refused.to_string().contains("not its shop's currency"), "{refused}");
     }
 }

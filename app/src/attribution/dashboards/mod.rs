@@ -1,7 +1,10 @@
 //! Dashboards: what the creator and shop dashboards show, as sent to the
 //! browser. The server computes every figure (see `db`); pages only lay them
-//! out. Money is minor units with its currency: a creator paid by shops in
-//! several currencies sees one figure per currency. Depends on crediting
+//! out. Money is minor units with its currency, and amounts in different
+//! currencies are never added: a creator paid by shops in several
+//! currencies sees one figure per currency (a `CurrencyTotals`) in every
+//! card, post row, chart and CSV, with no conversion. A shop sells in one
+//! currency, so its figures are plain amounts. Depends on crediting
 //! (credits, models) and rates (the shop's rates and their forms).
 
 pub mod api;
@@ -18,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::AppError;
-use crate::money::Money;
+use crate::money::{Currency, CurrencyTotals, Money};
 
 /// A calendar month, "2026-12".
 pub type Month = String;
@@ -29,6 +32,13 @@ pub struct DayAmount {
     /// Day of the month, 1-based.
     pub day: u32,
     pub amount_minor: i64,
+}
+
+/// A month of daily amounts in one currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DailySeries {
+    pub currency: Currency,
+    pub days: Vec<DayAmount>,
 }
 
 /// A post's path from being seen to being bought, and what it earned.
@@ -42,9 +52,11 @@ pub struct PostPerformance {
     pub add_to_carts: i64,
     /// Order lines credited to this post.
     pub purchases: i64,
-    pub revenue: Money,
+    /// Per currency: a post may tag products of shops selling in different
+    /// currencies.
+    pub revenue: CurrencyTotals,
     /// The creator's commission on that revenue (creator dashboard only).
-    pub commission: Option<Money>,
+    pub commission: Option<CurrencyTotals>,
     /// Of `purchases`, the lines the creator bought themselves or the shop's
     /// owner bought: credited, but with no commission (creator dashboard
     /// only).
@@ -67,13 +79,15 @@ pub fn percent(part: i64, whole: i64) -> Option<f64> {
 pub struct CreatorDashboard {
     pub month: Month,
     /// Revenue credited to the creator this month, per currency.
-    pub revenue: Vec<Money>,
-    pub commission_pending: Vec<Money>,
-    pub commission_payable: Vec<Money>,
-    /// Daily credited revenue this month in `revenue[0]`'s currency.
-    pub daily: Vec<DayAmount>,
+    pub revenue: CurrencyTotals,
+    pub commission_pending: CurrencyTotals,
+    pub commission_payable: CurrencyTotals,
+    /// Daily credited revenue this month, one series per currency of
+    /// `revenue` (none without revenue).
+    pub daily: Vec<DailySeries>,
     pub funnel: Funnel,
-    /// Best first (by revenue, then purchases, then taps).
+    /// Best first (by revenue in `revenue`'s first currency, then
+    /// purchases, then taps).
     pub posts: Vec<PostPerformance>,
 }
 

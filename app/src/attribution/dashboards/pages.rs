@@ -15,13 +15,13 @@ use super::styles::{
     TABLE_CLASS, TABLE_WRAP_CLASS, TEXT_CELL_CLASS, TEXT_HEADER_CLASS,
 };
 use super::{
-    Conversion, CreatorDashboard, CreatorRevenue, DayAmount, Earner, Funnel, ModelComparison, PostPerformance,
-    SettingsForm, ShopDashboard,
+    Conversion, CreatorDashboard, CreatorRevenue, DailySeries, DayAmount, Earner, Funnel, ModelComparison,
+    PostPerformance, SettingsForm, ShopDashboard,
 };
 use crate::attribution::crediting::api::SaveAttributionSettings;
 use crate::attribution::crediting::engine::Model;
 use crate::attribution::rates::api::{SaveCommissionRate, SaveSpecialRate};
-use crate::money::{Currency, Money};
+use crate::money::{CurrencyTotals, Money};
 use crate::ui::{
     percent_text, BarChart, ErrorAlert, ErrorPage, FieldError, FunnelChart, Loading, SuccessNote, INPUT_CLASS,
     LABEL_CLASS, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS,
@@ -51,12 +51,9 @@ pub fn CreatorDashboardPage() -> impl IntoView {
 #[component]
 fn CreatorEarnings(dashboard: CreatorDashboard) -> impl IntoView {
     let CreatorDashboard { month, revenue, commission_pending, commission_payable, daily, funnel, posts } = dashboard;
-    // The server sends the daily series in the first currency's minor units.
-    let currency = revenue.first().map(|money| money.currency);
     let heading = format!("Your earnings · {month}");
     let csv = format!("/creator/earnings.csv?month={month}");
     let statement = format!("/creator/statement?month={month}");
-    let bars = daily_bars(&month, &daily);
     view! {
         <Title text=heading.clone() />
         <div class="space-y-6">
@@ -68,19 +65,14 @@ fn CreatorEarnings(dashboard: CreatorDashboard) -> impl IntoView {
                         <CsvLink href=csv />
                     </div>
                 </div>
-                <MonthNav base="/creator" month />
+                <MonthNav base="/creator" month=month.clone() />
             </header>
             <dl class="grid gap-3 sm:grid-cols-3">
-                <SummaryCard label="Revenue credited" value=money_list(&revenue) testid="creator-revenue" />
-                <SummaryCard label="Commission pending" value=money_list(&commission_pending) testid="commission-pending" />
-                <SummaryCard label="Commission payable" value=money_list(&commission_payable) testid="commission-payable" />
+                <TotalsCard label="Revenue credited" totals=revenue testid="creator-revenue" />
+                <TotalsCard label="Commission pending" totals=commission_pending testid="commission-pending" />
+                <TotalsCard label="Commission payable" totals=commission_payable testid="commission-payable" />
             </dl>
-            <section class=CARD_CLASS aria-labelledby="daily-heading">
-                <h2 id="daily-heading" class=SECTION_HEADING_CLASS>"Revenue credited per day"</h2>
-                <div class="mt-3">
-                    <BarChart bars label="Revenue credited per day" format=move |minor: i64| amount_text(minor, currency) />
-                </div>
-            </section>
+            <DailyCharts month daily />
             <section class=CARD_CLASS aria-labelledby="funnel-heading">
                 <h2 id="funnel-heading" class=SECTION_HEADING_CLASS>"From seen to sold"</h2>
                 <div class="mt-3">
@@ -244,6 +236,56 @@ pub(crate) fn CsvLink(href: String) -> impl IntoView {
     }
 }
 
+/// The creator's credited revenue per day: one chart per currency, since
+/// a day's shillings and naira can't be stacked into one bar.
+#[component]
+fn DailyCharts(month: String, daily: Vec<DailySeries>) -> impl IntoView {
+    let several = daily.len() > 1;
+    view! {
+        <section class=CARD_CLASS aria-labelledby="daily-heading">
+            <h2 id="daily-heading" class=SECTION_HEADING_CLASS>"Revenue credited per day"</h2>
+            {daily.is_empty().then(|| view! {
+                <p class="mt-2 text-sm text-stone-600" data-testid="daily-empty">"No revenue credited this month yet."</p>
+            })}
+            {daily.into_iter().map(|DailySeries { currency, days }| {
+                let bars = daily_bars(&month, &days);
+                let label = if several {
+                    format!("Revenue credited per day in {}", currency.code())
+                } else {
+                    "Revenue credited per day".to_string()
+                };
+                view! {
+                    <div class="mt-3" data-testid="daily-chart" data-currency=currency.code()>
+                        {several.then(|| view! { <h3 class="mb-1 text-sm font-semibold text-stone-600">{currency.code()}</h3> })}
+                        <BarChart bars label format=move |minor: i64| Money::new(minor, currency).display() />
+                    </div>
+                }
+            }).collect_view()}
+        </section>
+    }
+}
+
+/// A headline figure per currency: each total in its own element
+/// (`currency-total`, with `data-currency`), "—" when there is none.
+#[component]
+pub(crate) fn TotalsCard(label: &'static str, totals: CurrencyTotals, testid: &'static str) -> impl IntoView {
+    let empty = totals.is_empty();
+    let amounts: Vec<Money> = totals.iter().collect();
+    let count = amounts.len();
+    view! {
+        <div class=CARD_CLASS>
+            <dt class="text-sm text-stone-500">{label}</dt>
+            <dd class="mt-1 text-xl font-bold" data-testid=testid>
+                {empty.then_some("—")}
+                {amounts.into_iter().enumerate().map(|(i, money)| view! {
+                    <span class="whitespace-nowrap" data-testid="currency-total" data-currency=money.currency.code()>{money.display()}</span>
+                    {(i + 1 < count).then_some(" · ")}
+                }).collect_view()}
+            </dd>
+        </div>
+    }
+}
+
 /// One headline figure; sits in a `<dl>`.
 #[component]
 pub(crate) fn SummaryCard(label: &'static str, value: String, testid: &'static str) -> impl IntoView {
@@ -298,7 +340,7 @@ fn PostPerformanceRow(post: PostPerformance, show_commission: bool) -> impl Into
     } = post;
     // A post may be photos only; the link still needs words.
     let link_text = if excerpt.trim().is_empty() { "View post".to_string() } else { excerpt };
-    let commission = commission.map(|money| money.display()).unwrap_or_else(|| "—".to_string());
+    let commission = commission.map(|totals| totals.display()).unwrap_or_else(|| "—".to_string());
     view! {
         <tr data-testid="post-row" data-post-id=post_id.to_string()>
             <td class=TEXT_CELL_CLASS>
@@ -579,22 +621,6 @@ fn model_choice_label(model: &Model) -> String {
 }
 
 /// "$12.00 · €3.00", or "—" when there is nothing.
-pub(crate) fn money_list(amounts: &[Money]) -> String {
-    if amounts.is_empty() {
-        return "—".to_string();
-    }
-    amounts.iter().map(Money::display).collect::<Vec<_>>().join(" · ")
-}
-
-/// A chart value as money; without a currency there was no revenue, so the
-/// amount is zero and a bare number says as much.
-fn amount_text(minor: i64, currency: Option<Currency>) -> String {
-    match currency {
-        Some(currency) => Money::new(minor, currency).display(),
-        None => minor.to_string(),
-    }
-}
-
 fn funnel_steps(funnel: &Funnel) -> Vec<(String, i64)> {
     vec![
         ("Impressions".to_string(), funnel.impressions),
@@ -666,22 +692,6 @@ mod tests {
         assert_eq!(daily_bars("2026-12", &daily), vec![("Dec 1".to_string(), 0), ("Dec 3".to_string(), 1200)]);
         assert_eq!(day_label("2026-01", 31), "Jan 31");
         assert_eq!(day_label("not a month", 7), "7");
-    }
-
-    #[test]
-    fn amounts_in_several_currencies_are_listed_and_none_is_a_dash() {
-        assert_eq!(money_list(&[]), "—");
-        assert_eq!(money_list(&[Money::new(1200, Currency::USD)]), "$12.00");
-        assert_eq!(
-            money_list(&[Money::new(1200, Currency::USD), Money::new(45000, Currency::KES)]),
-            "$12.00 · KSh 450.00"
-        );
-    }
-
-    #[test]
-    fn chart_values_print_as_money_in_the_dashboard_currency() {
-        assert_eq!(amount_text(1250, Some(Currency::EUR)), "€12.50");
-        assert_eq!(amount_text(0, None), "0");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::attribution::crediting::TouchView;
 use crate::attribution::dashboards::Month;
-use crate::money::Money;
+use crate::money::{CurrencyTotals, Money};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CommissionStatus {
@@ -80,8 +80,8 @@ pub struct Statement {
     /// Oldest first.
     pub lines: Vec<StatementLine>,
     /// Commission on the month's sales, per currency, by status.
-    pub pending: Vec<Money>,
-    pub payable: Vec<Money>,
+    pub pending: CurrencyTotals,
+    pub payable: CurrencyTotals,
     pub reversed_lines: i64,
 }
 

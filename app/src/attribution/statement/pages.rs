@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{Statement, StatementLine};
 use crate::attribution::crediting::touch_path::TouchPath;
-use crate::attribution::dashboards::pages::{money_list, CsvLink, MonthNav, SummaryCard};
+use crate::attribution::dashboards::pages::{CsvLink, MonthNav, SummaryCard, TotalsCard};
 use crate::attribution::dashboards::styles::LINK_CLASS;
 use crate::attribution::rates::rules::rate_text;
 use crate::ui::{ErrorPage, Loading};
@@ -54,8 +54,8 @@ fn StatementView(statement: Statement) -> impl IntoView {
                 </p>
             </header>
             <dl class="grid gap-3 sm:grid-cols-3">
-                <SummaryCard label="Pending" value=money_list(&pending) testid="statement-pending" />
-                <SummaryCard label="Payable" value=money_list(&payable) testid="statement-payable" />
+                <TotalsCard label="Pending" totals=pending testid="statement-pending" />
+                <TotalsCard label="Payable" totals=payable testid="statement-payable" />
                 <SummaryCard label="Reversed lines" value=reversed testid="statement-reversed" />
             </dl>
             {if lines.is_empty() {
