@@ -40,7 +40,7 @@ pub async fn register(
     let registration = Registration { username, email, password, display_name, next: next.clone() };
     service::register(&state.pool, &state.config, &registration, state.clock.now()).await?;
     let check = match &next {
-        Some(next) => format!("/check-email?for=register&next={}", super::next::encode_component(next)),
+        Some(next) => format!("/check-email?for=register&next={}", crate::ui::encode_query_value(next)),
         None => "/check-email?for=register".to_string(),
     };
     leptos_axum::redirect(&check);

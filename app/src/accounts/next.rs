@@ -8,6 +8,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use crate::ui::encode_query_value;
+
 /// Pages a user should not be sent back to after logging in: the account
 /// pages themselves (a `next` there would loop).
 const AUTH_PAGES: &[&str] =
@@ -31,7 +33,7 @@ pub fn with_next(page: &str, next: &str) -> String {
     if !next.starts_with('/') || next == "/" || AUTH_PAGES.contains(&path) {
         return page.to_string();
     }
-    format!("{page}?next={}", encode_component(next))
+    format!("{page}?next={}", encode_query_value(next))
 }
 
 /// The current page's path and query (`/p/123?variant=4`), tracked.
@@ -45,19 +47,6 @@ pub fn current_path() -> Signal<String> {
             format!("{path}?{search}")
         }
     })
-}
-
-/// Percent-encodes `raw` for a query value: everything but unreserved
-/// characters and `/`, byte by byte (so non-ASCII text survives whole).
-pub fn encode_component(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for b in raw.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
-            other => out.push_str(&format!("%{other:02X}")),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -62,7 +62,7 @@ pub async fn register(pool: &PgPool, config: &AppConfig, reg: &Registration, now
             let token = tokens::issue(&mut *tx, user_id, reg.email.as_str(), Purpose::VerifyEmail, now).await?;
             let mut verify_link = link(config, "/verify-email", &token);
             if let Some(next) = &reg.next {
-                verify_link.push_str(&format!("&next={}", super::next::encode_component(next)));
+                verify_link.push_str(&format!("&next={}", crate::ui::encode_query_value(next)));
             }
             let mail = mails::verify_email(reg.email.as_str(), reg.username.as_str(), &verify_link);
             mail::enqueue(&mut *tx, &mail).await?;

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::{Product, Variant};
+use crate::ui::encode_query_value;
 
 /// The product page's address showing `variant`, keeping the attribution
 /// context (`ctx`) and source (`src`) the page was opened with.
@@ -14,21 +15,10 @@ pub fn variant_href(product: Uuid, variant: Uuid, ctx: Option<&str>, src: Option
     let mut href = format!("/p/{product}?variant={variant}");
     for (key, value) in [("ctx", ctx), ("src", src)] {
         if let Some(value) = value.filter(|v| !v.is_empty()) {
-            href.push_str(&format!("&{key}={}", urlencoding_component(value)));
+            href.push_str(&format!("&{key}={}", encode_query_value(value)));
         }
     }
     href
-}
-
-/// Escapes everything but unreserved characters, so a value can't end the
-/// query parameter it sits in.
-fn urlencoding_component(raw: &str) -> String {
-    raw.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 /// One row of choices per option. `selected` is the variant shown; a
