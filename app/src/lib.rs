@@ -58,7 +58,7 @@ use crate::inventory::pages::StockPageView;
 use crate::orders::pages::{OrderPage, OrdersPage, ShopOrdersPage};
 use crate::posts::edit_pages::{DraftsPage, EditPostPage, PostHistoryPage};
 use crate::posts::pages::{ComposePage, PostPage};
-use crate::posts::product_sheet::{ProductSheet, ProductSheetView};
+use crate::posts::product_sheet::{provide_sheet_data, ProductSheet, ProductSheetView};
 use crate::posts::related::pages::{HashtagPage, TaggedPage};
 use crate::promotions::pages::PromotionsPage;
 use crate::shops::pages::{ManageShopPage, MyShopsPage, NewShopPage, ShopWindowPage};
@@ -182,4 +182,5 @@ pub fn App() -> impl IntoView {
 #[component]
 fn RouterContexts() -> impl IntoView {
     CartCountResource::provide();
+    provide_sheet_data();
 }

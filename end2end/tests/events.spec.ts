@@ -155,7 +155,7 @@ test('events are searchable by title for the link picker', async ({ request, bas
   await registerViaApi(request, baseURL!);
   const word = `zq${Date.now().toString(36)}`;
   const later = await createEventViaApi(request, baseURL!, { title: `${word} finale`, startsAt: utcInput(40, 18), endsAt: utcInput(40, 20), venue: 'Arena' });
-  const sooner = await createEventViaApi(request, baseURL!, { title: `Warm-up ${word}`, startsAt: utcInput(3, 18), endsAt: utcInput(3, 20), venue: 'Club' });
+  const sooner = await createEventViaApi(request, baseURL!, { title: `Warm-up ${word}`, startsAt: utcInput(10, 18), endsAt: utcInput(10, 20), venue: 'Club' });
   const res = await callServerFn(request, baseURL!, 'events/search', { query: word.toUpperCase() });
   expect(res.status()).toBe(200);
   const found = (await res.json()) as { id: string; title: string; venue: string }[];

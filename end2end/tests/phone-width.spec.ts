@@ -131,7 +131,7 @@ async function seedWideSeller(request: APIRequestContext, baseURL: string): Prom
     const link = await callServerFn(request, baseURL, 'posts/links/add', { post_id: postId, kind, target });
     expect(link.status(), await link.text()).toBe(200);
   }
-  const comment = await callServerFn(request, baseURL, 'comments/add', { post_id: postId, body: `${'C'.repeat(2000)} ${LONG_URL}` });
+  const comment = await callServerFn(request, baseURL, 'comments/add', { post_id: postId, body: `${'C'.repeat(1700)} ${LONG_URL}` });
   expect(comment.status(), await comment.text()).toBe(200);
   const edit = await callServerFn(request, baseURL, 'posts/edit', { id: postId, body: `${LONG_WORD} ${LONG_URL} #${hashtag} (edited)`, visibility: 'public' });
   expect(edit.status(), await edit.text()).toBe(200);

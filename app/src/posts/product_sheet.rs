@@ -16,6 +16,7 @@ use crate::cart::pages::AddToCartForm;
 use crate::catalog::api::view_product;
 use crate::catalog::variant_picker::VariantPicker;
 use crate::catalog::Product;
+use crate::error::AppError;
 use crate::ui::{Loading, SECONDARY_BUTTON_CLASS};
 
 /// What the app remembers about the sheet; provided once by the app.
@@ -30,6 +31,34 @@ impl ProductSheet {
     pub fn provide() {
         provide_context(ProductSheet { pushed: RwSignal::new(None) });
     }
+}
+
+/// The sheet's request (from the address) and its product. Created before
+/// `<Routes>` (in the app's router contexts), not in `ProductSheetView`
+/// after it: a resource's hydration id follows creation order, and the
+/// server builds the routed page after the components that follow
+/// `<Routes>`, so a resource created there would get another id on the
+/// client, and a sheet rendered open by the server would fail to hydrate.
+#[derive(Clone, Copy)]
+struct SheetData {
+    request: Memo<Option<SheetRequest>>,
+    product: Resource<Result<Option<Product>, AppError>>,
+}
+
+/// Provides the sheet's data; call it inside the router, before `<Routes>`.
+pub fn provide_sheet_data() {
+    let query = use_query_map();
+    let request = Memo::new(move |_| query.with(|q| SheetRequest::parse(q.get_str(PRODUCT_KEY), q.get_str(CTX_KEY))));
+    let product = Resource::new(
+        move || request.get(),
+        |request| async move {
+            match request {
+                Some(SheetRequest { product, ctx }) => view_product(product, ctx, None).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
+    provide_context(SheetData { request, product });
 }
 
 pub fn use_product_sheet() -> Option<ProductSheet> {
@@ -88,20 +117,10 @@ mod return_focus {
 #[component]
 pub fn ProductSheetView() -> impl IntoView {
     let sheet = use_product_sheet().expect("ProductSheet::provide runs in App");
-    let query = use_query_map();
+    let SheetData { request, product } = expect_context::<SheetData>();
     let url = use_url();
     let navigate = use_navigate();
-    let request = Memo::new(move |_| query.with(|q| SheetRequest::parse(q.get_str(PRODUCT_KEY), q.get_str(CTX_KEY))));
     let closed_href = Memo::new(move |_| url.with(|u| without_sheet(u.path(), u.search())));
-    let product = Resource::new(
-        move || request.get(),
-        |request| async move {
-            match request {
-                Some(SheetRequest { product, ctx }) => view_product(product, ctx, None).await.map(Some),
-                None => Ok(None),
-            }
-        },
-    );
     let close = move || {
         let current = request.get_untracked();
         if current.is_some() && sheet.pushed.get_untracked() == current {
