@@ -108,7 +108,7 @@ mod tests {
     use crate::payments::test_provider::TestProvider;
     use crate::test_support::{admin, card, checkout_ready, guest_checkout_ready, stocked_variant, user, visa, TTL};
 
-    fn now() -> DateTime<Utc> {
+    fn clock_now() -> DateTime<Utc> {
         crate::clock::Clock::system().now()
     }
 
@@ -120,16 +120,18 @@ mod tests {
     async fn a_guest_order_goes_through_the_same_path_and_is_stored_with_the_guest_email(pool: PgPool) {
         let maker = user(&pool, "maker").await;
         let variant = stocked_variant(&pool, maker, "maker_shop", 5).await;
-        let (guest, checkout) = guest_checkout_ready(&pool, 1, variant, "gina@example.test", now()).await;
+        let (guest, checkout) = guest_checkout_ready(&pool, 1, variant, "gina@example.test", clock_now()).await;
         assert_eq!(count(&pool, "SELECT stock_reserved::bigint FROM product_variants").await, 1, "held like anyone's");
-        let view = checkout_db::view(&pool, checkout, guest.clone(), now()).await.unwrap();
+        let view = checkout_db::view(&pool, checkout, guest.clone(), clock_now()).await.unwrap();
         assert!(view.guest);
         assert_eq!(view.email, "gina@example.test");
 
         let provider = TestProvider::new(pool.clone());
         let details = card();
-        let order = place_order(&pool, &provider, checkout, guest.clone(), visa(&details), now(), TTL).await.unwrap();
-        let again = place_order(&pool, &provider, checkout, guest.clone(), visa(&details), now(), TTL).await.unwrap();
+        let order =
+            place_order(&pool, &provider, checkout, guest.clone(), visa(&details), clock_now(), TTL).await.unwrap();
+        let again =
+            place_order(&pool, &provider, checkout, guest.clone(), visa(&details), clock_now(), TTL).await.unwrap();
         assert_eq!(order, again, "a second click lands on the same order");
         let o = sqlx::query!("SELECT buyer_id, guest_email, email, status FROM orders WHERE id = $1", order)
             .fetch_one(&pool)
@@ -149,8 +151,8 @@ mod tests {
         assert_eq!(count(&pool, "SELECT stock_on_hand::bigint FROM product_variants").await, 4);
 
         // The confirmation is the order's link; the receipt with it is written once.
-        let path = confirmation_path(&pool, "https://shop.example", &guest, order, now()).await.unwrap();
-        let retried = confirmation_path(&pool, "https://shop.example", &guest, order, now()).await.unwrap();
+        let path = confirmation_path(&pool, "https://shop.example", &guest, order, clock_now()).await.unwrap();
+        let retried = confirmation_path(&pool, "https://shop.example", &guest, order, clock_now()).await.unwrap();
         assert_eq!(path, retried, "the link is the same however often it is computed");
         let link = path.strip_suffix("&placed=1").unwrap();
         assert!(link.starts_with(&format!("/orders/{order}?key=")), "{link}");
@@ -159,7 +161,7 @@ mod tests {
         assert_eq!(count(&pool, "SELECT count(*) FROM mail_outbox WHERE kind = 'guest_receipt'").await, 1);
         // A signed-in buyer's confirmation is their order page, with no receipt mail here.
         assert_eq!(
-            confirmation_path(&pool, "https://shop.example", &Owner::User(maker), order, now()).await.unwrap(),
+            confirmation_path(&pool, "https://shop.example", &Owner::User(maker), order, clock_now()).await.unwrap(),
             format!("/orders/{order}?placed=1")
         );
     }
@@ -172,7 +174,7 @@ mod tests {
     async fn authorization_matrix_for_the_checkout_functions(pool: PgPool) {
         let maker = user(&pool, "maker").await;
         let variant = stocked_variant(&pool, maker, "maker_shop", 5).await;
-        let (guest, checkout) = guest_checkout_ready(&pool, 1, variant, "gina@example.test", now()).await;
+        let (guest, checkout) = guest_checkout_ready(&pool, 1, variant, "gina@example.test", clock_now()).await;
         let buyer = user(&pool, "buyer").await;
         let boss = admin(&pool, "boss").await;
         let provider = TestProvider::new(pool.clone());
@@ -182,29 +184,33 @@ mod tests {
         for other in others {
             let not_found = |r: AppResult<()>| assert!(matches!(r, Err(AppError::NotFound(_))), "{other:?}: {r:?}");
             assert!(matches!(
-                checkout_db::view(&pool, checkout, other.clone(), now()).await,
+                checkout_db::view(&pool, checkout, other.clone(), clock_now()).await,
                 Err(AppError::NotFound(_))
             ));
             not_found(
-                checkout_db::save_address(&pool, checkout, other.clone(), "x@example.test", &a, now(), TTL).await,
+                checkout_db::save_address(&pool, checkout, other.clone(), "x@example.test", &a, clock_now(), TTL).await,
             );
             not_found(
-                checkout_db::save_shipping(&pool, checkout, other.clone(), ShippingOption::Express, now(), TTL).await,
+                checkout_db::save_shipping(&pool, checkout, other.clone(), ShippingOption::Express, clock_now(), TTL)
+                    .await,
             );
-            not_found(checkout_db::add_code(&pool, checkout, other.clone(), "SAVE10", now()).await);
+            not_found(checkout_db::add_code(&pool, checkout, other.clone(), "SAVE10", clock_now()).await);
             not_found(checkout_db::remove_code(&pool, checkout, other.clone(), "SAVE10").await);
-            let placed = place_order(&pool, &provider, checkout, other.clone(), visa(&details), now(), TTL).await;
+            let placed = place_order(&pool, &provider, checkout, other.clone(), visa(&details), clock_now(), TTL).await;
             assert!(matches!(placed, Err(AppError::NotFound(_))), "{other:?}: {placed:?}");
         }
         assert_eq!(count(&pool, "SELECT count(*) FROM payments").await, 0);
-        let view = checkout_db::view(&pool, checkout, guest.clone(), now()).await.unwrap();
+        let view = checkout_db::view(&pool, checkout, guest.clone(), clock_now()).await.unwrap();
         assert_eq!(view.email, "gina@example.test", "nobody else changed it");
 
-        let theirs = checkout_ready(&pool, buyer, variant, 1, now()).await;
-        assert!(matches!(checkout_db::view(&pool, theirs, guest.clone(), now()).await, Err(AppError::NotFound(_))));
-        let placed = place_order(&pool, &provider, theirs, guest.clone(), visa(&details), now(), TTL).await;
+        let theirs = checkout_ready(&pool, buyer, variant, 1, clock_now()).await;
+        assert!(matches!(
+            checkout_db::view(&pool, theirs, guest.clone(), clock_now()).await,
+            Err(AppError::NotFound(_))
+        ));
+        let placed = place_order(&pool, &provider, theirs, guest.clone(), visa(&details), clock_now(), TTL).await;
         assert!(matches!(placed, Err(AppError::NotFound(_))), "{placed:?}");
-        place_order(&pool, &provider, checkout, guest, visa(&details), now(), TTL).await.unwrap();
+        place_order(&pool, &provider, checkout, guest, visa(&details), clock_now(), TTL).await.unwrap();
     }
 
     #[sqlx::test(migrations = "../migrations")]
@@ -222,10 +228,11 @@ mod tests {
         let guest = Owner::Guest(vec![3; 32]);
         crate::cart::db::add(&pool, &guest, variant, 1, None).await.unwrap();
         let gate = StockGate::start(pool.clone());
-        let checkout = open(&pool, &gate, vec![3; 32], "maker_shop", "10.0.0.9", now(), TTL).await.unwrap();
+        let checkout = open(&pool, &gate, vec![3; 32], "maker_shop", "10.0.0.9", clock_now(), TTL).await.unwrap();
         let provider = TestProvider::new(pool.clone());
         let details = card();
-        let err = place_order(&pool, &provider, checkout, guest.clone(), visa(&details), now(), TTL).await.unwrap_err();
+        let err =
+            place_order(&pool, &provider, checkout, guest.clone(), visa(&details), clock_now(), TTL).await.unwrap_err();
         assert_eq!(err.status_code(), 422, "{err:?}");
         assert_eq!(count(&pool, "SELECT count(*) FROM orders").await, 0);
         assert_eq!(count(&pool, "SELECT count(*) FROM payments").await, 0);
@@ -239,18 +246,18 @@ mod tests {
         let gate = StockGate::start(pool.clone());
         for n in 0..MAX_OPEN_PER_ADDRESS as u8 {
             crate::cart::db::add(&pool, &Owner::Guest(vec![n; 32]), variant, 1, None).await.unwrap();
-            open(&pool, &gate, vec![n; 32], "maker_shop", "10.0.0.7", now(), TTL).await.unwrap();
+            open(&pool, &gate, vec![n; 32], "maker_shop", "10.0.0.7", clock_now(), TTL).await.unwrap();
         }
         let next = MAX_OPEN_PER_ADDRESS as u8;
         crate::cart::db::add(&pool, &Owner::Guest(vec![next; 32]), variant, 1, None).await.unwrap();
-        let err = open(&pool, &gate, vec![next; 32], "maker_shop", "10.0.0.7", now(), TTL).await.unwrap_err();
+        let err = open(&pool, &gate, vec![next; 32], "maker_shop", "10.0.0.7", clock_now(), TTL).await.unwrap_err();
         assert!(matches!(err, AppError::RateLimited { .. }), "{err:?}");
         assert_eq!(err.status_code(), 429);
         // Resuming one's own checkout is no new hold; another address is not limited.
-        open(&pool, &gate, vec![0; 32], "maker_shop", "10.0.0.7", now(), TTL).await.unwrap();
-        open(&pool, &gate, vec![next; 32], "maker_shop", "10.0.0.8", now(), TTL).await.unwrap();
+        open(&pool, &gate, vec![0; 32], "maker_shop", "10.0.0.7", clock_now(), TTL).await.unwrap();
+        open(&pool, &gate, vec![next; 32], "maker_shop", "10.0.0.8", clock_now(), TTL).await.unwrap();
         // Once the holds expire the address may start again.
-        let later = now() + chrono::Duration::hours(1);
+        let later = clock_now() + chrono::Duration::hours(1);
         crate::cart::db::add(&pool, &Owner::Guest(vec![200; 32]), variant, 1, None).await.unwrap();
         open(&pool, &gate, vec![200; 32], "maker_shop", "10.0.0.7", later, TTL).await.unwrap();
     }
@@ -259,15 +266,16 @@ mod tests {
     async fn a_guest_checkout_stops_taking_cards_after_repeated_declines(pool: PgPool) {
         let maker = user(&pool, "maker").await;
         let variant = stocked_variant(&pool, maker, "maker_shop", 5).await;
-        let (guest, checkout) = guest_checkout_ready(&pool, 1, variant, "gina@example.test", now()).await;
+        let (guest, checkout) = guest_checkout_ready(&pool, 1, variant, "gina@example.test", clock_now()).await;
         let provider = TestProvider::new(pool.clone());
         let details = card();
         let declined = crate::checkout::place::Card { digits: "4000000000000002", details: &details };
         for _ in 0..GUEST_MAX_ATTEMPTS {
-            let err = place_order(&pool, &provider, checkout, guest.clone(), declined, now(), TTL).await.unwrap_err();
+            let err =
+                place_order(&pool, &provider, checkout, guest.clone(), declined, clock_now(), TTL).await.unwrap_err();
             assert!(matches!(err, AppError::PaymentDeclined(_)), "{err:?}");
         }
-        let err = place_order(&pool, &provider, checkout, guest, visa(&details), now(), TTL).await.unwrap_err();
+        let err = place_order(&pool, &provider, checkout, guest, visa(&details), clock_now(), TTL).await.unwrap_err();
         assert!(matches!(err, AppError::RateLimited { .. }), "{err:?}");
         assert_eq!(count(&pool, "SELECT count(*) FROM payments").await, i64::from(GUEST_MAX_ATTEMPTS));
         assert_eq!(count(&pool, "SELECT count(*) FROM orders").await, 0);

@@ -153,7 +153,7 @@ mod tests {
         }
     }
 
-    fn now() -> DateTime<Utc> {
+    fn clock_now() -> DateTime<Utc> {
         crate::clock::Clock::system().now()
     }
 
@@ -181,7 +181,7 @@ mod tests {
             condition: Condition { min_subtotal_minor: None },
             priority: 0,
             exclusive,
-            starts_at: now() - Duration::days(1),
+            starts_at: clock_now() - Duration::days(1),
             ends_at: None,
             usage_limit: None,
             per_customer_limit: None,
@@ -222,7 +222,7 @@ mod tests {
                 Some(quote(option, currency, country, Money::new(subtotal, currency)))
             }
         };
-        price(currency, lines, &rules, &codes, &HashMap::new(), now(), rate, shipping)
+        price(currency, lines, &rules, &codes, &HashMap::new(), clock_now(), rate, shipping)
     }
 
     pub(super) fn checkout_summary(p: &Priced) -> Summary {
@@ -284,7 +284,8 @@ mod tests {
         // California, where 7.25 % sales tax is added to goods and shipping.
         let ship = quote(ShippingOption::Standard, Currency::KES, "US", Money::new(6_000_00, Currency::KES));
         let rate = TaxRate { name: "Sales tax".into(), rate_bp: 725, inclusive: false };
-        let p = price(Currency::KES, vec![line(6_000_00, 1)], &[], &[], &HashMap::new(), now(), &rate, Some(ship));
+        let p =
+            price(Currency::KES, vec![line(6_000_00, 1)], &[], &[], &HashMap::new(), clock_now(), &rate, Some(ship));
         let s = checkout_summary(&p);
         let texts: Vec<(&str, &str)> = s.rows.iter().map(|r| (r.label.as_str(), r.text.as_str())).collect();
         assert_eq!(
@@ -304,7 +305,7 @@ mod tests {
     fn inclusive_tax_is_a_note_not_a_row() {
         let ship = quote(ShippingOption::Standard, Currency::GBP, "GB", Money::new(24_00, Currency::GBP));
         let rate = TaxRate { name: "VAT".into(), rate_bp: 2000, inclusive: true };
-        let p = price(Currency::GBP, vec![line(12_00, 2)], &[], &[], &HashMap::new(), now(), &rate, Some(ship));
+        let p = price(Currency::GBP, vec![line(12_00, 2)], &[], &[], &HashMap::new(), clock_now(), &rate, Some(ship));
         let s = checkout_summary(&p);
         assert_eq!(s.rows.iter().map(|r| r.kind).collect::<Vec<_>>(), vec![RowKind::Subtotal, RowKind::Shipping]);
         assert_eq!(s.total, Money::new(27_95, Currency::GBP));

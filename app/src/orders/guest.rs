@@ -108,7 +108,7 @@ mod tests {
 
     const URL: &str = "https://shop.example";
 
-    fn now() -> DateTime<Utc> {
+    fn clock_now() -> DateTime<Utc> {
         crate::clock::Clock::system().now()
     }
 
@@ -125,11 +125,11 @@ mod tests {
     /// A paid guest order by cookie `[n; 32]` with `email`, its receipt
     /// written; returns the order and its link's key (read from the mail).
     async fn guest_order(pool: &PgPool, variant: Uuid, n: u8, email: &str) -> (Uuid, String) {
-        let (guest, checkout) = guest_checkout_ready(pool, n, variant, email, now()).await;
+        let (guest, checkout) = guest_checkout_ready(pool, n, variant, email, clock_now()).await;
         let provider = TestProvider::new(pool.clone());
         let details = card();
-        let order = place_order(pool, &provider, checkout, guest, visa(&details), now(), TTL).await.unwrap();
-        assert!(send_receipt(pool, URL, order, now()).await.unwrap());
+        let order = place_order(pool, &provider, checkout, guest, visa(&details), clock_now(), TTL).await.unwrap();
+        assert!(send_receipt(pool, URL, order, clock_now()).await.unwrap());
         let mail = mail::latest_to(pool, email, Some("guest_receipt")).await.unwrap().unwrap();
         let at = mail.text.find("?key=").unwrap() + "?key=".len();
         let key: String =
@@ -171,7 +171,7 @@ mod tests {
         let (other_order, other_key) = guest_order(&pool, variant, 2, "otto@example.test").await;
         let stranger = user(&pool, "stranger").await;
         let boss = admin(&pool, "boss").await;
-        let t = now();
+        let t = clock_now();
 
         // Signed out.
         assert_eq!(read(&pool, order, None, None, t).await, Err(AppError::Unauthorized));
@@ -215,13 +215,16 @@ mod tests {
         let maker = user(&pool, "maker").await;
         let variant = stocked_variant(&pool, maker, "maker_shop", 5).await;
         let (order, _) = guest_order(&pool, variant, 1, "gina@example.test").await;
-        assert!(!send_receipt(&pool, URL, order, now()).await.unwrap(), "already sent");
+        assert!(!send_receipt(&pool, URL, order, clock_now()).await.unwrap(), "already sent");
         let buyer = user(&pool, "buyer").await;
-        let checkout = crate::test_support::checkout_ready(&pool, buyer, variant, 1, now()).await;
+        let checkout = crate::test_support::checkout_ready(&pool, buyer, variant, 1, clock_now()).await;
         let provider = TestProvider::new(pool.clone());
         let details = card();
-        let theirs = place_order(&pool, &provider, checkout, buyer, visa(&details), now(), TTL).await.unwrap();
-        assert!(!send_receipt(&pool, URL, theirs, now()).await.unwrap(), "a signed-in buyer's order is under Orders");
+        let theirs = place_order(&pool, &provider, checkout, buyer, visa(&details), clock_now(), TTL).await.unwrap();
+        assert!(
+            !send_receipt(&pool, URL, theirs, clock_now()).await.unwrap(),
+            "a signed-in buyer's order is under Orders"
+        );
         let n: i64 = sqlx::query_scalar("SELECT count(*) FROM mail_outbox").fetch_one(&pool).await.unwrap();
         assert_eq!(n, 1);
     }
@@ -238,7 +241,7 @@ mod tests {
             display_name: name.into(),
             next: Some("/orders".into()),
         };
-        service::register(pool, &config(), &reg, now()).await.unwrap();
+        service::register(pool, &config(), &reg, clock_now()).await.unwrap();
     }
 
     async fn user_id(pool: &PgPool, name: &str) -> Uuid {
@@ -268,7 +271,7 @@ mod tests {
         assert_eq!(buyer_of(&pool, first).await, None);
         assert!(db::for_buyer(&pool, gina).await.unwrap().is_empty());
 
-        service::verify_email(&pool, &verify_token(&pool, "gina@example.test").await, now()).await.unwrap();
+        service::verify_email(&pool, &verify_token(&pool, "gina@example.test").await, clock_now()).await.unwrap();
         assert_eq!(buyer_of(&pool, first).await, Some(gina));
         assert_eq!(buyer_of(&pool, second).await, Some(gina));
         assert_eq!(buyer_of(&pool, elses).await, None, "another address's order stays unclaimed");
@@ -287,9 +290,9 @@ mod tests {
         register(&pool, "mallory", "gina@example.test").await;
         let mallory = user_id(&pool, "mallory").await;
         assert_eq!(claim(&pool, mallory).await, 0);
-        assert_eq!(read(&pool, order, Some(mallory), None, now()).await, Err(AppError::NotFound("Order".into())));
+        assert_eq!(read(&pool, order, Some(mallory), None, clock_now()).await, Err(AppError::NotFound("Order".into())));
         for guess in ["", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"] {
-            assert!(service::verify_email(&pool, guess, now()).await.is_err());
+            assert!(service::verify_email(&pool, guess, clock_now()).await.is_err());
         }
         assert_eq!(buyer_of(&pool, order).await, None);
     }
@@ -303,10 +306,10 @@ mod tests {
         let variant = stocked_variant(&pool, maker, "maker_shop", 5).await;
         let ada = user(&pool, "ada").await;
         let (order, key) = guest_order(&pool, variant, 1, "ada@example.test").await;
-        let seen = read(&pool, order, None, Some(&key), now()).await.unwrap();
+        let seen = read(&pool, order, None, Some(&key), clock_now()).await.unwrap();
         assert_eq!(seen.buyer, "Guest", "nothing reveals the account");
         assert_eq!(claim(&pool, ada).await, 0, "not verified yet");
-        crate::accounts::db::mark_email_verified(&pool, ada, "ada@example.test", now()).await.unwrap();
+        crate::accounts::db::mark_email_verified(&pool, ada, "ada@example.test", clock_now()).await.unwrap();
         assert_eq!(claim(&pool, ada).await, 1, "claimed at the next login");
         assert_eq!(buyer_of(&pool, order).await, Some(ada));
     }
