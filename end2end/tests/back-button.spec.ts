@@ -53,13 +53,6 @@ test('Back from the product page returns to the sheet over the feed', { tag: '@p
 });
 
 test('the open sheet has an address another shopper can open directly', { tag: '@phone' }, async ({ page, browser, postWithTag }) => {
-  // Known bug, left open on issue 14: a sheet the server rendered open fails
-  // to hydrate (tachys cannot find a marker node), so after hydration its
-  // close link does nothing. The address itself works: the server renders
-  // the sheet, and without JavaScript it closes (tags-first-tap.spec.ts).
-  // Remove this line when the hydration is fixed; Playwright fails the test
-  // the day it passes.
-  test.fail(true, 'a server-rendered open sheet does not hydrate yet');
   await page.goto(`/post/${postWithTag.id}`);
   await waitForHydration(page);
   const card = page.getByTestId('post-card').first();

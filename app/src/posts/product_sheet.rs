@@ -114,6 +114,14 @@ mod return_focus {
 /// on wider screens. Escape, the close button or the backdrop close it; the
 /// close button is a link to the page without the sheet, so it also works
 /// before hydration.
+///
+/// Its `<Transition>` is created with this component, not inside a closure
+/// that shows it only while open: a Transition takes a hydration id when it
+/// is created, and on the server a closure here runs before the routed
+/// page's own awaited parts (its comments, say) create theirs, while the
+/// browser hydrates in document order. Created up front, it takes the same
+/// id on both sides, and a page the server rendered with the sheet open
+/// hydrates. Nothing inside it takes an id of its own.
 #[component]
 pub fn ProductSheetView() -> impl IntoView {
     let sheet = use_product_sheet().expect("ProductSheet::provide runs in App");
@@ -137,18 +145,56 @@ pub fn ProductSheetView() -> impl IntoView {
             );
         }
     };
-    let close_link = NodeRef::<leptos::html::A>::new();
     Effect::new(move |was_open: Option<bool>| {
         let open = request.get().is_some();
-        if open {
-            if let Some(link) = close_link.get() {
-                let _ = link.focus();
-            }
-        } else if was_open == Some(true) {
+        if !open && was_open == Some(true) {
             #[cfg(feature = "hydrate")]
             return_focus::restore();
         }
         open
+    });
+    // While a tapped product loads, the Transition keeps what it showed
+    // before (nothing): a frame with a spinner says the tap was heard.
+    let loading = RwSignal::new(false);
+    let close_while_loading = close.clone();
+
+    view! {
+        <Transition fallback=|| () set_pending=loading.write_only()>
+            {
+                let close = close.clone();
+                move || {
+                    let close = close.clone();
+                    Suspend::new(async move {
+                        let shown = match product.await {
+                            Ok(None) => return ().into_any(),
+                            Ok(Some(p)) => {
+                                let ctx = request.get_untracked().and_then(|r| r.ctx);
+                                view! { <SheetProduct product=p ctx /> }.into_any()
+                            }
+                            Err(error) => view! { <p role="alert" class="text-rose-700">{error.to_string()}</p> }.into_any(),
+                        };
+                        sheet_frame(shown, close, closed_href).into_any()
+                    })
+                }
+            }
+        </Transition>
+        <Show when=move || loading.get() && request.get().is_some()>
+            {
+                let close = close_while_loading.clone();
+                move || sheet_frame(view! { <Loading label="Loading product" /> }.into_any(), close.clone(), closed_href)
+            }
+        </Show>
+    }
+}
+
+/// The backdrop and dialog around what the sheet shows; its close link gets
+/// the keyboard focus once it is on the page.
+fn sheet_frame(content: AnyView, close: impl Fn() + Clone + 'static, closed_href: Memo<String>) -> impl IntoView {
+    let close_link = NodeRef::<leptos::html::A>::new();
+    Effect::new(move |_| {
+        if let Some(link) = close_link.get() {
+            let _ = link.focus();
+        }
     });
     let on_key = {
         let close = close.clone();
@@ -158,36 +204,22 @@ pub fn ProductSheetView() -> impl IntoView {
             }
         }
     };
-
     view! {
-        <Show when=move || request.get().is_some()>
-            <div class="fixed inset-0 z-40 flex items-end justify-center bg-black/50 sm:items-center" data-testid="product-sheet-backdrop"
-                on:click={let close = close.clone(); move |_| close()} on:keydown=on_key.clone()>
-                <div role="dialog" aria-modal="true" aria-labelledby="sheet-title" data-testid="product-sheet"
-                    class="max-h-[85vh] w-full overflow-y-auto rounded-t-2xl bg-white p-5 shadow-xl sm:max-w-lg sm:rounded-2xl"
-                    on:click=|ev| ev.stop_propagation()>
-                    <div class="flex justify-end">
-                        <a href=move || closed_href.get() node_ref=close_link data-testid="close-sheet" aria-label="Close"
-                            class="rounded-full p-2 text-stone-500 hover:bg-stone-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-fuchsia-400"
-                            on:click={let close = close.clone(); move |ev| { ev.prevent_default(); close(); }}>
-                            <svg class="h-5 w-5" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" /></svg>
-                        </a>
-                    </div>
-                    <Transition fallback=|| view! { <Loading label="Loading product" /> }>
-                        {move || Suspend::new(async move {
-                            match product.await {
-                                Ok(Some(p)) => {
-                                    let ctx = request.get_untracked().and_then(|r| r.ctx);
-                                    view! { <SheetProduct product=p ctx /> }.into_any()
-                                }
-                                Ok(None) => ().into_any(),
-                                Err(error) => view! { <p role="alert" class="text-rose-700">{error.to_string()}</p> }.into_any(),
-                            }
-                        })}
-                    </Transition>
+        <div class="fixed inset-0 z-40 flex items-end justify-center bg-black/50 sm:items-center" data-testid="product-sheet-backdrop"
+            on:click={let close = close.clone(); move |_| close()} on:keydown=on_key>
+            <div role="dialog" aria-modal="true" aria-labelledby="sheet-title" data-testid="product-sheet"
+                class="max-h-[85vh] w-full overflow-y-auto rounded-t-2xl bg-white p-5 shadow-xl sm:max-w-lg sm:rounded-2xl"
+                on:click=|ev| ev.stop_propagation()>
+                <div class="flex justify-end">
+                    <a href=move || closed_href.get() node_ref=close_link data-testid="close-sheet" aria-label="Close"
+                        class="rounded-full p-2 text-stone-500 hover:bg-stone-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-fuchsia-400"
+                        on:click={let close = close.clone(); move |ev| { ev.prevent_default(); close(); }}>
+                        <svg class="h-5 w-5" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" /></svg>
+                    </a>
                 </div>
+                {content}
             </div>
-        </Show>
+        </div>
     }
 }
 
