@@ -8,9 +8,10 @@
 # prints a table of page × {cold, warm} × {LCP, hydrated, TBT, bytes
 # transferred, requests}, each the median of BENCH_PHONE_RUNS (3) runs; the
 # script's header says exactly how each figure is measured.
-# BENCH_BUILD=0 uses the release build already there (the server binary in
-# $CARGO_TARGET_DIR/release, the site in LEPTOS_SITE_ROOT, default
-# target/site). The server's log goes to $SF_CACHE/bench-phone-server.log.
+# BENCH_BUILD=0 uses the release build already there: the server binary in
+# BENCH_SERVER_BIN (default $CARGO_TARGET_DIR/release/storefeed) and its site
+# in LEPTOS_SITE_ROOT (default target/site), which must come from the same
+# build. The server's log goes to $SF_CACHE/bench-phone-server.log.
 set -euo pipefail
 SF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$SF_ROOT"
@@ -26,7 +27,7 @@ if [ "${BENCH_BUILD:-1}" != 0 ]; then
   sf_log "building the release server"
   SQLX_OFFLINE="${SQLX_OFFLINE:-true}" cargo leptos build --release
 fi
-SERVER_BIN="$(sf_server_bin)"
+SERVER_BIN="${BENCH_SERVER_BIN:-$(sf_server_bin)}"
 WASM="$LEPTOS_SITE_ROOT/$LEPTOS_SITE_PKG_DIR/$LEPTOS_OUTPUT_NAME.wasm"
 for file in "$SERVER_BIN" "$WASM"; do
   [ -e "$file" ] || { sf_log "missing $file: build with cargo leptos build --release"; exit 1; }
