@@ -50,7 +50,6 @@ NAIVE_SECS="${BENCH_NAIVE_SECS:-10}"
 KILL_AT="${BENCH_KILL_AT_PAYMENTS:-100}"
 BENCH_PORT="${BENCH_PORT:-3210}"
 
-command -v pgbench >/dev/null 2>&1 || apt_install postgresql-client
 . scripts/bench-lib.sh
 sf_bench_prepare flash
 
@@ -100,20 +99,7 @@ wait_settled() {
 }
 
 if [ "$MODE" = flash ]; then
-  sf_log "naive hot-row rate: $NAIVE_CLIENTS pgbench clients for $NAIVE_SECS s"
-  psql_db -q -c "CREATE TABLE bench_hot_stock (id int PRIMARY KEY, qty int NOT NULL CHECK (qty >= 0));
-                 INSERT INTO bench_hot_stock VALUES (1, 1000000000);
-                 CREATE TABLE bench_hot_sales (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())"
-  cat >"$WORK/hot.sql" <<'SQL'
-BEGIN;
-UPDATE bench_hot_stock SET qty = qty - 1 WHERE id = 1 AND qty >= 1;
-INSERT INTO bench_hot_sales DEFAULT VALUES;
-COMMIT;
-SQL
-  NAIVE_TPS="$(pgbench "$DB_URL" -n -f "$WORK/hot.sql" -c "$NAIVE_CLIENTS" -j 2 -T "$NAIVE_SECS" 2>/dev/null \
-    | awk '/^tps = /{print $3; exit}')"
-  echo "naive hot-row rate: $NAIVE_TPS transactions/s ($NAIVE_CLIENTS clients, synchronous_commit=$(psql_db -At -c 'SHOW synchronous_commit'))"
-  psql_db -q -c "DROP TABLE bench_hot_stock, bench_hot_sales"
+  sf_bench_naive_rate "$NAIVE_CLIENTS" "$NAIVE_SECS"
 
   "$BENCH_BIN" flash-sale --base "$BASE_URL" --cookie-file "$WORK/cookies.txt" --variant "$VARIANT" \
     --shop flash_shop --connections "$CONNECTIONS" | tee "$WORK/report.txt"

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Shared by the benchmark scripts: build (unless BENCH_BUILD=0), a fresh
-# database, and a release server started on it. Source it after
-# bootstrap.sh, database.sh and leptos-env.sh, with BENCH_PORT set; it sets
-# SERVER_BIN, BENCH_BIN, BENCH_DB, DB_URL, BASE_URL and WORK, and removes the
-# database, the server and WORK on exit.
+# database, a release server started on it, and the database's naive
+# hot-row rate. Source it after bootstrap.sh, database.sh and leptos-env.sh,
+# with BENCH_PORT set; `sf_bench_prepare` sets SERVER_BIN, BENCH_BIN,
+# BENCH_DB, DB_URL, BASE_URL and WORK, and removes the database, the server
+# and WORK on exit. `sf_bench_prepare_database` does the database and WORK
+# part alone, for benchmarks without a server.
 
 sf_bench_prepare() { # $1: a name for the database and logs
   BASE_URL="http://127.0.0.1:$BENCH_PORT"
@@ -21,12 +23,16 @@ sf_bench_prepare() { # $1: a name for the database and logs
     sf_log "port $BENCH_PORT is already in use: stop that process or set BENCH_PORT"
     exit 1
   fi
+  SERVER_LOG="$SF_CACHE/bench-$1-server.log"
+  : >"$SERVER_LOG"
+  sf_bench_prepare_database "$1"
+}
+
+sf_bench_prepare_database() { # $1: a name for the database
   sf_database_server
   BENCH_DB="storefeed_bench_$1_$(date +%s)"
   DB_URL="$SF_PG_SERVER/$BENCH_DB"
   WORK="$(mktemp -d)"
-  SERVER_LOG="$SF_CACHE/bench-$1-server.log"
-  : >"$SERVER_LOG"
   SERVER_PID=""
   trap sf_bench_cleanup EXIT
   sf_create_database "$BENCH_DB"
@@ -55,3 +61,28 @@ sf_bench_start_server() {
 }
 
 psql_db() { psql "$DB_URL" -v ON_ERROR_STOP=1 "$@"; }
+
+# The database's naive hot-row rate: pgbench clients ($1, default 64) for $2
+# seconds (default 10), each transaction one `UPDATE ... SET qty = qty - 1
+# WHERE ... AND qty >= 1` on a single row plus one INSERT, with the
+# server's durable commits. What a stock path that locks the hot row per
+# buyer could reach at best. Prints it and sets NAIVE_TPS.
+sf_bench_naive_rate() {
+  local clients="${1:-64}" secs="${2:-10}"
+  command -v pgbench >/dev/null 2>&1 || apt_install postgresql-client
+  sf_log "naive hot-row rate: $clients pgbench clients for $secs s"
+  psql_db -q -c "CREATE TABLE bench_hot_stock (id int PRIMARY KEY, qty int NOT NULL CHECK (qty >= 0));
+                 INSERT INTO bench_hot_stock VALUES (1, 1000000000);
+                 CREATE TABLE bench_hot_sales (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())"
+  cat >"$WORK/hot.sql" <<'SQL'
+BEGIN;
+UPDATE bench_hot_stock SET qty = qty - 1 WHERE id = 1 AND qty >= 1;
+INSERT INTO bench_hot_sales DEFAULT VALUES;
+COMMIT;
+SQL
+  NAIVE_TPS="$(pgbench "$DB_URL" -n -f "$WORK/hot.sql" -c "$clients" -j 2 -T "$secs" 2>/dev/null \
+    | awk '/^tps = /{print $3; exit}')"
+  [ -n "$NAIVE_TPS" ] || { sf_log "pgbench gave no rate"; exit 1; }
+  echo "naive hot-row rate: $NAIVE_TPS transactions/s ($clients clients, synchronous_commit=$(psql_db -At -c 'SHOW synchronous_commit'))"
+  psql_db -q -c "DROP TABLE bench_hot_stock, bench_hot_sales"
+}

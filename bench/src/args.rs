@@ -15,6 +15,7 @@ usage: storefeed-bench --url URL [--url URL ...] [options]
        storefeed-bench jpeg --out FILE [--width W] [--height H] [--quality Q]
        storefeed-bench flash-sale --help
        storefeed-bench events --help
+       storefeed-bench gate --help
 
 Benchmarks each URL in turn over keep-alive HTTP/1.1 connections and prints
 one report per URL (plus a `BENCH_JSON {...}` line). `jpeg` writes a
@@ -84,12 +85,14 @@ pub struct JpegArgs {
 }
 
 /// What the command line asks for.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq)]
 pub enum Command {
     Run(Args),
     Jpeg(JpegArgs),
     Flash(crate::flash::FlashArgs),
     FlashHelp,
+    Gate(crate::gate::GateArgs),
+    GateHelp,
     Events(crate::ingest::IngestArgs),
     EventsHelp,
     Help,
@@ -116,6 +119,10 @@ where
     if args.peek().map(String::as_str) == Some("flash-sale") {
         args.next();
         return Ok(crate::flash::parse(args)?.map_or(Command::FlashHelp, Command::Flash));
+    }
+    if args.peek().map(String::as_str) == Some("gate") {
+        args.next();
+        return Ok(crate::gate::parse(args)?.map_or(Command::GateHelp, Command::Gate));
     }
     if args.peek().map(String::as_str) == Some("events") {
         args.next();

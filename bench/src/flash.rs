@@ -22,7 +22,7 @@ use serde::Serialize;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
-use crate::stats::percentile;
+use crate::stats::{figures, ms, percentile, GroupLatency};
 
 pub const USAGE: &str = "\
 usage: storefeed-bench flash-sale --base URL --cookie-file FILE --variant UUID --shop HANDLE [options]
@@ -323,16 +323,6 @@ fn encode(text: &str) -> String {
 }
 
 #[derive(Debug, Serialize)]
-struct StepFigures {
-    step: &'static str,
-    requests: usize,
-    p50_ms: f64,
-    p90_ms: f64,
-    p99_ms: f64,
-    max_ms: f64,
-}
-
-#[derive(Debug, Serialize)]
 struct Report {
     buyers: usize,
     orders: usize,
@@ -347,8 +337,8 @@ struct Report {
     run_s: f64,
     requests: usize,
     requests_per_sec: f64,
-    all_requests: StepFigures,
-    steps: Vec<StepFigures>,
+    all_requests: GroupLatency,
+    steps: Vec<GroupLatency>,
     buyer_journey_p50_ms: f64,
     buyer_journey_p99_ms: f64,
 }
@@ -432,7 +422,7 @@ impl Report {
         for f in std::iter::once(&self.all_requests).chain(&self.steps) {
             out.push_str(&format!(
                 "{:<16}{:>9}{:>10.1}{:>10.1}{:>10.1}{:>10.1}\n",
-                f.step, f.requests, f.p50_ms, f.p90_ms, f.p99_ms, f.max_ms
+                f.name, f.requests, f.p50_ms, f.p90_ms, f.p99_ms, f.max_ms
             ));
         }
         out.push_str(&format!(
@@ -444,23 +434,6 @@ impl Report {
         }
         out
     }
-}
-
-fn figures(step: &'static str, latencies: impl Iterator<Item = u64>) -> StepFigures {
-    let mut us: Vec<u64> = latencies.collect();
-    us.sort_unstable();
-    StepFigures {
-        step,
-        requests: us.len(),
-        p50_ms: ms(percentile(&us, 50.0)),
-        p90_ms: ms(percentile(&us, 90.0)),
-        p99_ms: ms(percentile(&us, 99.0)),
-        max_ms: ms(us.last().copied()),
-    }
-}
-
-fn ms(us: Option<u64>) -> f64 {
-    us.map_or(0.0, |us| us as f64 / 1000.0)
 }
 
 #[cfg(test)]

@@ -2,10 +2,12 @@
 //! benchmarks each `--url` in turn and prints a report per URL; see
 //! `scripts/bench.sh` and `scripts/bench-feed.sh` for the usual runs against
 //! a release server. `storefeed-bench jpeg` writes a test photo for uploads;
-//! `storefeed-bench flash-sale` runs buyers through checkout at once.
+//! `storefeed-bench flash-sale` runs buyers through checkout at once;
+//! `storefeed-bench gate` drives the stock gate directly, without HTTP.
 
 mod args;
 mod flash;
+mod gate;
 mod ingest;
 mod load;
 mod photo;
@@ -48,6 +50,11 @@ async fn run() -> Result<()> {
             return Ok(());
         }
         Command::Flash(flash) => return flash::run(flash).await,
+        Command::GateHelp => {
+            println!("{}", gate::USAGE);
+            return Ok(());
+        }
+        Command::Gate(gate) => return gate::run(gate).await,
         Command::EventsHelp => {
             println!("{}", ingest::USAGE);
             return Ok(());

@@ -111,6 +111,38 @@ pub fn summarize(info: RunInfo, mut samples: Samples) -> Summary {
     }
 }
 
+/// Latency of one group of requests (a step of a purchase, the holds that
+/// got stock), in milliseconds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupLatency {
+    pub name: &'static str,
+    pub requests: usize,
+    pub p50_ms: f64,
+    pub p90_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+}
+
+/// The [`GroupLatency`] of `latencies` (microseconds, in any order); zeros
+/// for an empty group.
+pub fn figures(name: &'static str, latencies: impl Iterator<Item = u64>) -> GroupLatency {
+    let mut us: Vec<u64> = latencies.collect();
+    us.sort_unstable();
+    GroupLatency {
+        name,
+        requests: us.len(),
+        p50_ms: ms(percentile(&us, 50.0)),
+        p90_ms: ms(percentile(&us, 90.0)),
+        p99_ms: ms(percentile(&us, 99.0)),
+        max_ms: ms(us.last().copied()),
+    }
+}
+
+/// Microseconds as milliseconds, 0 for none.
+pub fn ms(us: Option<u64>) -> f64 {
+    us.map_or(0.0, us_to_ms)
+}
+
 fn latency(sorted_us: &[u64]) -> Option<Latency> {
     let ms = |p: f64| percentile(sorted_us, p).map(us_to_ms);
     Some(Latency {
