@@ -47,14 +47,18 @@ def kib(n):
     return f"{n / 1024:,.1f} KiB"
 
 
+def size(n):
+    return f"{n:,}"
+
+
 def client_table(pkg_dir):
     """Rows (name, raw, gzip, brotli) for each file of the client; sizes of
     missing copies are None."""
     rows = []
     for path in sorted(p for p in pkg_dir.rglob("*") if p.is_file() and p.suffix not in (".br", ".gz")):
         copy = lambda ext: path.with_name(path.name + ext)
-        size = lambda p: p.stat().st_size if p.exists() else None
-        rows.append((str(path.relative_to(pkg_dir)), path.stat().st_size, size(copy(".gz")), size(copy(".br"))))
+        bytes_of = lambda p: p.stat().st_size if p.exists() else None
+        rows.append((str(path.relative_to(pkg_dir)), path.stat().st_size, bytes_of(copy(".gz")), bytes_of(copy(".br"))))
     return rows
 
 
@@ -68,10 +72,10 @@ def fetch(url):
 
 def first_visit(base_url):
     """Rows (url, bytes, encoding) for `/` and everything it loads."""
-    status, size, encoding, body = fetch(base_url + "/")
+    status, sent, encoding, _ = fetch(base_url + "/")
     if status != 200:
         sys.exit(f"size-report: / answered {status}")
-    rows = [("/", size, encoding)]
+    rows = [("/", sent, encoding)]
     # Read the HTML uncompressed: only its sent size counts, read above.
     page = urllib.request.urlopen(urllib.request.Request(base_url + "/"), timeout=60).read().decode("utf-8", "replace")
     parser = PageAssets()
@@ -82,10 +86,10 @@ def first_visit(base_url):
         if url in seen or not url.startswith(base_url):
             continue
         seen.add(url)
-        status, size, encoding, _ = fetch(url)
+        status, sent, encoding, _ = fetch(url)
         if status != 200:
             sys.exit(f"size-report: {url} answered {status}")
-        rows.append((urllib.parse.urlparse(url).path, size, encoding))
+        rows.append((urllib.parse.urlparse(url).path, sent, encoding))
         if url.endswith(".js"):
             source = urllib.request.urlopen(url, timeout=60).read().decode("utf-8", "replace")
             queue.extend(urllib.parse.urljoin(url, found) for found in JS_IMPORT.findall(source))
@@ -104,15 +108,15 @@ def main():
     if not rows:
         sys.exit(f"size-report: no client files in {args.pkg_dir}: build the release site first")
     print(f"\nThe client ({args.pkg_dir}): raw, gzip and brotli as sent")
-    print(f"  {'file':<52} {'raw':>14} {'gzip':>14} {'brotli':>14}")
+    print(f"  {'file':<52} {'raw bytes':>14} {'gzip':>14} {'brotli':>14}")
     missing = []
     for name, raw, gz, br in rows:
-        cell = lambda n: kib(n) if n is not None else "(no copy)"
-        print(f"  {name:<52} {kib(raw):>14} {cell(gz):>14} {cell(br):>14}")
+        cell = lambda n: size(n) if n is not None else "(no copy)"
+        print(f"  {name:<52} {size(raw):>14} {cell(gz):>14} {cell(br):>14}")
         if gz is None or br is None:
             missing.append(name)
     total = [sum(r[i] or 0 for r in rows) for i in (1, 2, 3)]
-    print(f"  {'all files':<52} {kib(total[0]):>14} {kib(total[1]):>14} {kib(total[2]):>14}")
+    print(f"  {'all files':<52} {size(total[0]):>14} {size(total[1]):>14} {size(total[2]):>14}")
     if missing:
         sys.exit(
             "size-report: no brotli or gzip copy of " + ", ".join(missing) + ": the release build must run with "
@@ -121,11 +125,11 @@ def main():
 
     visit = first_visit(args.base_url)
     print(f"\nA first visit to / (Accept-Encoding: {ACCEPT_ENCODING}, empty cache): bytes transferred")
-    for path, size, encoding in visit:
-        print(f"  {path:<68} {kib(size):>14} {encoding:>9}")
-    downloaded = sum(size for _, size, _ in visit)
+    for path, sent, encoding in visit:
+        print(f"  {path:<68} {size(sent):>14} {encoding:>9}")
+    downloaded = sum(sent for _, sent, _ in visit)
     limit, goal = budget["budget-bytes"], budget["goal-bytes"]
-    print(f"  {'total':<68} {kib(downloaded):>14}")
+    print(f"  {'total':<68} {size(downloaded):>14}  ({kib(downloaded)})")
     print(f"\nFirst visit: {downloaded:,} bytes; budget {limit:,} bytes ({args.budget}); goal {goal:,} bytes.")
     if not any(path.endswith(".wasm") for path, _, _ in visit):
         sys.exit("size-report: / loads no WASM: the page or this report is broken")

@@ -178,6 +178,7 @@ async fn a_page_names_a_fresh_nonce_that_every_inline_script_carries(pool: PgPoo
     let scripts: Vec<&str> =
         html.match_indices("<script").map(|(i, _)| &html[i..i + html[i..].find('>').unwrap()]).collect();
     assert!(!scripts.is_empty(), "the hydration script is inline");
+    assert!(html.contains("rel=\"stylesheet\" href=\"/pkg/storefeed.css\""), "the stylesheet, named by the build");
     for script in scripts {
         assert!(script.contains(&format!("nonce=\"{nonce}\"")), "{script} lacks the nonce {nonce}");
     }
@@ -256,6 +257,7 @@ async fn files_without_a_hash_in_their_name_are_revalidated_with_their_etag(pool
         let (first, _) = site.get(path, None).await;
         assert_eq!(first.status(), StatusCode::OK, "{path}");
         assert_eq!(header_of(&first, header::CACHE_CONTROL), caching, "{path}");
+        assert!(first.headers().get(header::SET_COOKIE).is_none(), "a file sets no visitor id: {path}");
         let tag = header_of(&first, header::ETAG).to_string();
         assert!(!tag.is_empty(), "{path}");
         let (again, body) = site.get_with(path, &[(header::IF_NONE_MATCH, &tag)]).await;
