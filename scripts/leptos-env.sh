@@ -12,8 +12,16 @@ export LEPTOS_HASH_FILES=true
 sf_server_bin() { echo "$CARGO_TARGET_DIR/release/storefeed"; }
 # The release build: server and WASM client, with a brotli and a gzip copy
 # beside every file of the site (--precompress), which the server sends to
-# browsers that accept them (server/src/assets.rs).
-sf_build_release() { cargo leptos build --release --precompress "$@"; }
+# browsers that accept them (server/src/assets.rs). cargo-leptos's gzip is
+# weaker than `gzip -9` (the WASM: 2.26 MB against 1.92 MB), and browsers on
+# plain http never ask for brotli, so its gzip copies are made again.
+sf_build_release() {
+  cargo leptos build --release --precompress "$@" || return
+  sf_gzip_site
+}
+sf_gzip_site() {
+  find "$LEPTOS_SITE_ROOT" -type f ! -name '*.gz' ! -name '*.br' -exec gzip -9 -n -k -f {} +
+}
 # The built client file `ext` (js, wasm or css) under its hashed name.
 sf_client_file() {
   local hash
