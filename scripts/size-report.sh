@@ -5,7 +5,7 @@
 # budget/first-visit.toml. Builds the release site first unless SIZE_BUILD=0
 # (scripts/test.sh passes it, having just built). Serves the build as
 # scripts/e2e-server.sh does (a fresh database with the demo data, removed
-# after) on SIZE_PORT (default 3124).
+# after) on SIZE_PORT (default 3170).
 set -euo pipefail
 SF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$SF_ROOT"
@@ -20,7 +20,7 @@ if [ "${SIZE_BUILD:-1}" != 0 ]; then
   SQLX_OFFLINE=true sf_build_release
 fi
 
-SIZE_PORT="${SIZE_PORT:-3124}"
+SIZE_PORT="${SIZE_PORT:-3170}"
 if sf_tcp_open 127.0.0.1 "$SIZE_PORT"; then
   sf_log "port $SIZE_PORT is already in use: stop that process or set SIZE_PORT"
   exit 1
