@@ -47,12 +47,12 @@ if [ "$BENCH_BUILD" != 0 ]; then
   sf_log "building the release server and storefeed-bench"
   # Offline query data as in bench.sh, unless SQLX_OFFLINE=false (with a
   # migrated DATABASE_URL) is asked for, e.g. while .sqlx/ lags behind.
-  SQLX_OFFLINE="${SQLX_OFFLINE:-true}" cargo leptos build --release
+  SQLX_OFFLINE="${SQLX_OFFLINE:-true}" sf_build_release
   cargo build --release -p bench
 fi
 SERVER_BIN="$(sf_server_bin)"
 BENCH_BIN="$CARGO_TARGET_DIR/release/storefeed-bench"
-WASM="$LEPTOS_SITE_ROOT/$LEPTOS_SITE_PKG_DIR/$LEPTOS_OUTPUT_NAME.wasm"
+WASM="$(sf_client_file wasm)"
 for file in "$SERVER_BIN" "$BENCH_BIN" "$WASM"; do
   [ -e "$file" ] || { sf_log "missing $file after the build"; exit 1; }
 done

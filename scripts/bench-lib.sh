@@ -11,7 +11,7 @@ sf_bench_prepare() { # $1: a name for the database and logs
   BASE_URL="http://127.0.0.1:$BENCH_PORT"
   if [ "${BENCH_BUILD:-1}" != 0 ]; then
     sf_log "building the release server and storefeed-bench"
-    SQLX_OFFLINE="${SQLX_OFFLINE:-true}" cargo leptos build --release
+    SQLX_OFFLINE="${SQLX_OFFLINE:-true}" sf_build_release
     cargo build --release -p bench
   fi
   SERVER_BIN="$(sf_server_bin)"

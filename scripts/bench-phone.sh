@@ -25,12 +25,12 @@ RUNS="${BENCH_PHONE_RUNS:-3}"
 
 if [ "${BENCH_BUILD:-1}" != 0 ]; then
   sf_log "building the release server"
-  SQLX_OFFLINE="${SQLX_OFFLINE:-true}" cargo leptos build --release
+  SQLX_OFFLINE="${SQLX_OFFLINE:-true}" sf_build_release
 fi
 SERVER_BIN="${BENCH_SERVER_BIN:-$(sf_server_bin)}"
-WASM="$LEPTOS_SITE_ROOT/$LEPTOS_SITE_PKG_DIR/$LEPTOS_OUTPUT_NAME.wasm"
+WASM="$(sf_client_file wasm)"
 for file in "$SERVER_BIN" "$WASM"; do
-  [ -e "$file" ] || { sf_log "missing $file: build with cargo leptos build --release"; exit 1; }
+  [ -e "$file" ] || { sf_log "missing $file: build with sf_build_release (scripts/leptos-env.sh)"; exit 1; }
 done
 BASE_URL="http://127.0.0.1:$BENCH_PORT"
 if sf_tcp_open 127.0.0.1 "$BENCH_PORT"; then

@@ -21,7 +21,7 @@ BENCH_WARMUP=3
 BASE_URL="http://127.0.0.1:$BENCH_PORT"
 
 sf_log "building the release server and storefeed-bench"
-SQLX_OFFLINE=true cargo leptos build --release
+SQLX_OFFLINE=true sf_build_release
 cargo build --release -p bench
 SERVER_BIN="$(sf_server_bin)"
 BENCH_BIN="$CARGO_TARGET_DIR/release/storefeed-bench"

@@ -3,7 +3,7 @@
 # demo data, test controls on (the movable clock, the test data API) and media
 # in a temporary folder, all removed when the server stops. Playwright's
 # `webServer` (end2end/playwright.config.ts) runs it; it needs a release build
-# (`cargo leptos build --release`). Port: STOREFEED_E2E_PORT (default 3123).
+# (`sf_build_release`, scripts/leptos-env.sh). Port: STOREFEED_E2E_PORT (default 3123).
 set -euo pipefail
 SF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$SF_ROOT"
@@ -14,7 +14,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$SF_CACHE/target}"
 set -euo pipefail
 
 BIN="$(sf_server_bin)"
-[ -x "$BIN" ] || { echo "no release server at $BIN: run \`cargo leptos build --release\` first" >&2; exit 1; }
+[ -x "$BIN" ] || { echo "no release server at $BIN: build it first (sf_build_release in scripts/leptos-env.sh)" >&2; exit 1; }
 
 sf_database_server
 E2E_DB="storefeed_e2e_$(date +%s)_$$"

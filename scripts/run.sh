@@ -13,7 +13,7 @@ cd "$SF_ROOT"
 set -euo pipefail
 
 sf_log "building Storefeed (release; the first build takes 10–15 minutes)"
-SQLX_OFFLINE=true cargo leptos build --release
+SQLX_OFFLINE=true sf_build_release
 
 sf_database_server
 if [ -z "${DATABASE_URL:-}" ]; then

@@ -2,9 +2,10 @@
 # Sets up and runs every test: formatting, import cycles between
 # attribution's rooms, clippy (-D warnings) for the server and the WASM
 # client, that .sqlx/ matches the queries (sqlx-cli's `prepare --check`),
-# unit and database tests (cargo test against real PostgreSQL), then the
-# Playwright suite in Chromium (desktop and phone) against a release server
-# on a fresh database. Exits non-zero on any failure.
+# unit and database tests (cargo test against real PostgreSQL), the release
+# build and its size budget (scripts/size-report.sh), then the Playwright
+# suite in Chromium (desktop and phone) against a release server on a fresh
+# database. Exits non-zero on any failure.
 set -euo pipefail
 SF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$SF_ROOT"
@@ -44,7 +45,10 @@ step "unit and database tests"
 cargo test -p app -p server -p bench
 
 step "release build"
-cargo leptos build --release
+sf_build_release
+
+step "size budget: the first visit to / (budget/first-visit.toml)"
+SIZE_BUILD=0 scripts/size-report.sh
 
 step "end-to-end tests"
 # Playwright starts the release server itself (webServer in

@@ -37,7 +37,7 @@ pub mod state;
 pub mod test_support;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -75,6 +75,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                // storefeed.<hash>.css under hash-files (named in hash.txt);
+                // the id is the one `cargo leptos watch` swaps on a CSS change.
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -101,7 +104,6 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/storefeed.css" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         // Every title passes through here: escaped for the server's HTML, as
         // leptos_meta writes it raw there (names and titles are user text).

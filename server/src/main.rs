@@ -5,6 +5,7 @@
 
 #![recursion_limit = "512"]
 
+mod assets;
 mod config;
 mod demo;
 mod exports;

@@ -183,7 +183,9 @@ fn refuse_body() -> Response {
 /// visit id (`sf_visit`, until the browser closes), so a shopper's journey
 /// can be followed across pages, days and a login. A request that arrives
 /// without them gets fresh ones in its own `Cookie` header too, so the very
-/// first page already records under the id the browser will keep.
+/// first page already records under the id the browser will keep. A
+/// response shared caches may keep (a file of the site root) sets none: a
+/// cache would hand that visitor's ids to the next.
 pub async fn visitor_ids(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path();
     if path.starts_with("/pkg/") || path.starts_with("/media/") || path == "/healthz" {
@@ -211,6 +213,14 @@ pub async fn visitor_ids(State(state): State<AppState>, mut req: Request, next: 
         }
     }
     let mut response = next.run(req).await;
+    let shared = response
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|d| d.trim().eq_ignore_ascii_case("public")));
+    if shared {
+        return response;
+    }
     for cookie in set {
         if let Ok(v) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, v);

@@ -34,13 +34,33 @@ impl Drop for Site {
     }
 }
 
+/// A content-hashed client file as a release build leaves it, with the
+/// brotli and gzip copies `--precompress` writes beside it.
+const HASHED_WASM: &str = "storefeed.Q2xpZW50SGFzaEhlcmVYWQ.wasm";
+
 /// The app's router on `pool` with `adjust`ed settings, a site root holding
-/// the stylesheet and an uploaded image in the media folder.
+/// the stylesheet, the favicon and a hashed client file, and an uploaded
+/// image in the media folder.
 async fn site(pool: PgPool, adjust: impl FnOnce(&mut AppConfig)) -> Site {
+    build_site(pool, false, adjust).await
+}
+
+/// The same, serving the client as built with hash-files. No page may be
+/// rendered with it: Leptos then needs a hash.txt beside the test binary.
+async fn hashed_site(pool: PgPool) -> Site {
+    build_site(pool, true, |_| {}).await
+}
+
+async fn build_site(pool: PgPool, hashed: bool, adjust: impl FnOnce(&mut AppConfig)) -> Site {
     let dir = std::env::temp_dir().join(format!("storefeed-router-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(dir.join("site/pkg")).unwrap();
     std::fs::create_dir_all(dir.join("media")).unwrap();
     std::fs::write(dir.join("site/pkg/storefeed.css"), "body{margin:0}").unwrap();
+    std::fs::write(dir.join("site/favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    let wasm = dir.join("site/pkg").join(HASHED_WASM);
+    std::fs::write(&wasm, "raw wasm").unwrap();
+    std::fs::write(wasm.with_extension("wasm.br"), "brotli wasm").unwrap();
+    std::fs::write(wasm.with_extension("wasm.gz"), "gzip wasm").unwrap();
     std::fs::write(dir.join("media/pic.jpg"), [0xff, 0xd8, 0xff, 0xd9]).unwrap();
 
     let mut config = AppConfig::for_tests(dir.join("media"));
@@ -50,6 +70,7 @@ async fn site(pool: PgPool, adjust: impl FnOnce(&mut AppConfig)) -> Site {
         leptos_options: LeptosOptions::builder()
             .output_name("storefeed")
             .site_root(dir.join("site").to_string_lossy().to_string())
+            .hash_files(hashed)
             .build(),
         pool: pool.clone(),
         config: Arc::new(config.clone()),
@@ -94,6 +115,15 @@ impl Site {
         let mut req = Request::get(path).header(header::HOST, HOST);
         if let Some(cookie) = cookie {
             req = req.header(header::COOKIE, cookie);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    /// A GET carrying `headers` (Accept-Encoding, If-None-Match...).
+    async fn get_with(&self, path: &str, headers: &[(header::HeaderName, &str)]) -> (Response<Body>, String) {
+        let mut req = Request::get(path).header(header::HOST, HOST);
+        for (name, value) in headers {
+            req = req.header(name, *value);
         }
         self.send(req.body(Body::empty()).unwrap()).await
     }
@@ -148,11 +178,16 @@ async fn a_page_names_a_fresh_nonce_that_every_inline_script_carries(pool: PgPoo
     let scripts: Vec<&str> =
         html.match_indices("<script").map(|(i, _)| &html[i..i + html[i..].find('>').unwrap()]).collect();
     assert!(!scripts.is_empty(), "the hydration script is inline");
+    assert!(html.contains("rel=\"stylesheet\" href=\"/pkg/storefeed.css\""), "the stylesheet, named by the build");
     for script in scripts {
         assert!(script.contains(&format!("nonce=\"{nonce}\"")), "{script} lacks the nonce {nonce}");
     }
     assert!(header_of(&first, header::STRICT_TRANSPORT_SECURITY).is_empty(), "no HSTS without TLS");
-    assert_ne!(header_of(&first, header::CACHE_CONTROL), "private, no-store", "a signed-out page may be cached");
+    assert_eq!(
+        header_of(&first, header::CACHE_CONTROL),
+        "private, no-cache",
+        "a signed-out page may be kept by the browser, revalidated"
+    );
 
     let (second, _) = site.get("/login", None).await;
     assert_ne!(nonce_of(&second), nonce, "each response gets its own nonce");
@@ -189,6 +224,78 @@ async fn api_answers_and_static_files_carry_the_headers_too(pool: PgPool) {
 
     let (health, _) = site.get("/healthz", None).await;
     assert_fixed_headers(&health, "the health check");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_hashed_client_file_is_immutable_and_sent_in_the_best_encoding_accepted(pool: PgPool) {
+    let site = hashed_site(pool).await;
+    let path = format!("/pkg/{HASHED_WASM}");
+    let cases =
+        [(Some("gzip, deflate, br"), "br", "brotli wasm"), (Some("gzip"), "gzip", "gzip wasm"), (None, "", "raw wasm")];
+    let mut tags = Vec::new();
+    for (accept, encoding, body) in cases {
+        let headers: Vec<_> = accept.map(|a| (header::ACCEPT_ENCODING, a)).into_iter().collect();
+        let (response, text) = site.get_with(&path, &headers).await;
+        assert_eq!(response.status(), StatusCode::OK, "{accept:?}");
+        assert_eq!(text, body, "{accept:?}");
+        assert_eq!(header_of(&response, header::CONTENT_ENCODING), encoding, "{accept:?}");
+        assert_eq!(header_of(&response, header::CONTENT_TYPE), "application/wasm");
+        assert_eq!(header_of(&response, header::CACHE_CONTROL), "public, max-age=31536000, immutable");
+        assert_eq!(header_of(&response, header::VARY), "accept-encoding", "caches keep one copy per encoding");
+        assert_fixed_headers(&response, "a client file");
+        tags.push(header_of(&response, header::ETAG).to_string());
+    }
+    assert!(tags.iter().all(|t| t.starts_with("W/\"")), "{tags:?}");
+    assert!(tags[0] != tags[1] && tags[1] != tags[2], "each encoding has its own tag: {tags:?}");
+    assert!(site.get("/pkg/storefeed.cmF0aGVyIG5vdCB0aGVyZQ.wasm", None).await.0.status().is_client_error());
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn files_without_a_hash_in_their_name_are_revalidated_with_their_etag(pool: PgPool) {
+    let site = site(pool, |_| {}).await;
+    for (path, caching) in [("/pkg/storefeed.css", "no-cache"), ("/favicon.svg", "public, max-age=3600")] {
+        let (first, _) = site.get(path, None).await;
+        assert_eq!(first.status(), StatusCode::OK, "{path}");
+        assert_eq!(header_of(&first, header::CACHE_CONTROL), caching, "{path}");
+        assert!(first.headers().get(header::SET_COOKIE).is_none(), "a file sets no visitor id: {path}");
+        let tag = header_of(&first, header::ETAG).to_string();
+        assert!(!tag.is_empty(), "{path}");
+        let (again, body) = site.get_with(path, &[(header::IF_NONE_MATCH, &tag)]).await;
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{path}");
+        assert_eq!((body.as_str(), header_of(&again, header::ETAG)), ("", tag.as_str()), "{path}");
+        assert_eq!(header_of(&again, header::CACHE_CONTROL), caching, "{path}");
+    }
+    let (missing, page) = site.get("/no-such-file.svg", None).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert!(header_of(&missing, header::CONTENT_TYPE).starts_with("text/html"), "the app's not-found page: {page}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn media_is_cached_for_a_year_and_a_matching_etag_gets_a_bodiless_304(pool: PgPool) {
+    let site = site(pool, |_| {}).await;
+    let (image, _) = site.get("/media/pic.jpg", None).await;
+    assert_eq!(image.status(), StatusCode::OK);
+    assert_eq!(header_of(&image, header::CACHE_CONTROL), "public, max-age=31536000");
+    let tag = header_of(&image, header::ETAG).to_string();
+    assert!(tag.starts_with("W/\"4-"), "the tag names the length: {tag}");
+    assert!(!header_of(&image, header::LAST_MODIFIED).is_empty());
+
+    let listed = format!("\"nope\", {tag}");
+    let (fresh, body) = site.get_with("/media/pic.jpg", &[(header::IF_NONE_MATCH, &listed)]).await;
+    assert_eq!(fresh.status(), StatusCode::NOT_MODIFIED);
+    assert!(body.is_empty());
+    assert_eq!(header_of(&fresh, header::ETAG), tag);
+    assert_eq!(header_of(&fresh, header::CACHE_CONTROL), "public, max-age=31536000");
+    assert_fixed_headers(&fresh, "a 304");
+
+    // A tag that no longer matches wins over a date that would: the file comes again.
+    let stale = [
+        (header::IF_NONE_MATCH, "W/\"4-0000000000000000\""),
+        (header::IF_MODIFIED_SINCE, "Fri, 01 Jan 2100 00:00:00 GMT"),
+    ];
+    let (changed, _) = site.get_with("/media/pic.jpg", &stale).await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    assert_eq!(header_of(&changed, header::CONTENT_LENGTH), "4");
 }
 
 #[sqlx::test(migrations = "../migrations")]

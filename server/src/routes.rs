@@ -1,8 +1,11 @@
-//! The HTTP surface: Leptos pages and server functions, media, health, and
-//! the layers every request passes (request id, tracing, a caught panic,
-//! security headers, origin check, NUL-free text, body limit, compression).
+//! The HTTP surface: Leptos pages and server functions, static files and
+//! media (`assets`), health, and the layers every request passes (request id,
+//! tracing, a caught panic, security headers, origin check, NUL-free text,
+//! body limit, compression of what was not compressed at build time).
 
-use axum::extract::State;
+use std::path::Path;
+
+use axum::extract::{Request, State};
 use axum::http::{HeaderName, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -15,7 +18,6 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 use app::accounts::session::SessionMemo;
@@ -23,7 +25,7 @@ use app::error::AppError;
 use app::state::AppState;
 use app::{shell, App};
 
-use crate::{exports, middleware, security};
+use crate::{assets, exports, middleware, security};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Hard cap on any request body; handlers enforce tighter, friendlier limits.
@@ -31,7 +33,19 @@ const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
 pub fn build(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let media = ServeDir::new(&state.config.media_dir);
+    let options = &state.leptos_options;
+    let site_pkg = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    let site_files = assets::site_files(&options.site_root);
+    let not_found = leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+        {
+            let state = state.clone();
+            move || {
+                provide_context(state.clone());
+                provide_request_nonce();
+            }
+        },
+        shell,
+    );
     let csp = security::Csp::new(reload_socket(&state.leptos_options));
     let tls = state.config.tls;
 
@@ -40,7 +54,7 @@ pub fn build(state: AppState) -> Router {
         .route("/creator/earnings.csv", get(exports::creator_csv))
         .route("/creator/statement.csv", get(exports::statement_csv))
         .route("/s/{handle}/analytics.csv", get(exports::shop_csv))
-        .nest_service("/media", media)
+        .merge(assets::routes(&site_pkg, options.hash_files, &state.config.media_dir))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -57,16 +71,10 @@ pub fn build(state: AppState) -> Router {
                 move || shell(options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            {
-                let state = state.clone();
-                move || {
-                    provide_context(state.clone());
-                    provide_request_nonce();
-                }
-            },
-            shell,
-        ))
+        .fallback(move |State(state): State<AppState>, req: Request| {
+            let (site_files, not_found) = (site_files.clone(), not_found.clone());
+            assets::site_file_or(site_files, req, move |req| not_found(req.uri().clone(), State(state), req))
+        })
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::visitor_ids))
         .layer(axum::middleware::from_fn(middleware::reject_nul_text))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::require_same_origin))

@@ -1,7 +1,8 @@
 //! The security headers every response carries: a Content-Security-Policy
 //! with a fresh nonce per request (the one Leptos puts on its inline
 //! hydration and resource scripts), no sniffing, no framing, a careful
-//! referrer, HSTS behind TLS, and no caching of a signed-in user's pages.
+//! referrer, HSTS behind TLS, and pages kept out of shared caches: a
+//! signed-in user's never stored, a visitor's revalidated on every use.
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
@@ -54,7 +55,10 @@ impl Csp {
 /// Gives the request a fresh nonce (in its extensions, where the Leptos
 /// render picks it up: see `routes::provide_request_nonce`) and sets the
 /// policy naming it on the response; marks a signed-in user's HTML
-/// `private, no-store` so no shared cache or back-button snapshot keeps it.
+/// `private, no-store` so no shared cache or back-button snapshot keeps it,
+/// and other HTML `private, no-cache` unless the page chose its own caching:
+/// a visitor's page can hold their cart, and every page names a nonce meant
+/// for one response only.
 pub async fn csp_and_caching(State(csp): State<Csp>, mut req: Request, next: Next) -> Response {
     let nonce = Nonce::new();
     let signed_in = has_cookie(req.headers(), SESSION_COOKIE);
@@ -68,6 +72,8 @@ pub async fn csp_and_caching(State(csp): State<Csp>, mut req: Request, next: Nex
         headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
     if signed_in && html {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    } else if html && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
     }
     response
 }
