@@ -58,6 +58,7 @@ async fn site(pool: PgPool, adjust: impl FnOnce(&mut AppConfig)) -> Site {
         events: app::attribution::EventSink::start(pool.clone()),
         context_keys: app::attribution::ContextKeys::load(&pool, None, true, clock.now()).await.unwrap(),
         clock,
+        cards: app::posts::cards::CardCache::default(),
     };
     Site { router: crate::routes::build(state), config, pool, dir }
 }
