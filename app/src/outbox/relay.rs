@@ -228,3 +228,146 @@ async fn read_after(conn: &mut PgConnection, at: Position) -> AppResult<Vec<Even
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use serde_json::json;
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::error::AppError;
+    use crate::outbox::publish;
+
+    /// Records the ids it is handed; fails while `failing` is set.
+    #[derive(Clone, Default)]
+    struct Recorder {
+        name: &'static str,
+        seen: Arc<Mutex<Vec<i64>>>,
+        failing: Arc<AtomicBool>,
+    }
+
+    impl Recorder {
+        fn named(name: &'static str) -> Recorder {
+            Recorder { name, ..Recorder::default() }
+        }
+
+        fn seen(&self) -> Vec<i64> {
+            self.seen.lock().unwrap().clone()
+        }
+    }
+
+    impl Consumer for Recorder {
+        fn name(&self) -> &'static str {
+            self.name
+        }
+
+        fn handle<'a>(&'a self, _tx: &'a mut PgConnection, events: &'a [Event]) -> HandleFuture<'a> {
+            Box::pin(async move {
+                if self.failing.load(Ordering::SeqCst) {
+                    return Err(AppError::Internal);
+                }
+                self.seen.lock().unwrap().extend(events.iter().map(|e| e.id));
+                Ok(())
+            })
+        }
+    }
+
+    impl LocalConsumer for Recorder {
+        fn handle(&self, events: &[Event]) {
+            self.seen.lock().unwrap().extend(events.iter().map(|e| e.id));
+        }
+    }
+
+    async fn event(pool: &PgPool, n: i64) -> i64 {
+        let mut tx = pool.begin().await.unwrap();
+        publish(&mut tx, "test", Uuid::new_v4(), "test.happened", json!({ "n": n })).await.unwrap();
+        let id = sqlx::query_scalar!(r#"SELECT max(id) AS "id!" FROM outbox_events"#)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
+    /// Runs `relay` until every consumer of `recorders` has seen `ids` (other
+    /// tests' transactions may hold events back for a moment).
+    async fn until_seen(relay: &Relay, recorders: &[&Recorder], ids: &[i64]) {
+        for _ in 0..2000 {
+            relay.run_once().await;
+            if recorders.iter().all(|r| ids.iter().all(|id| r.seen().contains(id))) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        panic!("events {ids:?} never reached every consumer");
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn two_consumers_read_independently_and_resume_from_their_cursors(pool: PgPool) {
+        let (a, b) = (Recorder::named("a"), Recorder::named("b"));
+        let relay = Relay::new(pool.clone()).with(a.clone()).with(b.clone());
+        let first = vec![event(&pool, 1).await, event(&pool, 2).await];
+        b.failing.store(true, Ordering::SeqCst);
+        until_seen(&relay, &[&a], &first).await;
+        assert!(b.seen().is_empty(), "b failed: its cursor stays put");
+
+        b.failing.store(false, Ordering::SeqCst);
+        until_seen(&relay, &[&b], &first).await;
+        assert_eq!(a.seen(), first, "a is not handed its events again");
+        assert_eq!(b.seen(), first, "in order");
+
+        // A new relay (a restarted server) goes on from the stored cursors.
+        let (a2, b2) = (Recorder::named("a"), Recorder::named("b"));
+        let restarted = Relay::new(pool.clone()).with(a2.clone()).with(b2.clone());
+        let third = event(&pool, 3).await;
+        until_seen(&restarted, &[&a2, &b2], &[third]).await;
+        assert_eq!((a2.seen(), b2.seen()), (vec![third], vec![third]));
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_lower_id_that_commits_late_is_not_skipped(pool: PgPool) {
+        let durable = Recorder::named("durable");
+        let local = Recorder::named("local");
+        let relay = Relay::new(pool.clone()).with(durable.clone()).with_local(Arc::new(local.clone()));
+        relay.run_once().await;
+
+        // `late` takes its transaction id first, then `early` takes the
+        // lower event id, then `late` publishes (higher id) and commits
+        // first; `early` commits last.
+        let mut late = pool.begin().await.unwrap();
+        sqlx::query("SELECT pg_current_xact_id()").execute(&mut *late).await.unwrap();
+        let mut early = pool.begin().await.unwrap();
+        publish(&mut early, "test", Uuid::new_v4(), "test.early", json!({})).await.unwrap();
+        publish(&mut late, "test", Uuid::new_v4(), "test.late", json!({})).await.unwrap();
+        late.commit().await.unwrap();
+        let late_id = event_id(&pool, "test.late").await;
+        until_seen(&relay, &[&durable, &local], &[late_id]).await;
+
+        early.commit().await.unwrap();
+        let early_id = event_id(&pool, "test.early").await;
+        assert!(early_id < late_id, "the case under test: a lower id seen after a higher one");
+        until_seen(&relay, &[&durable, &local], &[early_id]).await;
+        assert_eq!(durable.seen(), vec![late_id, early_id]);
+        assert_eq!(local.seen(), vec![late_id, early_id]);
+    }
+
+    async fn event_id(pool: &PgPool, kind: &str) -> i64 {
+        sqlx::query_scalar!("SELECT id FROM outbox_events WHERE kind = $1", kind).fetch_one(pool).await.unwrap()
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn nothing_from_an_open_transaction_is_delivered(pool: PgPool) {
+        let durable = Recorder::named("durable");
+        let relay = Relay::new(pool.clone()).with(durable.clone());
+        let mut open = pool.begin().await.unwrap();
+        publish(&mut open, "test", Uuid::new_v4(), "test.open", json!({})).await.unwrap();
+        let after = event(&pool, 1).await;
+        relay.run_once().await;
+        assert!(!durable.seen().contains(&after), "held back: an older transaction is still open");
+        open.rollback().await.unwrap();
+        until_seen(&relay, &[&durable], &[after]).await;
+        assert_eq!(durable.seen(), vec![after], "the rolled-back event never comes");
+    }
+}

@@ -361,3 +361,243 @@ async fn backfill(tx: &mut PgConnection, follower: Uuid, followee: Uuid) -> AppR
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::posts::{db, editing, likes, Visibility};
+    use crate::social::db::set_follow;
+    use crate::test_support::{follow, make_private, post, settle, user};
+
+    async fn feed_ids(pool: &PgPool, viewer: Uuid) -> Vec<Uuid> {
+        db::home_feed(pool, viewer, None).await.unwrap().posts.into_iter().map(|p| p.id).collect()
+    }
+
+    /// Every post of the whole feed, page by page.
+    async fn all_pages(pool: &PgPool, viewer: Uuid) -> Vec<Uuid> {
+        let (mut seen, mut cursor) = (Vec::new(), None);
+        loop {
+            let page = db::home_feed(pool, viewer, cursor).await.unwrap();
+            seen.extend(page.posts.iter().map(|p| p.id));
+            match page.next_cursor {
+                Some(c) => cursor = Cursor::decode(&c),
+                None => return seen,
+            }
+        }
+    }
+
+    async fn rows_of(pool: &PgPool, reader: Uuid) -> BTreeSet<Uuid> {
+        sqlx::query_scalar!("SELECT post_id FROM timelines WHERE user_id = $1", reader)
+            .fetch_all(pool)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect()
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_post_fans_out_to_its_authors_followers_only(pool: PgPool) {
+        let ann = user(&pool, "ann").await;
+        let fay = user(&pool, "fay").await;
+        let sam = user(&pool, "sam").await;
+        follow(&pool, fay, "ann").await;
+        assert!(feed_ids(&pool, fay).await.is_empty()); // builds Fay's timeline
+        let open = post(&pool, ann, "hello all", Visibility::Public).await;
+        let friends = post(&pool, ann, "friends only", Visibility::Followers).await;
+        settle(&pool).await;
+
+        assert_eq!(rows_of(&pool, fay).await, BTreeSet::from([open, friends]));
+        assert!(rows_of(&pool, sam).await.is_empty());
+        assert_eq!(feed_ids(&pool, fay).await, vec![friends, open]);
+        assert!(feed_ids(&pool, sam).await.is_empty());
+        // The author's own posts are read directly: no rows, yet in their feed.
+        assert!(rows_of(&pool, ann).await.is_empty());
+        assert_eq!(feed_ids(&pool, ann).await, vec![friends, open]);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_big_accounts_posts_are_merged_at_read_in_order(pool: PgPool) {
+        let big = user(&pool, "big").await;
+        let bob = user(&pool, "bob").await;
+        let fay = user(&pool, "fay").await;
+        follow(&pool, fay, "big").await;
+        follow(&pool, fay, "bob").await;
+        sqlx::query!("UPDATE users SET followers_count = $2 WHERE id = $1", big, FANOUT_LIMIT)
+            .execute(&pool)
+            .await
+            .unwrap();
+        feed_ids(&pool, fay).await;
+        settle(&pool).await;
+        let mut written = Vec::new();
+        for i in 0..13 {
+            let author = if i % 3 == 0 { bob } else { big };
+            written.push(post(&pool, author, &format!("post {i}"), Visibility::Public).await);
+        }
+        settle(&pool).await;
+        written.reverse();
+
+        let merged: Vec<Uuid> = sqlx::query_scalar!("SELECT user_id FROM timeline_merged_authors")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(merged, vec![big]);
+        assert_eq!(rows_of(&pool, fay).await.len(), 5, "only Bob's posts are fanned out");
+        assert_eq!(all_pages(&pool, fay).await, written, "two pages, newest first, each post once");
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_missing_or_stale_timeline_is_rebuilt_on_read(pool: PgPool) {
+        let ann = user(&pool, "ann").await;
+        let fay = user(&pool, "fay").await;
+        follow(&pool, fay, "ann").await;
+        let first = post(&pool, ann, "one", Visibility::Public).await;
+        let second = post(&pool, ann, "two", Visibility::Followers).await;
+        // Fay has never read her feed: no timeline yet, and the posts are
+        // not fanned out (no relay ran). Reading builds it.
+        assert!(horizon(&pool, fay).await.unwrap().is_none());
+        assert_eq!(feed_ids(&pool, fay).await, vec![second, first]);
+        assert!(horizon(&pool, fay).await.unwrap().is_some());
+        assert_eq!(rows_of(&pool, fay).await, BTreeSet::from([first, second]));
+
+        // Rows lost, timeline marked stale: the next read rebuilds it.
+        sqlx::query!("DELETE FROM timelines WHERE user_id = $1", fay).execute(&pool).await.unwrap();
+        mark_stale(&pool, fay).await.unwrap();
+        assert_eq!(feed_ids(&pool, fay).await, vec![second, first]);
+        assert_eq!(rows_of(&pool, fay).await, BTreeSet::from([first, second]));
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn posts_older_than_the_horizon_still_page_in(pool: PgPool) {
+        let ann = user(&pool, "ann").await;
+        let fay = user(&pool, "fay").await;
+        follow(&pool, fay, "ann").await;
+        let mut written = Vec::new();
+        for i in 0..14 {
+            written.push(post(&pool, ann, &format!("post {i}"), Visibility::Public).await);
+        }
+        written.reverse();
+        // Half of them from before the timeline's window.
+        sqlx::query!(
+            "UPDATE posts SET published_at = published_at - interval '60 days' WHERE id = ANY($1)",
+            &written[7..]
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        assert_eq!(all_pages(&pool, fay).await, written);
+        assert_eq!(rows_of(&pool, fay).await.len(), 7, "the rebuild copied the window only");
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn unfollowing_removes_the_rows_and_following_back_fills(pool: PgPool) {
+        let ann = user(&pool, "ann").await;
+        let fay = user(&pool, "fay").await;
+        follow(&pool, fay, "ann").await;
+        feed_ids(&pool, fay).await;
+        let one = post(&pool, ann, "one", Visibility::Public).await;
+        let two = post(&pool, ann, "two", Visibility::Followers).await;
+        settle(&pool).await;
+        assert_eq!(rows_of(&pool, fay).await.len(), 2);
+
+        set_follow(&pool, fay, "ann", false).await.unwrap();
+        assert!(feed_ids(&pool, fay).await.is_empty(), "gone at once, before the relay runs");
+        settle(&pool).await;
+        assert!(rows_of(&pool, fay).await.is_empty());
+
+        follow(&pool, fay, "ann").await;
+        settle(&pool).await;
+        assert_eq!(rows_of(&pool, fay).await, BTreeSet::from([one, two]));
+        assert_eq!(feed_ids(&pool, fay).await, vec![two, one]);
+    }
+
+    /// The security property: whatever rows a timeline holds, a reader sees
+    /// only what the rule lets them see, from accounts they follow.
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_stale_timeline_row_never_shows_a_post_to_someone_who_may_not_see_it(pool: PgPool) {
+        let ann = user(&pool, "ann").await;
+        let ivy = user(&pool, "ivy").await;
+        let fay = user(&pool, "fay").await;
+        let sam = user(&pool, "sam").await;
+        follow(&pool, fay, "ann").await;
+        follow(&pool, fay, "ivy").await;
+        make_private(&pool, ivy).await;
+        feed_ids(&pool, fay).await;
+        feed_ids(&pool, sam).await;
+        let friends = post(&pool, ann, "friends only", Visibility::Followers).await;
+        let open = post(&pool, ann, "open", Visibility::Public).await;
+        let private = post(&pool, ivy, "private account, public post", Visibility::Public).await;
+        let deleted = post(&pool, ann, "soon gone", Visibility::Public).await;
+        settle(&pool).await;
+        assert_eq!(feed_ids(&pool, fay).await.len(), 4);
+
+        // Rows the relay has not pruned yet: a deleted post, an unfollowed
+        // account, a private account that dropped Fay, and rows forged for
+        // Sam, who follows nobody.
+        editing::delete(&pool, ann, deleted).await.unwrap();
+        set_follow(&pool, fay, "ann", false).await.unwrap();
+        sqlx::query!("DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2", fay, ivy)
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::query!(
+            "INSERT INTO timelines (user_id, post_id, author_id, published_at)
+             SELECT $1, p.id, p.author_id, p.published_at FROM posts p WHERE p.id = ANY($2)",
+            sam,
+            &[friends, open, private, deleted][..]
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        assert_eq!(rows_of(&pool, fay).await.len(), 4, "the rows are still there");
+        assert!(feed_ids(&pool, fay).await.is_empty());
+        assert!(feed_ids(&pool, sam).await.is_empty());
+        let page = db::home_feed(&pool, sam, None).await.unwrap();
+        assert!(page.next_cursor.is_none(), "and no page of hidden posts is offered");
+
+        settle(&pool).await;
+        assert!(rows_of(&pool, fay).await.contains(&private), "removed by hand above: no event");
+        assert!(!rows_of(&pool, fay).await.contains(&deleted));
+        assert!(!rows_of(&pool, fay).await.contains(&friends));
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn feed_cards_follow_edits_and_likes_through_the_outbox(pool: PgPool) {
+        let ann = user(&pool, "ann").await;
+        let fay = user(&pool, "fay").await;
+        let bob = user(&pool, "bob").await;
+        follow(&pool, fay, "ann").await;
+        follow(&pool, bob, "ann").await;
+        let cache = CardCache::default();
+        let relay = crate::outbox::Relay::new(pool.clone()).with_local(std::sync::Arc::new(cache.clone()));
+        relay.run_once().await; // the cache's cursor starts here
+        let id = post(&pool, ann, "first words", Visibility::Public).await;
+
+        let page = home_feed(&pool, Some(&cache), fay, None).await.unwrap();
+        assert_eq!((page.posts[0].body.as_str(), cache.len()), ("first words", 1));
+
+        editing::edit(&pool, ann, id, "second thoughts", Visibility::Public).await.unwrap();
+        likes::set_like(&pool, fay, id, true).await.unwrap();
+        wait_until_dropped(&relay, &cache, id).await;
+        let fays = home_feed(&pool, Some(&cache), fay, None).await.unwrap().posts.remove(0);
+        assert_eq!((fays.body.as_str(), fays.like_count, fays.liked), ("second thoughts", 1, true));
+        // Bob's page comes from the same cached card, with his own like state.
+        assert_eq!(cache.len(), 1);
+        let bobs = home_feed(&pool, Some(&cache), bob, None).await.unwrap().posts.remove(0);
+        assert_eq!((bobs.like_count, bobs.liked, bobs.is_author), (1, false, false));
+        let anns = home_feed(&pool, Some(&cache), ann, None).await.unwrap().posts.remove(0);
+        assert!(anns.is_author);
+    }
+
+    async fn wait_until_dropped(relay: &crate::outbox::Relay, cache: &CardCache, id: Uuid) {
+        for _ in 0..2000 {
+            relay.run_once().await;
+            if cache.get_many(&[id]).0.is_empty() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        panic!("the card was never invalidated");
+    }
+}
