@@ -48,7 +48,7 @@ pub struct Candidate {
 /// post once, at most `limit`.
 pub fn merge(lists: impl IntoIterator<Item = Vec<Candidate>>, limit: usize) -> Vec<Candidate> {
     let mut all: Vec<Candidate> = lists.into_iter().flatten().collect();
-    all.sort_by(|a, b| b.key.cmp(&a.key));
+    all.sort_by_key(|c| std::cmp::Reverse(c.key));
     let mut seen = std::collections::HashSet::new();
     all.retain(|c| seen.insert(c.key.id));
     all.truncate(limit);
