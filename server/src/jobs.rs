@@ -101,9 +101,8 @@ pub fn spawn_mail(pool: PgPool, mailer: Arc<dyn app::mail::Mailer>, every: Durat
 /// cursor for every server) and this process's feed card cache (its own
 /// cursor). A consumer added here gets every event in order.
 pub fn spawn_outbox_relay(pool: PgPool, cards: app::posts::cards::CardCache) {
-    let relay = app::outbox::Relay::new(pool)
-        .with(app::posts::timeline::db::TimelineConsumer)
-        .with_local(Arc::new(cards));
+    let relay =
+        app::outbox::Relay::new(pool).with(app::posts::timeline::db::TimelineConsumer).with_local(Arc::new(cards));
     tokio::spawn(relay.run(Duration::from_millis(250)));
 }
 

@@ -179,11 +179,10 @@ impl Relay {
             // Everything older than the oldest running transaction happened
             // before this process could have cached anything of it.
             None => {
-                let xmin = sqlx::query_scalar!(
-                    r#"SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS "xmin!""#
-                )
-                .fetch_one(&mut *conn)
-                .await?;
+                let xmin =
+                    sqlx::query_scalar!(r#"SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS "xmin!""#)
+                        .fetch_one(&mut *conn)
+                        .await?;
                 Position { tx_id: xmin, id: 0 }
             }
         };
@@ -224,7 +223,14 @@ async fn read_after(conn: &mut PgConnection, at: Position) -> AppResult<Vec<Even
                 tracing::error!(event = r.id, error = %e, "outbox: unreadable payload");
                 crate::error::AppError::Internal
             })?;
-            Ok(Event { id: r.id, tx_id: r.tx_id, aggregate: r.aggregate, aggregate_id: r.aggregate_id, kind: r.kind, payload })
+            Ok(Event {
+                id: r.id,
+                tx_id: r.tx_id,
+                aggregate: r.aggregate,
+                aggregate_id: r.aggregate_id,
+                kind: r.kind,
+                payload,
+            })
         })
         .collect()
 }
@@ -283,10 +289,8 @@ mod tests {
     async fn event(pool: &PgPool, n: i64) -> i64 {
         let mut tx = pool.begin().await.unwrap();
         publish(&mut tx, "test", Uuid::new_v4(), "test.happened", json!({ "n": n })).await.unwrap();
-        let id = sqlx::query_scalar!(r#"SELECT max(id) AS "id!" FROM outbox_events"#)
-            .fetch_one(&mut *tx)
-            .await
-            .unwrap();
+        let id =
+            sqlx::query_scalar!(r#"SELECT max(id) AS "id!" FROM outbox_events"#).fetch_one(&mut *tx).await.unwrap();
         tx.commit().await.unwrap();
         id
     }

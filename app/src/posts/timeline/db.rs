@@ -65,12 +65,7 @@ async fn candidates(pool: &PgPool, viewer: Uuid, from: Option<Key>, horizon: Key
 /// (their own and the big accounts they follow), merged by the database.
 /// A row is `shown` only if the rule lets the reader see the post and they
 /// still follow its author: a stale row is looked at, never shown.
-async fn timeline_and_merged(
-    pool: &PgPool,
-    viewer: Uuid,
-    from: Option<Key>,
-    limit: i64,
-) -> AppResult<Vec<Candidate>> {
+async fn timeline_and_merged(pool: &PgPool, viewer: Uuid, from: Option<Key>, limit: i64) -> AppResult<Vec<Candidate>> {
     let (at, after) = (from.map(|k| k.at), from.map(|k| k.id));
     let rows = sqlx::query!(
         r#"SELECT c.id AS "id!", c.author_id AS "author_id!", c.published_at AS "published_at!",
@@ -79,29 +74,32 @@ async fn timeline_and_merged(
                         OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followee_id = p.author_id
                                                               AND f.status = 'accepted'))) AS "shown!",
                   EXISTS (SELECT 1 FROM post_likes l WHERE l.user_id = $1 AND l.post_id = c.id) AS "liked!"
-           FROM ((SELECT t.post_id AS id, t.author_id, t.published_at
-                  FROM timelines t
-                  WHERE t.user_id = $1
-                    AND (t.published_at, t.post_id) < (COALESCE($2::timestamptz, 'infinity'),
-                                                       COALESCE($3::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
-                  ORDER BY t.published_at DESC, t.post_id DESC
-                  LIMIT $4)
-                 UNION
-                 (SELECT q.id, q.author_id, q.published_at
-                  FROM (SELECT $1::uuid AS author_id
-                        UNION ALL
-                        SELECT f.followee_id FROM follows f JOIN timeline_merged_authors m ON m.user_id = f.followee_id
-                        WHERE f.follower_id = $1 AND f.status = 'accepted') a
-                  CROSS JOIN LATERAL (
-                      SELECT q.id, q.author_id, q.published_at FROM posts q
-                      WHERE q.author_id = a.author_id AND q.status = 'published'
-                        AND (q.published_at, q.id) < (COALESCE($2::timestamptz, 'infinity'),
-                                                      COALESCE($3::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
-                      ORDER BY q.published_at DESC, q.id DESC
-                      LIMIT $4) q)) c
+           FROM (SELECT u.id, u.author_id, u.published_at
+                 FROM ((SELECT t.post_id AS id, t.author_id, t.published_at
+                        FROM timelines t
+                        WHERE t.user_id = $1
+                          AND (t.published_at, t.post_id) < (COALESCE($2::timestamptz, 'infinity'),
+                                                             COALESCE($3::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+                        ORDER BY t.published_at DESC, t.post_id DESC
+                        LIMIT $4)
+                       UNION
+                       (SELECT q.id, q.author_id, q.published_at
+                        FROM (SELECT $1::uuid AS author_id
+                              UNION ALL
+                              SELECT f.followee_id FROM follows f
+                              JOIN timeline_merged_authors m ON m.user_id = f.followee_id
+                              WHERE f.follower_id = $1 AND f.status = 'accepted') a
+                        CROSS JOIN LATERAL (
+                            SELECT q.id, q.author_id, q.published_at FROM posts q
+                            WHERE q.author_id = a.author_id AND q.status = 'published'
+                              AND (q.published_at, q.id) < (COALESCE($2::timestamptz, 'infinity'),
+                                                            COALESCE($3::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+                            ORDER BY q.published_at DESC, q.id DESC
+                            LIMIT $4) q)) u
+                 ORDER BY u.published_at DESC, u.id DESC
+                 LIMIT $4) c
            JOIN posts p ON p.id = c.id
-           ORDER BY c.published_at DESC, c.id DESC
-           LIMIT $4"#,
+           ORDER BY c.published_at DESC, c.id DESC"#,
         viewer,
         at,
         after,
@@ -287,9 +285,12 @@ async fn fan_out(tx: &mut PgConnection, post_id: Uuid) -> AppResult<()> {
         return Ok(());
     }
     if post.followers_count >= FANOUT_LIMIT {
-        sqlx::query!("INSERT INTO timeline_merged_authors (user_id) VALUES ($1) ON CONFLICT DO NOTHING", post.author_id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "INSERT INTO timeline_merged_authors (user_id) VALUES ($1) ON CONFLICT DO NOTHING",
+            post.author_id
+        )
+        .execute(&mut *tx)
+        .await?;
         return Ok(());
     }
     let mut after = Uuid::nil();
@@ -438,10 +439,8 @@ mod tests {
         settle(&pool).await;
         written.reverse();
 
-        let merged: Vec<Uuid> = sqlx::query_scalar!("SELECT user_id FROM timeline_merged_authors")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
+        let merged: Vec<Uuid> =
+            sqlx::query_scalar!("SELECT user_id FROM timeline_merged_authors").fetch_all(&pool).await.unwrap();
         assert_eq!(merged, vec![big]);
         assert_eq!(rows_of(&pool, fay).await.len(), 5, "only Bob's posts are fanned out");
         assert_eq!(all_pages(&pool, fay).await, written, "two pages, newest first, each post once");
