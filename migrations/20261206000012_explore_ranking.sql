@@ -1,5 +1,5 @@
 -- Explore's ranking (app/src/posts/explore.rs), recomputed every minute by
--- a job over the last 30 days of public posts of public accounts. A post's
+-- a job over the last week of public posts of public accounts. A post's
 -- score is a moment: when it was published, plus six hours for each tenfold
 -- of its engagement (likes + 2 × comments), so engagement lifts a post above
 -- newer ones and the order stays a keyset the feed's cursor pages through.
