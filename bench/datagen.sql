@@ -351,6 +351,11 @@ END $$;
 SELECT round(extract(epoch FROM clock_timestamp() - :'t0'::timestamptz)::numeric, 1) AS el \gset
 \echo '  ' :el 's: indexes rebuilt'
 
+-- Accounts past the timeline fan-out limit (posts::timeline::FANOUT_LIMIT)
+-- are merged at read, as the timeline consumer marks them when they post.
+-- Timelines themselves are built on each reader's first read.
+INSERT INTO timeline_merged_authors (user_id) SELECT id FROM users WHERE followers_count >= 5000;
+
 COMMIT;
 RESET session_replication_role;
 

@@ -183,11 +183,12 @@ done <"$COOKIES"
 # (A reader without a second page asks for the first again: `cursor=` is no cursor.)
 SECOND_PAGES="$(grep -c '^cursor=.' "$BODIES" || true)"
 
-# EXPLAIN of the home feed query as app/src/posts/db.rs has it today, for
-# the reader with the median following count: first page, then second.
+# EXPLAIN of the home feed's timeline query as app/src/posts/timeline/db.rs
+# has it today (the readers' timelines were built by the requests above),
+# for the reader with the median following count: first page, then second.
 explain_feed() {
   local sql page_size cursor_at cursor_id
-  sql="$(awk '/pub async fn home_feed/ {f = 1} f && /r#"/ {p = 1} p {print} p && /"#/ {exit}' app/src/posts/db.rs |
+  sql="$(awk '/async fn timeline_and_merged/ {f = 1} f && /r#"/ {p = 1} p {print} p && /"#/ {exit}' app/src/posts/timeline/db.rs |
     sed -e 's/^.*r#"//' -e 's/"#.*$//')"
   page_size="$(sed -n 's/^pub const FEED_PAGE_SIZE: i64 = \([0-9]*\);/\1/p' app/src/posts/mod.rs)"
   IFS='|' read -r cursor_at cursor_id < <(psql_db -At -c "
@@ -200,7 +201,7 @@ explain_feed() {
   {
     echo "== home feed EXPLAIN, $(date -u +%Y-%m-%dT%H:%M:%SZ), database $BENCH_DB"
     echo "reader $READER, following $(psql_db -At -c "SELECT following_count FROM users WHERE id = '$READER'")"
-    echo "query (from app/src/posts/db.rs, LIMIT FEED_PAGE_SIZE + 1 = $((${page_size:-10} + 1))):"
+    echo "query (from app/src/posts/timeline/db.rs, LIMIT FEED_PAGE_SIZE + 1 = $((${page_size:-10} + 1))):"
     echo "$sql"
     psql -X -v ON_ERROR_STOP=1 "$DB_URL" <<SQL
 PREPARE home_feed AS $sql;

@@ -29,6 +29,8 @@ pub struct AppState {
     pub context_keys: crate::attribution::ContextKeys,
     /// The app's time (movable only in a test deployment).
     pub clock: crate::clock::Clock,
+    /// Feed cards every reader sees alike, kept current by the outbox relay.
+    pub cards: crate::posts::cards::CardCache,
 }
 
 /// Settings the domain code needs; the server crate reads them from the

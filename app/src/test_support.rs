@@ -284,3 +284,26 @@ pub async fn in_currency(pool: &PgPool, variant: Uuid, currency: Currency, price
         .unwrap();
     tx.commit().await.unwrap();
 }
+
+/// Runs the outbox relay's timeline consumer until it has handled every
+/// event committed so far, as the server's relay would in a moment. Other
+/// tests' open transactions can hold events back briefly, hence the wait.
+pub async fn settle(pool: &PgPool) {
+    let relay = crate::outbox::Relay::new(pool.clone()).with(crate::posts::timeline::db::TimelineConsumer);
+    for _ in 0..2000 {
+        relay.run_once().await;
+        let behind: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM outbox_events e
+                            WHERE NOT EXISTS (SELECT 1 FROM outbox_consumers c
+                                              WHERE c.name = 'timelines' AND (c.last_tx, c.last_id) >= (e.tx_id, e.id)))",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        if !behind {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    panic!("the timeline consumer did not catch up with the outbox");
+}

@@ -8,7 +8,9 @@
 //! seconds, mail waiting in the outbox is handed to the mailer. Every ten
 //! minutes, expired sessions, account tokens and login counters, and mail
 //! sent two days ago are purged. Every hour, media files no row names (and
-//! over an hour old) are removed.
+//! over an hour old) are removed. The outbox relay runs all the time (woken
+//! by each commit that published), and Explore's ranking is recomputed
+//! every minute.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -90,6 +92,28 @@ pub fn spawn_mail(pool: PgPool, mailer: Arc<dyn app::mail::Mailer>, every: Durat
                 Ok(n) if n > 0 => tracing::info!(sent = n, "mail sent"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "sending mail failed"),
+            }
+        }
+    });
+}
+
+/// The one outbox relay and its consumers: timelines (in the database, one
+/// cursor for every server) and this process's feed card cache (its own
+/// cursor). A consumer added here gets every event in order.
+pub fn spawn_outbox_relay(pool: PgPool, cards: app::posts::cards::CardCache) {
+    let relay =
+        app::outbox::Relay::new(pool).with(app::posts::timeline::db::TimelineConsumer).with_local(Arc::new(cards));
+    tokio::spawn(relay.run(Duration::from_millis(250)));
+}
+
+/// Recomputes Explore's ranking every minute.
+pub fn spawn_explore_ranking(pool: PgPool) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            if let Err(e) = app::posts::explore::refresh(&pool).await {
+                tracing::warn!(error = %e, "refreshing the Explore ranking failed");
             }
         }
     });

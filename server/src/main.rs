@@ -104,6 +104,7 @@ async fn main() -> anyhow::Result<()> {
         events: app::attribution::EventSink::start(pool.clone()),
         context_keys: context_keys.clone(),
         clock,
+        cards: app::posts::cards::CardCache::default(),
     };
     jobs::spawn(pool.clone(), payments, config.jobs, state.clock.clone(), context_keys.clone());
     jobs::spawn_key_refresh(context_keys, state.clock.clone(), config.jobs.every);
@@ -111,6 +112,8 @@ async fn main() -> anyhow::Result<()> {
     let mailer: Arc<dyn app::mail::Mailer> = Arc::new(app::mail::FileMailer::new(&config.mail_dir));
     jobs::spawn_mail(pool.clone(), mailer, std::time::Duration::from_secs(5));
     jobs::spawn_media_sweep(pool.clone(), config.app.media_dir.clone(), state.clock.clone());
+    jobs::spawn_outbox_relay(pool.clone(), state.cards.clone());
+    jobs::spawn_explore_ranking(pool.clone());
     let router = routes::build(state);
 
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;

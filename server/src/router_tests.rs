@@ -79,6 +79,7 @@ async fn build_site(pool: PgPool, hashed: bool, adjust: impl FnOnce(&mut AppConf
         events: app::attribution::EventSink::start(pool.clone()),
         context_keys: app::attribution::ContextKeys::load(&pool, None, true, clock.now()).await.unwrap(),
         clock,
+        cards: app::posts::cards::CardCache::default(),
     };
     Site { router: crate::routes::build(state), config, pool, dir }
 }

@@ -14,26 +14,6 @@ use crate::error::{AppError, AppResult};
 use crate::money::{Currency, Money};
 use crate::payments::provider::PaymentProvider;
 
-/// Appends a domain event to the outbox (in the caller's transaction).
-pub async fn outbox(
-    tx: &mut PgConnection,
-    aggregate: &str,
-    id: Uuid,
-    kind: &str,
-    payload: serde_json::Value,
-) -> AppResult<()> {
-    sqlx::query!(
-        "INSERT INTO outbox_events (aggregate, aggregate_id, kind, payload) VALUES ($1, $2, $3, $4::text::jsonb)",
-        aggregate,
-        id,
-        kind,
-        payload.to_string()
-    )
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
-}
-
 /// The order being created from a checkout.
 pub struct NewOrder<'a> {
     pub id: Uuid,
@@ -150,7 +130,7 @@ pub async fn insert(tx: &mut PgConnection, o: &NewOrder<'_>) -> AppResult<i64> {
         .await?;
     }
     history(tx, o.id, None, OrderStatus::Pending, o.buyer_id, "Order placed; payment authorized").await?;
-    outbox(
+    crate::outbox::publish(
         tx,
         "order",
         o.id,
@@ -255,7 +235,7 @@ pub async fn transition(
         OrderStatus::Cancelled => crate::attribution::after_refund(tx, order.id).await?,
         _ => {}
     }
-    outbox(
+    crate::outbox::publish(
         tx,
         "order",
         order.id,
@@ -491,7 +471,7 @@ pub async fn refund(
     if order.status == to {
         // Another partial refund: the status stays, the trail still records it.
         history(&mut tx, order.id, Some(order.status), to, Some(owner), &note).await?;
-        outbox(
+        crate::outbox::publish(
             &mut tx,
             "order",
             order.id,

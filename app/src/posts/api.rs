@@ -44,7 +44,7 @@ pub async fn home_feed(cursor: Option<String>) -> Result<FeedPage, AppError> {
     let state = crate::state::app_state()?;
     let cursor = parse_cursor(cursor)?;
     match crate::accounts::session::current_user().await? {
-        Some(user) => super::db::home_feed(&state.pool, user.id, cursor).await,
+        Some(user) => super::timeline::db::home_feed(&state.pool, Some(&state.cards), user.id, cursor).await,
         None => super::db::explore_feed(&state.pool, None, cursor).await,
     }
 }

@@ -3,11 +3,14 @@
 //! post to someone who does not follow its author.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use super::cards::{Card, CardCache};
 use super::text::{segments, Mention};
+use super::timeline::Candidate;
 use super::{Author, FeedPage, MediaView, PostView, TagKind, TagView, Visibility, FEED_PAGE_SIZE};
 use crate::error::{AppError, AppResult};
 use crate::media::StoredPostImage;
@@ -75,6 +78,7 @@ async fn insert(
     super::refs::store(&mut tx, id, body).await?;
     if published {
         sqlx::query!("UPDATE users SET posts_count = posts_count + 1 WHERE id = $1", author).execute(&mut *tx).await?;
+        super::events::publish(&mut tx, super::events::PUBLISHED, id, author).await?;
     }
     tx.commit().await?;
     Ok(id)
@@ -97,69 +101,16 @@ pub(super) struct PostRow {
     pub avatar_url: Option<String>,
 }
 
-/// The home feed: the viewer's own posts and those of accounts they follow.
-/// Each author's newest posts come straight from `posts_author_feed_idx`
-/// and are merged, so the cost follows how many accounts the viewer
-/// follows, never how many posts exist (a new user's empty feed is as
-/// cheap as a busy one). The cursor bounds use COALESCE rather than
-/// `IS NULL OR` so the index applies under a generic plan too.
+/// The home feed: the viewer's own posts and those of accounts they follow,
+/// read from their timeline (`posts::timeline`), without the card cache.
 pub async fn home_feed(pool: &PgPool, viewer: Uuid, cursor: Option<Cursor>) -> AppResult<FeedPage> {
-    let (at, after) = (cursor.map(|c| c.at), cursor.map(|c| c.id));
-    let rows = sqlx::query_as!(
-        PostRow,
-        r#"SELECT p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
-                  p.like_count, p.comment_count, u.username, u.display_name, u.avatar_url
-           FROM (SELECT f.id
-                 FROM (SELECT $1::uuid AS author_id
-                       UNION ALL
-                       SELECT followee_id FROM follows WHERE follower_id = $1 AND status = 'accepted') a
-                 CROSS JOIN LATERAL (
-                     SELECT q.id, q.published_at FROM posts q
-                     WHERE q.author_id = a.author_id AND q.status = 'published'
-                       AND (q.published_at, q.id) < (COALESCE($2::timestamptz, 'infinity'),
-                                                     COALESCE($3::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
-                     ORDER BY q.published_at DESC, q.id DESC
-                     LIMIT $4) f
-                 ORDER BY f.published_at DESC, f.id DESC
-                 LIMIT $4) top
-           JOIN posts p ON p.id = top.id
-           JOIN users u ON u.id = p.author_id
-           WHERE post_visible_to(p, $1)
-           ORDER BY p.published_at DESC, p.id DESC"#,
-        viewer,
-        at,
-        after,
-        FEED_PAGE_SIZE + 1
-    )
-    .fetch_all(pool)
-    .await?;
-    assemble(pool, rows, Some(viewer)).await
+    super::timeline::db::home_feed(pool, None, viewer, cursor).await
 }
 
-/// Explore: recent public posts from accounts the viewer does not follow.
+/// Explore: public posts from accounts the viewer does not follow, best
+/// first (`posts::explore`).
 pub async fn explore_feed(pool: &PgPool, viewer: Option<Uuid>, cursor: Option<Cursor>) -> AppResult<FeedPage> {
-    let (at, after) = (cursor.map(|c| c.at), cursor.map(|c| c.id));
-    let rows = sqlx::query_as!(
-        PostRow,
-        r#"SELECT p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
-                  p.like_count, p.comment_count,
-                  u.username, u.display_name, u.avatar_url
-           FROM posts p JOIN users u ON u.id = p.author_id
-           WHERE p.status = 'published' AND p.visibility = 'public' AND post_visible_to(p, $1)
-             AND p.author_id IS DISTINCT FROM $1
-             AND NOT EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followee_id = p.author_id
-                                                        AND f.status = 'accepted')
-             AND ($2::timestamptz IS NULL OR (p.published_at, p.id) < ($2, $3::uuid))
-           ORDER BY p.published_at DESC, p.id DESC
-           LIMIT $4"#,
-        viewer,
-        at,
-        after,
-        FEED_PAGE_SIZE + 1
-    )
-    .fetch_all(pool)
-    .await?;
-    assemble(pool, rows, viewer).await
+    super::explore::feed(pool, viewer, cursor).await
 }
 
 /// A profile's posts the viewer may see: all of them for the author and
@@ -220,14 +171,48 @@ pub(super) async fn assemble(pool: &PgPool, mut rows: Vec<PostRow>, viewer: Opti
     rows.truncate(FEED_PAGE_SIZE as usize);
     let next_cursor =
         if more { rows.last().and_then(|r| r.published_at.map(|at| Cursor { at, id: r.id }.encode())) } else { None };
+    let authors: Vec<(Uuid, Uuid)> = rows.iter().map(|r| (r.id, r.author_id)).collect();
+    let mut posts = views(pool, rows, viewer).await?;
+    stamp(&mut posts, &authors);
+    Ok(FeedPage { posts, next_cursor })
+}
+
+/// `assemble` for rows in no particular order, placed by `keys` (the page's
+/// order and cursor, one extra for "is there more"); a row gone missing
+/// since its key was read is left out.
+pub(super) async fn assemble_keyed(
+    pool: &PgPool,
+    rows: Vec<PostRow>,
+    mut keys: Vec<super::timeline::Key>,
+    viewer: Option<Uuid>,
+) -> AppResult<FeedPage> {
+    let more = keys.len() as i64 > FEED_PAGE_SIZE;
+    keys.truncate(FEED_PAGE_SIZE as usize);
+    let next_cursor = if more { keys.last().map(|k| Cursor { at: k.at, id: k.id }.encode()) } else { None };
+    let mut by_id: HashMap<Uuid, PostRow> = rows.into_iter().map(|r| (r.id, r)).collect();
+    let rows: Vec<PostRow> = keys.iter().filter_map(|k| by_id.remove(&k.id)).collect();
+    let authors: Vec<(Uuid, Uuid)> = rows.iter().map(|r| (r.id, r.author_id)).collect();
+    let mut posts = views(pool, rows, viewer).await?;
+    stamp(&mut posts, &authors);
+    Ok(FeedPage { posts, next_cursor })
+}
+
+/// Signs the context tokens of the posts' product and shop links for this
+/// request (nothing outside a request: tests, jobs).
+fn stamp(posts: &mut [PostView], authors: &[(Uuid, Uuid)]) {
+    if let Some(state) = leptos::prelude::use_context::<crate::state::AppState>() {
+        crate::attribution::stamp(posts, authors, &state.context_keys.signer(), state.clock.now());
+    }
+}
+
+/// Post rows as views, in order; `viewer: None` gives every reader's card
+/// (not liked, not theirs).
+async fn views(pool: &PgPool, rows: Vec<PostRow>, viewer: Option<Uuid>) -> AppResult<Vec<PostView>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut details: HashMap<Uuid, Details> = details(pool, &ids, viewer).await?;
     let linked: Vec<Uuid> = details.iter().filter(|(_, d)| d.has_links).map(|(id, _)| *id).collect();
     let mut links = if linked.is_empty() { HashMap::new() } else { super::links::db::cards(pool, &linked).await? };
-
-    let authors: Vec<(Uuid, Uuid)> = rows.iter().map(|r| (r.id, r.author_id)).collect();
-    let mut posts = rows
-        .into_iter()
+    rows.into_iter()
         .map(|r| {
             let d = details.remove(&r.id).unwrap_or_default();
             Ok(PostView {
@@ -251,11 +236,60 @@ pub(super) async fn assemble(pool: &PgPool, mut rows: Vec<PostRow>, viewer: Opti
                 comment_count: r.comment_count.into(),
             })
         })
-        .collect::<AppResult<Vec<_>>>()?;
-    if let Some(state) = leptos::prelude::use_context::<crate::state::AppState>() {
-        crate::attribution::stamp(&mut posts, &authors, &state.context_keys.signer(), state.clock.now());
+        .collect()
+}
+
+/// The views of feed candidates the reader may see, in order: each card
+/// from `cache` when it holds it (read and stored otherwise), with what is
+/// the reader's own (their like, their authorship, context tokens) added.
+pub(super) async fn feed_cards(
+    pool: &PgPool,
+    cache: Option<&CardCache>,
+    viewer: Uuid,
+    shown: &[Candidate],
+) -> AppResult<Vec<PostView>> {
+    let ids: Vec<Uuid> = shown.iter().map(|c| c.key.id).collect();
+    let (mut found, missing) = match cache {
+        Some(cache) => cache.get_many(&ids),
+        None => (HashMap::new(), ids),
+    };
+    if !missing.is_empty() {
+        let ticket = cache.map(CardCache::ticket);
+        let read = cards(pool, &missing).await?;
+        found.extend(read.iter().map(|c| (c.view.id, Arc::new(c.clone()))));
+        if let (Some(cache), Some(ticket)) = (cache, ticket) {
+            cache.put(ticket, read);
+        }
     }
-    Ok(FeedPage { posts, next_cursor })
+    let mut posts = Vec::with_capacity(shown.len());
+    let mut authors = Vec::with_capacity(shown.len());
+    for c in shown {
+        let Some(card) = found.get(&c.key.id) else { continue };
+        let mut view = card.view.clone();
+        view.liked = c.liked;
+        view.is_author = card.author_id == viewer;
+        authors.push((view.id, card.author_id));
+        posts.push(view);
+    }
+    stamp(&mut posts, &authors);
+    Ok(posts)
+}
+
+/// Every reader's cards of these posts, read from the database.
+async fn cards(pool: &PgPool, ids: &[Uuid]) -> AppResult<Vec<Card>> {
+    let rows = sqlx::query_as!(
+        PostRow,
+        r#"SELECT p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
+                  p.like_count, p.comment_count, u.username, u.display_name, u.avatar_url
+           FROM posts p JOIN users u ON u.id = p.author_id
+           WHERE p.id = ANY($1)"#,
+        ids
+    )
+    .fetch_all(pool)
+    .await?;
+    let authors: Vec<Uuid> = rows.iter().map(|r| r.author_id).collect();
+    let views = views(pool, rows, None).await?;
+    Ok(authors.into_iter().zip(views).map(|(author_id, view)| Card { author_id, view }).collect())
 }
 
 /// What a card shows besides its post row.

@@ -6,6 +6,7 @@
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use super::events;
 use super::ownership::lock_own_post;
 use super::{validate_body, DraftSummary, History, Revision, Visibility};
 use crate::error::{AppError, AppResult};
@@ -19,6 +20,7 @@ pub async fn publish_draft(pool: &PgPool, author: Uuid, post_id: Uuid) -> AppRes
             .execute(&mut *tx)
             .await?;
         sqlx::query!("UPDATE users SET posts_count = posts_count + 1 WHERE id = $1", author).execute(&mut *tx).await?;
+        events::publish(&mut tx, events::PUBLISHED, post_id, author).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -58,6 +60,7 @@ pub async fn edit(pool: &PgPool, author: Uuid, post_id: Uuid, body: &str, visibi
     .execute(&mut *tx)
     .await?;
     super::refs::store(&mut tx, post_id, &body).await?;
+    events::publish(&mut tx, events::EDITED, post_id, author).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -73,6 +76,7 @@ pub async fn delete(pool: &PgPool, author: Uuid, post_id: Uuid) -> AppResult<()>
     if post.status == "published" {
         sqlx::query!("UPDATE users SET posts_count = posts_count - 1 WHERE id = $1", author).execute(&mut *tx).await?;
     }
+    events::publish(&mut tx, events::DELETED, post_id, author).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -157,6 +161,7 @@ mod tests {
         publish_draft(&pool, author, id).await.unwrap();
         assert_eq!(posts_count(&pool, author).await, 1);
         assert!(drafts(&pool, author).await.unwrap().is_empty());
+        crate::test_support::settle(&pool).await; // the relay fans the post out
         assert_eq!(home_feed(&pool, fan, None).await.unwrap().posts.len(), 1);
     }
 

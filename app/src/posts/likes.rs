@@ -13,7 +13,9 @@ pub async fn set_like(pool: &PgPool, user: Uuid, post_id: Uuid, like: bool) -> A
         return Err(AppError::NotFound("Post".into()));
     }
     let mut tx = pool.begin().await?;
-    sqlx::query!("SELECT id FROM posts WHERE id = $1 FOR NO KEY UPDATE", post_id).fetch_one(&mut *tx).await?;
+    let author = sqlx::query_scalar!("SELECT author_id FROM posts WHERE id = $1 FOR NO KEY UPDATE", post_id)
+        .fetch_one(&mut *tx)
+        .await?;
     let changed = if like {
         sqlx::query!("INSERT INTO post_likes (post_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", post_id, user)
             .execute(&mut *tx)
@@ -39,6 +41,9 @@ pub async fn set_like(pool: &PgPool, user: Uuid, post_id: Uuid, like: bool) -> A
     )
     .fetch_one(&mut *tx)
     .await?;
+    if delta != 0 {
+        super::events::publish(&mut tx, super::events::COUNTS_CHANGED, post_id, author).await?;
+    }
     tx.commit().await?;
     Ok(count.into())
 }

@@ -21,11 +21,17 @@ pub mod text;
 pub mod visibility;
 
 #[cfg(feature = "ssr")]
+pub mod cards;
+#[cfg(feature = "ssr")]
 pub mod compose;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod editing;
+#[cfg(feature = "ssr")]
+pub mod events;
+#[cfg(feature = "ssr")]
+pub mod explore;
 #[cfg(feature = "ssr")]
 pub mod likes;
 #[cfg(feature = "ssr")]
@@ -34,6 +40,8 @@ pub mod ownership;
 pub mod refs;
 #[cfg(feature = "ssr")]
 pub mod tags;
+#[cfg(feature = "ssr")]
+pub mod timeline;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

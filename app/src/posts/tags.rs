@@ -5,7 +5,7 @@
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::MAX_TAGS_PER_IMAGE;
+use super::{events, MAX_TAGS_PER_IMAGE};
 use crate::error::{AppError, AppResult};
 
 /// What a tag points at, as the author chose it.
@@ -44,15 +44,15 @@ pub async fn add(pool: &PgPool, author: Uuid, media_id: Uuid, x: f64, y: f64, ta
     let (x, y) = position(x, y)?;
     let mut tx = pool.begin().await?;
     // Locking the image row serialises concurrent tagging, so the limit holds.
-    let owner = sqlx::query_scalar!(
-        "SELECT p.author_id FROM post_media m JOIN posts p ON p.id = m.post_id
+    let owner = sqlx::query!(
+        "SELECT p.id, p.author_id FROM post_media m JOIN posts p ON p.id = m.post_id
          WHERE m.id = $1 AND p.status <> 'deleted' FOR UPDATE OF m",
         media_id
     )
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| AppError::NotFound("Image".into()))?;
-    if owner != author {
+    if owner.author_id != author {
         return Err(AppError::Forbidden);
     }
     let count: i64 = sqlx::query_scalar!("SELECT count(*) AS \"n!\" FROM image_tags WHERE media_id = $1", media_id)
@@ -99,41 +99,46 @@ pub async fn add(pool: &PgPool, author: Uuid, media_id: Uuid, x: f64, y: f64, ta
     )
     .execute(&mut *tx)
     .await?;
+    events::publish(&mut tx, events::TAGS_CHANGED, owner.id, author).await?;
     tx.commit().await?;
     Ok(id)
 }
 
 pub async fn remove(pool: &PgPool, author: Uuid, tag_id: Uuid) -> AppResult<()> {
-    let done = sqlx::query!(
+    let mut tx = pool.begin().await?;
+    let post_id = sqlx::query_scalar!(
         "DELETE FROM image_tags t USING post_media m, posts p
-         WHERE t.id = $1 AND m.id = t.media_id AND p.id = m.post_id AND p.author_id = $2",
+         WHERE t.id = $1 AND m.id = t.media_id AND p.id = m.post_id AND p.author_id = $2
+         RETURNING p.id",
         tag_id,
         author
     )
-    .execute(pool)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::Forbidden);
-    }
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::Forbidden)?;
+    events::publish(&mut tx, events::TAGS_CHANGED, post_id, author).await?;
+    tx.commit().await?;
     Ok(())
 }
 
 /// Moves a tag to a new spot on the same image.
 pub async fn move_to(pool: &PgPool, author: Uuid, tag_id: Uuid, x: f64, y: f64) -> AppResult<()> {
     let (x, y) = position(x, y)?;
-    let done = sqlx::query!(
+    let mut tx = pool.begin().await?;
+    let post_id = sqlx::query_scalar!(
         "UPDATE image_tags t SET x_pct = $3::float8, y_pct = $4::float8 FROM post_media m, posts p
-         WHERE t.id = $1 AND m.id = t.media_id AND p.id = m.post_id AND p.author_id = $2 AND p.status <> 'deleted'",
+         WHERE t.id = $1 AND m.id = t.media_id AND p.id = m.post_id AND p.author_id = $2 AND p.status <> 'deleted'
+         RETURNING p.id",
         tag_id,
         author,
         x,
         y
     )
-    .execute(pool)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::Forbidden);
-    }
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::Forbidden)?;
+    events::publish(&mut tx, events::TAGS_CHANGED, post_id, author).await?;
+    tx.commit().await?;
     Ok(())
 }
 

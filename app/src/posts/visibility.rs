@@ -21,7 +21,7 @@ mod tests {
     use crate::posts::{comments, db, editing, likes, FeedPage, Visibility};
     use crate::social::db::{follow_list, profile_by_username, set_follow, Direction};
     use crate::social::requests;
-    use crate::test_support::{follow, make_private, post, stocked_variant, user};
+    use crate::test_support::{follow, make_private, post, settle, stocked_variant, user};
 
     struct Posts {
         public: Uuid,
@@ -218,6 +218,7 @@ mod tests {
 
         // Accepting the request opens everything to Rex.
         requests::accept(&pool, Some(ivy), "rex").await.unwrap();
+        settle(&pool).await; // the relay back-fills Rex's timeline
         assert_eq!(rule(&pool, &all, Some(rex)).await, published);
         assert_eq!(of(db::home_feed(&pool, rex, None).await.unwrap(), &posts), published);
         assert!(follow_list(&pool, "ivy", Direction::Followers, Some(rex), None).await.is_ok());

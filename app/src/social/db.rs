@@ -98,19 +98,23 @@ pub async fn update_profile(pool: &PgPool, user_id: Uuid, u: &ProfileUpdate) -> 
     if !u.is_private {
         super::requests::accept_all(&mut tx, user_id).await?;
     }
+    super::events::profile_changed(&mut tx, user_id).await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Points the avatar (or cover) at `url`; returns the URL it replaced.
 pub async fn set_avatar(pool: &PgPool, user_id: Uuid, url: &str) -> AppResult<Option<String>> {
+    let mut tx = pool.begin().await?;
     let old = sqlx::query_scalar!(
         "UPDATE users u SET avatar_url = $2 FROM users old WHERE u.id = $1 AND old.id = u.id RETURNING old.avatar_url",
         user_id,
         url
     )
-    .fetch_one(pool)
+    .fetch_one(&mut *tx)
     .await?;
+    super::events::profile_changed(&mut tx, user_id).await?;
+    tx.commit().await?;
     Ok(old)
 }
 
@@ -199,6 +203,7 @@ pub async fn set_follow(pool: &PgPool, me: Uuid, target_username: &str, follow: 
         .rows_affected();
         if inserted == 1 && !private {
             count_follow(&mut tx, me, target, 1).await?;
+            super::events::follow(&mut tx, super::events::FOLLOW_ACCEPTED, me, target).await?;
         }
     } else {
         let removed = sqlx::query_scalar!(
@@ -210,6 +215,7 @@ pub async fn set_follow(pool: &PgPool, me: Uuid, target_username: &str, follow: 
         .await?;
         if removed.as_deref() == Some("accepted") {
             count_follow(&mut tx, me, target, -1).await?;
+            super::events::follow(&mut tx, super::events::FOLLOW_REMOVED, me, target).await?;
         }
     }
     let state = follow_state(&mut tx, me, target).await?;

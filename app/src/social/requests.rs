@@ -79,6 +79,7 @@ pub async fn accept(pool: &PgPool, caller: Option<Uuid>, requester: &str) -> App
         return Err(no_request());
     }
     count_follow(&mut tx, requester, owner, 1).await?;
+    super::events::follow(&mut tx, super::events::FOLLOW_ACCEPTED, requester, owner).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -126,8 +127,8 @@ pub async fn cancel(pool: &PgPool, caller: Option<Uuid>, owner: &str) -> AppResu
 /// Accepts every request waiting on `owner` (who is going public), counting
 /// each, inside the caller's transaction.
 pub async fn accept_all(tx: &mut PgConnection, owner: Uuid) -> AppResult<()> {
-    sqlx::query!(
-        "WITH accepted AS (
+    let accepted = sqlx::query_scalar!(
+        r#"WITH accepted AS (
              UPDATE follows SET status = 'accepted'
              WHERE followee_id = $1 AND status = 'pending'
              RETURNING follower_id
@@ -135,13 +136,16 @@ pub async fn accept_all(tx: &mut PgConnection, owner: Uuid) -> AppResult<()> {
              UPDATE users SET following_count = following_count + 1
              WHERE id IN (SELECT follower_id FROM accepted)
              RETURNING id
+         ), owner AS (
+             UPDATE users SET followers_count = followers_count + (SELECT count(*) FROM counted)::int
+             WHERE id = $1
          )
-         UPDATE users SET followers_count = followers_count + (SELECT count(*) FROM counted)::int
-         WHERE id = $1",
+         SELECT id AS "id!" FROM counted"#,
         owner
     )
-    .execute(&mut *tx)
+    .fetch_all(&mut *tx)
     .await?;
+    super::events::followed_by_each(tx, &accepted, owner).await?;
     Ok(())
 }
 

@@ -5,14 +5,14 @@ use uuid::Uuid;
 
 use super::{CommentPage, CommentView, COMMENTS_PAGE};
 use crate::error::{AppError, AppResult};
-use crate::posts::Author;
+use crate::posts::{events, Author};
 use crate::social::Cursor;
 
 /// Adds a comment to a post the commenter can see; returns the new count.
 pub async fn add(pool: &PgPool, author: Uuid, post_id: Uuid, body: &str) -> AppResult<i64> {
     let mut tx = pool.begin().await?;
-    let visible = sqlx::query_scalar!(
-        "SELECT p.id FROM posts p
+    let post_author = sqlx::query_scalar!(
+        "SELECT p.author_id FROM posts p
          WHERE p.id = $1 AND p.status = 'published' AND post_visible_to(p, $2)
          FOR NO KEY UPDATE OF p",
         post_id,
@@ -20,9 +20,9 @@ pub async fn add(pool: &PgPool, author: Uuid, post_id: Uuid, body: &str) -> AppR
     )
     .fetch_optional(&mut *tx)
     .await?;
-    if visible.is_none() {
+    let Some(post_author) = post_author else {
         return Err(AppError::NotFound("Post".into()));
-    }
+    };
     sqlx::query!(
         "INSERT INTO comments (id, post_id, author_id, body) VALUES ($1, $2, $3, $4)",
         Uuid::new_v4(),
@@ -38,6 +38,7 @@ pub async fn add(pool: &PgPool, author: Uuid, post_id: Uuid, body: &str) -> AppR
     )
     .fetch_one(&mut *tx)
     .await?;
+    events::publish(&mut tx, events::COUNTS_CHANGED, post_id, post_author).await?;
     tx.commit().await?;
     Ok(count.into())
 }
@@ -60,6 +61,7 @@ pub async fn delete(pool: &PgPool, user: Uuid, comment_id: Uuid) -> AppResult<()
     sqlx::query!("UPDATE posts SET comment_count = comment_count - 1 WHERE id = $1", row.post_id)
         .execute(&mut *tx)
         .await?;
+    events::publish(&mut tx, events::COUNTS_CHANGED, row.post_id, row.post_author).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::{LinkCard, LinkKind, LinkTarget, MAX_LINKS};
 use crate::error::{AppError, AppResult};
 use crate::money::{Currency, Money};
+use crate::posts::events;
 use crate::posts::ownership::lock_own_post;
 
 pub async fn add(pool: &PgPool, author: Uuid, post_id: Uuid, target: &LinkTarget) -> AppResult<()> {
@@ -66,6 +67,7 @@ pub async fn add(pool: &PgPool, author: Uuid, post_id: Uuid, target: &LinkTarget
     )
     .execute(&mut *tx)
     .await?;
+    events::publish(&mut tx, events::LINKS_CHANGED, post_id, author).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -80,6 +82,7 @@ pub async fn remove(pool: &PgPool, author: Uuid, post_id: Uuid, position: i16) -
     if removed == 0 {
         return Err(AppError::NotFound("Link".into()));
     }
+    events::publish(&mut tx, events::LINKS_CHANGED, post_id, author).await?;
     tx.commit().await?;
     Ok(())
 }

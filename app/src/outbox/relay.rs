@@ -1,0 +1,377 @@
+//! The one relay: reads the outbox in `(tx_id, id)` order and hands each
+//! batch to every registered consumer, each from its own cursor.
+//!
+//! Gap safety: an identity id is taken when the row is inserted, not when
+//! its transaction commits, so id 41 can appear after id 42 was read. The
+//! relay reads only events of transactions older than the oldest one still
+//! running (`pg_snapshot_xmin`): those are final, and a transaction that
+//! commits later has a larger tx id, so it sorts after every cursor already
+//! stored. The price is latency: a long transaction anywhere on the database
+//! holds delivery back until it ends (the poll picks events up after it).
+//!
+//! Delivery is at least once. A durable `Consumer` handles a batch inside
+//! the transaction that moves its cursor (`outbox_consumers`, locked, so two
+//! servers never run one consumer at once); if it fails, nothing moved and
+//! the batch comes again. A `LocalConsumer` (a per-process cache) keeps its
+//! cursor in memory, starting where the process started: every server
+//! process sees every event. Consumers must be idempotent.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use sqlx::{PgConnection, PgPool};
+
+use super::{Event, CHANNEL};
+use crate::error::AppResult;
+
+/// How many events a consumer gets at most at once.
+pub const BATCH: i64 = 500;
+
+pub type HandleFuture<'a> = Pin<Box<dyn Future<Output = AppResult<()>> + Send + 'a>>;
+
+/// A consumer whose work is in the database: it handles each batch in the
+/// transaction that records it as handled. A new one starts at the oldest
+/// event (it ignores the kinds it does not know).
+pub trait Consumer: Send + Sync {
+    /// Its cursor's key in `outbox_consumers`; never rename a deployed one.
+    fn name(&self) -> &'static str;
+    fn handle<'a>(&'a self, tx: &'a mut PgConnection, events: &'a [Event]) -> HandleFuture<'a>;
+}
+
+/// A consumer of this process only (an in-memory cache): sees every event
+/// published from the moment the relay started.
+pub trait LocalConsumer: Send + Sync {
+    fn handle(&self, events: &[Event]);
+}
+
+/// A position in the outbox: the last event handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Position {
+    tx_id: i64,
+    id: i64,
+}
+
+struct Local {
+    consumer: Arc<dyn LocalConsumer>,
+    position: Mutex<Option<Position>>,
+}
+
+pub struct Relay {
+    pool: PgPool,
+    durable: Vec<Arc<dyn Consumer>>,
+    local: Vec<Local>,
+}
+
+impl Relay {
+    pub fn new(pool: PgPool) -> Relay {
+        Relay { pool, durable: Vec::new(), local: Vec::new() }
+    }
+
+    pub fn with(mut self, consumer: impl Consumer + 'static) -> Relay {
+        self.durable.push(Arc::new(consumer));
+        self
+    }
+
+    pub fn with_local(mut self, consumer: Arc<dyn LocalConsumer>) -> Relay {
+        self.local.push(Local { consumer, position: Mutex::new(None) });
+        self
+    }
+
+    /// Delivers everything deliverable now to every consumer; returns how
+    /// many events were handed out in all. A consumer that fails is logged
+    /// and tried again on the next pass; the others go on.
+    pub async fn run_once(&self) -> usize {
+        let mut handed = 0;
+        for consumer in &self.durable {
+            match self.drain_durable(consumer.as_ref()).await {
+                Ok(n) => handed += n,
+                Err(e) => tracing::warn!(consumer = consumer.name(), error = %e, "outbox consumer failed"),
+            }
+        }
+        for local in &self.local {
+            match self.drain_local(local).await {
+                Ok(n) => handed += n,
+                Err(e) => tracing::warn!(error = %e, "reading the outbox for a local consumer failed"),
+            }
+        }
+        handed
+    }
+
+    /// Runs forever: a pass whenever a transaction that published commits
+    /// (LISTEN), and at least every `poll` (events held back by a long
+    /// transaction, a lost notification, a lost connection).
+    pub async fn run(self, poll: Duration) {
+        let mut listener = match sqlx::postgres::PgListener::connect_with(&self.pool).await {
+            Ok(mut l) => match l.listen(CHANNEL).await {
+                Ok(()) => Some(l),
+                Err(e) => {
+                    tracing::warn!(error = %e, "outbox relay: LISTEN failed; polling only");
+                    None
+                }
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "outbox relay: no listener connection; polling only");
+                None
+            }
+        };
+        loop {
+            self.run_once().await;
+            match listener.as_mut() {
+                Some(l) => {
+                    tokio::select! {
+                        got = l.recv() => if let Err(e) = got {
+                            tracing::warn!(error = %e, "outbox relay: listener lost");
+                            tokio::time::sleep(poll).await;
+                        },
+                        _ = tokio::time::sleep(poll) => {}
+                    }
+                }
+                None => tokio::time::sleep(poll).await,
+            }
+        }
+    }
+
+    async fn drain_durable(&self, consumer: &dyn Consumer) -> AppResult<usize> {
+        let mut handed = 0;
+        loop {
+            let mut tx = self.pool.begin().await?;
+            sqlx::query!(
+                "INSERT INTO outbox_consumers (name, last_tx, last_id) VALUES ($1, '0', 0) ON CONFLICT DO NOTHING",
+                consumer.name()
+            )
+            .execute(&mut *tx)
+            .await?;
+            let at = sqlx::query!(
+                r#"SELECT last_tx::text::bigint AS "tx_id!", last_id FROM outbox_consumers WHERE name = $1 FOR UPDATE"#,
+                consumer.name()
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            let events = read_after(&mut tx, Position { tx_id: at.tx_id, id: at.last_id }).await?;
+            let Some(last) = events.last().map(|e| Position { tx_id: e.tx_id, id: e.id }) else {
+                return Ok(handed);
+            };
+            consumer.handle(&mut tx, &events).await?;
+            sqlx::query!(
+                "UPDATE outbox_consumers SET last_tx = $2::bigint::text::xid8, last_id = $3, updated_at = app_now()
+                 WHERE name = $1",
+                consumer.name(),
+                last.tx_id,
+                last.id
+            )
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            handed += events.len();
+            if (events.len() as i64) < BATCH {
+                return Ok(handed);
+            }
+        }
+    }
+
+    async fn drain_local(&self, local: &Local) -> AppResult<usize> {
+        let mut conn = self.pool.acquire().await?;
+        let start = *local.position.lock().unwrap_or_else(|p| p.into_inner());
+        let mut at = match start {
+            Some(at) => at,
+            // Everything older than the oldest running transaction happened
+            // before this process could have cached anything of it.
+            None => {
+                let xmin =
+                    sqlx::query_scalar!(r#"SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS "xmin!""#)
+                        .fetch_one(&mut *conn)
+                        .await?;
+                Position { tx_id: xmin, id: 0 }
+            }
+        };
+        let mut handed = 0;
+        loop {
+            let events = read_after(&mut conn, at).await?;
+            if let Some(last) = events.last() {
+                local.consumer.handle(&events);
+                at = Position { tx_id: last.tx_id, id: last.id };
+                handed += events.len();
+            }
+            *local.position.lock().unwrap_or_else(|p| p.into_inner()) = Some(at);
+            if (events.len() as i64) < BATCH {
+                return Ok(handed);
+            }
+        }
+    }
+}
+
+/// The next batch after `at`, of transactions that can no longer change.
+async fn read_after(conn: &mut PgConnection, at: Position) -> AppResult<Vec<Event>> {
+    let rows = sqlx::query!(
+        r#"SELECT id, tx_id::text::bigint AS "tx_id!", aggregate, aggregate_id, kind, payload::text AS "payload!"
+           FROM outbox_events
+           WHERE (tx_id, id) > ($1::bigint::text::xid8, $2)
+             AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+           ORDER BY tx_id, id
+           LIMIT $3"#,
+        at.tx_id,
+        at.id,
+        BATCH
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let payload = serde_json::from_str(&r.payload).map_err(|e| {
+                tracing::error!(event = r.id, error = %e, "outbox: unreadable payload");
+                crate::error::AppError::Internal
+            })?;
+            Ok(Event {
+                id: r.id,
+                tx_id: r.tx_id,
+                aggregate: r.aggregate,
+                aggregate_id: r.aggregate_id,
+                kind: r.kind,
+                payload,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use serde_json::json;
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::error::AppError;
+    use crate::outbox::publish;
+
+    /// Records the ids it is handed; fails while `failing` is set.
+    #[derive(Clone, Default)]
+    struct Recorder {
+        name: &'static str,
+        seen: Arc<Mutex<Vec<i64>>>,
+        failing: Arc<AtomicBool>,
+    }
+
+    impl Recorder {
+        fn named(name: &'static str) -> Recorder {
+            Recorder { name, ..Recorder::default() }
+        }
+
+        fn seen(&self) -> Vec<i64> {
+            self.seen.lock().unwrap().clone()
+        }
+    }
+
+    impl Consumer for Recorder {
+        fn name(&self) -> &'static str {
+            self.name
+        }
+
+        fn handle<'a>(&'a self, _tx: &'a mut PgConnection, events: &'a [Event]) -> HandleFuture<'a> {
+            Box::pin(async move {
+                if self.failing.load(Ordering::SeqCst) {
+                    return Err(AppError::Internal);
+                }
+                self.seen.lock().unwrap().extend(events.iter().map(|e| e.id));
+                Ok(())
+            })
+        }
+    }
+
+    impl LocalConsumer for Recorder {
+        fn handle(&self, events: &[Event]) {
+            self.seen.lock().unwrap().extend(events.iter().map(|e| e.id));
+        }
+    }
+
+    async fn event(pool: &PgPool, n: i64) -> i64 {
+        let mut tx = pool.begin().await.unwrap();
+        publish(&mut tx, "test", Uuid::new_v4(), "test.happened", json!({ "n": n })).await.unwrap();
+        let id =
+            sqlx::query_scalar!(r#"SELECT max(id) AS "id!" FROM outbox_events"#).fetch_one(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
+    /// Runs `relay` until every consumer of `recorders` has seen `ids` (other
+    /// tests' transactions may hold events back for a moment).
+    async fn until_seen(relay: &Relay, recorders: &[&Recorder], ids: &[i64]) {
+        for _ in 0..2000 {
+            relay.run_once().await;
+            if recorders.iter().all(|r| ids.iter().all(|id| r.seen().contains(id))) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        panic!("events {ids:?} never reached every consumer");
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn two_consumers_read_independently_and_resume_from_their_cursors(pool: PgPool) {
+        let (a, b) = (Recorder::named("a"), Recorder::named("b"));
+        let relay = Relay::new(pool.clone()).with(a.clone()).with(b.clone());
+        let first = vec![event(&pool, 1).await, event(&pool, 2).await];
+        b.failing.store(true, Ordering::SeqCst);
+        until_seen(&relay, &[&a], &first).await;
+        assert!(b.seen().is_empty(), "b failed: its cursor stays put");
+
+        b.failing.store(false, Ordering::SeqCst);
+        until_seen(&relay, &[&b], &first).await;
+        assert_eq!(a.seen(), first, "a is not handed its events again");
+        assert_eq!(b.seen(), first, "in order");
+
+        // A new relay (a restarted server) goes on from the stored cursors.
+        let (a2, b2) = (Recorder::named("a"), Recorder::named("b"));
+        let restarted = Relay::new(pool.clone()).with(a2.clone()).with(b2.clone());
+        let third = event(&pool, 3).await;
+        until_seen(&restarted, &[&a2, &b2], &[third]).await;
+        assert_eq!((a2.seen(), b2.seen()), (vec![third], vec![third]));
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_lower_id_that_commits_late_is_not_skipped(pool: PgPool) {
+        let durable = Recorder::named("durable");
+        let local = Recorder::named("local");
+        let relay = Relay::new(pool.clone()).with(durable.clone()).with_local(Arc::new(local.clone()));
+        relay.run_once().await;
+
+        // `late` takes its transaction id first, then `early` takes the
+        // lower event id, then `late` publishes (higher id) and commits
+        // first; `early` commits last.
+        let mut late = pool.begin().await.unwrap();
+        sqlx::query("SELECT pg_current_xact_id()").execute(&mut *late).await.unwrap();
+        let mut early = pool.begin().await.unwrap();
+        publish(&mut early, "test", Uuid::new_v4(), "test.early", json!({})).await.unwrap();
+        publish(&mut late, "test", Uuid::new_v4(), "test.late", json!({})).await.unwrap();
+        late.commit().await.unwrap();
+        let late_id = event_id(&pool, "test.late").await;
+        until_seen(&relay, &[&durable, &local], &[late_id]).await;
+
+        early.commit().await.unwrap();
+        let early_id = event_id(&pool, "test.early").await;
+        assert!(early_id < late_id, "the case under test: a lower id seen after a higher one");
+        until_seen(&relay, &[&durable, &local], &[early_id]).await;
+        assert_eq!(durable.seen(), vec![late_id, early_id]);
+        assert_eq!(local.seen(), vec![late_id, early_id]);
+    }
+
+    async fn event_id(pool: &PgPool, kind: &str) -> i64 {
+        sqlx::query_scalar!("SELECT id FROM outbox_events WHERE kind = $1", kind).fetch_one(pool).await.unwrap()
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn nothing_from_an_open_transaction_is_delivered(pool: PgPool) {
+        let durable = Recorder::named("durable");
+        let relay = Relay::new(pool.clone()).with(durable.clone());
+        let mut open = pool.begin().await.unwrap();
+        publish(&mut open, "test", Uuid::new_v4(), "test.open", json!({})).await.unwrap();
+        let after = event(&pool, 1).await;
+        relay.run_once().await;
+        assert!(!durable.seen().contains(&after), "held back: an older transaction is still open");
+        open.rollback().await.unwrap();
+        until_seen(&relay, &[&durable], &[after]).await;
+        assert_eq!(durable.seen(), vec![after], "the rolled-back event never comes");
+    }
+}

@@ -1,0 +1,27 @@
+//! The events posts publish to the outbox, each in the transaction of the
+//! change it names. Timelines fan out and prune on them; the feed card
+//! cache drops the cards they change.
+
+use serde_json::json;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::error::AppResult;
+
+pub const AGGREGATE: &str = "post";
+/// A post (new, or a draft) went out: `author_id`.
+pub const PUBLISHED: &str = "post.published";
+/// Its text or visibility changed.
+pub const EDITED: &str = "post.edited";
+/// It was deleted.
+pub const DELETED: &str = "post.deleted";
+/// Its like or comment count changed.
+pub const COUNTS_CHANGED: &str = "post.counts_changed";
+/// A tag on one of its images was added, moved or removed.
+pub const TAGS_CHANGED: &str = "post.tags_changed";
+/// A product, shop or event card was linked to it or unlinked.
+pub const LINKS_CHANGED: &str = "post.links_changed";
+
+pub async fn publish(tx: &mut PgConnection, kind: &str, post_id: Uuid, author_id: Uuid) -> AppResult<()> {
+    crate::outbox::publish(tx, AGGREGATE, post_id, kind, json!({ "author_id": author_id })).await
+}
