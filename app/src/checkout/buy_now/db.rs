@@ -210,31 +210,38 @@ pub async fn buy(
         }
         None => {
             let row = write_checkout(&mut tx, &tap, &ready).await?;
-            let recorded = sqlx::query!(
-                "INSERT INTO buy_now_clicks (click_key, user_id, checkout_id) VALUES ($1, $2, $3)
-                 ON CONFLICT (click_key) DO NOTHING",
-                tap.click,
-                tap.user,
+            tx.commit().await?;
+            // The stock is held before the click is recorded: a second
+            // request that finds the click finds the hold in place too.
+            let until = now + chrono::Duration::from_std(ttl).unwrap_or_else(|_| chrono::Duration::minutes(10));
+            let holds = vec![Hold { variant_id: tap.variant, quantity: tap.quantity }];
+            let held = stock.hold(HoldRequest { checkout_id: row.id, holds, until }).await;
+            let recorded = match held {
+                Ok(()) => sqlx::query!(
+                    "INSERT INTO buy_now_clicks (click_key, user_id, checkout_id) VALUES ($1, $2, $3)
+                     ON CONFLICT (click_key) DO NOTHING",
+                    tap.click,
+                    tap.user,
+                    row.id
+                )
+                .execute(pool)
+                .await?
+                .rows_affected(),
+                Err(_) => 0,
+            };
+            if recorded == 1 {
                 row.id
-            )
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if recorded == 0 {
-                // A second request with this click got here first: it is the
-                // purchase; this one follows it.
-                tx.rollback().await?;
-                let mut conn = pool.acquire().await?;
-                clicked(&mut conn, &tap).await?.ok_or_else(|| AppError::NotFound("Purchase".into()))?
             } else {
-                tx.commit().await?;
-                let until = now + chrono::Duration::from_std(ttl).unwrap_or_else(|_| chrono::Duration::minutes(10));
-                let holds = vec![Hold { variant_id: tap.variant, quantity: tap.quantity }];
-                if let Err(e) = stock.hold(HoldRequest { checkout_id: row.id, holds, until }).await {
-                    abandon(pool, row.id).await?;
-                    return Err(e);
+                // Sold out, or another request with this click recorded its
+                // checkout first: this one's goes, and the click's purchase
+                // is followed instead, if there is one.
+                abandon(pool, row.id).await?;
+                let mut conn = pool.acquire().await?;
+                match (clicked(&mut conn, &tap).await?, held) {
+                    (Some(checkout), _) => checkout,
+                    (None, Err(e)) => return Err(e),
+                    (None, Ok(())) => return Err(AppError::Internal),
                 }
-                row.id
             }
         }
     };
@@ -408,7 +415,8 @@ mod tests {
         assert_eq!(a.unwrap(), b.unwrap());
         assert_eq!(count(&w.pool, "SELECT count(*) FROM orders").await, 1);
         assert_eq!(count(&w.pool, "SELECT count(*) FROM test_provider_intents").await, 1);
-        assert_eq!(count(&w.pool, "SELECT count(*) FROM checkouts").await, 1);
+        assert_eq!(count(&w.pool, "SELECT count(*) FROM checkouts WHERE step <> 'abandoned'").await, 1);
+        assert_eq!(w.reserved().await, 1, "the second request's own hold went back");
         // A later retry of the same click finds the same order.
         assert_eq!(w.buy(1, click, q.total).await.unwrap(), a_order(&w.pool).await);
         // A new tap is a new purchase.
