@@ -22,6 +22,7 @@ pub mod shops;
 pub mod social;
 pub mod test_controls;
 pub mod ui;
+pub mod wallet;
 
 #[cfg(feature = "ssr")]
 pub mod db_errors;
@@ -138,6 +139,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async />
                     <Route path=path!("/orders/:id") view=OrderPage ssr=SsrMode::Async />
                     <Route path=path!("/settings/profile") view=EditProfilePage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/payment") view=wallet::pages::WalletPage ssr=SsrMode::Async />
                     <Route path=path!("/follow-requests") view=FollowRequestsPage ssr=SsrMode::Async />
                     <Route path=path!("/u/:username") view=ProfilePage ssr=SsrMode::Async />
                     <Route path=path!("/compose") view=ComposePage ssr=SsrMode::Async />

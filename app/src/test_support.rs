@@ -129,7 +129,7 @@ pub fn card() -> CardDetails {
 
 /// The test provider's always-succeeding Visa.
 pub fn visa(details: &CardDetails) -> Card<'_> {
-    Card { digits: "4242424242424242", details }
+    Card::typed("4242424242424242", details)
 }
 
 /// A US shipping address.

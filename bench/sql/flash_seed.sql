@@ -1,6 +1,8 @@
 -- Seeds a flash sale into an empty Storefeed database (after migrations):
 -- one shop with one variant holding :stock units, and :buyers signed-in
--- buyers. Prints one `sf_session=…` cookie per buyer, the way the app signs
+-- buyers, each with a saved address and a saved test card (what Buy now
+-- pays with; the card as the test provider's hosted field would have
+-- tokenized 4242 4242 4242 4242). Prints one `sf_session=…` cookie per buyer, the way the app signs
 -- people in (the cookie carries a token, the sessions table its SHA-256).
 -- psql -v stock=500 -v buyers=10000 -At -f flash_seed.sql
 \set QUIET on
@@ -20,6 +22,16 @@ VALUES ('00000000-0000-4000-8000-00000000f1a8', 'receive', :stock, 0, 'flash sal
 INSERT INTO users (id, username, email, password_hash, display_name)
 SELECT gen_random_uuid(), 'flash_buyer_' || n, 'flash_buyer_' || n || '@example.test', '!', 'Buyer ' || n
 FROM generate_series(1, :buyers) n;
+INSERT INTO saved_addresses (user_id, address)
+SELECT id, '{"name":"Flash Buyer","line1":"1 Market St","line2":"","city":"San Francisco","region":"CA",
+             "postal_code":"94105","country":"US","phone":""}'::jsonb
+FROM users WHERE username LIKE 'flash\_buyer\_%';
+INSERT INTO test_provider_payment_methods (token, customer, brand, last4, exp_month, exp_year, outcome)
+SELECT 'pm_flash_' || replace(id::text, '-', ''), 'cus_' || replace(id::text, '-', ''), 'Visa', '4242', 12, 2034, 'succeeds'
+FROM users WHERE username LIKE 'flash\_buyer\_%';
+INSERT INTO saved_cards (id, user_id, provider, token, brand, last4, exp_month, exp_year, is_default)
+SELECT gen_random_uuid(), id, 'test', 'pm_flash_' || replace(id::text, '-', ''), 'Visa', '4242', 12, 2034, true
+FROM users WHERE username LIKE 'flash\_buyer\_%';
 CREATE TEMP TABLE flash_tokens ON COMMIT DROP AS
 SELECT id, left(md5(random()::text) || md5(random()::text), 43) AS token
 FROM users WHERE username LIKE 'flash\_buyer\_%';

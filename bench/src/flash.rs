@@ -2,7 +2,10 @@
 //! each) go for the same variant at once, each through the real purchase
 //! path over HTTP: add to cart → open checkout (the stock hold) → address →
 //! shipping → review (the checkout as the page shows it, with its total) →
-//! place the order with a test card, confirming that total. Reports how many bought,
+//! place the order with a test card, confirming that total; or, with
+//! `--buy-now-every`, some or all buyers take the one-tap path instead: the
+//! product sheet's quote, then Buy now with the saved card and address
+//! (one request). Reports how many bought,
 //! how many were told "sold out" and at which step, orders per second, and
 //! latency per step. `scripts/bench-flash-sale.sh` seeds the buyers, runs
 //! this, and checks the database afterwards.
@@ -35,7 +38,10 @@ options:
   --connections N   requests in flight at most, over as many keep-alive
                     connections (default 256)
   --ramp SECS       spread the buyers' start over this many seconds (default 0)
-  --card NUMBER     test card to pay with (default 4242424242424242)";
+  --card NUMBER     test card to pay with (default 4242424242424242)
+  --buy-now-every N every Nth buyer uses Buy now (quote, then one request
+                    with the saved card and address); 1 = all, 0 = none
+                    (default 0)";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FlashArgs {
@@ -46,6 +52,7 @@ pub struct FlashArgs {
     pub connections: usize,
     pub ramp: Duration,
     pub card: String,
+    pub buy_now_every: usize,
 }
 
 /// Parses the arguments after `flash-sale`; `None` asks for the usage text.
@@ -54,6 +61,7 @@ pub fn parse(args: impl Iterator<Item = String>) -> Result<Option<FlashArgs>> {
     let mut connections = 256;
     let mut ramp = Duration::ZERO;
     let mut card = "4242424242424242".to_string();
+    let mut buy_now_every = 0;
     let mut args = args.into_iter();
     while let Some(flag) = args.next() {
         if matches!(flag.as_str(), "-h" | "--help") {
@@ -81,6 +89,11 @@ pub fn parse(args: impl Iterator<Item = String>) -> Result<Option<FlashArgs>> {
                 ramp = Duration::from_secs_f64(secs)
             }
             "--card" => card = value,
+            "--buy-now-every" => {
+                buy_now_every = value
+                    .parse()
+                    .map_err(|_| anyhow!("--buy-now-every `{value}` must be a whole number (0 = nobody)"))?
+            }
             _ => bail!("unknown argument `{flag}` for flash-sale (try --help)"),
         }
     }
@@ -97,11 +110,15 @@ pub fn parse(args: impl Iterator<Item = String>) -> Result<Option<FlashArgs>> {
         connections,
         ramp,
         card,
+        buy_now_every,
     }))
 }
 
-/// The steps of one purchase, in order.
-const STEPS: [&str; 6] = ["add to cart", "open checkout", "address", "shipping", "review", "place order"];
+/// The steps of a purchase: the full checkout's six, then Buy now's two.
+const STEPS: [&str; 8] =
+    ["add to cart", "open checkout", "address", "shipping", "review", "place order", "quote", "buy now"];
+const CHECKOUT_STEPS: [usize; 6] = [0, 1, 2, 3, 4, 5];
+const BUY_NOW_STEPS: [usize; 2] = [6, 7];
 
 /// How one buyer's attempt ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,9 +181,11 @@ pub async fn run(args: FlashArgs) -> Result<()> {
         .map(|(i, cookie)| {
             let shared = Arc::clone(&shared);
             let delay = shared.args.ramp.mul_f64(i as f64 / buyers as f64);
+            let every = shared.args.buy_now_every;
+            let one_tap = every > 0 && i % every == 0;
             tokio::spawn(async move {
                 tokio::time::sleep(delay).await;
-                buy(&shared, cookie).await
+                buy(&shared, cookie, one_tap).await
             })
         })
         .collect();
@@ -180,7 +199,7 @@ pub async fn run(args: FlashArgs) -> Result<()> {
     Ok(())
 }
 
-async fn buy(shared: &Shared, cookie: HeaderValue) -> Journey {
+async fn buy(shared: &Shared, cookie: HeaderValue, one_tap: bool) -> Journey {
     let began = Instant::now();
     let mut latencies_us = Vec::with_capacity(STEPS.len());
     let a = &shared.args;
@@ -188,12 +207,25 @@ async fn buy(shared: &Shared, cookie: HeaderValue) -> Journey {
     // The total the review showed, which placing the order confirms.
     let mut shown = (String::new(), String::new());
     let mut ending = None;
-    for step in 0..STEPS.len() {
+    let click = uuid::Uuid::new_v4().to_string();
+    let plan: &[usize] = if one_tap { &BUY_NOW_STEPS } else { &CHECKOUT_STEPS };
+    for &step in plan {
         let (path, body) = match step {
             0 => ("cart/add", form(&[("variant", &a.variant), ("quantity", "1")])),
             1 | 4 => ("checkout", form(&[("shop", &a.shop)])),
             2 => ("checkout/address", address_form(&checkout)),
             3 => ("checkout/shipping", form(&[("checkout", &checkout), ("shipping_option", "standard")])),
+            6 => ("buy-now/quote", form(&[("variant", &a.variant), ("quantity", "1")])),
+            7 => (
+                "buy-now",
+                form(&[
+                    ("variant", &a.variant),
+                    ("quantity", "1"),
+                    ("click", &click),
+                    ("shown_total", &shown.0),
+                    ("shown_currency", &shown.1),
+                ]),
+            ),
             _ => (
                 "checkout/place",
                 form(&[
@@ -224,8 +256,9 @@ async fn buy(shared: &Shared, cookie: HeaderValue) -> Journey {
             ending = Some(Ending::Failed(step, status.as_u16(), text.chars().take(200).collect()));
             break;
         }
-        if step == 4 {
-            match reviewed_total(&text) {
+        if step == 4 || step == 6 {
+            let total = if step == 4 { reviewed_total(&text) } else { quoted_total(&text) };
+            match total {
                 Ok(total) => shown = total,
                 Err(e) => {
                     ending = Some(Ending::Failed(step, status.as_u16(), format!("{e:#}")));
@@ -261,6 +294,20 @@ fn opened_checkout(body: &str) -> Result<Option<String>> {
     }
     let id = view.get("id").and_then(|id| id.as_str()).ok_or_else(|| anyhow!("the checkout answer has no id"))?;
     Ok(Some(id.to_string()))
+}
+
+/// The total (minor units, currency) Buy now's quote shows.
+fn quoted_total(body: &str) -> Result<(String, String)> {
+    let quote: serde_json::Value = serde_json::from_str(body).context("the quote is not JSON")?;
+    if quote.is_null() {
+        bail!("no Buy now quote: the buyer has no saved card and address");
+    }
+    let total = quote.pointer("/total/minor").and_then(|t| t.as_i64());
+    let currency = quote.pointer("/total/currency").and_then(|c| c.as_str());
+    match (total, currency) {
+        (Some(total), Some(currency)) => Ok((total.to_string(), currency.to_string())),
+        _ => bail!("the quote has no total"),
+    }
 }
 
 /// The total (minor units, currency) a checkout answer shows.
@@ -458,6 +505,14 @@ mod tests {
     }
 
     #[test]
+    fn a_quote_gives_the_total_to_confirm() {
+        let quote =
+            r#"{"total":{"minor":12870,"currency":"USD"},"card":"Visa •••• 4242","ship_to":"A, B","shipping":"x"}"#;
+        assert_eq!(quoted_total(quote).unwrap(), ("12870".to_string(), "USD".to_string()));
+        assert!(quoted_total("null").is_err(), "no saved details");
+    }
+
+    #[test]
     fn arguments_are_checked() {
         let args = |a: &[&str]| parse(a.iter().map(|s| s.to_string()));
         let ok = args(&[
@@ -477,6 +532,7 @@ mod tests {
         assert_eq!(ok.base, "http://127.0.0.1:3200");
         assert_eq!(ok.ramp, Duration::from_secs(2));
         assert_eq!(ok.connections, 256);
+        assert_eq!(ok.buy_now_every, 0, "the full checkout unless asked");
         assert!(args(&["--base", "ftp://x"]).is_err());
         assert!(args(&[
             "--base",

@@ -218,6 +218,7 @@ test('no page is wider than a 390 px phone, even with a 2,000-character word and
     '/compose',
     '/drafts',
     '/settings/profile',
+    '/settings/payment',
     '/follow-requests',
     '/shops',
     '/shops/new',
@@ -324,6 +325,7 @@ test('the tab bar takes a phone everywhere, and its cart badge follows the cart'
     ['me-events', '/events'],
     ['me-follow-requests', '/follow-requests'],
     ['me-settings', '/settings/profile'],
+    ['me-payment', '/settings/payment'],
     ['me-drafts', '/drafts'],
     ['me-profile', `/u/${shopper.username}`],
   ]) {

@@ -9,6 +9,7 @@ mod assets;
 mod config;
 mod demo;
 mod exports;
+mod hosted_field;
 mod jobs;
 mod middleware;
 #[cfg(test)]

@@ -25,7 +25,7 @@ use app::error::AppError;
 use app::state::AppState;
 use app::{shell, App};
 
-use crate::{assets, exports, middleware, security};
+use crate::{assets, exports, hosted_field, middleware, security};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Hard cap on any request body; handlers enforce tighter, friendlier limits.
@@ -55,6 +55,7 @@ pub fn build(state: AppState) -> Router {
         .route("/creator/statement.csv", get(exports::statement_csv))
         .route("/s/{handle}/analytics.csv", get(exports::shop_csv))
         .merge(assets::routes(&site_pkg, options.hash_files, &state.config.media_dir))
+        .merge(hosted_field::routes())
         .leptos_routes_with_context(
             &state,
             routes,

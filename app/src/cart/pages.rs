@@ -11,6 +11,7 @@ use super::api::{get_cart, AddToCart, RemoveCartLine, UpdateCartLine};
 use super::count::CartVersion;
 use super::{CartLine, CartView, ShopCart, MAX_LINE_QUANTITY};
 use crate::catalog::{stock_label, Variant};
+use crate::checkout::buy_now::button::BuyNowExpress;
 use crate::ui::{ErrorAlert, ErrorPage, Loading, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS};
 
 /// The attribution context a shared link carried (`?ctx=`), if any: it is
@@ -39,6 +40,11 @@ pub fn AddToCartForm(
         }
     });
     let sold_out = Signal::derive(move || selected.with(|v| v.as_ref().is_none_or(|v| v.available <= 0)));
+    let quantity = RwSignal::new("1".to_string());
+    // The one-tap Buy now replaces this form's "Buy now" (which goes to
+    // checkout) for a shopper with saved details, once hydrated.
+    let express = RwSignal::new(false);
+    let express_ctx = ctx.clone();
     view! {
         <ActionForm action=add attr:class="mt-4 space-y-3" attr:data-testid="add-to-cart-form">
             {ctx.map(|c| view! { <input type="hidden" name="ctx" value=c /> })}
@@ -49,6 +55,7 @@ pub fn AddToCartForm(
                     <label for="cart-quantity" class="block text-sm font-medium text-stone-700">"Qty"</label>
                     <input id="cart-quantity" name="quantity" type="number" min="1" max=MAX_LINE_QUANTITY.to_string() value="1"
                         inputmode="numeric" required data-testid="cart-quantity"
+                        on:input=move |ev| quantity.set(event_target_value(&ev))
                         class="mt-1 block w-full rounded-lg border border-stone-300 bg-white px-3 py-2" />
                 </div>
             </div>
@@ -58,17 +65,20 @@ pub fn AddToCartForm(
                     "Added to your cart. " <A href="/cart" attr:class="font-semibold underline">"View cart"</A>
                 </p>
             })}
-            <div class="grid grid-cols-2 gap-2">
+            <div class=move || if express.get() { "grid grid-cols-1 gap-2" } else { "grid grid-cols-2 gap-2" }>
                 <button type="submit" class=SECONDARY_BUTTON_CLASS disabled=move || sold_out.get() || add.pending().get()
                     data-testid="add-to-cart">
                     {move || if sold_out.get() { "Sold out" } else { "Add to cart" }}
                 </button>
-                <button type="submit" name="buy_now" value="1" class=PRIMARY_BUTTON_CLASS
-                    disabled=move || sold_out.get() || add.pending().get() data-testid="buy-now">
-                    "Buy now"
-                </button>
+                {move || (!express.get()).then(|| view! {
+                    <button type="submit" name="buy_now" value="1" class=PRIMARY_BUTTON_CLASS
+                        disabled=move || sold_out.get() || add.pending().get() data-testid="buy-now">
+                        "Buy now"
+                    </button>
+                })}
             </div>
         </ActionForm>
+        <BuyNowExpress selected quantity ctx=express_ctx shown=express />
     }
 }
 

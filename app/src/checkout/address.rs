@@ -166,6 +166,22 @@ pub fn validate(input: &AddressInput) -> Result<Address, AppError> {
     Ok(Address { name, line1, line2, city, region, postal_code, country: country.to_string(), phone })
 }
 
+impl From<&Address> for AddressInput {
+    /// A stored address as a form would send it, to check it again.
+    fn from(a: &Address) -> AddressInput {
+        AddressInput {
+            name: a.name.clone(),
+            line1: a.line1.clone(),
+            line2: a.line2.clone(),
+            city: a.city.clone(),
+            region: a.region.clone(),
+            postal_code: a.postal_code.clone(),
+            country: a.country.clone(),
+            phone: a.phone.clone(),
+        }
+    }
+}
+
 impl Address {
     /// The address as printed on a label, one line per entry, in the
     /// destination country's order and ending with the country's name. The

@@ -98,10 +98,23 @@ pub async fn place_order(
     // this time.
     let now = state.clock.now();
     let (card, digits) = crate::payments::cards::check(&input, now.year() as u16, now.month() as u8)?;
-    let card = super::place::Card { digits: &digits, details: &card };
+    let card = super::place::Card::typed(&digits, &card);
     let placement = super::place::Placement { checkout, buyer: buyer.clone(), card, shown };
     let order =
         super::place::place(&state.pool, state.payments.as_ref(), placement, now, state.config.reservation_ttl).await?;
+    after_placed(&buyer, order, now).await
+}
+
+/// What follows a placed order, from checkout or Buy now: stock settles,
+/// the order is credited to the posts that drove it, and the buyer goes to
+/// its confirmation.
+#[cfg(feature = "ssr")]
+pub(super) async fn after_placed(
+    buyer: &crate::cart::db::Owner,
+    order: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
     state.stock.settle_soon();
     // Credit the order's journey now, with every event up to this click written.
     state.events.flush().await;
@@ -110,7 +123,7 @@ pub async fn place_order(
     }
     crate::attribution::record(crate::attribution::EventKind::Purchase, |e| e.order_id = Some(order)).await;
     let confirmation =
-        super::guest::confirmation_path(&state.pool, &state.config.public_url, &buyer, order, now).await?;
+        super::guest::confirmation_path(&state.pool, &state.config.public_url, buyer, order, now).await?;
     leptos_axum::redirect(&confirmation);
     Ok(())
 }

@@ -269,7 +269,7 @@ mod tests {
         let (guest, checkout) = guest_checkout_ready(&pool, 1, variant, "gina@example.test", clock_now()).await;
         let provider = TestProvider::new(pool.clone());
         let details = card();
-        let declined = crate::checkout::place::Card { digits: "4000000000000002", details: &details };
+        let declined = crate::checkout::place::Card::typed("4000000000000002", &details);
         for _ in 0..GUEST_MAX_ATTEMPTS {
             let err =
                 place_order(&pool, &provider, checkout, guest.clone(), declined, clock_now(), TTL).await.unwrap_err();

@@ -4,7 +4,9 @@
 //! currency, and holds their stock while it is open.
 
 pub mod address;
+pub mod address_fields;
 pub mod api;
+pub mod buy_now;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]

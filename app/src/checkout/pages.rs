@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use super::address::SHIPPING_COUNTRIES;
+use super::address_fields::AddressFields;
 use super::api::{load_checkout, ApplyCode, ChooseShipping, PlaceOrder, RemoveCode, SaveCheckoutAddress};
 use super::summary::{summary, ShippingLine};
 use super::summary_rows::SummaryRows;
@@ -168,54 +168,22 @@ fn step_class(active: bool) -> &'static str {
 #[component]
 fn AddressStep(v: CheckoutView, action: ServerAction<SaveCheckoutAddress>) -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let a = v.address.clone().unwrap_or_default();
-    let field = move |name: &'static str,
-                      label: &'static str,
-                      value: String,
-                      autocomplete: &'static str,
-                      required: bool| {
-        // Inputs post as `address[line1]`…; errors name the `ship_*` field.
-        let input_name = match name.strip_prefix("ship_") {
-            Some(part) => format!("address[{part}]"),
-            None => name.to_string(),
-        };
-        view! {
-            <div>
-                <label for=format!("co-{name}") class=LABEL_CLASS>{label}{(!required).then_some(" (optional)")}</label>
-                <input id=format!("co-{name}") name=input_name value=value autocomplete=autocomplete required=required class=INPUT_CLASS
-                    aria-describedby=format!("{name}-error") />
-                <FieldError error field=name />
-            </div>
-        }
-    };
-    let country = a.country.clone();
+    let has_address = v.address.is_some();
     view! {
         <section class=step_class(v.step == Step::Contact) aria-labelledby="step-address" data-testid="step-address">
             <h2 id="step-address" class="text-lg font-semibold">"1. Contact and address"</h2>
             <ActionForm action=action attr:class="mt-3 space-y-3">
                 <input type="hidden" name="checkout" value=v.id.to_string() />
                 <ErrorAlert error />
-                {field("email", "Email", v.email.clone(), "email", true)}
-                {field("ship_name", "Full name", a.name.clone(), "name", true)}
                 <div>
-                    <label for="co-ship_country" class=LABEL_CLASS>"Country"</label>
-                    <select id="co-ship_country" name="address[country]" autocomplete="country" required class=INPUT_CLASS data-testid="ship-country">
-                        {SHIPPING_COUNTRIES.iter().map(|(code, name)| view! {
-                            <option value=*code selected=country == *code>{*name}</option>
-                        }).collect_view()}
-                    </select>
-                    <FieldError error field="ship_country" />
+                    <label for="co-email" class=LABEL_CLASS>"Email"</label>
+                    <input id="co-email" name="email" value=v.email.clone() autocomplete="email" required class=INPUT_CLASS
+                        aria-describedby="email-error" />
+                    <FieldError error field="email" />
                 </div>
-                {field("ship_line1", "Address", a.line1.clone(), "address-line1", true)}
-                {field("ship_line2", "Apartment, suite, etc.", a.line2.clone(), "address-line2", false)}
-                <div class="grid gap-3 sm:grid-cols-3">
-                    {field("ship_city", "City", a.city.clone(), "address-level2", true)}
-                    {field("ship_region", "State / region", a.region.clone(), "address-level1", false)}
-                    {field("ship_postal_code", "Postal code", a.postal_code.clone(), "postal-code", false)}
-                </div>
-                {field("ship_phone", "Phone", a.phone.clone(), "tel", false)}
+                <AddressFields address=v.address.clone().unwrap_or_default() error id_prefix="co" />
                 <button type="submit" class=PRIMARY_BUTTON_CLASS disabled=move || action.pending().get() data-testid="save-address">
-                    {if v.address.is_some() { "Update address" } else { "Continue to shipping" }}
+                    {if has_address { "Update address" } else { "Continue to shipping" }}
                 </button>
             </ActionForm>
         </section>

@@ -34,7 +34,7 @@ use crate::money::Money;
 use crate::orders::db::{self as orders_db, NewOrder};
 use crate::orders::OrderStatus;
 use crate::payments::cards::CardDetails;
-use crate::payments::provider::{AuthStatus, Authorization, AuthorizeRequest, PaymentProvider, ProviderError};
+use crate::payments::provider::{AuthStatus, Authorization, AuthorizeRequest, PaymentProvider, ProviderError, Source};
 
 /// What a payment is for, fixed before the provider is asked.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -54,11 +54,20 @@ enum Prepared {
     Pay { payment: Uuid, key: String, amount: i64, currency: crate::money::Currency },
 }
 
-/// The card a buyer pays with: its digits go to the provider only.
+/// The card a buyer pays with: typed at checkout (its digits go to the
+/// provider only) or saved with the provider (its token and the buyer's
+/// customer id there).
 #[derive(Clone, Copy)]
 pub struct Card<'a> {
-    pub digits: &'a str,
+    pub source: Source<'a>,
     pub details: &'a CardDetails,
+}
+
+impl<'a> Card<'a> {
+    /// A card typed at checkout.
+    pub fn typed(digits: &'a str, details: &'a CardDetails) -> Card<'a> {
+        Card { source: Source::Card { digits, brand: details.brand }, details }
+    }
 }
 
 /// What the buyer asked for when they pressed "Pay": their checkout, the
@@ -85,13 +94,11 @@ pub async fn place(
     ttl: Duration,
 ) -> AppResult<Uuid> {
     let Placement { checkout, buyer, card, shown } = placement;
-    let (card_digits, card) = (card.digits, card.details);
-    let (payment, key, amount, currency) = match prepare(pool, checkout, &buyer, card, shown, now, ttl).await? {
+    let (payment, key, amount, currency) = match prepare(pool, checkout, &buyer, card.details, shown, now, ttl).await? {
         Prepared::Placed(order) => return Ok(order),
         Prepared::Pay { payment, key, amount, currency } => (payment, key, amount, currency),
     };
-    let request =
-        AuthorizeRequest { idempotency_key: &key, amount_minor: amount, currency, card_digits, brand: card.brand };
+    let request = AuthorizeRequest { idempotency_key: &key, amount_minor: amount, currency, source: card.source };
     match authorize_with_retry(provider, request).await {
         Ok(auth) => settle(pool, provider, payment, &auth, now).await,
         Err(ProviderError::Transient(e)) => {
@@ -525,17 +532,9 @@ mod tests {
         let provider = TestProvider::new(pool.clone());
         let details = card();
         let now = crate::clock::Clock::system().now();
-        let err = place_order(
-            &pool,
-            &provider,
-            checkout,
-            buyer,
-            Card { digits: "4000000000000002", details: &details },
-            now,
-            TTL,
-        )
-        .await
-        .unwrap_err();
+        let err = place_order(&pool, &provider, checkout, buyer, Card::typed("4000000000000002", &details), now, TTL)
+            .await
+            .unwrap_err();
         assert!(matches!(err, AppError::PaymentDeclined(_)), "{err:?}");
         assert_eq!(count(&pool, "SELECT count(*) FROM orders").await, 0);
         assert_eq!(count(&pool, "SELECT count(*) FROM cart_lines").await, 1);
@@ -571,8 +570,7 @@ mod tests {
             idempotency_key: &key,
             amount_minor: amount,
             currency,
-            card_digits: "4242424242424242",
-            brand: CardBrand::Visa,
+            source: Source::Card { digits: "4242424242424242", brand: CardBrand::Visa },
         };
         provider.authorize(req).await.unwrap();
         assert_eq!(count(&pool, "SELECT count(*) FROM orders").await, 0);

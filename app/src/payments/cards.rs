@@ -246,6 +246,30 @@ impl TestOutcome {
         }
     }
 
+    /// How the test provider writes the outcome down for a saved card.
+    pub fn code(self) -> &'static str {
+        match self {
+            TestOutcome::Succeeds => "succeeds",
+            TestOutcome::Declined => "declined",
+            TestOutcome::InsufficientFunds => "insufficient_funds",
+            TestOutcome::FailsOnceThenSucceeds => "fails_once",
+            TestOutcome::ExpiredCard => "expired_card",
+        }
+    }
+
+    /// Reads back a stored `code()`.
+    pub fn from_code(code: &str) -> Option<TestOutcome> {
+        [
+            TestOutcome::Succeeds,
+            TestOutcome::Declined,
+            TestOutcome::InsufficientFunds,
+            TestOutcome::FailsOnceThenSucceeds,
+            TestOutcome::ExpiredCard,
+        ]
+        .into_iter()
+        .find(|o| o.code() == code)
+    }
+
     /// The machine-readable reason, for `payments.failure_code`.
     pub fn failure_code(self) -> Option<&'static str> {
         match self {
@@ -329,6 +353,14 @@ mod tests {
         assert_eq!(test_outcome("4000000000000119"), TestOutcome::FailsOnceThenSucceeds);
         assert_eq!(test_outcome("4000000000000069"), TestOutcome::ExpiredCard);
         assert_eq!(test_outcome("4111111111111111"), TestOutcome::Succeeds, "any other valid number succeeds");
+    }
+
+    #[test]
+    fn outcome_codes_round_trip() {
+        for (_, outcome, _) in TEST_CARDS {
+            assert_eq!(TestOutcome::from_code(outcome.code()), Some(*outcome));
+        }
+        assert_eq!(TestOutcome::from_code("nope"), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use crate::money::Currency;
-use crate::payments::cards::CardBrand;
+use crate::payments::cards::{CardBrand, CardDetails};
 
 /// A boxed future, so the trait stays usable as `dyn PaymentProvider`.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -55,6 +55,25 @@ pub trait PaymentProvider: Send + Sync + 'static {
     /// The authorization made under `idempotency_key`, if the provider has
     /// one: how a caller recovers after a `Transient` error or a crash.
     fn lookup<'a>(&'a self, idempotency_key: &'a str) -> BoxFuture<'a, Result<Option<Authorization>, ProviderError>>;
+
+    /// Saves a card its hosted field tokenized for `customer` and tells
+    /// what card it is. A token already saved for another customer, or one
+    /// the provider never issued, is `Rejected`; saving it again for the
+    /// same customer answers the same.
+    fn attach<'a>(&'a self, token: &'a str, customer: &'a str) -> BoxFuture<'a, Result<CardDetails, ProviderError>>;
+
+    /// Forgets a saved card; the token can no longer pay. Detaching one
+    /// already detached succeeds.
+    fn detach<'a>(&'a self, token: &'a str, customer: &'a str) -> BoxFuture<'a, Result<(), ProviderError>>;
+}
+
+/// What pays: a card number typed at checkout, passed through to the
+/// provider, or a card saved with the provider, named by its token and
+/// usable only by the customer it was saved for.
+#[derive(Clone, Copy)]
+pub enum Source<'a> {
+    Card { digits: &'a str, brand: CardBrand },
+    Saved { token: &'a str, customer: &'a str },
 }
 
 /// One authorization attempt. The full card number is only passed through to
@@ -64,16 +83,17 @@ pub struct AuthorizeRequest<'a> {
     pub idempotency_key: &'a str,
     pub amount_minor: i64,
     pub currency: Currency,
-    /// The card number, digits only.
-    pub card_digits: &'a str,
-    pub brand: CardBrand,
+    pub source: Source<'a>,
 }
 
-impl AuthorizeRequest<'_> {
-    /// The last four digits of the card (fewer if the number is that short).
-    pub fn last4(&self) -> &str {
-        let digits = self.card_digits;
-        &digits[digits.len().saturating_sub(4)..]
+impl Source<'_> {
+    /// The last four digits of a typed card (fewer if the number is that
+    /// short); a saved card's are the provider's to tell.
+    pub fn typed_last4(&self) -> Option<&str> {
+        match self {
+            Source::Card { digits, .. } => Some(&digits[digits.len().saturating_sub(4)..]),
+            Source::Saved { .. } => None,
+        }
     }
 }
 
@@ -84,9 +104,23 @@ impl fmt::Debug for AuthorizeRequest<'_> {
             .field("idempotency_key", &self.idempotency_key)
             .field("amount_minor", &self.amount_minor)
             .field("currency", &self.currency)
-            .field("card", &format_args!("•••• {}", self.last4()))
-            .field("brand", &self.brand)
+            .field("source", &self.source)
             .finish()
+    }
+}
+
+impl fmt::Debug for Source<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Card { brand, .. } => f
+                .debug_struct("Card")
+                .field("number", &format_args!("•••• {}", self.typed_last4().unwrap_or_default()))
+                .field("brand", brand)
+                .finish(),
+            Source::Saved { token, customer } => {
+                f.debug_struct("Saved").field("token", token).field("customer", customer).finish()
+            }
+        }
     }
 }
 
@@ -135,8 +169,7 @@ mod tests {
             idempotency_key: "k",
             amount_minor: 500,
             currency: Currency::USD,
-            card_digits: "4242424242424242",
-            brand: CardBrand::Visa,
+            source: Source::Card { digits: "4242424242424242", brand: CardBrand::Visa },
         };
         let shown = format!("{req:?}");
         assert!(!shown.contains("4242424242424242"), "{shown}");

@@ -5,8 +5,9 @@
 use rand::distributions::{Alphanumeric, DistString};
 use sqlx::{PgConnection, PgPool};
 
-use super::provider::{AuthStatus, Authorization, AuthorizeRequest, BoxFuture, PaymentProvider, ProviderError};
-use crate::payments::cards::{test_outcome, TestOutcome};
+use super::provider::{AuthStatus, Authorization, AuthorizeRequest, BoxFuture, PaymentProvider, ProviderError, Source};
+use crate::error::AppResult;
+use crate::payments::cards::{self, test_outcome, CardBrand, CardDetails, CardInput, TestOutcome};
 
 /// A `PaymentProvider` that moves no money. Cheap to clone (it holds the pool).
 #[derive(Clone)]
@@ -19,12 +20,67 @@ impl TestProvider {
         TestProvider { pool }
     }
 
+    /// The hosted field's submit: checks the card as the buyer typed it on
+    /// the provider's page and returns a token for it. The number is not
+    /// kept, only what the test card does; the token pays nothing until it
+    /// is attached to a customer.
+    pub async fn tokenize(&self, input: &CardInput, today_year: u16, today_month: u8) -> AppResult<String> {
+        let (details, digits) = cards::check(input, today_year, today_month)?;
+        let token = format!("pm_{}", Alphanumeric.sample_string(&mut rand::thread_rng(), 24));
+        sqlx::query!(
+            "INSERT INTO test_provider_payment_methods (token, brand, last4, exp_month, exp_year, outcome)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            token,
+            details.brand.name(),
+            details.last4,
+            i16::from(details.exp_month),
+            details.exp_year as i16,
+            test_outcome(&digits).code(),
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(token)
+    }
+
+    /// What a payment source charges: the card's scripted outcome, brand and
+    /// last four. A saved card pays only for the customer it was saved for.
+    async fn resolve(&self, conn: &mut PgConnection, source: Source<'_>) -> Result<Charged, ProviderError> {
+        match source {
+            Source::Card { digits, brand } => {
+                if !(12..=19).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(ProviderError::Rejected("the card number must be 12 to 19 digits".into()));
+                }
+                Ok(Charged {
+                    outcome: test_outcome(digits),
+                    brand: brand.name().to_string(),
+                    last4: digits[digits.len() - 4..].to_string(),
+                })
+            }
+            Source::Saved { token, customer } => {
+                let method = sqlx::query!(
+                    "SELECT brand, last4, outcome FROM test_provider_payment_methods WHERE token = $1 AND customer = $2",
+                    token,
+                    customer
+                )
+                .fetch_optional(conn)
+                .await
+                .map_err(unreachable)?
+                .ok_or_else(|| ProviderError::Rejected("no such payment method for this customer".into()))?;
+                Ok(Charged {
+                    outcome: TestOutcome::from_code(&method.outcome).unwrap_or(TestOutcome::Succeeds),
+                    brand: method.brand,
+                    last4: method.last4,
+                })
+            }
+        }
+    }
+
     async fn authorize_once(&self, req: AuthorizeRequest<'_>) -> Result<Authorization, ProviderError> {
         check_request(&req)?;
-        let outcome = test_outcome(req.card_digits);
         let mut tx = self.pool.begin().await.map_err(unreachable)?;
+        let Charged { outcome, brand, last4 } = self.resolve(&mut tx, req.source).await?;
         if let Some(intent) = intent_by_key(&mut tx, req.idempotency_key).await? {
-            intent.check_same_request(&req)?;
+            intent.check_same_request(&req, &last4)?;
             return Ok(intent.authorization());
         }
         if outcome == TestOutcome::FailsOnceThenSucceeds {
@@ -57,8 +113,8 @@ impl TestProvider {
             req.amount_minor,
             req.currency.code(),
             if code.is_some() { "declined" } else { "authorized" },
-            req.brand.name(),
-            req.last4(),
+            brand,
+            last4,
             code,
         )
         .execute(&mut *tx)
@@ -68,8 +124,36 @@ impl TestProvider {
             .await?
             .ok_or_else(|| ProviderError::Transient("the authorization was not recorded".into()))?;
         tx.commit().await.map_err(unreachable)?;
-        intent.check_same_request(&req)?;
+        intent.check_same_request(&req, &last4)?;
         Ok(intent.authorization())
+    }
+
+    async fn attach_method(&self, token: &str, customer: &str) -> Result<CardDetails, ProviderError> {
+        let method = sqlx::query!(
+            "UPDATE test_provider_payment_methods SET customer = $2
+             WHERE token = $1 AND (customer IS NULL OR customer = $2)
+             RETURNING brand, last4, exp_month, exp_year",
+            token,
+            customer
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(unreachable)?
+        .ok_or_else(|| ProviderError::Rejected("no such payment method".into()))?;
+        Ok(CardDetails {
+            brand: CardBrand::from_name(&method.brand),
+            last4: method.last4,
+            exp_month: method.exp_month as u8,
+            exp_year: method.exp_year as u16,
+        })
+    }
+
+    async fn detach_method(&self, token: &str, customer: &str) -> Result<(), ProviderError> {
+        sqlx::query!("DELETE FROM test_provider_payment_methods WHERE token = $1 AND customer = $2", token, customer)
+            .execute(&self.pool)
+            .await
+            .map_err(unreachable)?;
+        Ok(())
     }
 
     async fn capture_hold(&self, reference: &str, amount_minor: i64) -> Result<(), ProviderError> {
@@ -223,6 +307,21 @@ impl PaymentProvider for TestProvider {
     fn lookup<'a>(&'a self, idempotency_key: &'a str) -> BoxFuture<'a, Result<Option<Authorization>, ProviderError>> {
         Box::pin(self.intent_for_key(idempotency_key))
     }
+
+    fn attach<'a>(&'a self, token: &'a str, customer: &'a str) -> BoxFuture<'a, Result<CardDetails, ProviderError>> {
+        Box::pin(self.attach_method(token, customer))
+    }
+
+    fn detach<'a>(&'a self, token: &'a str, customer: &'a str) -> BoxFuture<'a, Result<(), ProviderError>> {
+        Box::pin(self.detach_method(token, customer))
+    }
+}
+
+/// What an authorization charges, resolved from its source.
+struct Charged {
+    outcome: TestOutcome,
+    brand: String,
+    last4: String,
 }
 
 /// One row of `test_provider_intents`.
@@ -254,11 +353,8 @@ impl Intent {
 
     /// A key names one request: replaying it with other details is a caller
     /// bug that a real provider refuses rather than silently ignoring.
-    fn check_same_request(&self, req: &AuthorizeRequest<'_>) -> Result<(), ProviderError> {
-        if self.amount_minor == req.amount_minor
-            && self.currency == req.currency.code()
-            && self.card_last4 == req.last4()
-        {
+    fn check_same_request(&self, req: &AuthorizeRequest<'_>, last4: &str) -> Result<(), ProviderError> {
+        if self.amount_minor == req.amount_minor && self.currency == req.currency.code() && self.card_last4 == last4 {
             Ok(())
         } else {
             Err(ProviderError::Rejected(
@@ -302,10 +398,6 @@ fn check_request(req: &AuthorizeRequest<'_>) -> Result<(), ProviderError> {
     }
     if req.amount_minor <= 0 {
         return Err(ProviderError::Rejected("the amount must be positive".into()));
-    }
-    let digits = req.card_digits;
-    if !(12..=19).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ProviderError::Rejected("the card number must be 12 to 19 digits".into()));
     }
     Ok(())
 }
@@ -352,7 +444,6 @@ mod tests {
 
     use super::*;
     use crate::money::Currency;
-    use crate::payments::cards::CardBrand;
 
     const GOOD: &str = "4242424242424242";
 
@@ -361,8 +452,7 @@ mod tests {
             idempotency_key: key,
             amount_minor,
             currency: Currency::USD,
-            card_digits: card,
-            brand: CardBrand::Visa,
+            source: Source::Card { digits: card, brand: CardBrand::Visa },
         }
     }
 
@@ -591,6 +681,75 @@ mod tests {
         provider.capture(&auth.reference, 1200).await.unwrap();
         assert_eq!(provider.lookup("k").await.unwrap(), Some(auth));
         assert_eq!(provider.lookup("never-used").await.unwrap(), None);
+    }
+
+    fn typed(number: &str) -> CardInput {
+        CardInput { number: number.into(), exp_month: "12".into(), exp_year: "2030".into(), cvc: "123".into() }
+    }
+
+    fn saved<'a>(key: &'a str, token: &'a str, customer: &'a str, amount_minor: i64) -> AuthorizeRequest<'a> {
+        AuthorizeRequest {
+            idempotency_key: key,
+            amount_minor,
+            currency: Currency::USD,
+            source: Source::Saved { token, customer },
+        }
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_saved_card_pays_only_for_the_customer_it_was_saved_for(pool: PgPool) {
+        let provider = TestProvider::new(pool.clone());
+        let token = provider.tokenize(&typed("4242 4242 4242 4242"), 2026, 12).await.unwrap();
+        assert!(token.starts_with("pm_"), "{token}");
+        // Not attached yet: nobody can pay with it.
+        assert!(is_rejected(provider.authorize(saved("k0", &token, "cus_a", 500)).await));
+        let details = provider.attach(&token, "cus_a").await.unwrap();
+        assert_eq!(details.summary(), "Visa ending in 4242");
+        assert_eq!((details.exp_month, details.exp_year), (12, 2030));
+        assert_eq!(provider.attach(&token, "cus_a").await.unwrap(), details, "attaching again answers the same");
+        assert!(is_rejected(provider.attach(&token, "cus_b").await), "another customer cannot take it");
+        assert!(is_rejected(provider.authorize(saved("k1", &token, "cus_b", 500)).await));
+        let auth = provider.authorize(saved("k2", &token, "cus_a", 500)).await.unwrap();
+        assert_eq!(auth.status, AuthStatus::Authorized);
+        assert_eq!((auth.brand.as_str(), auth.last4.as_str()), ("Visa", "4242"));
+        let number_kept: i64 = sqlx::query_scalar!(
+            "SELECT count(*) AS \"n!\" FROM test_provider_payment_methods m WHERE m::text LIKE '%' || $1 || '%'",
+            GOOD
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(number_kept, 0, "only brand, last four, expiry and the scripted outcome are kept");
+        provider.detach(&token, "cus_a").await.unwrap();
+        provider.detach(&token, "cus_a").await.unwrap();
+        assert!(
+            is_rejected(provider.authorize(saved("k3", &token, "cus_a", 500)).await),
+            "a forgotten card pays nothing"
+        );
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_saved_test_card_acts_out_its_number(pool: PgPool) {
+        let provider = TestProvider::new(pool);
+        let token = provider.tokenize(&typed("4000000000009995"), 2026, 12).await.unwrap();
+        provider.attach(&token, "cus_a").await.unwrap();
+        let auth = provider.authorize(saved("k", &token, "cus_a", 500)).await.unwrap();
+        assert!(matches!(auth.status, AuthStatus::Declined { ref code, .. } if code == "insufficient_funds"));
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn the_hosted_field_refuses_a_mistyped_card_before_issuing_a_token(pool: PgPool) {
+        let provider = TestProvider::new(pool.clone());
+        let err = provider.tokenize(&typed("4242424242424241"), 2026, 12).await.unwrap_err();
+        assert!(
+            matches!(err, crate::error::AppError::Validation { ref field, .. } if field == "card_number"),
+            "{err:?}"
+        );
+        let issued: i64 = sqlx::query_scalar!("SELECT count(*) AS \"n!\" FROM test_provider_payment_methods")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(issued, 0);
     }
 
     #[test]

@@ -91,6 +91,7 @@ fn MeMenu(user: SessionUser, shops: Result<Vec<ShopSummary>, crate::error::AppEr
             </MenuSection>
             <MenuSection title="Account">
                 <MenuLink href="/settings/profile" testid="me-settings" label="Edit profile" />
+                <MenuLink href="/settings/payment" testid="me-payment" label="Payment and shipping" />
                 <li><LogoutRow /></li>
             </MenuSection>
         </div>
