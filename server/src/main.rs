@@ -29,6 +29,13 @@ use app::state::AppState;
 use leptos::config::get_configuration;
 use sqlx::postgres::PgPoolOptions;
 
+/// mimalloc instead of glibc's malloc: rendering a page allocates many small
+/// strings and reactive nodes, and glibc's allocator took 28% of the
+/// server's CPU under the feed benchmark's SSR load (perf; README
+/// "Benchmarks").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();

@@ -300,6 +300,20 @@ pub async fn price(
     now: DateTime<Utc>,
 ) -> AppResult<(Priced, Vec<ShippingQuote>, Vec<String>)> {
     let (inputs, problems) = line_inputs(tx, row).await?;
+    let (priced, quotes) = price_lines(tx, row, inputs, now).await?;
+    Ok((priced, quotes, problems))
+}
+
+/// Prices `inputs` as `row`'s lines (its shop, buyer, address, shipping and
+/// codes), with the shipping quotes for its address. The one place the
+/// rules, usage and tax rate are read: a checkout and Buy now's quote (whose
+/// row is not stored) price alike.
+pub async fn price_lines(
+    tx: &mut PgConnection,
+    row: &CheckoutRow,
+    inputs: Vec<LineInput>,
+    now: DateTime<Utc>,
+) -> AppResult<(Priced, Vec<ShippingQuote>)> {
     let rules = crate::promotions::db::live_rules(tx, row.shop_id).await?;
     let usage = crate::promotions::db::usage(tx, row.shop_id, row.user_id, &row.email).await?;
     let rate = match &row.address {
@@ -319,7 +333,7 @@ pub async fn price(
         Some(quote) => pricing::price(row.currency, inputs, &rules, &row.promo_codes, &usage, now, &rate, Some(quote)),
         None => goods,
     };
-    Ok((priced, quotes, problems))
+    Ok((priced, quotes))
 }
 
 /// The checkout page's data.

@@ -14,6 +14,7 @@ use crate::cart::db::Owner;
 use crate::cart::MAX_LINE_QUANTITY;
 use crate::checkout::db::{self as checkout_db, CheckoutRow};
 use crate::checkout::place::{self, Card, Placement};
+use crate::checkout::pricing::LineInput;
 use crate::checkout::shipping::ShippingOption;
 use crate::checkout::Step;
 use crate::error::{AppError, AppResult};
@@ -42,6 +43,10 @@ pub struct Tap<'a> {
 struct Item {
     shop_id: Uuid,
     shop_currency: String,
+    product_id: Uuid,
+    title: String,
+    variant_title: String,
+    sku: String,
     price_minor: i64,
     currency: String,
     available: i32,
@@ -53,7 +58,7 @@ async fn item(conn: &mut PgConnection, variant: Uuid, quantity: i32) -> AppResul
         return Err(AppError::validation("quantity", format!("Choose a quantity from 1 to {MAX_LINE_QUANTITY}.")));
     }
     let row = sqlx::query!(
-        r#"SELECT v.shop_id, s.currency AS shop_currency, v.price_minor, v.currency,
+        r#"SELECT v.shop_id, s.currency AS shop_currency, v.product_id, v.sku, v.price_minor, v.currency,
                   v.stock_on_hand - v.stock_reserved AS "available!", p.title, v.title AS variant_title, p.status
            FROM product_variants v JOIN products p ON p.id = v.product_id JOIN shops s ON s.id = v.shop_id
            WHERE v.id = $1"#,
@@ -73,6 +78,10 @@ async fn item(conn: &mut PgConnection, variant: Uuid, quantity: i32) -> AppResul
     Ok(Item {
         shop_id: row.shop_id,
         shop_currency: row.shop_currency,
+        product_id: row.product_id,
+        title: row.title,
+        variant_title: row.variant_title,
+        sku: row.sku,
         price_minor: row.price_minor,
         currency: row.currency,
         available: row.available,
@@ -143,9 +152,10 @@ async fn clicked(conn: &mut PgConnection, tap: &Tap<'_>) -> AppResult<Option<Uui
     .await?)
 }
 
-/// The Buy now button's figures for `quantity` of a variant, priced exactly
-/// as the purchase will be (the same rows are written and priced, then
-/// rolled back). `None` when the shopper has no saved card or address.
+/// The Buy now button's figures for `quantity` of a variant: the checkout
+/// the purchase would write, priced by the same function as every checkout
+/// (`checkout::db::price_lines`), without writing it. `None` when the
+/// shopper has no saved card or address.
 pub async fn quote(
     pool: &PgPool,
     user: Uuid,
@@ -153,22 +163,37 @@ pub async fn quote(
     quantity: i32,
     now: DateTime<Utc>,
 ) -> AppResult<Option<BuyNowQuote>> {
-    let mut tx = pool.begin().await?;
-    let Some(ready) = wallet_db::ready(&mut tx, user).await? else { return Ok(None) };
-    let tap = Tap {
-        user,
-        variant,
-        quantity,
-        ctx: None,
-        click: Uuid::nil(),
-        shown: Money::new(0, crate::money::Currency::USD),
+    let mut conn = pool.acquire().await?;
+    let item = item(&mut conn, variant, quantity).await?;
+    let Some(ready) = wallet_db::ready(&mut conn, user).await? else { return Ok(None) };
+    let email = sqlx::query_scalar!("SELECT email FROM users WHERE id = $1", user).fetch_one(&mut *conn).await?;
+    let row = CheckoutRow {
+        id: Uuid::nil(),
+        cart_id: Uuid::nil(),
+        shop_id: item.shop_id,
+        user_id: Some(user),
+        currency: crate::money::Currency::parse(&item.shop_currency)?,
+        step: Step::Payment,
+        email,
+        address: Some(ready.address.clone()),
+        shipping_option: Some(ShippingOption::Standard),
+        promo_codes: Vec::new(),
+        attempt: 1,
+        reserved_until: None,
+        order_id: None,
     };
-    let row = write_checkout(&mut tx, &tap, &ready).await?;
-    let (priced, _, problems) = checkout_db::price(&mut tx, &row, now).await?;
-    tx.rollback().await?;
-    if let Some(problem) = problems.into_iter().next() {
-        return Err(AppError::SoldOut(problem));
-    }
+    let line = LineInput {
+        cart_line_id: Uuid::nil(),
+        variant_id: variant,
+        product_id: item.product_id,
+        title: item.title,
+        variant_title: item.variant_title,
+        sku: item.sku,
+        quantity,
+        unit_price_minor: item.price_minor,
+        attribution: None,
+    };
+    let (priced, _) = checkout_db::price_lines(&mut conn, &row, vec![line], now).await?;
     let shipping = match &priced.shipping {
         Some(q) if q.price.minor == 0 => format!("{} shipping (free)", q.option.label()),
         Some(q) => format!("{} shipping {}", q.option.label(), q.price.display()),
