@@ -6,7 +6,7 @@
 CREATE TABLE saved_addresses (
     user_id     uuid PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
     address     jsonb NOT NULL,
-    updated_at  timestamptz NOT NULL DEFAULT now()
+    updated_at  timestamptz NOT NULL DEFAULT app_now()
 );
 
 -- Cards saved with the payment provider. Storefeed keeps the provider's
@@ -22,7 +22,7 @@ CREATE TABLE saved_cards (
     exp_month   smallint NOT NULL CHECK (exp_month BETWEEN 1 AND 12),
     exp_year    smallint NOT NULL CHECK (exp_year BETWEEN 2000 AND 2200),
     is_default  boolean NOT NULL DEFAULT false,
-    created_at  timestamptz NOT NULL DEFAULT now()
+    created_at  timestamptz NOT NULL DEFAULT app_now()
 );
 CREATE UNIQUE INDEX saved_cards_default_key ON saved_cards (user_id) WHERE is_default;
 CREATE INDEX saved_cards_user_idx ON saved_cards (user_id, created_at);
@@ -38,7 +38,7 @@ CREATE TABLE buy_now_clicks (
     click_key    uuid PRIMARY KEY,
     user_id      uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     checkout_id  uuid NOT NULL REFERENCES checkouts (id) ON DELETE CASCADE,
-    created_at   timestamptz NOT NULL DEFAULT now()
+    created_at   timestamptz NOT NULL DEFAULT app_now()
 );
 CREATE INDEX buy_now_clicks_checkout_idx ON buy_now_clicks (checkout_id);
 
@@ -55,7 +55,7 @@ CREATE TABLE test_provider_payment_methods (
     exp_month   smallint NOT NULL,
     exp_year    smallint NOT NULL,
     outcome     text NOT NULL,
-    created_at  timestamptz NOT NULL DEFAULT now()
+    created_at  timestamptz NOT NULL DEFAULT app_now()
 );
 
 -- "Add a card": the round trip through the provider's hosted field. The

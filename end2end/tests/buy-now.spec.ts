@@ -97,6 +97,19 @@ test('a shopper without saved details goes to checkout from Buy now', async ({ b
   await seller.ctx.close();
 });
 
+test('signed out, the sheet offers the checkout Buy now and asks for no quote', async ({ browser, page, baseURL }) => {
+  const seller = await taggedProduct(browser, baseURL!);
+  const quotes: string[] = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname === '/api/buy-now/quote') quotes.push(r.url());
+  });
+  const sheet = await openSheet(page, seller.postId);
+  await expect(sheet.getByTestId('buy-now')).toBeVisible();
+  await expect(sheet.getByTestId('buy-now-express')).toHaveCount(0);
+  expect(quotes).toEqual([]);
+  await seller.ctx.close();
+});
+
 test('the provider page refuses a mistyped card, and cards can be made default and removed', async ({ page, baseURL }) => {
   await registerViaApi(page.request, baseURL!);
   await page.goto('/settings/payment');

@@ -77,7 +77,7 @@ async fn address(conn: &mut PgConnection, user: Uuid) -> AppResult<Option<Addres
 pub async fn save_address(pool: &PgPool, user: Uuid, address: &Address) -> AppResult<()> {
     sqlx::query!(
         "INSERT INTO saved_addresses (user_id, address) VALUES ($1, $2::text::jsonb)
-         ON CONFLICT (user_id) DO UPDATE SET address = EXCLUDED.address, updated_at = now()",
+         ON CONFLICT (user_id) DO UPDATE SET address = EXCLUDED.address, updated_at = app_now()",
         user,
         serde_json::to_string(address).map_err(|_| AppError::Internal)?
     )

@@ -28,9 +28,13 @@ pub fn BuyNowExpress(
     let wanted = Memo::new(move |_| selected.with(|v| v.as_ref().filter(|v| v.available > 0).map(|v| v.id)));
     // Quote what is selected, again after a failed purchase (the price or
     // the stock may have moved).
+    // Only a signed-in shopper can have saved details: nobody else's page
+    // asks.
+    let auth = crate::accounts::use_auth();
     Effect::new(move |_| {
         let failed = matches!(buy.value().get(), Some(Err(_)));
-        if let Some(variant) = wanted.get() {
+        let signed_in = matches!(auth.user.get(), Some(Ok(Some(_))));
+        if let (true, Some(variant)) = (signed_in, wanted.get()) {
             quote.dispatch(QuoteBuyNow { variant, quantity: quantity.get() });
         }
         if failed {
