@@ -1,5 +1,5 @@
 import { Browser, expect, Page, test } from '@playwright/test';
-import { productViaApi, SAN_FRANCISCO, taggedPost, TEST_CARDS } from './fixtures/commerce';
+import { fillAddressFields, productViaApi, saveCardOnProviderPage, SAN_FRANCISCO, taggedPost, TEST_CARDS } from './fixtures/commerce';
 import { waitForHydration } from './fixtures/pages';
 import { openShopViaApi } from './fixtures/shops';
 import { registerViaApi } from './fixtures/users';
@@ -31,22 +31,14 @@ async function fillWallet(page: Page, card = TEST_CARDS.succeeds) {
   await page.goto('/settings/payment');
   await waitForHydration(page);
   const address = page.getByTestId('wallet-address');
-  await address.getByLabel('Full name').fill(SAN_FRANCISCO.name);
-  await address.getByLabel('Country').selectOption(SAN_FRANCISCO.country);
-  await address.getByLabel('Address', { exact: true }).fill(SAN_FRANCISCO.line1);
-  await address.getByLabel('City').fill(SAN_FRANCISCO.city);
-  await address.getByLabel(/^State \/ region/).fill(SAN_FRANCISCO.region!);
-  await address.getByLabel(/^Postal code/).fill(SAN_FRANCISCO.postalCode!);
+  await fillAddressFields(address, SAN_FRANCISCO);
   await address.getByTestId('save-wallet-address').click();
   await expect(address.getByTestId('form-success')).toHaveText('Address saved.');
 
   await page.getByTestId('add-card').click();
   // The provider's page: Storefeed's own pages never see the number.
   await expect(page).toHaveURL(/\/_test-provider\/hosted-field\?/);
-  await page.getByTestId('hosted-card_number').fill(card);
-  await page.getByTestId('hosted-card_exp').fill('12/34');
-  await page.getByTestId('hosted-card_cvc').fill('123');
-  await page.getByTestId('hosted-save').click();
+  await saveCardOnProviderPage(page, card);
   await expect(page).toHaveURL(/\/settings\/payment\?card=added$/);
   await expect(page.getByTestId('card-added')).toBeVisible();
 }
@@ -116,23 +108,14 @@ test('the provider page refuses a mistyped card, and cards can be made default a
   await waitForHydration(page);
   await expect(page.getByTestId('no-cards')).toBeVisible();
   await page.getByTestId('add-card').click();
-  await page.getByTestId('hosted-card_number').fill('4242 4242 4242 4241');
-  await page.getByTestId('hosted-card_exp').fill('12/34');
-  await page.getByTestId('hosted-card_cvc').fill('123');
-  await page.getByTestId('hosted-save').click();
+  await saveCardOnProviderPage(page, '4242 4242 4242 4241');
   await expect(page.getByTestId('hosted-field-error')).toHaveText('That card number is not valid.');
-  await page.getByTestId('hosted-card_number').fill(TEST_CARDS.succeeds);
-  await page.getByTestId('hosted-card_exp').fill('12/34');
-  await page.getByTestId('hosted-card_cvc').fill('123');
-  await page.getByTestId('hosted-save').click();
+  await saveCardOnProviderPage(page, TEST_CARDS.succeeds);
   await expect(page.getByTestId('card-added')).toBeVisible();
 
   // A second card, then make it the default, then remove the first.
   await page.getByTestId('add-card').click();
-  await page.getByTestId('hosted-card_number').fill('5555 5555 5555 4444');
-  await page.getByTestId('hosted-card_exp').fill('12/34');
-  await page.getByTestId('hosted-card_cvc').fill('123');
-  await page.getByTestId('hosted-save').click();
+  await saveCardOnProviderPage(page, '5555 5555 5555 4444');
   await waitForHydration(page);
   const cards = page.getByTestId('saved-card');
   await expect(cards).toHaveCount(2);
@@ -162,21 +145,13 @@ test.describe('without JavaScript', () => {
     await registerViaApi(page.request, baseURL!);
     await page.goto('/settings/payment');
     const address = page.getByTestId('wallet-address');
-    await address.getByLabel('Full name').fill(SAN_FRANCISCO.name);
-    await address.getByLabel('Country').selectOption(SAN_FRANCISCO.country);
-    await address.getByLabel('Address', { exact: true }).fill(SAN_FRANCISCO.line1);
-    await address.getByLabel('City').fill(SAN_FRANCISCO.city);
-    await address.getByLabel(/^State \/ region/).fill(SAN_FRANCISCO.region!);
-    await address.getByLabel(/^Postal code/).fill(SAN_FRANCISCO.postalCode!);
+    await fillAddressFields(address, SAN_FRANCISCO);
     await address.getByTestId('save-wallet-address').click();
     await expect(page).toHaveURL(/\/settings\/payment/);
     await expect(page.getByTestId('wallet-address').getByLabel('City')).toHaveValue(SAN_FRANCISCO.city);
 
     await page.getByTestId('add-card').click();
-    await page.getByTestId('hosted-card_number').fill(TEST_CARDS.succeeds);
-    await page.getByTestId('hosted-card_exp').fill('12/34');
-    await page.getByTestId('hosted-card_cvc').fill('123');
-    await page.getByTestId('hosted-save').click();
+    await saveCardOnProviderPage(page, TEST_CARDS.succeeds);
     await expect(page.getByTestId('card-added')).toBeVisible();
     await expect(page.getByTestId('saved-card')).toContainText('Visa •••• 4242');
   });

@@ -35,7 +35,7 @@ pub use tracking::{
     sink::EventSink,
     stamp::stamp,
     token::SigningKey,
-    track::{product_seen, record, verify},
+    track::{product_seen, product_step, record, verify},
     visitor::{link_current, VISITOR_COOKIE, VISIT_COOKIE},
 };
 

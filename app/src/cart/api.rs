@@ -116,16 +116,8 @@ pub async fn add_to_cart(
     let context = crate::attribution::verify(ctx.as_deref(), item.product_id).await;
     let ctx = context.as_ref().and(ctx.as_deref());
     super::db::add(&state.pool, &owner, variant, quantity, ctx).await?;
-    crate::attribution::record(crate::attribution::EventKind::AddToCart, |e| {
-        e.product_id = Some(item.product_id);
-        e.shop_id = Some(item.shop_id);
-        if let Some(c) = &context {
-            e.post_id = Some(c.post_id);
-            e.creator_ids = c.creators.clone();
-            e.surface = Some(c.surface);
-        }
-    })
-    .await;
+    let kind = crate::attribution::EventKind::AddToCart;
+    crate::attribution::product_step(kind, item.product_id, item.shop_id, context.as_ref()).await;
     if buy_now.is_some() {
         leptos_axum::redirect(&format!("/checkout/{}", item.handle));
     }

@@ -115,6 +115,21 @@ pub async fn product_seen(product: Uuid, shop: Uuid, ctx: Option<&Context>, sear
     .await
 }
 
+/// A step toward buying a product (add to cart, checkout started), credited
+/// to the post whose verified context `ctx` the shopper came through.
+pub async fn product_step(kind: EventKind, product: Uuid, shop: Uuid, ctx: Option<&Context>) {
+    record(kind, |e| {
+        e.product_id = Some(product);
+        e.shop_id = Some(shop);
+        if let Some(c) = ctx {
+            e.post_id = Some(c.post_id);
+            e.creator_ids = c.creators.clone();
+            e.surface = Some(c.surface);
+        }
+    })
+    .await
+}
+
 /// The context of a token a request attached to `product`, if it is
 /// genuine and its post shows the product (`super::binding`); anything else
 /// is ignored, like a forged token.

@@ -45,16 +45,7 @@ pub async fn buy_now(
     let ctx = context.as_ref().and(ctx.as_deref());
     let now = state.clock.now();
     for kind in [EventKind::AddToCart, EventKind::CheckoutStarted] {
-        attribution::record(kind, |e| {
-            e.product_id = Some(item.product_id);
-            e.shop_id = Some(item.shop_id);
-            if let Some(c) = &context {
-                e.post_id = Some(c.post_id);
-                e.creator_ids = c.creators.clone();
-                e.surface = Some(c.surface);
-            }
-        })
-        .await;
+        attribution::product_step(kind, item.product_id, item.shop_id, context.as_ref()).await;
     }
     let tap = super::db::Tap { user: user.id, variant, quantity, ctx, click, shown };
     let ttl = state.config.reservation_ttl;
