@@ -12,5 +12,5 @@ pub fn hydrate() {
             let _ = body.set_attribute("data-panicked", "true");
         }
     }));
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_lazy(app::App);
 }
