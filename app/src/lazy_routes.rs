@@ -2,10 +2,11 @@
 //! file (`cargo leptos build --split`) and loaded when its route is entered,
 //! or earlier, when a link to it is hovered, focused or touched.
 //!
-//! The feed, post, product, profile, shop window and explore pages stay in
-//! the main file: they are what a shopper lands on. The composer and tag
-//! editor, the cart and checkout, orders, dashboards, shop administration,
-//! settings and the account forms load on demand. The server renders every
+//! The feed, post and product pages (and the product sheet) stay in the main
+//! file: they are where a shopper lands and what a first visit needs. Every
+//! other page loads on demand: the composer and tag editor, the cart and
+//! checkout, orders, dashboards, shop administration, settings, the account
+//! forms, and the profile, explore, shop window, hashtag and event pages. The server renders every
 //! page in full either way, so a page works as links and forms before its
 //! code arrives; hydration of a split route waits for its chunk
 //! (`leptos::mount::hydrate_lazy`).
@@ -23,14 +24,17 @@ use crate::attribution::{CreatorDashboardPage, CreatorStatementPage, ShopAnalyti
 use crate::cart::pages::CartPage;
 use crate::catalog::pages::EditProductPage;
 use crate::checkout::pages::CheckoutPage;
-use crate::events::pages::NewEventPage;
+use crate::events::pages::{EventPage, EventsPage, NewEventPage};
 use crate::inventory::pages::StockPageView;
 use crate::orders::pages::{OrderPage, OrdersPage, ShopOrdersPage};
 use crate::posts::edit_pages::{DraftsPage, EditPostPage, PostHistoryPage};
 use crate::posts::pages::ComposePage;
+use crate::posts::related::pages::{HashtagPage, TaggedPage};
 use crate::promotions::pages::PromotionsPage;
-use crate::shops::pages::{ManageShopPage, MyShopsPage, NewShopPage};
-use crate::social::pages::{EditProfilePage, FollowRequestsPage};
+use crate::shops::pages::{ManageShopPage, MyShopsPage, NewShopPage, ShopWindowPage};
+use crate::social::pages::{
+    EditProfilePage, ExplorePage, FollowListKind, FollowListPage, FollowRequestsPage, ProfilePage,
+};
 use crate::ui::MePage;
 use crate::wallet::pages::WalletPage;
 
@@ -106,6 +110,25 @@ split_pages! {
     CreatorStatementRoute => CreatorStatementPage,
     EditProductRoute => EditProductPage,
     NewEventRoute => NewEventPage,
+    ExploreRoute => ExplorePage,
+    ProfileRoute => ProfilePage,
+    FollowersRoute => FollowersPage,
+    FollowingRoute => FollowingPage,
+    TaggedRoute => TaggedPage,
+    HashtagRoute => HashtagPage,
+    ShopWindowRoute => ShopWindowPage,
+    EventsRoute => EventsPage,
+    EventRoute => EventPage,
+}
+
+#[component]
+fn FollowersPage() -> impl IntoView {
+    view! { <FollowListPage kind=FollowListKind::Followers /> }
+}
+
+#[component]
+fn FollowingPage() -> impl IntoView {
+    view! { <FollowListPage kind=FollowListKind::Following /> }
 }
 
 /// The split route a same-site path leads to, if any. Pure, so the table is
@@ -148,6 +171,15 @@ pub fn split_route_at(href: &str) -> Option<Split> {
         ["creator", "statement"] => CreatorStatementRoute,
         ["p", _, "edit"] => EditProductRoute,
         ["events", "new"] => NewEventRoute,
+        ["explore"] => ExploreRoute,
+        ["u", _] => ProfileRoute,
+        ["u", _, "followers"] => FollowersRoute,
+        ["u", _, "following"] => FollowingRoute,
+        ["u", _, "tagged"] => TaggedRoute,
+        ["tag", _] => HashtagRoute,
+        ["s", _] => ShopWindowRoute,
+        ["events"] => EventsRoute,
+        ["e", _] => EventRoute,
         _ => return None,
     })
 }
@@ -198,11 +230,15 @@ mod tests {
         assert_eq!(split_route_at("/post/42/edit"), Some(Split::EditPostRoute));
         assert_eq!(split_route_at("/settings/payment"), Some(Split::WalletRoute));
         assert_eq!(split_route_at("/orders/"), Some(Split::OrdersRoute));
+        assert_eq!(split_route_at("/u/amara"), Some(Split::ProfileRoute));
+        assert_eq!(split_route_at("/u/amara/followers"), Some(Split::FollowersRoute));
+        assert_eq!(split_route_at("/s/maker_shop"), Some(Split::ShopWindowRoute));
+        assert_eq!(split_route_at("/e/3"), Some(Split::EventRoute));
     }
 
     #[test]
     fn core_pages_and_other_sites_are_not_split() {
-        for href in ["/", "/explore", "/post/42", "/p/7", "/u/amara", "/s/maker_shop", "/events", "/e/3", "/tag/summer"] {
+        for href in ["/", "/?tab=following", "/post/42", "/p/7", "/p/7?ctx=abc", "/nowhere"] {
             assert_eq!(split_route_at(href), None, "{href}");
         }
         assert_eq!(split_route_at("//evil.example/compose"), None);

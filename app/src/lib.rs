@@ -50,14 +50,10 @@ use leptos_router::{
 use crate::accounts::AuthContext;
 use crate::cart::count::{CartCountResource, CartVersion};
 use crate::catalog::pages::ProductPage;
-use crate::events::pages::{EventPage, EventsPage};
 use crate::home::HomePage;
 use crate::lazy_routes::*;
 use crate::posts::pages::PostPage;
 use crate::posts::product_sheet::{provide_sheet_data, ProductSheet, ProductSheetView};
-use crate::posts::related::pages::{HashtagPage, TaggedPage};
-use crate::shops::pages::ShopWindowPage;
-use crate::social::pages::{ExplorePage, FollowListKind, FollowListPage, ProfilePage};
 use crate::ui::{raw_text_safe, ForgetFormErrorInUrl, Header, NotFound, TabBar, TAB_BAR_CLEARANCE};
 
 /// The HTML document around the app, rendered on the server.
@@ -89,13 +85,8 @@ pub fn App() -> impl IntoView {
     ProductSheet::provide();
     CartVersion::provide();
     prefetch_split_routes_on_intent();
-    // Effects run only in the browser, after hydration: the end-to-end suite
-    // waits for this marker before using controls that need the WASM client.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
+    // The page's `data-hydrated` marker is set by the client's entry point
+    // once every route chunk has hydrated (`ui::hydration`).
 
     view! {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
@@ -117,7 +108,7 @@ pub fn App() -> impl IntoView {
                 // pages are complete without WASM, and the status and <title> are right.
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
-                    <Route path=path!("/explore") view=ExplorePage ssr=SsrMode::Async />
+                    <Route path=path!("/explore") view={Lazy::<ExploreRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async />
@@ -132,17 +123,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/profile") view={Lazy::<EditProfileRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings/payment") view={Lazy::<WalletRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/follow-requests") view={Lazy::<FollowRequestsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/u/:username") view=ProfilePage ssr=SsrMode::Async />
+                    <Route path=path!("/u/:username") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/compose") view={Lazy::<ComposeRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/post/:id") view=PostPage ssr=SsrMode::Async />
                     <Route path=path!("/post/:id/edit") view={Lazy::<EditPostRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/post/:id/history") view={Lazy::<PostHistoryRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/drafts") view={Lazy::<DraftsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/tag/:name") view=HashtagPage ssr=SsrMode::Async />
-                    <Route path=path!("/u/:username/tagged") view=TaggedPage ssr=SsrMode::Async />
+                    <Route path=path!("/tag/:name") view={Lazy::<HashtagRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/u/:username/tagged") view={Lazy::<TaggedRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/shops") view={Lazy::<MyShopsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/shops/new") view={Lazy::<NewShopRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/s/:handle") view=ShopWindowPage ssr=SsrMode::Async />
+                    <Route path=path!("/s/:handle") view={Lazy::<ShopWindowRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/s/:handle/manage") view={Lazy::<ManageShopRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/s/:handle/stock") view={Lazy::<StockRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/s/:handle/orders") view={Lazy::<ShopOrdersRoute>::new()} ssr=SsrMode::Async />
@@ -152,19 +143,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/creator/statement") view={Lazy::<CreatorStatementRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/p/:id") view=ProductPage ssr=SsrMode::Async />
                     <Route path=path!("/p/:id/edit") view={Lazy::<EditProductRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/events") view=EventsPage ssr=SsrMode::Async />
+                    <Route path=path!("/events") view={Lazy::<EventsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/events/new") view={Lazy::<NewEventRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/e/:id") view=EventPage ssr=SsrMode::Async />
-                    <Route
-                        path=path!("/u/:username/followers")
-                        view=|| view! { <FollowListPage kind=FollowListKind::Followers /> }
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=path!("/u/:username/following")
-                        view=|| view! { <FollowListPage kind=FollowListKind::Following /> }
-                        ssr=SsrMode::Async
-                    />
+                    <Route path=path!("/e/:id") view={Lazy::<EventRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/u/:username/followers") view={Lazy::<FollowersRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/u/:username/following") view={Lazy::<FollowingRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </main>
             <TabBar />
