@@ -206,9 +206,8 @@ pub fn prefetch_split_routes_on_intent() {
 #[cfg(feature = "hydrate")]
 fn prefetch_for(target: Option<web_sys::EventTarget>) {
     use wasm_bindgen::JsCast;
-    let Some(link) = target
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .and_then(|el| el.closest("a[href]").ok().flatten())
+    let Some(link) =
+        target.and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|el| el.closest("a[href]").ok().flatten())
     else {
         return;
     };
