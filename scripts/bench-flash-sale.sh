@@ -9,7 +9,8 @@
 # naive hot-row rate is measured with pgbench (one UPDATE ... qty = qty - 1
 # WHERE qty >= 1 plus one INSERT per transaction, durable commits,
 # BENCH_NAIVE_CLIENTS clients), then every buyer runs add to cart → checkout
-# → address → shipping → review → place order over loopback HTTP against the release
+# → address → shipping → review → pay (Pay, the card on the provider's page,
+# the way back to the order) over loopback HTTP against the release
 # server (at most BENCH_CONNECTIONS requests in flight). Prints orders/s, its
 # ratio to the naive rate, latency per step, then checks the books: exactly
 # BENCH_STOCK units sold, stock never negative, the ledger reconciles, every

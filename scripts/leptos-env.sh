@@ -16,8 +16,11 @@ sf_server_bin() { echo "$CARGO_TARGET_DIR/release/storefeed"; }
 # browsers that accept them (server/src/assets.rs). cargo-leptos's gzip is
 # weaker than `gzip -9` (the WASM: 2.26 MB against 1.92 MB), and browsers on
 # plain http never ask for brotli, so its gzip copies are made again.
+# --split cuts the WASM client at the lazy routes (app/src/lazy_routes.rs):
+# the main file holds what the feed, post and product pages need, and each
+# other page loads its own chunk when entered or when a link to it is hovered.
 sf_build_release() {
-  cargo leptos build --release --precompress "$@" || return
+  cargo leptos build --release --precompress --split "$@" || return
   sf_gzip_site
 }
 sf_gzip_site() {

@@ -131,7 +131,7 @@ mod tests {
         connect: sqlx::postgres::PgConnectOptions,
     ) {
         use crate::payments::test_provider::TestProvider;
-        use crate::test_support::{card, checkout_ready, stocked_variant, user, visa, TTL};
+        use crate::test_support::{checkout_ready, stocked_variant, user, TTL, VISA};
         let clock = Clock::movable();
         let pool = clock.share_with(options).max_connections(4).connect_with(connect).await.unwrap();
         let near = |a: DateTime<Utc>, b: DateTime<Utc>| (a - b).num_seconds().abs() < 5;
@@ -170,11 +170,9 @@ mod tests {
         let buyer = user(&pool, "buyer").await;
         let checkout = checkout_ready(&pool, buyer, variant, 1, clock.now()).await;
         let provider = TestProvider::new(pool.clone());
-        let details = card();
-        let order =
-            crate::checkout::place::place_order(&pool, &provider, checkout, buyer, visa(&details), clock.now(), TTL)
-                .await
-                .unwrap();
+        let order = crate::checkout::place::place_order(&pool, &provider, checkout, buyer, VISA, clock.now(), TTL)
+            .await
+            .unwrap();
         let o = sqlx::query!("SELECT placed_at, discount_minor FROM orders WHERE id = $1", order)
             .fetch_one(&pool)
             .await

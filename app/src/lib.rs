@@ -12,6 +12,7 @@ pub mod error;
 pub mod events;
 pub mod home;
 pub mod inventory;
+pub mod lazy_routes;
 pub mod media;
 pub mod money;
 pub mod orders;
@@ -43,32 +44,17 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
-use crate::accounts::pages::{
-    CheckEmailPage, ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage, VerifyEmailPage,
-};
 use crate::accounts::AuthContext;
-use crate::attribution::{CreatorDashboardPage, CreatorStatementPage, ShopAnalyticsPage};
 use crate::cart::count::{CartCountResource, CartVersion};
-use crate::cart::pages::CartPage;
-use crate::catalog::pages::{EditProductPage, ProductPage};
-use crate::checkout::pages::CheckoutPage;
-use crate::events::pages::{EventPage, EventsPage, NewEventPage};
+use crate::catalog::pages::ProductPage;
 use crate::home::HomePage;
-use crate::inventory::pages::StockPageView;
-use crate::orders::pages::{OrderPage, OrdersPage, ShopOrdersPage};
-use crate::posts::edit_pages::{DraftsPage, EditPostPage, PostHistoryPage};
-use crate::posts::pages::{ComposePage, PostPage};
+use crate::lazy_routes::*;
+use crate::posts::pages::PostPage;
 use crate::posts::product_sheet::{provide_sheet_data, ProductSheet, ProductSheetView};
-use crate::posts::related::pages::{HashtagPage, TaggedPage};
-use crate::promotions::pages::PromotionsPage;
-use crate::shops::pages::{ManageShopPage, MyShopsPage, NewShopPage, ShopWindowPage};
-use crate::social::pages::{
-    EditProfilePage, ExplorePage, FollowListKind, FollowListPage, FollowRequestsPage, ProfilePage,
-};
-use crate::ui::{raw_text_safe, ForgetFormErrorInUrl, Header, MePage, NotFound, TabBar, TAB_BAR_CLEARANCE};
+use crate::ui::{raw_text_safe, ForgetFormErrorInUrl, Header, NotFound, TabBar, TAB_BAR_CLEARANCE};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -98,13 +84,9 @@ pub fn App() -> impl IntoView {
     AuthContext::provide();
     ProductSheet::provide();
     CartVersion::provide();
-    // Effects run only in the browser, after hydration: the end-to-end suite
-    // waits for this marker before using controls that need the WASM client.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
+    prefetch_split_routes_on_intent();
+    // The page's `data-hydrated` marker is set by the client's entry point
+    // once every route chunk has hydrated (`ui::hydration`).
 
     view! {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
@@ -126,54 +108,46 @@ pub fn App() -> impl IntoView {
                 // pages are complete without WASM, and the status and <title> are right.
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
-                    <Route path=path!("/explore") view=ExplorePage ssr=SsrMode::Async />
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
-                    <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
-                    <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async />
-                    <Route path=path!("/verify-email") view=VerifyEmailPage ssr=SsrMode::Async />
-                    <Route path=path!("/check-email") view=CheckEmailPage ssr=SsrMode::Async />
-                    <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
-                    <Route path=path!("/checkout/:shop") view=CheckoutPage ssr=SsrMode::Async />
-                    <Route path=path!("/me") view=MePage ssr=SsrMode::Async />
-                    <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async />
-                    <Route path=path!("/orders/:id") view=OrderPage ssr=SsrMode::Async />
-                    <Route path=path!("/settings/profile") view=EditProfilePage ssr=SsrMode::Async />
-                    <Route path=path!("/settings/payment") view=wallet::pages::WalletPage ssr=SsrMode::Async />
-                    <Route path=path!("/follow-requests") view=FollowRequestsPage ssr=SsrMode::Async />
-                    <Route path=path!("/u/:username") view=ProfilePage ssr=SsrMode::Async />
-                    <Route path=path!("/compose") view=ComposePage ssr=SsrMode::Async />
+                    <Route path=path!("/explore") view={Lazy::<ExploreRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/verify-email") view={Lazy::<VerifyEmailRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/check-email") view={Lazy::<CheckEmailRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/cart") view={Lazy::<CartRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/checkout/:shop") view={Lazy::<CheckoutRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/me") view={Lazy::<MeRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/orders") view={Lazy::<OrdersRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/orders/:id") view={Lazy::<OrderRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings/profile") view={Lazy::<EditProfileRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings/payment") view={Lazy::<WalletRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/follow-requests") view={Lazy::<FollowRequestsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/u/:username") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/compose") view={Lazy::<ComposeRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/post/:id") view=PostPage ssr=SsrMode::Async />
-                    <Route path=path!("/post/:id/edit") view=EditPostPage ssr=SsrMode::Async />
-                    <Route path=path!("/post/:id/history") view=PostHistoryPage ssr=SsrMode::Async />
-                    <Route path=path!("/drafts") view=DraftsPage ssr=SsrMode::Async />
-                    <Route path=path!("/tag/:name") view=HashtagPage ssr=SsrMode::Async />
-                    <Route path=path!("/u/:username/tagged") view=TaggedPage ssr=SsrMode::Async />
-                    <Route path=path!("/shops") view=MyShopsPage ssr=SsrMode::Async />
-                    <Route path=path!("/shops/new") view=NewShopPage ssr=SsrMode::Async />
-                    <Route path=path!("/s/:handle") view=ShopWindowPage ssr=SsrMode::Async />
-                    <Route path=path!("/s/:handle/manage") view=ManageShopPage ssr=SsrMode::Async />
-                    <Route path=path!("/s/:handle/stock") view=StockPageView ssr=SsrMode::Async />
-                    <Route path=path!("/s/:handle/orders") view=ShopOrdersPage ssr=SsrMode::Async />
-                    <Route path=path!("/s/:handle/promotions") view=PromotionsPage ssr=SsrMode::Async />
-                    <Route path=path!("/s/:handle/analytics") view=ShopAnalyticsPage ssr=SsrMode::Async />
-                    <Route path=path!("/creator") view=CreatorDashboardPage ssr=SsrMode::Async />
-                    <Route path=path!("/creator/statement") view=CreatorStatementPage ssr=SsrMode::Async />
+                    <Route path=path!("/post/:id/edit") view={Lazy::<EditPostRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/post/:id/history") view={Lazy::<PostHistoryRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/drafts") view={Lazy::<DraftsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/tag/:name") view={Lazy::<HashtagRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/u/:username/tagged") view={Lazy::<TaggedRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/shops") view={Lazy::<MyShopsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/shops/new") view={Lazy::<NewShopRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/s/:handle") view={Lazy::<ShopWindowRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/s/:handle/manage") view={Lazy::<ManageShopRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/s/:handle/stock") view={Lazy::<StockRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/s/:handle/orders") view={Lazy::<ShopOrdersRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/s/:handle/promotions") view={Lazy::<PromotionsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/s/:handle/analytics") view={Lazy::<ShopAnalyticsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/creator") view={Lazy::<CreatorDashboardRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/creator/statement") view={Lazy::<CreatorStatementRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/p/:id") view=ProductPage ssr=SsrMode::Async />
-                    <Route path=path!("/p/:id/edit") view=EditProductPage ssr=SsrMode::Async />
-                    <Route path=path!("/events") view=EventsPage ssr=SsrMode::Async />
-                    <Route path=path!("/events/new") view=NewEventPage ssr=SsrMode::Async />
-                    <Route path=path!("/e/:id") view=EventPage ssr=SsrMode::Async />
-                    <Route
-                        path=path!("/u/:username/followers")
-                        view=|| view! { <FollowListPage kind=FollowListKind::Followers /> }
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=path!("/u/:username/following")
-                        view=|| view! { <FollowListPage kind=FollowListKind::Following /> }
-                        ssr=SsrMode::Async
-                    />
+                    <Route path=path!("/p/:id/edit") view={Lazy::<EditProductRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/events") view={Lazy::<EventsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/events/new") view={Lazy::<NewEventRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/e/:id") view={Lazy::<EventRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/u/:username/followers") view={Lazy::<FollowersRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/u/:username/following") view={Lazy::<FollowingRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </main>
             <TabBar />

@@ -14,11 +14,12 @@ use crate::accounts::validate::{Email, Username};
 use crate::cart::db::Owner;
 use crate::checkout::address::Address;
 use crate::checkout::db as checkout_db;
-use crate::checkout::place::Card;
 use crate::checkout::shipping::ShippingOption;
 use crate::clock::Clock;
 use crate::money::Currency;
-use crate::payments::cards::{CardBrand, CardDetails};
+use crate::payments::cards::{CardDetails, CardInput};
+use crate::payments::provider::PaymentProvider;
+use crate::payments::test_provider::TestProvider;
 use crate::posts::Visibility;
 use crate::shops::db::NewShop;
 
@@ -122,14 +123,16 @@ pub async fn make_private(pool: &PgPool, user: Uuid) {
     sqlx::query!("UPDATE users SET is_private = true WHERE id = $1", user).execute(pool).await.unwrap();
 }
 
-/// Card details the test provider accepts.
-pub fn card() -> CardDetails {
-    CardDetails { brand: CardBrand::Visa, last4: "4242".into(), exp_month: 12, exp_year: 2034 }
-}
-
 /// The test provider's always-succeeding Visa.
-pub fn visa(details: &CardDetails) -> Card<'_> {
-    Card::typed("4242424242424242", details)
+pub const VISA: &str = "4242424242424242";
+
+/// A one-time token for `number` as the provider's hosted page issues it,
+/// and what the provider says the card is.
+pub async fn one_time_card(provider: &TestProvider, number: &str) -> (String, CardDetails) {
+    let input = CardInput { number: number.into(), exp_month: "12".into(), exp_year: "2034".into(), cvc: "123".into() };
+    let token = provider.tokenize(&input, 2026, 12).await.unwrap();
+    let details = provider.describe(&token).await.unwrap();
+    (token, details)
 }
 
 /// A US shipping address.

@@ -2,7 +2,11 @@
 //! each) go for the same variant at once, each through the real purchase
 //! path over HTTP: add to cart → open checkout (the stock hold) → address →
 //! shipping → review (the checkout as the page shows it, with its total) →
-//! place the order with a test card, confirming that total; or, with
+//! pay as a browser does: "Pay" opens a payment session for that total and
+//! answers with the provider's hosted page, the test card is posted there
+//! (to the provider, never to Storefeed), and the provider's redirect back
+//! (token and state) places the order and answers with its confirmation;
+//! or, with
 //! `--buy-now-every`, some or all buyers take the one-tap path instead: the
 //! product sheet's quote, then Buy now with the saved card and address
 //! (one request). Reports how many bought,
@@ -16,7 +20,7 @@ use std::time::Duration;
 use anyhow::{anyhow, bail, Context, Result};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper::header::{HeaderValue, CONTENT_TYPE, COOKIE, ORIGIN};
+use hyper::header::{HeaderValue, CONTENT_TYPE, COOKIE, LOCATION, ORIGIN};
 use hyper::{Method, Request, StatusCode, Uri};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
@@ -32,13 +36,15 @@ usage: storefeed-bench flash-sale --base URL --cookie-file FILE --variant UUID -
 
 Every line of the cookie file is one buyer. All buyers start at once (or
 spread over --ramp seconds) and each runs add-to-cart, checkout, address,
-shipping, review and place-order against the server at --base.
+shipping, review, pay, the provider's card page and the way back to the
+order against the server at --base.
 
 options:
   --connections N   requests in flight at most, over as many keep-alive
                     connections (default 256)
   --ramp SECS       spread the buyers' start over this many seconds (default 0)
-  --card NUMBER     test card to pay with (default 4242424242424242)
+  --card NUMBER     test card to type on the provider's page
+                    (default 4242424242424242)
   --buy-now-every N every Nth buyer uses Buy now (quote, then one request
                     with the saved card and address); 1 = all, 0 = none
                     (default 0)";
@@ -114,11 +120,27 @@ pub fn parse(args: impl Iterator<Item = String>) -> Result<Option<FlashArgs>> {
     }))
 }
 
-/// The steps of a purchase: the full checkout's six, then Buy now's two.
-const STEPS: [&str; 8] =
-    ["add to cart", "open checkout", "address", "shipping", "review", "place order", "quote", "buy now"];
-const CHECKOUT_STEPS: [usize; 6] = [0, 1, 2, 3, 4, 5];
-const BUY_NOW_STEPS: [usize; 2] = [6, 7];
+/// The steps of a purchase: the full checkout's eight (paying is three
+/// requests: "Pay", the provider's card page, the way back), then Buy
+/// now's two.
+const STEPS: [&str; 10] = [
+    "add to cart",
+    "open checkout",
+    "address",
+    "shipping",
+    "review",
+    "pay",
+    "provider card page",
+    "card entered",
+    "quote",
+    "buy now",
+];
+const CHECKOUT_STEPS: [usize; 8] = [0, 1, 2, 3, 4, 5, 6, 7];
+const BUY_NOW_STEPS: [usize; 2] = [8, 9];
+/// The steps whose answer is a redirect the next step follows.
+const PAY: usize = 5;
+const PROVIDER_CARD_PAGE: usize = 6;
+const CARD_ENTERED: usize = 7;
 
 /// How one buyer's attempt ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,19 +226,34 @@ async fn buy(shared: &Shared, cookie: HeaderValue, one_tap: bool) -> Journey {
     let mut latencies_us = Vec::with_capacity(STEPS.len());
     let a = &shared.args;
     let mut checkout = String::new();
-    // The total the review showed, which placing the order confirms.
+    // The total the review showed, which paying confirms.
     let mut shown = (String::new(), String::new());
+    // Where the last redirect pointed: the provider's page, then the way back.
+    let mut next = String::new();
     let mut ending = None;
     let click = uuid::Uuid::new_v4().to_string();
     let plan: &[usize] = if one_tap { &BUY_NOW_STEPS } else { &CHECKOUT_STEPS };
     for &step in plan {
-        let (path, body) = match step {
-            0 => ("cart/add", form(&[("variant", &a.variant), ("quantity", "1")])),
-            1 | 4 => ("checkout", form(&[("shop", &a.shop)])),
-            2 => ("checkout/address", address_form(&checkout)),
-            3 => ("checkout/shipping", form(&[("checkout", &checkout), ("shipping_option", "standard")])),
-            6 => ("buy-now/quote", form(&[("variant", &a.variant), ("quantity", "1")])),
-            7 => (
+        let call = match step {
+            0 => Call::api("cart/add", form(&[("variant", &a.variant), ("quantity", "1")])),
+            1 | 4 => Call::api("checkout", form(&[("shop", &a.shop)])),
+            2 => Call::api("checkout/address", address_form(&checkout)),
+            3 => Call::api("checkout/shipping", form(&[("checkout", &checkout), ("shipping_option", "standard")])),
+            PAY => Call::api(
+                "checkout/pay",
+                form(&[("checkout", &checkout), ("shown_total", &shown.0), ("shown_currency", &shown.1)]),
+            ),
+            // The browser posts the card to the provider's page, not to Storefeed.
+            PROVIDER_CARD_PAGE => match provider_form(&next, &a.card) {
+                Ok((path, body)) => Call { method: Method::POST, path, body: Some(body) },
+                Err(e) => {
+                    ending = Some(Ending::Failed(step, 0, format!("{e:#}")));
+                    break;
+                }
+            },
+            CARD_ENTERED => Call { method: Method::GET, path: next.clone(), body: None },
+            8 => Call::api("buy-now/quote", form(&[("variant", &a.variant), ("quantity", "1")])),
+            _ => Call::api(
                 "buy-now",
                 form(&[
                     ("variant", &a.variant),
@@ -226,22 +263,11 @@ async fn buy(shared: &Shared, cookie: HeaderValue, one_tap: bool) -> Journey {
                     ("shown_currency", &shown.1),
                 ]),
             ),
-            _ => (
-                "checkout/place",
-                form(&[
-                    ("checkout", &checkout),
-                    ("card_number", &a.card),
-                    ("card_exp", "12/34"),
-                    ("card_cvc", "123"),
-                    ("shown_total", &shown.0),
-                    ("shown_currency", &shown.1),
-                ]),
-            ),
         };
         let sent = Instant::now();
-        let answer = post(shared, &cookie, path, body).await;
+        let answer = send(shared, &cookie, call).await;
         latencies_us.push((step, sent.elapsed().as_micros() as u64));
-        let (status, text) = match answer {
+        let Answer { status, location, text } = match answer {
             Ok(answer) => answer,
             Err(e) => {
                 ending = Some(Ending::Failed(step, 0, format!("{e:#}")));
@@ -256,7 +282,25 @@ async fn buy(shared: &Shared, cookie: HeaderValue, one_tap: bool) -> Journey {
             ending = Some(Ending::Failed(step, status.as_u16(), text.chars().take(200).collect()));
             break;
         }
-        if step == 4 || step == 6 {
+        if matches!(step, PAY | PROVIDER_CARD_PAGE | CARD_ENTERED) {
+            match (step, location) {
+                (CARD_ENTERED, Some(to)) => {
+                    match paid(&to) {
+                        Paid::Order => {}
+                        Paid::SoldOut => ending = Some(Ending::SoldOut(step)),
+                        Paid::Refused => ending = Some(Ending::Failed(step, status.as_u16(), to)),
+                    }
+                    break;
+                }
+                (_, Some(to)) => next = to,
+                (_, None) => {
+                    let body: String = text.chars().take(200).collect();
+                    ending = Some(Ending::Failed(step, status.as_u16(), format!("no redirect: {body}")));
+                    break;
+                }
+            }
+        }
+        if step == 4 || step == 8 {
             let total = if step == 4 { reviewed_total(&text) } else { quoted_total(&text) };
             match total {
                 Ok(total) => shown = total,
@@ -282,6 +326,39 @@ async fn buy(shared: &Shared, cookie: HeaderValue, one_tap: bool) -> Journey {
     }
     let ending = ending.unwrap_or(Ending::Bought { at: shared.start.elapsed() });
     Journey { ending, latencies_us, total: began.elapsed() }
+}
+
+/// The provider's card form for the page `page_url` ("Pay" redirected
+/// to, `/_test-provider/hosted-field?page=hp_…`): where to post it and the
+/// form, with the test card.
+fn provider_form(page_url: &str, card: &str) -> Result<(String, String)> {
+    let (path, query) = page_url.split_once('?').ok_or_else(|| anyhow!("not the provider's page: {page_url}"))?;
+    let page = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("page="))
+        .ok_or_else(|| anyhow!("the provider's page has no id: {page_url}"))?;
+    Ok((path.to_string(), form(&[("page", page), ("card_number", card), ("card_exp", "12/34"), ("card_cvc", "123")])))
+}
+
+/// Where the way back from the provider's page sent the buyer.
+#[derive(Debug, PartialEq, Eq)]
+enum Paid {
+    /// The order's confirmation.
+    Order,
+    /// Back to the checkout: something sold out meanwhile.
+    SoldOut,
+    /// Back to the checkout for any other reason.
+    Refused,
+}
+
+fn paid(location: &str) -> Paid {
+    if location.starts_with("/orders/") {
+        Paid::Order
+    } else if location.contains("payment=sold-out") {
+        Paid::SoldOut
+    } else {
+        Paid::Refused
+    }
 }
 
 /// The checkout id, or `None` when its only line came back sold out.
@@ -321,20 +398,48 @@ fn reviewed_total(body: &str) -> Result<(String, String)> {
     }
 }
 
-async fn post(shared: &Shared, cookie: &HeaderValue, path: &str, body: String) -> Result<(StatusCode, String)> {
+/// One request of a purchase, as a browser sends it.
+struct Call {
+    method: Method,
+    /// Path and query on the server at `--base`.
+    path: String,
+    /// A form, for a POST.
+    body: Option<String>,
+}
+
+impl Call {
+    /// A server function posted as a form.
+    fn api(path: &str, body: String) -> Call {
+        Call { method: Method::POST, path: format!("/api/{path}"), body: Some(body) }
+    }
+}
+
+struct Answer {
+    status: StatusCode,
+    /// Where a redirect points (a server function's redirect says it here
+    /// even when its status is 200).
+    location: Option<String>,
+    text: String,
+}
+
+async fn send(shared: &Shared, cookie: &HeaderValue, call: Call) -> Result<Answer> {
     let _slot = shared.slots.acquire().await?;
-    let uri: Uri = format!("{}/api/{path}", shared.args.base).parse()?;
-    let mut request = Request::new(Full::new(Bytes::from(body)));
-    *request.method_mut() = Method::POST;
+    let uri: Uri = format!("{}{}", shared.args.base, call.path).parse()?;
+    let is_form = call.body.is_some();
+    let mut request = Request::new(Full::new(Bytes::from(call.body.unwrap_or_default())));
+    *request.method_mut() = call.method;
     *request.uri_mut() = uri;
     let headers = request.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));
-    headers.insert(ORIGIN, shared.origin.clone());
+    if is_form {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));
+        headers.insert(ORIGIN, shared.origin.clone());
+    }
     headers.insert(COOKIE, cookie.clone());
     let response = shared.client.request(request).await?;
     let status = response.status();
+    let location = response.headers().get(LOCATION).and_then(|l| l.to_str().ok()).map(str::to_string);
     let bytes = response.into_body().collect().await?.to_bytes();
-    Ok((status, String::from_utf8_lossy(&bytes).into_owned()))
+    Ok(Answer { status, location, text: String::from_utf8_lossy(&bytes).into_owned() })
 }
 
 fn address_form(checkout: &str) -> String {
@@ -502,6 +607,22 @@ mod tests {
         let gone = r#"{"id":"c1","problems":["Tote: Sold out"],"priced":{"lines":[]}}"#;
         assert_eq!(opened_checkout(gone).unwrap(), None);
         assert!(opened_checkout("<html>").is_err());
+    }
+
+    #[test]
+    fn the_card_goes_to_the_providers_page_named_by_the_redirect() {
+        let (path, body) = provider_form("/_test-provider/hosted-field?page=hp_abc123", "4242424242424242").unwrap();
+        assert_eq!(path, "/_test-provider/hosted-field");
+        assert_eq!(body, "page=hp_abc123&card_number=4242424242424242&card_exp=12%2F34&card_cvc=123");
+        assert!(provider_form("/checkout/flash_shop", "4242").is_err());
+        assert!(provider_form("/_test-provider/hosted-field?state=x", "4242").is_err());
+    }
+
+    #[test]
+    fn the_way_back_ends_at_the_order_or_says_why_not() {
+        assert_eq!(paid("/orders/0f8e?placed=1"), Paid::Order);
+        assert_eq!(paid("/checkout/flash_shop?payment=sold-out"), Paid::SoldOut);
+        assert_eq!(paid("/checkout/flash_shop?payment=declined"), Paid::Refused);
     }
 
     #[test]

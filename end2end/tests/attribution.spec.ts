@@ -46,6 +46,10 @@ async function buy(page: Page, productId: string, shop: string, query = '') {
 }
 
 test('a tap in a creator post earns the sale days later; the shop compares models; a forged token earns nothing', async ({ browser, baseURL, playwright }) => {
+  // Six people, two purchases and some twenty page loads, most of them
+  // pages that load their own client chunk: about 20 s alone, more beside
+  // another worker. The default 30 s is for one flow.
+  test.slow();
   const owner = await person(browser, baseURL!);
   const shop = await openShopViaApi(owner.page.request, baseURL!);
   const title = `Woven basket ${Date.now()}`;

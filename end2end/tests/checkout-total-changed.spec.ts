@@ -1,5 +1,5 @@
 import { Browser, expect, Page, test } from '@playwright/test';
-import { addToCartViaApi, Checkout, SAN_FRANCISCO, TEST_CARDS } from './fixtures/commerce';
+import { addToCartViaApi, Checkout, payOnProviderPage, PROVIDER_PAGE, SAN_FRANCISCO, TEST_CARDS } from './fixtures/commerce';
 import { seedScenario } from './fixtures/test';
 import { callServerFn, registerViaApi } from './fixtures/users';
 
@@ -54,18 +54,14 @@ async function readyToPay(page: Page, code: string) {
   await expect(page.getByTestId('checkout-discount')).toHaveText('−$3.00');
 }
 
-async function fillCard(page: Page) {
-  await page.getByTestId('card-number').fill(TEST_CARDS.succeeds);
-  await page.getByTestId('card-exp').fill('12/34');
-  await page.getByTestId('card-cvc').fill('123');
-}
 
 /** The first buyer pays the discounted total and the code is used up. */
 async function firstBuyerTakesTheCode(page: Page) {
   const discounted = (await page.getByTestId('checkout-total').textContent())!;
   expect(discounted).not.toBe(FULL_PRICE);
-  await fillCard(page);
   await page.getByTestId('place-order').click();
+  await expect(page.getByTestId('hosted-amount')).toHaveText(discounted);
+  await payOnProviderPage(page, TEST_CARDS.succeeds);
   await expect(page.getByTestId('order-confirmation')).toBeVisible();
   await expect(page.getByTestId('order-discount')).toHaveText('−$3.00');
   await expect(page.getByTestId('order-total')).toHaveText(discounted);
@@ -75,7 +71,7 @@ async function firstBuyerTakesTheCode(page: Page) {
 /** The second buyer presses "Pay" on the old total: nothing is charged, the new total is shown, and confirming pays it. */
 async function secondBuyerConfirmsTheNewTotal(page: Page, shop: string, code: string, discounted: string) {
   await expect(page.getByTestId('checkout-total')).toHaveText(discounted);
-  await fillCard(page);
+  // "Pay" on the old total never reaches the provider's page.
   await page.getByTestId('place-order').click();
 
   const notice = page.getByTestId('total-changed');
@@ -91,8 +87,10 @@ async function secondBuyerConfirmsTheNewTotal(page: Page, shop: string, code: st
 
   const confirm = page.getByTestId('place-order');
   await expect(confirm).toHaveText(`Confirm and pay ${FULL_PRICE}`);
-  await fillCard(page);
   await confirm.click();
+  await expect(page).toHaveURL(PROVIDER_PAGE);
+  await expect(page.getByTestId('hosted-amount')).toHaveText(FULL_PRICE);
+  await payOnProviderPage(page, TEST_CARDS.succeeds);
   await expect(page.getByTestId('order-confirmation')).toBeVisible();
   await expect(page.getByTestId('order-total')).toHaveText(FULL_PRICE);
   await expect(page.getByTestId('order-status')).toHaveText('Paid');
@@ -128,7 +126,7 @@ test('without JavaScript, the changed total comes back on the checkout page to c
   await second.ctx.close();
 });
 
-test('placing an order without the total the buyer was shown is refused', async ({ browser, baseURL }) => {
+test('paying without the total the buyer was shown is refused before the provider', async ({ browser, baseURL }) => {
   const { shop, variant } = await shopWithSingleUseCode(browser, baseURL!);
   const { ctx, page } = await buyer(browser, baseURL!, variant);
   const checkout = new Checkout(page);
@@ -136,16 +134,18 @@ test('placing an order without the total the buyer was shown is refused', async 
   await checkout.fillAddress(SAN_FRANCISCO);
   await checkout.chooseShipping();
   const id = await page.getByTestId('step-payment').locator('input[name="checkout"]').inputValue();
-  const card = { checkout: id, card_number: TEST_CARDS.succeeds, card_exp: '12/34', card_cvc: '123' };
-  const missing = await callServerFn(ctx.request, baseURL!, 'checkout/place', card);
+  const missing = await callServerFn(ctx.request, baseURL!, 'checkout/pay', { checkout: id });
   expect(missing.status()).toBeGreaterThanOrEqual(400);
   expect(missing.status()).toBeLessThan(500);
-  const wrong = await callServerFn(ctx.request, baseURL!, 'checkout/place', { ...card, shown_total: '1', shown_currency: 'USD' });
+  const wrong = await callServerFn(ctx.request, baseURL!, 'checkout/pay', { checkout: id, shown_total: '1', shown_currency: 'USD' });
   expect(wrong.status()).toBe(409);
   expect(JSON.stringify(await wrong.json())).toContain('TotalChanged');
+  expect(wrong.headers()['location']).toBeUndefined();
+  const right = await callServerFn(ctx.request, baseURL!, 'checkout/pay', { checkout: id, shown_total: '3754', shown_currency: 'USD' });
+  expect(right.status(), await right.text()).toBe(200);
+  expect(right.headers()['location']).toMatch(PROVIDER_PAGE);
+  // Nothing is placed or charged until the card comes back from the provider.
   await page.goto('/orders');
   await expect(page.getByTestId('order-row')).toHaveCount(0);
-  const right = await callServerFn(ctx.request, baseURL!, 'checkout/place', { ...card, shown_total: '3754', shown_currency: 'USD' });
-  expect(right.status(), await right.text()).toBe(200);
   await ctx.close();
 });

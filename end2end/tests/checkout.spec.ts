@@ -102,15 +102,15 @@ test('a declined card shows its message and keeps the cart', async ({ browser, p
   await checkout.fillAddress(SAN_FRANCISCO);
   await checkout.chooseShipping();
   await checkout.pay(TEST_CARDS.declined);
-  await expect(page.getByTestId('form-error')).toHaveText('Your card was declined.');
-  await expect(page).toHaveURL(new RegExp(`/checkout/${seller.shop}$`));
+  await expect(page.getByTestId('payment-failure')).toHaveText('Your card was declined.');
+  await expect(page).toHaveURL(new RegExp(`/checkout/${seller.shop}\\?payment=declined$`));
 
   // Another card works on the same checkout; before that the cart is intact.
   await page.goto('/cart');
   await expect(page.getByTestId('cart-line')).toHaveCount(1);
   await checkout.goto(seller.shop);
   await checkout.pay(TEST_CARDS.insufficientFunds);
-  await expect(page.getByTestId('form-error')).toHaveText('Your card has insufficient funds.');
+  await expect(page.getByTestId('payment-failure')).toHaveText('Your card has insufficient funds.');
   await checkout.pay(TEST_CARDS.succeeds);
   await expect(page.getByTestId('order-confirmation')).toBeVisible();
   await seller.ctx.close();
@@ -204,15 +204,21 @@ test('bad cart and checkout input gets a clear 4xx and changes nothing', async (
   const checkoutId = await page.getByTestId('step-address').locator('input[name="checkout"]').inputValue();
   const stranger = await browser.newContext();
   await registerViaApi(stranger.request, baseURL!);
-  const res = await callServerFn(stranger.request, baseURL!, 'checkout/place', {
-    checkout: checkoutId, card_number: TEST_CARDS.succeeds, card_exp: '12/34', card_cvc: '123', shown_total: '1000', shown_currency: 'USD',
+  const res = await callServerFn(stranger.request, baseURL!, 'checkout/pay', {
+    checkout: checkoutId, shown_total: '1000', shown_currency: 'USD',
   });
   expect(res.status()).toBe(404);
-  // A bad card number never reaches the provider.
-  const bad = await callServerFn(page.request, baseURL!, 'checkout/place', {
-    checkout: checkoutId, card_number: '4242 4242 4242 4241', card_exp: '12/34', card_cvc: '123', shown_total: '1000', shown_currency: 'USD',
+  // Paying before the address and shipping are chosen is refused, and opens no payment page.
+  const early = await callServerFn(page.request, baseURL!, 'checkout/pay', {
+    checkout: checkoutId, shown_total: '1000', shown_currency: 'USD',
   });
-  expect(bad.status()).toBe(422);
+  expect(early.status()).toBe(422);
+  expect(early.headers()['location']).toBeUndefined();
+  // A way back from the provider with a state nobody started places nothing.
+  const forged = await page.request.get(`${baseURL}/api/checkout/card-entered?payment_token=pm_forged&state=${checkoutId}`, { maxRedirects: 0 });
+  expect(forged.headers()['location']).toBe('/cart');
+  await page.goto('/orders');
+  await expect(page.getByTestId('order-row')).toHaveCount(0);
   await stranger.close();
   await seller.ctx.close();
 });

@@ -12,5 +12,11 @@ pub fn hydrate() {
             let _ = body.set_attribute("data-panicked", "true");
         }
     }));
-    leptos::mount::hydrate_body(app::App);
+    // `hydrate_lazy`, and then the marker: a split route (app::lazy_routes)
+    // hydrates after its chunk arrives, and the page is live only then.
+    wasm_bindgen_futures::spawn_local(async {
+        let body = leptos::prelude::document().body().expect("the page has a <body>");
+        leptos::mount::hydrate_from_async(body, app::App).await.forget();
+        app::ui::hydration::finished();
+    });
 }

@@ -72,42 +72,9 @@ pub async fn remove_code(checkout: Uuid, code: String) -> Result<(), AppError> {
     super::db::remove_code(&state.pool, checkout, buyer, code.trim()).await
 }
 
-/// Pays and places the order, then goes to its confirmation. The card
-/// number goes to the payment provider and is never stored: only its brand
-/// and last four digits are kept. `shown_total` (minor units) and
-/// `shown_currency` are the total the page showed on the button: if the
-/// order now comes to anything else (a code ran out, a price changed),
-/// nothing is charged and the answer is `TotalChanged` with the new total,
-/// for the buyer to confirm.
-#[server(prefix = "/api", endpoint = "checkout/place")]
-pub async fn place_order(
-    checkout: Uuid,
-    card_number: String,
-    card_exp: String,
-    card_cvc: String,
-    shown_total: i64,
-    shown_currency: String,
-) -> Result<(), AppError> {
-    use chrono::Datelike;
-    let buyer = super::guest::current_buyer().await?;
-    let state = crate::state::app_state()?;
-    let shown = crate::money::Money::new(shown_total, crate::money::Currency::parse(&shown_currency)?);
-    let (exp_month, exp_year) = split_expiry(&card_exp);
-    let input = crate::payments::cards::CardInput { number: card_number, exp_month, exp_year, cvc: card_cvc };
-    // The app's clock: the order is placed (its `placed_at`) and credited at
-    // this time.
-    let now = state.clock.now();
-    let (card, digits) = crate::payments::cards::check(&input, now.year() as u16, now.month() as u8)?;
-    let card = super::place::Card::typed(&digits, &card);
-    let placement = super::place::Placement { checkout, buyer: buyer.clone(), card, shown };
-    let order =
-        super::place::place(&state.pool, state.payments.as_ref(), placement, now, state.config.reservation_ttl).await?;
-    after_placed(&buyer, order, now).await
-}
-
-/// What follows a placed order, from checkout or Buy now: stock settles,
-/// the order is credited to the posts that drove it, and the buyer goes to
-/// its confirmation.
+/// What follows a placed order, from checkout's hosted payment or Buy now:
+/// stock settles, the order is credited to the posts that drove it, and the
+/// buyer goes to its confirmation.
 #[cfg(feature = "ssr")]
 pub(super) async fn after_placed(
     buyer: &crate::cart::db::Owner,
@@ -122,34 +89,20 @@ pub(super) async fn after_placed(
         tracing::error!(%order, error = %e, "attributing an order failed; the minute job will retry");
     }
     crate::attribution::record(crate::attribution::EventKind::Purchase, |e| e.order_id = Some(order)).await;
+    to_confirmation(buyer, order, now).await
+}
+
+/// Sends the buyer to their order's confirmation (a guest's through the
+/// order's link).
+#[cfg(feature = "ssr")]
+pub(super) async fn to_confirmation(
+    buyer: &crate::cart::db::Owner,
+    order: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
     let confirmation =
         super::guest::confirmation_path(&state.pool, &state.config.public_url, buyer, order, now).await?;
     leptos_axum::redirect(&confirmation);
     Ok(())
-}
-
-/// "12/28", "12 / 2028" or "1228" → ("12", "28").
-pub fn split_expiry(raw: &str) -> (String, String) {
-    let compact: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
-    match compact.split_once('/') {
-        Some((m, y)) => (m.to_string(), y.to_string()),
-        None if compact.len() == 4 && compact.bytes().all(|b| b.is_ascii_digit()) => {
-            (compact[..2].to_string(), compact[2..].to_string())
-        }
-        None => (compact, String::new()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::split_expiry;
-
-    #[test]
-    fn expiry_is_split_however_it_was_typed() {
-        assert_eq!(split_expiry("12/28"), ("12".into(), "28".into()));
-        assert_eq!(split_expiry(" 1 / 2030 "), ("1".into(), "2030".into()));
-        assert_eq!(split_expiry("1228"), ("12".into(), "28".into()));
-        assert_eq!(split_expiry("12"), ("12".into(), String::new()));
-        assert_eq!(split_expiry("a€"), ("a€".into(), String::new()), "never slices inside a character");
-    }
 }

@@ -106,7 +106,7 @@ mod tests {
     use crate::checkout::place::{place_order, GUEST_MAX_ATTEMPTS};
     use crate::checkout::shipping::ShippingOption;
     use crate::payments::test_provider::TestProvider;
-    use crate::test_support::{admin, card, checkout_ready, guest_checkout_ready, stocked_variant, user, visa, TTL};
+    use crate::test_support::{admin, checkout_ready, guest_checkout_ready, stocked_variant, user, TTL, VISA};
 
     fn clock_now() -> DateTime<Utc> {
         crate::clock::Clock::system().now()
@@ -127,11 +127,8 @@ mod tests {
         assert_eq!(view.email, "gina@example.test");
 
         let provider = TestProvider::new(pool.clone());
-        let details = card();
-        let order =
-            place_order(&pool, &provider, checkout, guest.clone(), visa(&details), clock_now(), TTL).await.unwrap();
-        let again =
-            place_order(&pool, &provider, checkout, guest.clone(), visa(&details), clock_now(), TTL).await.unwrap();
+        let order = place_order(&pool, &provider, checkout, guest.clone(), VISA, clock_now(), TTL).await.unwrap();
+        let again = place_order(&pool, &provider, checkout, guest.clone(), VISA, clock_now(), TTL).await.unwrap();
         assert_eq!(order, again, "a second click lands on the same order");
         let o = sqlx::query!("SELECT buyer_id, guest_email, email, status FROM orders WHERE id = $1", order)
             .fetch_one(&pool)
@@ -178,7 +175,6 @@ mod tests {
         let buyer = user(&pool, "buyer").await;
         let boss = admin(&pool, "boss").await;
         let provider = TestProvider::new(pool.clone());
-        let details = card();
         let a = crate::test_support::address();
         let others = [Owner::Guest(vec![2; 32]), Owner::User(buyer), Owner::User(maker), Owner::User(boss)];
         for other in others {
@@ -196,7 +192,7 @@ mod tests {
             );
             not_found(checkout_db::add_code(&pool, checkout, other.clone(), "SAVE10", clock_now()).await);
             not_found(checkout_db::remove_code(&pool, checkout, other.clone(), "SAVE10").await);
-            let placed = place_order(&pool, &provider, checkout, other.clone(), visa(&details), clock_now(), TTL).await;
+            let placed = place_order(&pool, &provider, checkout, other.clone(), VISA, clock_now(), TTL).await;
             assert!(matches!(placed, Err(AppError::NotFound(_))), "{other:?}: {placed:?}");
         }
         assert_eq!(count(&pool, "SELECT count(*) FROM payments").await, 0);
@@ -208,9 +204,9 @@ mod tests {
             checkout_db::view(&pool, theirs, guest.clone(), clock_now()).await,
             Err(AppError::NotFound(_))
         ));
-        let placed = place_order(&pool, &provider, theirs, guest.clone(), visa(&details), clock_now(), TTL).await;
+        let placed = place_order(&pool, &provider, theirs, guest.clone(), VISA, clock_now(), TTL).await;
         assert!(matches!(placed, Err(AppError::NotFound(_))), "{placed:?}");
-        place_order(&pool, &provider, checkout, guest, visa(&details), clock_now(), TTL).await.unwrap();
+        place_order(&pool, &provider, checkout, guest, VISA, clock_now(), TTL).await.unwrap();
     }
 
     #[sqlx::test(migrations = "../migrations")]
@@ -230,9 +226,7 @@ mod tests {
         let gate = StockGate::start(pool.clone());
         let checkout = open(&pool, &gate, vec![3; 32], "maker_shop", "10.0.0.9", clock_now(), TTL).await.unwrap();
         let provider = TestProvider::new(pool.clone());
-        let details = card();
-        let err =
-            place_order(&pool, &provider, checkout, guest.clone(), visa(&details), clock_now(), TTL).await.unwrap_err();
+        let err = place_order(&pool, &provider, checkout, guest.clone(), VISA, clock_now(), TTL).await.unwrap_err();
         assert_eq!(err.status_code(), 422, "{err:?}");
         assert_eq!(count(&pool, "SELECT count(*) FROM orders").await, 0);
         assert_eq!(count(&pool, "SELECT count(*) FROM payments").await, 0);
@@ -268,14 +262,13 @@ mod tests {
         let variant = stocked_variant(&pool, maker, "maker_shop", 5).await;
         let (guest, checkout) = guest_checkout_ready(&pool, 1, variant, "gina@example.test", clock_now()).await;
         let provider = TestProvider::new(pool.clone());
-        let details = card();
-        let declined = crate::checkout::place::Card::typed("4000000000000002", &details);
+        let declined = "4000000000000002";
         for _ in 0..GUEST_MAX_ATTEMPTS {
             let err =
                 place_order(&pool, &provider, checkout, guest.clone(), declined, clock_now(), TTL).await.unwrap_err();
             assert!(matches!(err, AppError::PaymentDeclined(_)), "{err:?}");
         }
-        let err = place_order(&pool, &provider, checkout, guest, visa(&details), clock_now(), TTL).await.unwrap_err();
+        let err = place_order(&pool, &provider, checkout, guest, VISA, clock_now(), TTL).await.unwrap_err();
         assert!(matches!(err, AppError::RateLimited { .. }), "{err:?}");
         assert_eq!(count(&pool, "SELECT count(*) FROM payments").await, i64::from(GUEST_MAX_ATTEMPTS));
         assert_eq!(count(&pool, "SELECT count(*) FROM orders").await, 0);

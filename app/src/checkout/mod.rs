@@ -1,7 +1,8 @@
 //! Checkout: one page backed by a server-side state machine (contact and
 //! address → shipping → payment → placed) that survives a reload or a second
 //! tab. A checkout covers one shop's lines of the cart, in that shop's
-//! currency, and holds their stock while it is open.
+//! currency, and holds their stock while it is open. The card is typed on
+//! the payment provider's hosted page (`hosted`), never on Storefeed's.
 
 pub mod address;
 pub mod address_fields;
@@ -11,6 +12,7 @@ pub mod buy_now;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod guest;
+pub mod hosted;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod place;
@@ -84,7 +86,7 @@ impl Step {
         self.editable()?;
         match self {
             Step::Payment => Ok(()),
-            _ => Err(AppError::validation("card_number", "Choose a shipping option first.")),
+            _ => Err(AppError::validation("shipping_option", "Choose a shipping option first.")),
         }
     }
 

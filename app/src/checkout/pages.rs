@@ -1,15 +1,19 @@
 //! `/checkout/:shop`: the one-page checkout. Address, shipping and payment
 //! are plain forms (they work before hydration: each posts, and the page
 //! comes back at the step the server says), and the order summary beside
-//! them is always the server's pricing.
+//! them is always the server's pricing. "Pay" leaves for the payment
+//! provider's hosted page, where the card is typed, and comes back here
+//! with `?payment=<code>` when no order was placed.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::address_fields::AddressFields;
-use super::api::{load_checkout, ApplyCode, ChooseShipping, PlaceOrder, RemoveCode, SaveCheckoutAddress};
+use super::api::{load_checkout, ApplyCode, ChooseShipping, RemoveCode, SaveCheckoutAddress};
+use super::hosted::api::StartPayment;
+use super::hosted::{PaymentProblem, START_PATH};
 use super::summary::{summary, ShippingLine};
 use super::summary_rows::SummaryRows;
 use super::{CheckoutView, Step};
@@ -24,31 +28,19 @@ struct Actions {
     shipping: ServerAction<ChooseShipping>,
     code: ServerAction<ApplyCode>,
     uncode: ServerAction<RemoveCode>,
-    place: ServerAction<PlaceOrder>,
-    /// Payments that failed: each reloads the checkout (the total or the
-    /// stock may have moved). A payment that succeeds does not: the server
-    /// sends the page on to the order, and the checkout it would reload is
-    /// closed and the cart empty, so the reload could only answer 404.
-    failed_payments: Memo<usize>,
+    /// "Pay" is a plain form that leaves for the provider's page; this
+    /// action only reads the error a failed post left in the address.
+    pay: ServerAction<StartPayment>,
 }
 
 impl Actions {
     fn new() -> Self {
-        let place = ServerAction::<PlaceOrder>::new();
-        let failed_payments = Memo::new(move |before: Option<&usize>| {
-            let before = before.copied().unwrap_or(0);
-            match place.value().get() {
-                Some(Err(_)) => before + 1,
-                _ => before,
-            }
-        });
         Actions {
             address: ServerAction::new(),
             shipping: ServerAction::new(),
             code: ServerAction::new(),
             uncode: ServerAction::new(),
-            place,
-            failed_payments,
+            pay: ServerAction::new(),
         }
     }
 
@@ -57,7 +49,6 @@ impl Actions {
             + self.shipping.version().get()
             + self.code.version().get()
             + self.uncode.version().get()
-            + self.failed_payments.get()
     }
 }
 
@@ -135,7 +126,7 @@ fn CheckoutBody(v: CheckoutView, actions: Actions) -> impl IntoView {
             <div class="space-y-6">
                 <AddressStep v=cv.clone() action=actions.address />
                 <ShippingStep v=cv.clone() action=actions.shipping />
-                <PaymentStep v=cv.clone() action=actions.place />
+                <PaymentStep v=cv.clone() action=actions.pay />
             </div>
             <OrderSummary v=cv actions />
         </div>
@@ -232,25 +223,35 @@ fn ShippingStep(v: CheckoutView, action: ServerAction<ChooseShipping>) -> impl I
     }
 }
 
-/// A place-order error that is a changed total, with the total then shown.
-fn changed_total(error: Option<AppError>) -> Option<Money> {
-    match error {
-        Some(AppError::TotalChanged { shown, .. }) => Some(shown),
+/// The total the "Pay" button showed when the order came to another one:
+/// from a failed start (the form's error) or from the way back from the
+/// provider's page (`?payment=total-changed&was=<minor>`).
+fn changed_total(
+    error: Option<AppError>,
+    returned: Option<PaymentProblem>,
+    was: Option<i64>,
+    v: &CheckoutView,
+) -> Option<Money> {
+    match (error, returned, was) {
+        (Some(AppError::TotalChanged { shown, .. }), _, _) => Some(shown),
+        (_, Some(PaymentProblem::TotalChanged), Some(was)) => Some(Money::new(was, v.currency)),
         _ => None,
     }
 }
 
 #[component]
-fn PaymentStep(v: CheckoutView, action: ServerAction<PlaceOrder>) -> impl IntoView {
-    let server_failure = v.last_failure.clone();
-    let result = Signal::derive(move || action.value().get().and_then(Result::err));
+fn PaymentStep(v: CheckoutView, action: ServerAction<StartPayment>) -> impl IntoView {
+    let query = use_query_map();
+    let returned = query.with_untracked(|q| q.get("payment")).as_deref().and_then(PaymentProblem::from_code);
+    let was = query.with_untracked(|q| q.get("was")).and_then(|w| w.parse::<i64>().ok());
+    let error = action.value().get_untracked().and_then(Result::err);
     // A changed total gets its own notice; every other error the usual alert.
-    let changed = Signal::derive(move || changed_total(result.get()));
-    let error = Signal::derive(move || result.get().filter(|e| !matches!(e, AppError::TotalChanged { .. })));
-    let shown_failure = move || match result.get() {
-        Some(_) => None,
-        None => server_failure.clone(),
-    };
+    let changed = changed_total(error.clone(), returned, was, &v);
+    let error = Signal::derive(move || error.clone().filter(|e| !matches!(e, AppError::TotalChanged { .. })));
+    // The provider's reason for a decline is the checkout's last failure;
+    // other problems on the way back have a fixed message.
+    let returned = returned.filter(|p| !matches!(p, PaymentProblem::TotalChanged | PaymentProblem::Declined));
+    let last_failure = v.last_failure.clone();
     // The total on the button is the one the server will insist on.
     let total = Money::new(v.priced.totals.total, v.currency);
     let ready = v.step == Step::Payment && v.problems.is_empty();
@@ -261,48 +262,35 @@ fn PaymentStep(v: CheckoutView, action: ServerAction<PlaceOrder>) -> impl IntoVi
                 view! { <p class="mt-2 text-sm text-stone-600">"Choose shipping to pay."</p> }.into_any()
             } else {
                 view! {
-                    <ActionForm action=action attr:class="mt-3 space-y-3">
+                    // A plain form: the server answers with a redirect to the
+                    // provider's page, which the browser follows.
+                    <form method="post" action=START_PATH class="mt-3 space-y-3">
                         <input type="hidden" name="checkout" value=v.id.to_string() />
                         <input type="hidden" name="shown_total" value=total.minor.to_string() />
                         <input type="hidden" name="shown_currency" value=total.currency.code() />
                         <ErrorAlert error />
-                        {move || changed.get().map(|was| view! { <TotalChangedNotice was now=total /> })}
-                        {move || shown_failure().map(|f| view! {
+                        {changed.map(|was| view! { <TotalChangedNotice was now=total /> })}
+                        {returned.map(|p| view! {
+                            <p role="alert" class="rounded-lg border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800" data-testid="payment-problem">{p.message()}</p>
+                        })}
+                        {last_failure.map(|f| view! {
                             <p role="alert" class="rounded-lg border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800" data-testid="payment-failure">{f}</p>
                         })}
-                        <div>
-                            <label for="co-card_number" class=LABEL_CLASS>"Card number"</label>
-                            <input id="co-card_number" name="card_number" inputmode="numeric" autocomplete="cc-number" required
-                                placeholder="1234 1234 1234 1234" class=INPUT_CLASS data-testid="card-number" aria-describedby="card_number-error" />
-                            <FieldError error field="card_number" />
-                        </div>
-                        <div class="grid grid-cols-2 gap-3">
-                            <div>
-                                <label for="co-card_exp" class=LABEL_CLASS>"Expiry (MM/YY)"</label>
-                                <input id="co-card_exp" name="card_exp" inputmode="numeric" autocomplete="cc-exp" required placeholder="MM/YY"
-                                    class=INPUT_CLASS data-testid="card-exp" aria-describedby="card_exp-error" />
-                                <FieldError error field="card_exp" />
-                            </div>
-                            <div>
-                                <label for="co-card_cvc" class=LABEL_CLASS>"CVC"</label>
-                                <input id="co-card_cvc" name="card_cvc" inputmode="numeric" autocomplete="cc-csc" required placeholder="123"
-                                    class=INPUT_CLASS data-testid="card-cvc" aria-describedby="card_cvc-error" />
-                                <FieldError error field="card_cvc" />
-                            </div>
-                        </div>
-                        <p class="rounded-lg bg-stone-100 px-3 py-2 text-xs text-stone-600">
-                            "Test mode: 4242 4242 4242 4242 pays; 4000 0000 0000 0002 is declined; 4000 0000 0000 9995 has insufficient funds. Any future expiry and CVC."
+                        <p class="flex items-baseline justify-between text-sm">
+                            <span class="text-stone-600">"To pay"</span>
+                            <span class="text-lg font-semibold" data-testid="payment-total">{total.display()}</span>
                         </p>
-                        <button type="submit" class=format!("{PRIMARY_BUTTON_CLASS} w-full") disabled=move || action.pending().get() data-testid="place-order">
-                            {move || if action.pending().get() {
-                                "Paying…".to_string()
-                            } else if changed.get().is_some() {
+                        <p class="text-xs text-stone-600">
+                            "You'll enter your card on our payment provider's secure page: its number goes to them and never to Storefeed."
+                        </p>
+                        <button type="submit" class=format!("{PRIMARY_BUTTON_CLASS} w-full") data-testid="place-order">
+                            {if changed.is_some() {
                                 format!("Confirm and pay {}", total.display())
                             } else {
                                 format!("Pay {}", total.display())
                             }}
                         </button>
-                    </ActionForm>
+                    </form>
                 }.into_any()
             }}
         </section>

@@ -54,9 +54,11 @@ enum Prepared {
     Pay { payment: Uuid, key: String, amount: i64, currency: crate::money::Currency },
 }
 
-/// The card a buyer pays with: typed at checkout (its digits go to the
-/// provider only) or saved with the provider (its token and the buyer's
-/// customer id there).
+/// The card a buyer pays with, always by a token the provider issued: a
+/// one-time token from its hosted payment page (the full checkout) or a
+/// card saved with it (Buy now: its token and the buyer's customer id
+/// there). `details` (brand, last four, expiry) are the provider's answer
+/// for that token; Storefeed never sees the number.
 #[derive(Clone, Copy)]
 pub struct Card<'a> {
     pub source: Source<'a>,
@@ -64,9 +66,9 @@ pub struct Card<'a> {
 }
 
 impl<'a> Card<'a> {
-    /// A card typed at checkout.
-    pub fn typed(digits: &'a str, details: &'a CardDetails) -> Card<'a> {
-        Card { source: Source::Card { digits, brand: details.brand }, details }
+    /// A one-time token from the provider's hosted payment page.
+    pub fn one_time(token: &'a str, details: &'a CardDetails) -> Card<'a> {
+        Card { source: Source::Token { token }, details }
     }
 }
 
@@ -168,19 +170,22 @@ async fn authorize_with_retry(
 }
 
 /// Places the order as a buyer who has just looked at the checkout page and
-/// pays the total it shows: what most database tests mean by "pay".
+/// pays the total it shows, typing `number` on the provider's hosted page:
+/// what most database tests mean by "pay".
 #[cfg(test)]
 pub async fn place_order(
     pool: &PgPool,
-    provider: &dyn PaymentProvider,
+    provider: &crate::payments::test_provider::TestProvider,
     checkout: Uuid,
     buyer: impl Into<Owner>,
-    card: Card<'_>,
+    number: &str,
     now: DateTime<Utc>,
     ttl: Duration,
 ) -> AppResult<Uuid> {
     let buyer = buyer.into();
     let shown = shown_total(pool, checkout, buyer.clone(), now).await?;
+    let (token, details) = crate::test_support::one_time_card(provider, number).await;
+    let card = Card::one_time(&token, &details);
     place(pool, provider, Placement { checkout, buyer, card, shown }, now, ttl).await
 }
 
@@ -198,7 +203,7 @@ pub async fn shown_total(
 
 /// The total to charge must be the one the buyer confirmed; otherwise
 /// nothing is charged and they are shown the new one.
-fn confirm_total(shown: Money, total: Money) -> AppResult<()> {
+pub(crate) fn confirm_total(shown: Money, total: Money) -> AppResult<()> {
     if shown == total {
         Ok(())
     } else {
@@ -476,10 +481,9 @@ pub async fn recover(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payments::cards::CardBrand;
     use crate::payments::test_provider::TestProvider;
 
-    use crate::test_support::{card, checkout_ready, ready_checkout, stocked_variant, user, visa, TTL};
+    use crate::test_support::{checkout_ready, one_time_card, ready_checkout, stocked_variant, user, TTL, VISA};
 
     async fn count(pool: &PgPool, sql: &str) -> i64 {
         sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap()
@@ -489,11 +493,10 @@ mod tests {
     async fn a_double_submit_makes_one_order_and_one_charge(pool: PgPool) {
         let (checkout, buyer, _) = ready_checkout(&pool, 5, 2).await;
         let provider = TestProvider::new(pool.clone());
-        let details = card();
         let now = crate::clock::Clock::system().now();
         let (a, b) = tokio::join!(
-            place_order(&pool, &provider, checkout, buyer, visa(&details), now, TTL),
-            place_order(&pool, &provider, checkout, buyer, visa(&details), now, TTL),
+            place_order(&pool, &provider, checkout, buyer, VISA, now, TTL),
+            place_order(&pool, &provider, checkout, buyer, VISA, now, TTL),
         );
         let (a, b) = (a.unwrap(), b.unwrap());
         assert_eq!(a, b, "both clicks land on the same order");
@@ -530,11 +533,8 @@ mod tests {
     async fn a_declined_card_keeps_cart_and_hold_and_the_next_card_pays(pool: PgPool) {
         let (checkout, buyer, _) = ready_checkout(&pool, 5, 1).await;
         let provider = TestProvider::new(pool.clone());
-        let details = card();
         let now = crate::clock::Clock::system().now();
-        let err = place_order(&pool, &provider, checkout, buyer, Card::typed("4000000000000002", &details), now, TTL)
-            .await
-            .unwrap_err();
+        let err = place_order(&pool, &provider, checkout, buyer, "4000000000000002", now, TTL).await.unwrap_err();
         assert!(matches!(err, AppError::PaymentDeclined(_)), "{err:?}");
         assert_eq!(count(&pool, "SELECT count(*) FROM orders").await, 0);
         assert_eq!(count(&pool, "SELECT count(*) FROM cart_lines").await, 1);
@@ -542,7 +542,7 @@ mod tests {
         let view = checkout_db::view(&pool, checkout, buyer, now).await.unwrap();
         assert_eq!(view.last_failure.as_deref(), Some(err.to_string().as_str()));
 
-        place_order(&pool, &provider, checkout, buyer, visa(&details), now, TTL).await.unwrap();
+        place_order(&pool, &provider, checkout, buyer, VISA, now, TTL).await.unwrap();
         assert_eq!(count(&pool, "SELECT count(*) FROM orders").await, 1);
         assert_eq!(count(&pool, "SELECT count(*) FROM payments").await, 2, "one row per attempt");
     }
@@ -553,11 +553,12 @@ mod tests {
         let provider = TestProvider::new(pool.clone());
         let now = crate::clock::Clock::system().now();
         // The server dies right after the provider said yes: no order yet.
+        let (token, details) = one_time_card(&provider, VISA).await;
         let Prepared::Pay { key, amount, currency, .. } = prepare(
             &pool,
             checkout,
             &Owner::User(buyer),
-            &card(),
+            &details,
             shown_total(&pool, checkout, buyer, now).await.unwrap(),
             now,
             TTL,
@@ -570,7 +571,7 @@ mod tests {
             idempotency_key: &key,
             amount_minor: amount,
             currency,
-            source: Source::Card { digits: "4242424242424242", brand: CardBrand::Visa },
+            source: Source::Token { token: &token },
         };
         provider.authorize(req).await.unwrap();
         assert_eq!(count(&pool, "SELECT count(*) FROM orders").await, 0);
@@ -588,11 +589,12 @@ mod tests {
         let (checkout, buyer, _) = ready_checkout(&pool, 5, 1).await;
         let provider = TestProvider::new(pool.clone());
         let now = crate::clock::Clock::system().now();
+        let (_, details) = one_time_card(&provider, VISA).await;
         let Prepared::Pay { .. } = prepare(
             &pool,
             checkout,
             &Owner::User(buyer),
-            &card(),
+            &details,
             shown_total(&pool, checkout, buyer, now).await.unwrap(),
             now,
             TTL,
@@ -657,16 +659,14 @@ mod tests {
         }
         assert!(shown.iter().all(|s| *s == shown[0]));
         let provider = TestProvider::new(pool.clone());
-        let details = card();
+        let mut cards = Vec::new();
+        for _ in &buyers {
+            cards.push(one_time_card(&provider, VISA).await);
+        }
         let pay = |i: usize| {
             let (buyer, checkout) = buyers[i];
-            place(
-                &pool,
-                &provider,
-                Placement { checkout, buyer: Owner::User(buyer), card: visa(&details), shown: shown[i] },
-                now,
-                TTL,
-            )
+            let card = Card::one_time(&cards[i].0, &cards[i].1);
+            place(&pool, &provider, Placement { checkout, buyer: Owner::User(buyer), card, shown: shown[i] }, now, TTL)
         };
         let results = {
             let (a, b, c) = tokio::join!(pay(0), pay(1), pay(2));
@@ -707,10 +707,12 @@ mod tests {
         // Each confirms the new total and pays exactly that.
         for (i, total) in new_totals {
             let (buyer, checkout) = buyers[i];
+            let (token, details) = one_time_card(&provider, VISA).await;
+            let card = Card::one_time(&token, &details);
             let order = place(
                 &pool,
                 &provider,
-                Placement { checkout, buyer: Owner::User(buyer), card: visa(&details), shown: total },
+                Placement { checkout, buyer: Owner::User(buyer), card, shown: total },
                 now,
                 TTL,
             )
@@ -736,32 +738,21 @@ mod tests {
     async fn a_total_in_another_currency_or_amount_is_refused_before_any_charge(pool: PgPool) {
         let (checkout, buyer, _) = ready_checkout(&pool, 5, 1).await;
         let provider = TestProvider::new(pool.clone());
-        let details = card();
+        let (token, details) = one_time_card(&provider, VISA).await;
+        let card = Card::one_time(&token, &details);
         let now = crate::clock::Clock::system().now();
         let total = shown_total(&pool, checkout, buyer, now).await.unwrap();
         for shown in [Money::new(total.minor - 1, total.currency), Money::new(total.minor, crate::money::Currency::EUR)]
         {
-            let err = place(
-                &pool,
-                &provider,
-                Placement { checkout, buyer: Owner::User(buyer), card: visa(&details), shown },
-                now,
-                TTL,
-            )
-            .await
-            .unwrap_err();
+            let err = place(&pool, &provider, Placement { checkout, buyer: Owner::User(buyer), card, shown }, now, TTL)
+                .await
+                .unwrap_err();
             assert_eq!(err, AppError::TotalChanged { shown, total });
         }
         assert_eq!(count(&pool, "SELECT count(*) FROM payments").await, 0);
-        place(
-            &pool,
-            &provider,
-            Placement { checkout, buyer: Owner::User(buyer), card: visa(&details), shown: total },
-            now,
-            TTL,
-        )
-        .await
-        .unwrap();
+        place(&pool, &provider, Placement { checkout, buyer: Owner::User(buyer), card, shown: total }, now, TTL)
+            .await
+            .unwrap();
         assert_eq!(count(&pool, "SELECT count(*) FROM orders").await, 1);
     }
 }

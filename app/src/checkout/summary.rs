@@ -343,7 +343,7 @@ mod db_tests {
     use crate::checkout::shipping::ShippingOption;
     use crate::checkout::tax::TaxRate;
     use crate::payments::test_provider::TestProvider;
-    use crate::test_support::{card, checkout_ready, in_currency, stocked_variant, user, visa, TTL};
+    use crate::test_support::{checkout_ready, in_currency, stocked_variant, user, TTL, VISA};
 
     #[sqlx::test(migrations = "../migrations")]
     async fn every_country_in_the_tax_table_shows_rows_that_add_up(pool: PgPool) {
@@ -383,10 +383,8 @@ mod db_tests {
         assert_eq!(at_checkout.rows_sum(), at_checkout.total.minor);
 
         let provider = TestProvider::new(pool.clone());
-        let details = card();
-        let order = crate::checkout::place::place_order(&pool, &provider, checkout, buyer, visa(&details), now, TTL)
-            .await
-            .unwrap();
+        let order =
+            crate::checkout::place::place_order(&pool, &provider, checkout, buyer, VISA, now, TTL).await.unwrap();
         let placed = crate::orders::db::view(&pool, order, crate::orders::db::Reader::User(buyer)).await.unwrap();
         assert_eq!(placed.shipping, chosen, "the order stores the option's price");
         let on_order = placed.summary();

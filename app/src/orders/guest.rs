@@ -104,7 +104,7 @@ mod tests {
     use crate::checkout::place::place_order;
     use crate::payments::test_provider::TestProvider;
     use crate::state::AppConfig;
-    use crate::test_support::{admin, card, guest_checkout_ready, stocked_variant, user, visa, TTL};
+    use crate::test_support::{admin, guest_checkout_ready, stocked_variant, user, TTL, VISA};
 
     const URL: &str = "https://shop.example";
 
@@ -127,8 +127,7 @@ mod tests {
     async fn guest_order(pool: &PgPool, variant: Uuid, n: u8, email: &str) -> (Uuid, String) {
         let (guest, checkout) = guest_checkout_ready(pool, n, variant, email, clock_now()).await;
         let provider = TestProvider::new(pool.clone());
-        let details = card();
-        let order = place_order(pool, &provider, checkout, guest, visa(&details), clock_now(), TTL).await.unwrap();
+        let order = place_order(pool, &provider, checkout, guest, VISA, clock_now(), TTL).await.unwrap();
         assert!(send_receipt(pool, URL, order, clock_now()).await.unwrap());
         let mail = mail::latest_to(pool, email, Some("guest_receipt")).await.unwrap().unwrap();
         let at = mail.text.find("?key=").unwrap() + "?key=".len();
@@ -219,8 +218,7 @@ mod tests {
         let buyer = user(&pool, "buyer").await;
         let checkout = crate::test_support::checkout_ready(&pool, buyer, variant, 1, clock_now()).await;
         let provider = TestProvider::new(pool.clone());
-        let details = card();
-        let theirs = place_order(&pool, &provider, checkout, buyer, visa(&details), clock_now(), TTL).await.unwrap();
+        let theirs = place_order(&pool, &provider, checkout, buyer, VISA, clock_now(), TTL).await.unwrap();
         assert!(
             !send_receipt(&pool, URL, theirs, clock_now()).await.unwrap(),
             "a signed-in buyer's order is under Orders"

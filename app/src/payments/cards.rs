@@ -307,6 +307,19 @@ pub fn test_outcome(digits: &str) -> TestOutcome {
         .unwrap_or(TestOutcome::Succeeds)
 }
 
+/// The expiry as typed on the hosted page: "12/28", "12 / 2028" or
+/// "1228" → ("12", "28").
+pub fn split_expiry(raw: &str) -> (String, String) {
+    let compact: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    match compact.split_once('/') {
+        Some((m, y)) => (m.to_string(), y.to_string()),
+        None if compact.len() == 4 && compact.bytes().all(|b| b.is_ascii_digit()) => {
+            (compact[..2].to_string(), compact[2..].to_string())
+        }
+        None => (compact, String::new()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -534,5 +547,14 @@ mod tests {
         let stored = serde_json::to_string(&details).unwrap();
         assert!(!stored.contains("424242424242"), "{stored}");
         assert_eq!(stored, r#"{"brand":"Visa","last4":"4242","exp_month":12,"exp_year":2030}"#);
+    }
+
+    #[test]
+    fn expiry_is_split_however_it_was_typed() {
+        assert_eq!(split_expiry("12/28"), ("12".into(), "28".into()));
+        assert_eq!(split_expiry(" 1 / 2030 "), ("1".into(), "2030".into()));
+        assert_eq!(split_expiry("1228"), ("12".into(), "28".into()));
+        assert_eq!(split_expiry("12"), ("12".into(), String::new()));
+        assert_eq!(split_expiry("a€"), ("a€".into(), String::new()), "never slices inside a character");
     }
 }

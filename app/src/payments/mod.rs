@@ -13,8 +13,12 @@
 //! | `4000000000000119` | The first try fails as if the network dropped; a retry with the same idempotency key is approved |
 //!
 //! The test provider does not look at expiry dates or CVCs.
+//!
+//! Card numbers are typed only on the provider's hosted page (`hosted`):
+//! Storefeed pays and saves cards by the tokens it issues.
 
 pub mod cards;
+pub mod hosted;
 #[cfg(feature = "ssr")]
 pub mod provider;
 #[cfg(feature = "ssr")]

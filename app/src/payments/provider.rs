@@ -1,13 +1,13 @@
-//! The contract between checkout and a card payment provider: authorize a
-//! hold, capture it, void it, refund it, and find an authorization again by
-//! its idempotency key. Any provider (the built-in test one or a real one) fits.
+//! The contract between checkout and a card payment provider: open its
+//! hosted payment page, authorize a hold on what the page tokenized,
+//! capture it, void it, refund it, and find an authorization again by its
+//! idempotency key. Any provider (the built-in test one or a real one) fits.
 
-use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
-use crate::money::Currency;
-use crate::payments::cards::{CardBrand, CardDetails};
+use crate::money::{Currency, Money};
+use crate::payments::cards::CardDetails;
 
 /// A boxed future, so the trait stays usable as `dyn PaymentProvider`.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -65,63 +65,48 @@ pub trait PaymentProvider: Send + Sync + 'static {
     /// Forgets a saved card; the token can no longer pay. Detaching one
     /// already detached succeeds.
     fn detach<'a>(&'a self, token: &'a str, customer: &'a str) -> BoxFuture<'a, Result<(), ProviderError>>;
+
+    /// Opens the provider's hosted payment page for one payment, server to
+    /// server (the amount and the merchant's name it shows come from here,
+    /// never from the buyer's address bar), and returns the page's address
+    /// to send the buyer to. The page tokenizes the card and sends the
+    /// buyer to `return_to` with `payment_token` and `state`.
+    fn open_payment_page<'a>(&'a self, page: PaymentPage<'a>) -> BoxFuture<'a, Result<String, ProviderError>>;
+
+    /// What card a one-time token from the hosted page is. A token saved to
+    /// a customer, already spent, or never issued is `Rejected`.
+    fn describe<'a>(&'a self, token: &'a str) -> BoxFuture<'a, Result<CardDetails, ProviderError>>;
 }
 
-/// What pays: a card number typed at checkout, passed through to the
-/// provider, or a card saved with the provider, named by its token and
-/// usable only by the customer it was saved for.
-#[derive(Clone, Copy)]
+/// What a hosted payment page shows and where it returns to.
+#[derive(Debug, Clone, Copy)]
+pub struct PaymentPage<'a> {
+    pub amount: Money,
+    /// The shop's name, as the buyer knows it ("Pay $48.26 to Maker").
+    pub merchant: &'a str,
+    /// A path on the merchant's site (`payments::hosted::valid_return`).
+    pub return_to: &'a str,
+    pub state: &'a str,
+}
+
+/// What pays, always a token the provider issued (Storefeed never handles
+/// a card number): a one-time token from the hosted payment page, which
+/// pays for one authorization and only while no customer has saved it, or
+/// a card saved with the provider, usable only by the customer it was
+/// saved for.
+#[derive(Debug, Clone, Copy)]
 pub enum Source<'a> {
-    Card { digits: &'a str, brand: CardBrand },
+    Token { token: &'a str },
     Saved { token: &'a str, customer: &'a str },
 }
 
-/// One authorization attempt. The full card number is only passed through to
-/// the provider; Storefeed keeps brand and last four digits.
-#[derive(Clone, Copy)]
+/// One authorization attempt.
+#[derive(Debug, Clone, Copy)]
 pub struct AuthorizeRequest<'a> {
     pub idempotency_key: &'a str,
     pub amount_minor: i64,
     pub currency: Currency,
     pub source: Source<'a>,
-}
-
-impl Source<'_> {
-    /// The last four digits of a typed card (fewer if the number is that
-    /// short); a saved card's are the provider's to tell.
-    pub fn typed_last4(&self) -> Option<&str> {
-        match self {
-            Source::Card { digits, .. } => Some(&digits[digits.len().saturating_sub(4)..]),
-            Source::Saved { .. } => None,
-        }
-    }
-}
-
-// Written by hand so a logged request never shows the full card number.
-impl fmt::Debug for AuthorizeRequest<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthorizeRequest")
-            .field("idempotency_key", &self.idempotency_key)
-            .field("amount_minor", &self.amount_minor)
-            .field("currency", &self.currency)
-            .field("source", &self.source)
-            .finish()
-    }
-}
-
-impl fmt::Debug for Source<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Source::Card { brand, .. } => f
-                .debug_struct("Card")
-                .field("number", &format_args!("•••• {}", self.typed_last4().unwrap_or_default()))
-                .field("brand", brand)
-                .finish(),
-            Source::Saved { token, customer } => {
-                f.debug_struct("Saved").field("token", token).field("customer", customer).finish()
-            }
-        }
-    }
 }
 
 /// The provider's answer to an authorization, approved or declined.
@@ -157,22 +142,4 @@ pub enum ProviderError {
     /// authorized, an unknown reference); retrying will not help.
     #[error("payment provider refused the request: {0}")]
     Rejected(String),
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn debug_output_hides_the_card_number() {
-        let req = AuthorizeRequest {
-            idempotency_key: "k",
-            amount_minor: 500,
-            currency: Currency::USD,
-            source: Source::Card { digits: "4242424242424242", brand: CardBrand::Visa },
-        };
-        let shown = format!("{req:?}");
-        assert!(!shown.contains("4242424242424242"), "{shown}");
-        assert!(shown.contains("•••• 4242"), "{shown}");
-    }
 }

@@ -2,11 +2,16 @@
 //! says (`cards::test_outcome`), keeping its provider-side books in the
 //! `test_provider_*` tables so they survive a restart, as a real provider's do.
 
+use chrono::{DateTime, Utc};
 use rand::distributions::{Alphanumeric, DistString};
 use sqlx::{PgConnection, PgPool};
 
-use super::provider::{AuthStatus, Authorization, AuthorizeRequest, BoxFuture, PaymentProvider, ProviderError, Source};
+use super::hosted::{valid_return, HOSTED_FIELD_PATH};
+use super::provider::{
+    AuthStatus, Authorization, AuthorizeRequest, BoxFuture, PaymentPage, PaymentProvider, ProviderError, Source,
+};
 use crate::error::AppResult;
+use crate::money::{Currency, Money};
 use crate::payments::cards::{self, test_outcome, CardBrand, CardDetails, CardInput, TestOutcome};
 
 /// A `PaymentProvider` that moves no money. Cheap to clone (it holds the pool).
@@ -20,10 +25,10 @@ impl TestProvider {
         TestProvider { pool }
     }
 
-    /// The hosted field's submit: checks the card as the buyer typed it on
+    /// The hosted page's submit: checks the card as the buyer typed it on
     /// the provider's page and returns a token for it. The number is not
-    /// kept, only what the test card does; the token pays nothing until it
-    /// is attached to a customer.
+    /// kept, only what the test card does. The token pays once, as a
+    /// one-time payment method, unless it is first saved to a customer.
     pub async fn tokenize(&self, input: &CardInput, today_year: u16, today_month: u8) -> AppResult<String> {
         let (details, digits) = cards::check(input, today_year, today_month)?;
         let token = format!("pm_{}", Alphanumeric.sample_string(&mut rand::thread_rng(), 24));
@@ -43,42 +48,108 @@ impl TestProvider {
     }
 
     /// What a payment source charges: the card's scripted outcome, brand and
-    /// last four. A saved card pays only for the customer it was saved for.
-    async fn resolve(&self, conn: &mut PgConnection, source: Source<'_>) -> Result<Charged, ProviderError> {
-        match source {
-            Source::Card { digits, brand } => {
-                if !(12..=19).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(ProviderError::Rejected("the card number must be 12 to 19 digits".into()));
-                }
-                Ok(Charged {
-                    outcome: test_outcome(digits),
-                    brand: brand.name().to_string(),
-                    last4: digits[digits.len() - 4..].to_string(),
-                })
-            }
-            Source::Saved { token, customer } => {
-                let method = sqlx::query!(
-                    "SELECT brand, last4, outcome FROM test_provider_payment_methods WHERE token = $1 AND customer = $2",
-                    token,
-                    customer
-                )
-                .fetch_optional(conn)
-                .await
-                .map_err(unreachable)?
-                .ok_or_else(|| ProviderError::Rejected("no such payment method for this customer".into()))?;
-                Ok(Charged {
-                    outcome: TestOutcome::from_code(&method.outcome).unwrap_or(TestOutcome::Succeeds),
-                    brand: method.brand,
-                    last4: method.last4,
-                })
-            }
+    /// last four. A one-time token pays for the first idempotency key it is
+    /// used with (retries with that key included) and only while no
+    /// customer has saved it; a saved card pays only for the customer it
+    /// was saved for.
+    async fn resolve(&self, conn: &mut PgConnection, source: Source<'_>, key: &str) -> Result<Charged, ProviderError> {
+        let method = match source {
+            Source::Token { token } => sqlx::query!(
+                "UPDATE test_provider_payment_methods SET spent_by = $2
+                 WHERE token = $1 AND customer IS NULL AND (spent_by IS NULL OR spent_by = $2)
+                 RETURNING brand, last4, outcome",
+                token,
+                key
+            )
+            .fetch_optional(conn)
+            .await
+            .map_err(unreachable)?
+            .map(|m| (m.brand, m.last4, m.outcome))
+            .ok_or_else(|| ProviderError::Rejected("no such one-time payment method".into()))?,
+            Source::Saved { token, customer } => sqlx::query!(
+                "SELECT brand, last4, outcome FROM test_provider_payment_methods WHERE token = $1 AND customer = $2",
+                token,
+                customer
+            )
+            .fetch_optional(conn)
+            .await
+            .map_err(unreachable)?
+            .map(|m| (m.brand, m.last4, m.outcome))
+            .ok_or_else(|| ProviderError::Rejected("no such payment method for this customer".into()))?,
+        };
+        let (brand, last4, outcome) = method;
+        Ok(Charged { outcome: TestOutcome::from_code(&outcome).unwrap_or(TestOutcome::Succeeds), brand, last4 })
+    }
+
+    /// The hosted payment page `id`, if it was opened and is not older than
+    /// `PAGE_TTL_MINUTES` at `now`: what the page shows and where it goes back.
+    pub async fn payment_page(&self, id: &str, now: DateTime<Utc>) -> AppResult<Option<OpenPage>> {
+        let row = sqlx::query!(
+            "SELECT amount_minor, currency, merchant, return_to, state FROM test_provider_payment_pages
+             WHERE id = $1 AND created_at > $2",
+            id,
+            now - chrono::Duration::minutes(PAGE_TTL_MINUTES)
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(OpenPage {
+                amount: Money::new(r.amount_minor, Currency::parse(&r.currency)?),
+                merchant: r.merchant,
+                return_to: r.return_to,
+                state: r.state,
+            })
+        })
+        .transpose()
+    }
+
+    async fn open_page(&self, page: PaymentPage<'_>) -> Result<String, ProviderError> {
+        if !valid_return(page.return_to, page.state) {
+            return Err(ProviderError::Rejected("return_to must be a path on the merchant's site".into()));
         }
+        if page.amount.minor <= 0 {
+            return Err(ProviderError::Rejected("the amount must be positive".into()));
+        }
+        let merchant: String = page.merchant.trim().chars().take(200).collect();
+        let id = format!("hp_{}", Alphanumeric.sample_string(&mut rand::thread_rng(), 24));
+        sqlx::query!(
+            "INSERT INTO test_provider_payment_pages (id, amount_minor, currency, merchant, return_to, state)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            id,
+            page.amount.minor,
+            page.amount.currency.code(),
+            merchant,
+            page.return_to,
+            page.state
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(unreachable)?;
+        Ok(format!("{HOSTED_FIELD_PATH}?page={id}"))
+    }
+
+    async fn describe_token(&self, token: &str) -> Result<CardDetails, ProviderError> {
+        let method = sqlx::query!(
+            "SELECT brand, last4, exp_month, exp_year FROM test_provider_payment_methods
+             WHERE token = $1 AND customer IS NULL AND spent_by IS NULL",
+            token
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(unreachable)?
+        .ok_or_else(|| ProviderError::Rejected("no such one-time payment method".into()))?;
+        Ok(CardDetails {
+            brand: CardBrand::from_name(&method.brand),
+            last4: method.last4,
+            exp_month: method.exp_month as u8,
+            exp_year: method.exp_year as u16,
+        })
     }
 
     async fn authorize_once(&self, req: AuthorizeRequest<'_>) -> Result<Authorization, ProviderError> {
         check_request(&req)?;
         let mut tx = self.pool.begin().await.map_err(unreachable)?;
-        let Charged { outcome, brand, last4 } = self.resolve(&mut tx, req.source).await?;
+        let Charged { outcome, brand, last4 } = self.resolve(&mut tx, req.source, req.idempotency_key).await?;
         if let Some(intent) = intent_by_key(&mut tx, req.idempotency_key).await? {
             intent.check_same_request(&req, &last4)?;
             return Ok(intent.authorization());
@@ -131,7 +202,7 @@ impl TestProvider {
     async fn attach_method(&self, token: &str, customer: &str) -> Result<CardDetails, ProviderError> {
         let method = sqlx::query!(
             "UPDATE test_provider_payment_methods SET customer = $2
-             WHERE token = $1 AND (customer IS NULL OR customer = $2)
+             WHERE token = $1 AND (customer IS NULL OR customer = $2) AND spent_by IS NULL
              RETURNING brand, last4, exp_month, exp_year",
             token,
             customer
@@ -315,7 +386,28 @@ impl PaymentProvider for TestProvider {
     fn detach<'a>(&'a self, token: &'a str, customer: &'a str) -> BoxFuture<'a, Result<(), ProviderError>> {
         Box::pin(self.detach_method(token, customer))
     }
+
+    fn open_payment_page<'a>(&'a self, page: PaymentPage<'a>) -> BoxFuture<'a, Result<String, ProviderError>> {
+        Box::pin(self.open_page(page))
+    }
+
+    fn describe<'a>(&'a self, token: &'a str) -> BoxFuture<'a, Result<CardDetails, ProviderError>> {
+        Box::pin(self.describe_token(token))
+    }
 }
+
+/// A hosted payment page as the buyer sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenPage {
+    pub amount: Money,
+    pub merchant: String,
+    pub return_to: String,
+    pub state: String,
+}
+
+/// How long the provider keeps a payment page open (the merchant's own
+/// session may be shorter).
+const PAGE_TTL_MINUTES: i64 = 60;
 
 /// What an authorization charges, resolved from its source.
 struct Charged {
@@ -447,17 +539,37 @@ mod tests {
 
     const GOOD: &str = "4242424242424242";
 
-    fn request<'a>(key: &'a str, card: &'a str, amount_minor: i64) -> AuthorizeRequest<'a> {
+    fn typed(number: &str) -> CardInput {
+        CardInput { number: number.into(), exp_month: "12".into(), exp_year: "2030".into(), cvc: "123".into() }
+    }
+
+    /// A one-time token for `number`, as the hosted page issues it.
+    async fn token(provider: &TestProvider, number: &str) -> String {
+        provider.tokenize(&typed(number), 2026, 12).await.unwrap()
+    }
+
+    fn request<'a>(key: &'a str, token: &'a str, amount_minor: i64) -> AuthorizeRequest<'a> {
         AuthorizeRequest {
             idempotency_key: key,
             amount_minor,
             currency: Currency::USD,
-            source: Source::Card { digits: card, brand: CardBrand::Visa },
+            source: Source::Token { token },
         }
     }
 
+    /// Authorizes `amount_minor` under `key` with a fresh token for `number`.
+    async fn pay(
+        provider: &TestProvider,
+        key: &str,
+        number: &str,
+        amount_minor: i64,
+    ) -> Result<Authorization, ProviderError> {
+        let token = token(provider, number).await;
+        provider.authorize(request(key, &token, amount_minor)).await
+    }
+
     async fn authorized(provider: &TestProvider, key: &str, amount_minor: i64) -> String {
-        let auth = provider.authorize(request(key, GOOD, amount_minor)).await.unwrap();
+        let auth = pay(provider, key, GOOD, amount_minor).await.unwrap();
         assert_eq!(auth.status, AuthStatus::Authorized);
         auth.reference
     }
@@ -488,7 +600,7 @@ mod tests {
     #[sqlx::test(migrations = "../migrations")]
     async fn good_card_is_authorized_and_only_brand_and_last4_are_kept(pool: PgPool) {
         let provider = TestProvider::new(pool.clone());
-        let auth = provider.authorize(request("checkout-1", GOOD, 2599)).await.unwrap();
+        let auth = pay(&provider, "checkout-1", GOOD, 2599).await.unwrap();
         assert_eq!(auth.status, AuthStatus::Authorized);
         assert_eq!((auth.brand.as_str(), auth.last4.as_str()), ("Visa", "4242"));
         let id = auth.reference.strip_prefix("tp_").unwrap();
@@ -508,12 +620,13 @@ mod tests {
     #[sqlx::test(migrations = "../migrations")]
     async fn decline_is_stored_and_the_same_key_gets_the_same_decline(pool: PgPool) {
         let provider = TestProvider::new(pool.clone());
-        let first = provider.authorize(request("checkout-1", "4000000000000002", 1000)).await.unwrap();
+        let declined = token(&provider, "4000000000000002").await;
+        let first = provider.authorize(request("checkout-1", &declined, 1000)).await.unwrap();
         assert_eq!(
             first.status,
             AuthStatus::Declined { code: "card_declined".into(), message: "Your card was declined.".into() }
         );
-        let again = provider.authorize(request("checkout-1", "4000000000000002", 1000)).await.unwrap();
+        let again = provider.authorize(request("checkout-1", &declined, 1000)).await.unwrap();
         assert_eq!(again, first);
         assert_eq!(intents_for(&pool, "checkout-1").await, 1);
         assert_eq!(books(&pool, &first.reference).await.0, "declined");
@@ -523,7 +636,7 @@ mod tests {
     #[sqlx::test(migrations = "../migrations")]
     async fn insufficient_funds_and_expired_cards_decline_with_their_own_codes(pool: PgPool) {
         let provider = TestProvider::new(pool);
-        let poor = provider.authorize(request("a", "4000000000009995", 1000)).await.unwrap();
+        let poor = pay(&provider, "a", "4000000000009995", 1000).await.unwrap();
         assert_eq!(
             poor.status,
             AuthStatus::Declined {
@@ -531,7 +644,7 @@ mod tests {
                 message: TestOutcome::InsufficientFunds.message().into()
             }
         );
-        let expired = provider.authorize(request("b", "4000000000000069", 1000)).await.unwrap();
+        let expired = pay(&provider, "b", "4000000000000069", 1000).await.unwrap();
         assert_eq!(
             expired.status,
             AuthStatus::Declined { code: "expired_card".into(), message: TestOutcome::ExpiredCard.message().into() }
@@ -541,24 +654,27 @@ mod tests {
     #[sqlx::test(migrations = "../migrations")]
     async fn flaky_card_fails_once_then_succeeds_with_the_same_key(pool: PgPool) {
         let provider = TestProvider::new(pool.clone());
-        let flaky = "4000000000000119";
-        assert!(matches!(provider.authorize(request("k1", flaky, 800)).await, Err(ProviderError::Transient(_))));
+        let flaky = token(&provider, "4000000000000119").await;
+        assert!(matches!(provider.authorize(request("k1", &flaky, 800)).await, Err(ProviderError::Transient(_))));
         assert_eq!(provider.lookup("k1").await.unwrap(), None, "a transient failure leaves nothing behind");
-        let retried = provider.authorize(request("k1", flaky, 800)).await.unwrap();
+        let retried = provider.authorize(request("k1", &flaky, 800)).await.unwrap();
         assert_eq!(retried.status, AuthStatus::Authorized);
-        assert_eq!(provider.authorize(request("k1", flaky, 800)).await.unwrap(), retried);
+        assert_eq!(provider.authorize(request("k1", &flaky, 800)).await.unwrap(), retried);
         // The failure is per key: a new attempt fails once again.
-        assert!(matches!(provider.authorize(request("k2", flaky, 800)).await, Err(ProviderError::Transient(_))));
+        let again = pay(&provider, "k2", "4000000000000119", 800).await;
+        assert!(matches!(again, Err(ProviderError::Transient(_))));
         assert_eq!(intents_for(&pool, "k1").await, 1);
     }
 
     #[sqlx::test(migrations = "../migrations")]
     async fn concurrent_authorizations_with_one_key_make_one_intent(pool: PgPool) {
-        let provider: Arc<dyn PaymentProvider> = Arc::new(TestProvider::new(pool.clone()));
+        let test = TestProvider::new(pool.clone());
+        let card = token(&test, GOOD).await;
+        let provider: Arc<dyn PaymentProvider> = Arc::new(test);
         let tasks: Vec<_> = (0..20)
             .map(|_| {
-                let provider = Arc::clone(&provider);
-                tokio::spawn(async move { provider.authorize(request("double-click", GOOD, 4200)).await })
+                let (provider, card) = (Arc::clone(&provider), card.clone());
+                tokio::spawn(async move { provider.authorize(request("double-click", &card, 4200)).await })
             })
             .collect();
         let mut references = Vec::new();
@@ -573,18 +689,17 @@ mod tests {
     async fn reusing_a_key_for_another_amount_is_rejected(pool: PgPool) {
         let provider = TestProvider::new(pool.clone());
         authorized(&provider, "k", 1000).await;
-        assert!(is_rejected(provider.authorize(request("k", GOOD, 1001)).await));
-        assert!(is_rejected(provider.authorize(request("k", "5555555555554444", 1000)).await));
+        assert!(is_rejected(pay(&provider, "k", GOOD, 1001).await));
+        assert!(is_rejected(pay(&provider, "k", "5555555555554444", 1000).await));
         assert_eq!(intents_for(&pool, "k").await, 1);
     }
 
     #[sqlx::test(migrations = "../migrations")]
     async fn malformed_requests_are_rejected_and_leave_nothing(pool: PgPool) {
         let provider = TestProvider::new(pool.clone());
-        assert!(is_rejected(provider.authorize(request("k", GOOD, 0)).await));
-        assert!(is_rejected(provider.authorize(request("k", "4242", 1000)).await));
-        assert!(is_rejected(provider.authorize(request("k", "4242-4242-4242-4242", 1000)).await));
-        assert!(is_rejected(provider.authorize(request("", GOOD, 1000)).await));
+        assert!(is_rejected(pay(&provider, "k", GOOD, 0).await));
+        assert!(is_rejected(provider.authorize(request("k", "pm_never_issued", 1000)).await));
+        assert!(is_rejected(pay(&provider, "", GOOD, 1000).await));
         assert_eq!(intents_for(&pool, "k").await, 0);
     }
 
@@ -677,14 +792,10 @@ mod tests {
     #[sqlx::test(migrations = "../migrations")]
     async fn lookup_finds_the_intent_by_key_and_nothing_for_an_unknown_key(pool: PgPool) {
         let provider = TestProvider::new(pool);
-        let auth = provider.authorize(request("k", GOOD, 1200)).await.unwrap();
+        let auth = pay(&provider, "k", GOOD, 1200).await.unwrap();
         provider.capture(&auth.reference, 1200).await.unwrap();
         assert_eq!(provider.lookup("k").await.unwrap(), Some(auth));
         assert_eq!(provider.lookup("never-used").await.unwrap(), None);
-    }
-
-    fn typed(number: &str) -> CardInput {
-        CardInput { number: number.into(), exp_month: "12".into(), exp_year: "2030".into(), cvc: "123".into() }
     }
 
     fn saved<'a>(key: &'a str, token: &'a str, customer: &'a str, amount_minor: i64) -> AuthorizeRequest<'a> {
@@ -709,6 +820,11 @@ mod tests {
         assert_eq!(provider.attach(&token, "cus_a").await.unwrap(), details, "attaching again answers the same");
         assert!(is_rejected(provider.attach(&token, "cus_b").await), "another customer cannot take it");
         assert!(is_rejected(provider.authorize(saved("k1", &token, "cus_b", 500)).await));
+        assert!(
+            is_rejected(provider.authorize(request("k1", &token, 500)).await),
+            "a saved card is no one-time token for anyone"
+        );
+        assert!(is_rejected(provider.describe(&token).await));
         let auth = provider.authorize(saved("k2", &token, "cus_a", 500)).await.unwrap();
         assert_eq!(auth.status, AuthStatus::Authorized);
         assert_eq!((auth.brand.as_str(), auth.last4.as_str()), ("Visa", "4242"));
@@ -750,6 +866,50 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(issued, 0);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_one_time_token_pays_for_one_authorization_and_cannot_be_saved_after(pool: PgPool) {
+        let provider = TestProvider::new(pool.clone());
+        let card = token(&provider, "5555 5555 5555 4444").await;
+        let details = provider.describe(&card).await.unwrap();
+        assert_eq!(details.summary(), "Mastercard ending in 4444");
+        assert_eq!((details.exp_month, details.exp_year), (12, 2030));
+        let auth = provider.authorize(request("k1", &card, 700)).await.unwrap();
+        assert_eq!(auth.status, AuthStatus::Authorized);
+        assert_eq!(provider.authorize(request("k1", &card, 700)).await.unwrap(), auth, "a retry answers the same");
+        assert!(is_rejected(provider.authorize(request("k2", &card, 700)).await), "spent on k1");
+        assert!(is_rejected(provider.describe(&card).await));
+        assert!(is_rejected(provider.attach(&card, "cus_a").await));
+        assert_eq!(intents_for(&pool, "k2").await, 0);
+        assert!(is_rejected(provider.describe("pm_never_issued").await));
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_payment_page_shows_what_the_merchant_opened_it_with(pool: PgPool) {
+        let provider = TestProvider::new(pool);
+        let page = PaymentPage {
+            amount: Money::new(4826, Currency::USD),
+            merchant: "Maker <b>Shop</b>",
+            return_to: "/api/checkout/card-entered",
+            state: "0123abcd",
+        };
+        let url = provider.open_payment_page(page).await.unwrap();
+        let id = url.strip_prefix(&format!("{HOSTED_FIELD_PATH}?page=")).unwrap();
+        let now = crate::clock::Clock::system().now();
+        let open = provider.payment_page(id, now).await.unwrap().unwrap();
+        assert_eq!(open.amount, Money::new(4826, Currency::USD));
+        assert_eq!(open.merchant, "Maker <b>Shop</b>", "kept as given; the page escapes it");
+        assert_eq!((open.return_to.as_str(), open.state.as_str()), ("/api/checkout/card-entered", "0123abcd"));
+        let later = now + chrono::Duration::minutes(PAGE_TTL_MINUTES + 1);
+        assert_eq!(provider.payment_page(id, later).await.unwrap(), None, "an old page is closed");
+        assert_eq!(provider.payment_page("hp_unknown", now).await.unwrap(), None);
+        for (return_to, state) in [("https://evil.example/x", "s"), ("/ok", "<script>")] {
+            let bad = PaymentPage { return_to, state, ..page };
+            assert!(is_rejected(provider.open_payment_page(bad).await), "{return_to} {state}");
+        }
+        let free = PaymentPage { amount: Money::new(0, Currency::USD), ..page };
+        assert!(is_rejected(provider.open_payment_page(free).await));
     }
 
     #[test]

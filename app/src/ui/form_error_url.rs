@@ -38,8 +38,8 @@ pub fn without_form_error(path_and_query: &str) -> Option<String> {
     Some(clean)
 }
 
-/// Takes a form error out of the address bar once the page has hydrated
-/// (effects never run on the server, and the page has already read it).
+/// Takes a form error out of the address bar once the whole page has
+/// hydrated (`ui::hydration`: by then every form on it has read it).
 /// The router's own navigation replaces the entry, so its idea of the URL
 /// stays the browser's. Place it inside `<Router>`, beside `<Routes>`.
 #[component]
@@ -50,6 +50,11 @@ pub fn ForgetFormErrorInUrl() -> impl IntoView {
     // when both are children of `<Router>`.
     let owner = Owner::current();
     Effect::new(move |_| {
+        // A split route's view renders (and reads the error) only once its
+        // chunk has arrived: wait for the whole page, then clean up.
+        if !crate::ui::hydration::is_finished() {
+            return;
+        }
         let (search, hash) = (location.search.get_untracked(), location.hash.get_untracked());
         let (search, hash) = (search.trim_start_matches('?'), hash.trim_start_matches('#'));
         let mut here = format!("{}?{search}", location.pathname.get_untracked());

@@ -7,6 +7,7 @@ mod feedback;
 mod form_error_url;
 mod format;
 mod header;
+pub mod hydration;
 mod icons;
 mod me_page;
 mod query;

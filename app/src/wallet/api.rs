@@ -34,7 +34,7 @@ pub async fn add_card() -> Result<(), AppError> {
     let setup = super::db::start_setup(&state.pool, user.id, state.clock.now()).await?;
     leptos_axum::redirect(&format!(
         "{}?state={}&return_to={}",
-        super::HOSTED_FIELD_PATH,
+        crate::payments::hosted::HOSTED_FIELD_PATH,
         setup.simple(),
         super::CARD_ADDED_PATH
     ));

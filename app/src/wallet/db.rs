@@ -9,13 +9,9 @@ use uuid::Uuid;
 use super::{SavedCard, SetupProblem, Wallet};
 use crate::checkout::address::Address;
 use crate::error::{AppError, AppResult};
+use crate::payments::hosted::{plausible_token, RETURN_TTL_MINUTES, STARTS_PER_HOUR};
 use crate::payments::provider::{PaymentProvider, ProviderError};
 
-/// How long a card setup may take to come back from the hosted field.
-const SETUP_TTL_MINUTES: i64 = 30;
-/// Card setups a shopper may start in an hour: enough for typos, not for
-/// testing stolen cards against the provider through us.
-const SETUPS_PER_HOUR: i64 = 20;
 /// Cards one account may keep.
 pub const MAX_CARDS: i64 = 10;
 
@@ -98,7 +94,7 @@ pub async fn start_setup(pool: &PgPool, user: Uuid, now: DateTime<Utc>) -> AppRe
     )
     .fetch_one(&mut *tx)
     .await?;
-    if recent >= SETUPS_PER_HOUR {
+    if recent >= STARTS_PER_HOUR {
         return Err(AppError::RateLimited { retry_after_secs: 3600 });
     }
     let id = Uuid::new_v4();
@@ -121,7 +117,7 @@ pub async fn finish_setup(
     token: &str,
     now: DateTime<Utc>,
 ) -> AppResult<Result<SavedCard, SetupProblem>> {
-    if token.is_empty() || token.len() > 200 {
+    if !plausible_token(token) {
         return Ok(Err(SetupProblem::Expired));
     }
     let mut tx = pool.begin().await?;
@@ -132,7 +128,7 @@ pub async fn finish_setup(
         setup,
         user,
         now,
-        now - Duration::minutes(SETUP_TTL_MINUTES)
+        now - Duration::minutes(RETURN_TTL_MINUTES)
     )
     .execute(&mut *tx)
     .await?;
@@ -325,7 +321,7 @@ mod tests {
             Err(SetupProblem::Rejected)
         );
         let late = start_setup(&pool, ada, now).await.unwrap();
-        let later = now + Duration::minutes(SETUP_TTL_MINUTES + 1);
+        let later = now + Duration::minutes(RETURN_TTL_MINUTES + 1);
         let fresh = token(&provider, "4242424242424242").await;
         assert_eq!(finish_setup(&pool, &provider, ada, late, &fresh, later).await.unwrap(), Err(SetupProblem::Expired));
         let again = start_setup(&pool, ada, now).await.unwrap();
@@ -340,7 +336,7 @@ mod tests {
     async fn starting_setups_is_limited_per_hour(pool: PgPool) {
         let ada = user(&pool, "ada").await;
         let now = Clock::system().now();
-        for _ in 0..SETUPS_PER_HOUR {
+        for _ in 0..STARTS_PER_HOUR {
             start_setup(&pool, ada, now).await.unwrap();
         }
         assert_eq!(start_setup(&pool, ada, now).await.unwrap_err(), AppError::RateLimited { retry_after_secs: 3600 });

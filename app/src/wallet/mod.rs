@@ -110,10 +110,6 @@ impl SetupProblem {
 /// token (`payment_token`) and the setup's `state`.
 pub const CARD_ADDED_PATH: &str = "/api/wallet/card-added";
 
-/// The built-in test provider's hosted field (served by this server, as a
-/// real provider serves its own from its domain).
-pub const HOSTED_FIELD_PATH: &str = "/_test-provider/hosted-field";
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -519,7 +519,7 @@ pub(crate) mod tests {
     use crate::checkout::place::place_order;
     use crate::payments::test_provider::TestProvider;
     use crate::test_support::user;
-    use crate::test_support::{card, ready_checkout, visa, TTL};
+    use crate::test_support::{ready_checkout, TTL, VISA};
 
     /// The key the tests' tokens are signed with.
     pub fn key() -> ContextKeys {
@@ -619,8 +619,7 @@ pub(crate) mod tests {
         )
         .await
         .unwrap();
-        let details = card();
-        let order = place_order(pool, provider, checkout, buyer, visa(&details), now, TTL).await.unwrap();
+        let order = place_order(pool, provider, checkout, buyer, VISA, now, TTL).await.unwrap();
         (order, now)
     }
 
@@ -636,8 +635,7 @@ pub(crate) mod tests {
         write_events(pool, &[tap(Uuid::new_v4(), Some(buyer), post_x, x, product, now - Duration::minutes(5))])
             .await
             .unwrap();
-        let details = card();
-        let order = place_order(pool, provider, checkout, buyer, visa(&details), now, TTL).await.unwrap();
+        let order = place_order(pool, provider, checkout, buyer, VISA, now, TTL).await.unwrap();
         (order, x, now)
     }
 
@@ -743,8 +741,7 @@ pub(crate) mod tests {
             .await
             .unwrap();
         let provider = TestProvider::new(pool.clone());
-        let details = card();
-        let order = place_order(&pool, &provider, checkout, buyer, visa(&details), placed, TTL).await.unwrap();
+        let order = place_order(&pool, &provider, checkout, buyer, VISA, placed, TTL).await.unwrap();
         let read = || async {
             sqlx::query!(r#"SELECT placed_at, xmin::text AS "version!" FROM orders WHERE id = $1"#, order)
                 .fetch_one(&pool)
@@ -805,8 +802,7 @@ pub(crate) mod tests {
         // The tap opened the product sheet with the token, but the event sink
         // shed its event under load: nothing reached `shopper_events`.
         let provider = TestProvider::new(pool.clone());
-        let details = card();
-        let order = place_order(&pool, &provider, checkout, buyer, visa(&details), now, TTL).await.unwrap();
+        let order = place_order(&pool, &provider, checkout, buyer, VISA, now, TTL).await.unwrap();
         attribute_order(&pool, &key(), order).await.unwrap();
 
         assert_eq!(credits(&pool, "last_click").await, vec![(Some("creator_x".into()), 2500)]);
@@ -834,8 +830,7 @@ pub(crate) mod tests {
         };
         write_events(&pool, &[recorded]).await.unwrap();
         let provider = TestProvider::new(pool.clone());
-        let details = card();
-        let order = place_order(&pool, &provider, checkout, buyer, visa(&details), now, TTL).await.unwrap();
+        let order = place_order(&pool, &provider, checkout, buyer, VISA, now, TTL).await.unwrap();
         attribute_order(&pool, &key(), order).await.unwrap();
 
         assert_eq!(touch_count(&pool).await, 1, "one tap, one touch");
@@ -873,8 +868,7 @@ pub(crate) mod tests {
     /// Places `buyer`'s checkout at `now` and attributes the order.
     pub async fn buy_and_attribute(pool: &PgPool, checkout: Uuid, buyer: Uuid, now: DateTime<Utc>) -> Uuid {
         let provider = TestProvider::new(pool.clone());
-        let details = card();
-        let order = place_order(pool, &provider, checkout, buyer, visa(&details), now, TTL).await.unwrap();
+        let order = place_order(pool, &provider, checkout, buyer, VISA, now, TTL).await.unwrap();
         attribute_order(pool, &key(), order).await.unwrap();
         order
     }
@@ -956,8 +950,7 @@ pub(crate) mod tests {
         let (checkout, buyer, _, post_x, _, now) = checkout_with_line_token(&pool, Duration::hours(1)).await;
         sqlx::query!("DELETE FROM post_links WHERE post_id = $1", post_x).execute(&pool).await.unwrap();
         let provider = TestProvider::new(pool.clone());
-        let details = card();
-        let order = place_order(&pool, &provider, checkout, buyer, visa(&details), now, TTL).await.unwrap();
+        let order = place_order(&pool, &provider, checkout, buyer, VISA, now, TTL).await.unwrap();
         attribute_order(&pool, &key(), order).await.unwrap();
         assert_eq!(touch_count(&pool).await, 0);
         assert_eq!(credits(&pool, "last_click").await, vec![]);
