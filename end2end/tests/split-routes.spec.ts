@@ -94,3 +94,16 @@ test('a split page opened directly is complete from the server and hydrates with
     expect(errors, `${path}: ${errors.join('\n')}`).toEqual([]);
   }
 });
+
+test('a link tapped while a split page is still loading its chunk goes where it leads', async ({ page, baseURL }) => {
+  await registerViaApi(page.request, baseURL!);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // No wait for hydration: the tap can come before /orders' chunk is in.
+  await page.goto('/orders');
+  await page.getByTestId('nav-explore').click();
+  await expect(page).toHaveURL(/\/explore$/);
+  await waitForHydration(page);
+  await expect(page.getByRole('heading', { name: 'Explore' })).toBeVisible();
+  expect(errors, errors.join('\n')).toEqual([]);
+});

@@ -14,6 +14,7 @@ pub fn hydrate() {
     }));
     // `hydrate_lazy`, and then the marker: a split route (app::lazy_routes)
     // hydrates after its chunk arrives, and the page is live only then.
+    app::ui::hydration::leave_links_to_the_browser_until_finished();
     wasm_bindgen_futures::spawn_local(async {
         let body = leptos::prelude::document().body().expect("the page has a <body>");
         leptos::mount::hydrate_from_async(body, app::App).await.forget();
