@@ -234,6 +234,8 @@ mod tests {
                 media: Vec::new(),
                 is_author: false,
                 liked: false,
+                saved: false,
+                bookmark_count: None,
             },
         }
     }

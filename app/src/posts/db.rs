@@ -219,6 +219,8 @@ async fn views(pool: &PgPool, rows: Vec<PostRow>, viewer: Option<Uuid>) -> AppRe
                 links: links.remove(&r.id).unwrap_or_default(),
                 is_author: viewer == Some(r.author_id),
                 liked: d.liked,
+                saved: d.saved,
+                bookmark_count: d.bookmark_count,
                 id: r.id,
                 author: Author { username: r.username, display_name: r.display_name, avatar_url: r.avatar_url },
                 segments: segments(&r.body, |m| match m {
@@ -267,6 +269,7 @@ pub(super) async fn feed_cards(
         let Some(card) = found.get(&c.key.id) else { continue };
         let mut view = card.view.clone();
         view.liked = c.liked;
+        view.saved = c.saved;
         view.is_author = card.author_id == viewer;
         authors.push((view.id, card.author_id));
         posts.push(view);
@@ -297,6 +300,10 @@ async fn cards(pool: &PgPool, ids: &[Uuid]) -> AppResult<Vec<Card>> {
 struct Details {
     media: Vec<MediaView>,
     liked: bool,
+    /// The viewer saved it (`posts::bookmarks`).
+    saved: bool,
+    /// How many saved it, for its author only.
+    bookmark_count: Option<i64>,
     has_links: bool,
     ref_users: Vec<String>,
     ref_shops: Vec<String>,
@@ -358,13 +365,16 @@ impl From<MediaJson> for MediaView {
 
 /// One row per post: its images (in order, each with the tags that still
 /// point at something live: a product tag only while the product is active)
-/// as JSON, the viewer's like, whether it links cards, and the user and shop
+/// as JSON, the viewer's like and bookmark (and, for its author, how many
+/// saved it), whether it links cards, and the user and shop
 /// names its text referenced when written.
 async fn details(pool: &PgPool, ids: &[Uuid], viewer: Option<Uuid>) -> AppResult<HashMap<Uuid, Details>> {
     let rows = sqlx::query!(
         r#"SELECT p.id AS "id!",
                   EXISTS (SELECT 1 FROM post_likes l WHERE l.user_id = $2 AND l.post_id = p.id) AS "liked!",
                   EXISTS (SELECT 1 FROM post_links k WHERE k.post_id = p.id) AS "has_links!",
+                  EXISTS (SELECT 1 FROM bookmarks b WHERE b.user_id = $2 AND b.post_id = p.id) AS "saved!",
+                  (SELECT q.bookmark_count FROM posts q WHERE q.id = p.id AND q.author_id = $2) AS bookmark_count,
                   ARRAY(SELECT u.username FROM post_refs r JOIN users u ON u.id = r.user_id
                         WHERE r.post_id = p.id AND r.kind = 'user') AS "ref_users!",
                   ARRAY(SELECT s.handle FROM post_refs r JOIN shops s ON s.id = r.shop_id
@@ -401,6 +411,8 @@ async fn details(pool: &PgPool, ids: &[Uuid], viewer: Option<Uuid>) -> AppResult
             let details = Details {
                 media: media.into_iter().map(MediaView::from).collect(),
                 liked: r.liked,
+                saved: r.saved,
+                bookmark_count: r.bookmark_count.map(i64::from),
                 has_links: r.has_links,
                 ref_users: r.ref_users,
                 ref_shops: r.ref_shops,

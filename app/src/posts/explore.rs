@@ -114,7 +114,13 @@ pub async fn feed(pool: &PgPool, viewer: Option<Uuid>, cursor: Option<Cursor>) -
     )
     .fetch_all(pool)
     .await?;
-    let candidate = |id: Uuid, at| Candidate { key: Key { at, id }, author_id: Uuid::nil(), shown: true, liked: false };
+    let candidate = |id: Uuid, at| Candidate {
+        key: Key { at, id },
+        author_id: Uuid::nil(),
+        shown: true,
+        liked: false,
+        saved: false,
+    };
     let top = merge(
         [
             ranked.into_iter().map(|r| candidate(r.post_id, r.score_at)).collect(),

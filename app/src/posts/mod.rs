@@ -3,6 +3,7 @@
 //! image so they land on the same spot at every size.
 
 pub mod api;
+pub mod bookmarks;
 pub mod comments;
 pub mod components;
 pub mod edit_pages;
@@ -157,6 +158,11 @@ pub struct PostView {
     pub is_author: bool,
     /// The viewer has liked this post.
     pub liked: bool,
+    /// The viewer has saved this post (`bookmarks`).
+    pub saved: bool,
+    /// How many people saved it: shown to its author only, `None` for
+    /// everyone else (and on feed cards, which are shared by all readers).
+    pub bookmark_count: Option<i64>,
 }
 
 /// An earlier (or the current) version of a post's text.

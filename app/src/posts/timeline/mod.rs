@@ -42,6 +42,8 @@ pub struct Candidate {
     /// The reader may see it and follows its author (or wrote it).
     pub shown: bool,
     pub liked: bool,
+    /// The reader saved it (`posts::bookmarks`).
+    pub saved: bool,
 }
 
 /// Merges candidate lists (each newest first) into one, newest first, each
@@ -88,6 +90,7 @@ mod tests {
             author_id: Uuid::from_u128(1000 + n),
             shown: true,
             liked: false,
+            saved: false,
         }
     }
 
