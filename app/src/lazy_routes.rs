@@ -27,6 +27,7 @@ use crate::checkout::pages::CheckoutPage;
 use crate::events::pages::{EventPage, EventsPage, NewEventPage};
 use crate::inventory::pages::StockPageView;
 use crate::orders::pages::{OrderPage, OrdersPage, ShopOrdersPage};
+use crate::posts::bookmarks::pages::SavedPostsPage;
 use crate::posts::edit_pages::{DraftsPage, EditPostPage, PostHistoryPage};
 use crate::posts::pages::ComposePage;
 use crate::posts::related::pages::{HashtagPage, TaggedPage};
@@ -99,6 +100,7 @@ split_pages! {
     EditPostRoute => EditPostPage,
     PostHistoryRoute => PostHistoryPage,
     DraftsRoute => DraftsPage,
+    SavedRoute => SavedPostsPage,
     MyShopsRoute => MyShopsPage,
     NewShopRoute => NewShopPage,
     ManageShopRoute => ManageShopPage,
@@ -160,6 +162,7 @@ pub fn split_route_at(href: &str) -> Option<Split> {
         ["post", _, "edit"] => EditPostRoute,
         ["post", _, "history"] => PostHistoryRoute,
         ["drafts"] => DraftsRoute,
+        ["saved"] => SavedRoute,
         ["shops"] => MyShopsRoute,
         ["shops", "new"] => NewShopRoute,
         ["s", _, "manage"] => ManageShopRoute,
@@ -233,6 +236,8 @@ mod tests {
         assert_eq!(split_route_at("/u/amara/followers"), Some(Split::FollowersRoute));
         assert_eq!(split_route_at("/s/maker_shop"), Some(Split::ShopWindowRoute));
         assert_eq!(split_route_at("/e/3"), Some(Split::EventRoute));
+        assert_eq!(split_route_at("/saved"), Some(Split::SavedRoute));
+        assert_eq!(split_route_at("/saved?c=0b6c7f0e-0000-4000-8000-000000000000"), Some(Split::SavedRoute));
     }
 
     #[test]

@@ -129,6 +129,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/post/:id/edit") view={Lazy::<EditPostRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/post/:id/history") view={Lazy::<PostHistoryRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/drafts") view={Lazy::<DraftsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/saved") view={Lazy::<SavedRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/tag/:name") view={Lazy::<HashtagRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/u/:username/tagged") view={Lazy::<TaggedRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/shops") view={Lazy::<MyShopsRoute>::new()} ssr=SsrMode::Async />

@@ -8,6 +8,7 @@ use leptos_router::components::A;
 use uuid::Uuid;
 
 use super::api::SetLike;
+use super::bookmarks::components::BookmarkButton;
 use super::links::components::LinkCards;
 use super::post_menu::{MenuFor, PostMenu};
 use super::tag_markers::TaggedImage;
@@ -31,6 +32,8 @@ pub fn PostCard(post: PostView) -> impl IntoView {
         comment_count,
         media,
         liked,
+        saved,
+        bookmark_count,
         links,
         is_draft,
         edited,
@@ -92,6 +95,9 @@ pub fn PostCard(post: PostView) -> impl IntoView {
                 <A href=format!("/post/{id}#comments") attr:class="hover:text-stone-900" attr:data-testid="comment-count">
                     {count_label(comment_count, "comment", "comments")}
                 </A>
+                // Saves are the author's insight only (`bookmark_count` is None for others).
+                {bookmark_count.map(|n| view! { <span data-testid="bookmark-count">{count_label(n, "save", "saves")}</span> })}
+                {(!is_draft).then(|| view! { <BookmarkButton post=id saved /> })}
             </footer>
         </article>
     }

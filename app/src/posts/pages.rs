@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{FormData, HtmlFormElement, SubmitEvent};
 
 use super::api::{create_post, get_post, CreatePost, PublishPost};
+use super::bookmarks::components::SaveToChooser;
 use super::comments::components::CommentsSection;
 use super::components::PostCard;
 use super::links::components::LinkEditor;
@@ -139,6 +140,7 @@ pub fn PostPage() -> impl IntoView {
                             <div class="mx-auto max-w-xl"><PostCard post=p /></div>
                             {tag_editor.map(|media| view! { <div class="mx-auto max-w-3xl"><TagEditor media changed /></div> })}
                             {link_editor.map(|links| view! { <div class="mx-auto max-w-xl"><LinkEditor post_id=id links changed /></div> })}
+                            {(!is_draft).then(|| view! { <div class="mx-auto max-w-xl"><SaveToChooser post_id=id changed /></div> })}
                             {(!is_draft).then(|| view! { <div class="mx-auto max-w-xl"><CommentsSection post_id=id /></div> })}
                         }
                         .into_any()
