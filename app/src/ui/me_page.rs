@@ -1,5 +1,5 @@
 //! `/me`: everything the wide header offers that the phone's tab bar has no
-//! room for (orders, earnings, shops and their admin pages, events, follow
+//! room for (orders, saved posts, earnings, shops and their admin pages, events, follow
 //! requests, settings, log out). Rendered on the server; plain links and a
 //! plain form, so it works before the client loads. A guest is offered to
 //! log in (or sign up) and come back here.
@@ -72,6 +72,7 @@ fn MeMenu(user: SessionUser, shops: Result<Vec<ShopSummary>, crate::error::AppEr
             </section>
             <MenuSection title="Shopping">
                 <MenuLink href="/orders" testid="me-orders" label="Your orders" />
+                <MenuLink href="/saved" testid="me-saved" label="Saved" />
             </MenuSection>
             <MenuSection title="Creating">
                 <MenuLink href="/drafts" testid="me-drafts" label="Drafts" />

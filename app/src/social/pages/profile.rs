@@ -88,7 +88,10 @@ fn ProfileView(profile: Profile, signed_in: bool) -> impl IntoView {
 
     let action = match (profile.is_self, signed_in) {
         (true, _) => view! {
-            <A href="/settings/profile" attr:class=SECONDARY_BUTTON_CLASS attr:data-testid="edit-profile-link">"Edit profile"</A>
+            <div class="flex flex-wrap justify-end gap-2">
+                <A href="/saved" attr:class=SECONDARY_BUTTON_CLASS attr:data-testid="saved-link">"Saved"</A>
+                <A href="/settings/profile" attr:class=SECONDARY_BUTTON_CLASS attr:data-testid="edit-profile-link">"Edit profile"</A>
+            </div>
         }
         .into_any(),
         (false, true) => view! { <FollowButton username=username.clone() toggle /> }.into_any(),
