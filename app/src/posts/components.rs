@@ -96,7 +96,7 @@ pub fn PostCard(post: PostView) -> impl IntoView {
                     {count_label(comment_count, "comment", "comments")}
                 </A>
                 // Saves are the author's insight only (`bookmark_count` is None for others).
-                {bookmark_count.map(|n| view! { <span data-testid="bookmark-count">{count_label(n, "save", "saves")}</span> })}
+                {bookmark_count.filter(|n| *n > 0).map(|n| view! { <span data-testid="bookmark-count">{count_label(n, "save", "saves")}</span> })}
                 {(!is_draft).then(|| view! { <BookmarkButton post=id saved /> })}
             </footer>
         </article>

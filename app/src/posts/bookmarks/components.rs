@@ -34,11 +34,12 @@ pub fn BookmarkButton(post: Uuid, saved: bool) -> impl IntoView {
         <ActionForm action attr:class="ml-auto">
             <input type="hidden" name="id" value=post.to_string() />
             <input type="hidden" name="save" value=move || (!shown()).to_string() />
-            <button type="submit" data-testid="bookmark-button" aria-label="Save post"
+            // A toggle keeps its name ("Save"); aria-pressed and the filled star say it is saved.
+            <button type="submit" data-testid="bookmark-button" title=move || if shown() { "Saved: tap to remove" } else { "Save to your Saved posts" }
                 aria-pressed=move || shown().to_string() aria-busy=move || action.pending().get().to_string()
                 class=move || if shown() { "font-semibold text-stone-900" } else { "hover:text-stone-900" }>
                 <span aria-hidden="true">{move || if shown() { "★ " } else { "☆ " }}</span>
-                <span>{move || if shown() { "Saved" } else { "Save" }}</span>
+                "Save"
             </button>
         </ActionForm>
         {move || error().map(|e| view! { <span role="alert" class="text-rose-700">{e.to_string()}</span> })}

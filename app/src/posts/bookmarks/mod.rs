@@ -18,8 +18,6 @@ use crate::error::AppError;
 pub const NAME_MAX: usize = 50;
 /// Collections one user may have.
 pub const MAX_COLLECTIONS: i64 = 100;
-/// Saved posts per page.
-pub const SAVED_PAGE_SIZE: i64 = 12;
 
 /// A collection's name: trimmed, 1–50 characters, no control characters.
 /// Shown as text wherever it appears, whatever it holds.
@@ -82,7 +80,8 @@ pub struct SavedPost {
 }
 
 /// One tab of the saved page: the user's collections, the tab shown
-/// (`None`: "All") and a page of its posts, newest saved first.
+/// (`None`: "All") and a page of its posts (`FEED_PAGE_SIZE`), newest saved
+/// first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavedPage {
     pub collections: Vec<Collection>,
