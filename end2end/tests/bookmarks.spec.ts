@@ -46,7 +46,7 @@ test('a post saved into a named collection moves to another, which is renamed, t
   page,
   playwright,
   baseURL,
-  signedInUser: _reader,
+  signedInUser,
 }) => {
   const run = Date.now().toString(36);
   const [shirt, dress] = await twoPosts(playwright, baseURL!, run);
@@ -121,7 +121,7 @@ test('a post saved into a named collection moves to another, which is renamed, t
   await expect(saved.items).toHaveCount(1);
 });
 
-test('a collection named with markup shows the markup as text', async ({ page, playwright, baseURL, signedInUser: _reader }) => {
+test('a collection named with markup shows the markup as text', async ({ page, playwright, baseURL, signedInUser }) => {
   const xss = '<img src=x onerror=alert(1)>';
   const dialogs: string[] = [];
   page.on('dialog', (dialog) => {
@@ -155,7 +155,7 @@ test('a collection named with markup shows the markup as text', async ({ page, p
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 
-  test('the bookmark button and the saved page work as plain forms', async ({ page, playwright, baseURL, signedInUser: _reader }) => {
+  test('the bookmark button and the saved page work as plain forms', async ({ page, playwright, baseURL, signedInUser }) => {
     const [shirt] = await twoPosts(playwright, baseURL!, Date.now().toString(36));
     await page.goto(`/post/${shirt}`);
     const bookmark = page.getByTestId('post-card').getByTestId('bookmark-button');
