@@ -96,6 +96,7 @@ pub(super) struct PostRow {
     pub edited_at: Option<chrono::DateTime<chrono::Utc>>,
     pub like_count: i32,
     pub comment_count: i32,
+    pub comments_off: bool,
     pub username: String,
     pub display_name: String,
     pub avatar_url: Option<String>,
@@ -126,7 +127,7 @@ pub async fn author_posts(
     let rows = sqlx::query_as!(
         PostRow,
         r#"SELECT p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
-                  p.like_count, p.comment_count,
+                  p.like_count, p.comment_count, p.comments_off,
                   u.username, u.display_name, u.avatar_url
            FROM posts p JOIN users u ON u.id = p.author_id
            WHERE u.username = $1 AND p.status = 'published' AND post_visible_to(p, $2)
@@ -149,7 +150,7 @@ pub async fn post(pool: &PgPool, id: Uuid, viewer: Option<Uuid>) -> AppResult<Op
     let rows = sqlx::query_as!(
         PostRow,
         r#"SELECT p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
-                  p.like_count, p.comment_count,
+                  p.like_count, p.comment_count, p.comments_off,
                   u.username, u.display_name, u.avatar_url
            FROM posts p JOIN users u ON u.id = p.author_id
            WHERE p.id = $1 AND post_visible_to(p, $2)"#,
@@ -234,6 +235,7 @@ async fn views(pool: &PgPool, rows: Vec<PostRow>, viewer: Option<Uuid>) -> AppRe
                 published_at: r.published_at.unwrap_or(r.created_at),
                 like_count: r.like_count.into(),
                 comment_count: r.comment_count.into(),
+                comments_off: r.comments_off,
             })
         })
         .collect()
@@ -280,7 +282,7 @@ async fn cards(pool: &PgPool, ids: &[Uuid]) -> AppResult<Vec<Card>> {
     let rows = sqlx::query_as!(
         PostRow,
         r#"SELECT p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
-                  p.like_count, p.comment_count, u.username, u.display_name, u.avatar_url
+                  p.like_count, p.comment_count, p.comments_off, u.username, u.display_name, u.avatar_url
            FROM posts p JOIN users u ON u.id = p.author_id
            WHERE p.id = ANY($1)"#,
         ids
