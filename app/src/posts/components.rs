@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::api::SetLike;
 use super::links::components::LinkCards;
-use super::post_menu::{MenuFor, PostMenu};
+use super::post_menu::{CommentsSwitch, MenuFor, PostMenu};
 use super::tag_markers::TaggedImage;
 use super::text::Segment;
 use super::{PostView, Visibility};
@@ -35,8 +35,10 @@ pub fn PostCard(post: PostView) -> impl IntoView {
         is_draft,
         edited,
         is_author,
+        comments_off,
         ..
     } = post;
+    let comments_switch = is_author.then_some(CommentsSwitch { post_id: id, off: comments_off });
     let profile = format!("/u/{}", author.username);
     let avatar_name = author.display_name.clone();
     let share_title = format!("{} on Storefeed", author.display_name);
@@ -77,7 +79,7 @@ pub fn PostCard(post: PostView) -> impl IntoView {
                         attr:data-testid="edit-post">"Edit"</A>
                 })}
                 {(!is_draft).then(|| view! {
-                    <PostMenu path=format!("/post/{id}") kind=MenuFor::Post share_title=share_title.clone() />
+                    <PostMenu path=format!("/post/{id}") kind=MenuFor::Post share_title=share_title.clone() comments_switch />
                 })}
             </header>
             {(!media.is_empty()).then(|| view! {
@@ -102,14 +104,25 @@ pub fn PostCard(post: PostView) -> impl IntoView {
 fn PostText(segments: Vec<Segment>) -> impl IntoView {
     view! {
         <p class="whitespace-pre-line px-4 pt-3" data-testid="post-body">
-            {segments.into_iter().map(|segment| match segment {
-                Segment::Text(text) => text.into_any(),
-                Segment::Link { text, href } => view! {
-                    <A href=href attr:class="font-medium text-fuchsia-700 hover:underline" attr:data-testid="text-link">{text}</A>
-                }.into_any(),
-            }).collect_view()}
+            <TextSegments segments />
         </p>
     }
+}
+
+/// Text from `text::segments` as text nodes and links (never HTML): a
+/// post's body and a comment's share it.
+#[component]
+pub fn TextSegments(segments: Vec<Segment>) -> impl IntoView {
+    segments
+        .into_iter()
+        .map(|segment| match segment {
+            Segment::Text(text) => text.into_any(),
+            Segment::Link { text, href } => view! {
+                <A href=href attr:class="font-medium text-fuchsia-700 hover:underline" attr:data-testid="text-link">{text}</A>
+            }
+            .into_any(),
+        })
+        .collect_view()
 }
 
 /// Like / unlike, shown at once (optimistic) and saved in the background; a
