@@ -295,8 +295,8 @@ fn Replies(open: bool, count: i64, children: Children) -> impl IntoView {
             }>
             <summary role="button" aria-expanded=move || expanded.get().to_string() data-testid="replies-toggle"
                 class="cursor-pointer list-none text-xs font-semibold text-stone-500 hover:text-stone-900 [&::-webkit-details-marker]:hidden">
-                <span class="group-open:hidden">"── "{label}</span>
-                <span class="hidden group-open:inline">"── Hide replies"</span>
+                <span class="group-open:hidden">{label}</span>
+                <span class="hidden group-open:inline">"Hide replies"</span>
             </summary>
             <div class="border-l-2 border-stone-100 pl-3">{children()}</div>
         </details>
