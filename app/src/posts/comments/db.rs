@@ -477,7 +477,7 @@ fn view(r: CommentRow, reader: Reader) -> CommentView {
         id: r.id,
         parent_id: r.parent_id,
         depth: r.depth,
-        author: live.then(|| Author { username: r.username, display_name: r.display_name, avatar_url: r.avatar_url }),
+        author: live.then_some(Author { username: r.username, display_name: r.display_name, avatar_url: r.avatar_url }),
         segments: Vec::new(),
         body: r.body,
         created_at: r.created_at,

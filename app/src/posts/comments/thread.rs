@@ -35,7 +35,7 @@ pub fn build(root: CommentView, replies: Vec<CommentView>) -> Option<Node> {
         }
     }
     let mut replies: Vec<CommentView> = by_id.into_values().collect();
-    replies.sort_by(|a, b| (a.created_at, a.id).cmp(&(b.created_at, b.id)));
+    replies.sort_by_key(|a| (a.created_at, a.id));
 
     // Where each shown reply goes: its parent, or its level-three ancestor.
     let parent_of: HashMap<Uuid, Option<Uuid>> = replies.iter().map(|r| (r.id, r.parent_id)).collect();
