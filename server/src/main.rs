@@ -14,6 +14,8 @@ mod jobs;
 mod middleware;
 #[cfg(test)]
 mod router_tests;
+#[cfg(test)]
+mod safety_matrix_tests;
 mod routes;
 mod security;
 mod telemetry;

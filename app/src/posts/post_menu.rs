@@ -1,7 +1,8 @@
 //! The "…" menu on a post or a comment: copy its link, or share it (the
 //! Web Share API where the browser has one, else the link is copied).
-//! Reporting comes with moderation; until then the menu has no Report entry
-//! rather than one that does nothing.
+//! On someone else's post it also has "Hide this post" and "Not interested"
+//! (`social::safety`). Reporting comes with moderation; until then the menu
+//! has no Report entry rather than one that does nothing.
 //!
 //! Before hydration it is a `<details>` disclosure holding a plain link to
 //! the post or comment, which the browser itself can copy or share. The
@@ -11,7 +12,11 @@
 //! click leaving the menu closes it.
 
 use leptos::prelude::*;
+use uuid::Uuid;
 use wasm_bindgen::JsCast;
+
+use crate::social::safety::api::HidePost;
+use crate::social::safety::HideReason;
 
 /// What the menu is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +57,9 @@ pub fn PostMenu(
     /// The title a share sheet shows.
     #[prop(into)]
     share_title: String,
+    /// "Hide this post" and "Not interested", for someone else's post.
+    #[prop(default = None)]
+    hide: Option<HideControl>,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
     // Copy and Share need the client; they appear once it runs.
@@ -63,12 +71,20 @@ pub fn PostMenu(
     let copy_item = NodeRef::<leptos::html::Button>::new();
     let share_item = NodeRef::<leptos::html::Button>::new();
     let link_item = NodeRef::<leptos::html::A>::new();
+    let hide_item = NodeRef::<leptos::html::Button>::new();
+    let not_interested_item = NodeRef::<leptos::html::Button>::new();
     let id = menu_id(&path);
     let (path, share_title) = (StoredValue::new(path), StoredValue::new(share_title));
 
     let items = move || -> Vec<web_sys::HtmlElement> {
-        [copy_item.get().map(Into::into), share_item.get().map(Into::into), link_item.get().map(Into::into)]
-            .into_iter()
+        [
+            copy_item.get().map(Into::into),
+            share_item.get().map(Into::into),
+            link_item.get().map(Into::into),
+            hide_item.get().map(Into::into),
+            not_interested_item.get().map(Into::into),
+        ]
+        .into_iter()
             .flatten()
             .collect()
     };
@@ -198,10 +214,36 @@ pub fn PostMenu(
                         on:focus=move |_| focused.set(2) on:click=move |_| open.set(false)>
                         {kind.open_label()}
                     </a>
+                    {hide.map(|hide| {
+                        let form = move |reason: HideReason, label: &'static str, testid: &'static str,
+                                         item: NodeRef<leptos::html::Button>, index: usize| view! {
+                            <ActionForm action=hide.action>
+                                <input type="hidden" name="id" value=hide.post.to_string() />
+                                <input type="hidden" name="reason" value=reason.as_str() />
+                                <button type="submit" role="menuitem" class=item_class node_ref=item data-testid=testid
+                                    on:focus=move |_| focused.set(index) on:click=move |_| open.set(false)>
+                                    {label}
+                                </button>
+                            </ActionForm>
+                        };
+                        view! {
+                            <div class="border-t border-stone-100">
+                                {form(HideReason::Hidden, "Hide this post", "hide-post", hide_item, 3)}
+                                {form(HideReason::NotInterested, "Not interested", "not-interested", not_interested_item, 4)}
+                            </div>
+                        }
+                    })}
                 </div>
             </details>
         </div>
     }
+}
+
+/// The menu's way to take a post out of the reader's feeds.
+#[derive(Clone, Copy)]
+pub struct HideControl {
+    pub post: Uuid,
+    pub action: ServerAction<HidePost>,
 }
 
 /// Writes `text` to the clipboard, then tells `done` whether it could.
