@@ -14,9 +14,9 @@ mod jobs;
 mod middleware;
 #[cfg(test)]
 mod router_tests;
+mod routes;
 #[cfg(test)]
 mod safety_matrix_tests;
-mod routes;
 mod security;
 mod telemetry;
 

@@ -130,7 +130,13 @@ impl Site {
     }
 
     /// A same-site POST with `content_type` and `body`.
-    pub(crate) async fn post(&self, path: &str, content_type: &str, body: &str, cookie: Option<&str>) -> (Response<Body>, String) {
+    pub(crate) async fn post(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: &str,
+        cookie: Option<&str>,
+    ) -> (Response<Body>, String) {
         let scheme = if self.config.tls { "https" } else { "http" };
         let mut req = Request::post(path)
             .header(header::HOST, HOST)

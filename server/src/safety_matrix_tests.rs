@@ -51,9 +51,15 @@ async fn every_safety_call_answers_each_kind_of_caller(pool: PgPool) {
     // Fay follows Ivy, who then goes private and blocks Bob.
     app::social::db::set_follow(&pool, follower.user.id, &ivy, true).await.unwrap();
     sqlx::query!("UPDATE users SET is_private = true WHERE id = $1", owner.user.id).execute(&pool).await.unwrap();
-    app::social::safety::db::set_relation(&pool, owner.user.id, &blocked.user.username, app::social::safety::Relation::Block, true)
-        .await
-        .unwrap();
+    app::social::safety::db::set_relation(
+        &pool,
+        owner.user.id,
+        &blocked.user.username,
+        app::social::safety::Relation::Block,
+        true,
+    )
+    .await
+    .unwrap();
     let post = app::posts::db::publish(&pool, owner.user.id, "ivy's post", Visibility::Public, &[]).await.unwrap();
     let word = app::social::safety::db::add_muted_word(
         &pool,
@@ -74,7 +80,8 @@ async fn every_safety_call_answers_each_kind_of_caller(pool: PgPool) {
     ];
     use StatusCode as S;
     const OK: S = S::OK;
-    let (unauth, not_found, forbidden, invalid) = (S::UNAUTHORIZED, S::NOT_FOUND, S::FORBIDDEN, S::UNPROCESSABLE_ENTITY);
+    let (unauth, not_found, forbidden, invalid) =
+        (S::UNAUTHORIZED, S::NOT_FOUND, S::FORBIDDEN, S::UNPROCESSABLE_ENTITY);
 
     // What changed: the profile, follows, follow lists, comments, likes.
     let ivy_ = ivy.clone();
@@ -88,7 +95,8 @@ async fn every_safety_call_answers_each_kind_of_caller(pool: PgPool) {
     check(&site, &people, "/api/comments/add", &comment, &[unauth, not_found, not_found, OK, not_found, OK, not_found])
         .await;
     let like = move |_: &str| format!("id={post}&like=true");
-    check(&site, &people, "/api/posts/like", &like, &[unauth, not_found, not_found, OK, not_found, OK, not_found]).await;
+    check(&site, &people, "/api/posts/like", &like, &[unauth, not_found, not_found, OK, not_found, OK, not_found])
+        .await;
     // Following Ivy: a request for most, nothing across the block, not yourself.
     let ivy_ = ivy.clone();
     let follow = move |_: &str| format!("username={ivy_}&follow=true");
@@ -96,8 +104,14 @@ async fn every_safety_call_answers_each_kind_of_caller(pool: PgPool) {
 
     // What was added. Hiding Ivy's post: only those who see it, not Ivy.
     let hide = move |_: &str| format!("id={post}&reason=hidden");
-    check(&site, &people, "/api/safety/hide", &hide, &[unauth, not_found, not_found, OK, not_found, invalid, not_found])
-        .await;
+    check(
+        &site,
+        &people,
+        "/api/safety/hide",
+        &hide,
+        &[unauth, not_found, not_found, OK, not_found, invalid, not_found],
+    )
+    .await;
     let unhide = move |_: &str| format!("id={post}");
     check(&site, &people, "/api/safety/unhide", &unhide, &[unauth, OK, OK, OK, OK, OK, OK]).await;
     // Anyone signed in may mute or restrict Ivy (Bob too: it changes only
@@ -111,8 +125,14 @@ async fn every_safety_call_answers_each_kind_of_caller(pool: PgPool) {
     check(&site, &people, "/api/safety/words/add", &words, &[unauth, OK, OK, OK, OK, OK, OK]).await;
     // Ivy's muted word is hers alone to remove.
     let remove = move |_: &str| format!("id={}", word.id);
-    check(&site, &people, "/api/safety/words/remove", &remove, &[unauth, not_found, not_found, not_found, not_found, OK, not_found])
-        .await;
+    check(
+        &site,
+        &people,
+        "/api/safety/words/remove",
+        &remove,
+        &[unauth, not_found, not_found, not_found, not_found, OK, not_found],
+    )
+    .await;
     let lists = |_: &str| String::new();
     check(&site, &people, "/api/safety/lists", &lists, &[unauth, OK, OK, OK, OK, OK, OK]).await;
 
@@ -130,8 +150,11 @@ async fn every_safety_call_answers_each_kind_of_caller(pool: PgPool) {
     let blocks: i64 = sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM blocks"#).fetch_one(&pool).await.unwrap();
     assert_eq!(blocks, 2);
     // A made-up relation or reason is a 422, not a 500.
-    let (res, _) = site.form("/api/safety/relation", &format!("username={ivy}&relation=ban&on=true"), people[1].cookie.as_deref()).await;
+    let (res, _) = site
+        .form("/api/safety/relation", &format!("username={ivy}&relation=ban&on=true"), people[1].cookie.as_deref())
+        .await;
     assert_eq!(res.status(), invalid);
-    let (res, _) = site.form("/api/safety/hide", &format!("id={}&reason=x", Uuid::new_v4()), people[1].cookie.as_deref()).await;
+    let (res, _) =
+        site.form("/api/safety/hide", &format!("id={}&reason=x", Uuid::new_v4()), people[1].cookie.as_deref()).await;
     assert_eq!(res.status(), invalid);
 }

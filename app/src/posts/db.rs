@@ -292,7 +292,9 @@ async fn hide_blocked_tags(pool: &PgPool, viewer: Option<Uuid>, posts: &mut [Pos
         return Ok(());
     }
     for media in posts.iter_mut().flat_map(|p| p.media.iter_mut()) {
-        media.tags.retain(|t| t.kind != TagKind::User || !t.href.strip_prefix("/u/").is_some_and(|u| blocked.contains(u)));
+        media
+            .tags
+            .retain(|t| t.kind != TagKind::User || !t.href.strip_prefix("/u/").is_some_and(|u| blocked.contains(u)));
     }
     Ok(())
 }

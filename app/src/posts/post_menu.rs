@@ -85,8 +85,8 @@ pub fn PostMenu(
             not_interested_item.get().map(Into::into),
         ]
         .into_iter()
-            .flatten()
-            .collect()
+        .flatten()
+        .collect()
     };
     let focus_item = move |index: usize| {
         let all = items();

@@ -85,8 +85,8 @@ pub async fn add(pool: &PgPool, author: Uuid, media_id: Uuid, x: f64, y: f64, ta
                 author
             )
             .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| AppError::validation("target", format!("There is no @{username}.")))?;
+            .await?
+            .ok_or_else(|| AppError::validation("target", format!("There is no @{username}.")))?;
             ("user", Some(found), None, None)
         }
     };

@@ -23,7 +23,8 @@ fn RelationForm(
     #[prop(into)] testid: String,
     #[prop(optional)] danger: bool,
 ) -> impl IntoView {
-    let class = if danger { format!("{MENU_ITEM_CLASS} font-semibold text-rose-700") } else { MENU_ITEM_CLASS.to_string() };
+    let class =
+        if danger { format!("{MENU_ITEM_CLASS} font-semibold text-rose-700") } else { MENU_ITEM_CLASS.to_string() };
     view! {
         <ActionForm action>
             <input type="hidden" name="username" value=username />

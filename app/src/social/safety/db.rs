@@ -9,15 +9,21 @@ use std::collections::HashSet;
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
-use super::{HiddenPost, HideReason, ListedAccount, MutedWord, MutedWordView, Relation, SafetyLists, Standing};
 use super::MUTED_WORDS_MAX;
+use super::{HiddenPost, HideReason, ListedAccount, MutedWord, MutedWordView, Relation, SafetyLists, Standing};
 use crate::error::{AppError, AppResult};
 use crate::social::db::{count_follow, lock_pair, user_id_by_username};
 use crate::social::events;
 
 /// Turns `relation` towards `username` on or off; idempotent. Returns where
 /// `me` now stands with them.
-pub async fn set_relation(pool: &PgPool, me: Uuid, username: &str, relation: Relation, on: bool) -> AppResult<Standing> {
+pub async fn set_relation(
+    pool: &PgPool,
+    me: Uuid,
+    username: &str,
+    relation: Relation,
+    on: bool,
+) -> AppResult<Standing> {
     let target = user_id_by_username(pool, username).await?;
     if target == me {
         let message = match relation {
@@ -66,10 +72,11 @@ pub async fn set_relation(pool: &PgPool, me: Uuid, username: &str, relation: Rel
 async fn block(pool: &PgPool, me: Uuid, target: Uuid) -> AppResult<()> {
     let mut tx = pool.begin().await?;
     lock_pair(&mut tx, me, target).await?;
-    let inserted = sqlx::query!("INSERT INTO blocks (blocker_id, blocked_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", me, target)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+    let inserted =
+        sqlx::query!("INSERT INTO blocks (blocker_id, blocked_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", me, target)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
     if inserted == 1 {
         for (follower, followee) in [(me, target), (target, me)] {
             let removed = sqlx::query_scalar!(
@@ -128,9 +135,10 @@ pub async fn add_muted_word(pool: &PgPool, me: Uuid, word: &MutedWord) -> AppRes
     let mut tx = pool.begin().await?;
     // Serialises one user's additions, so the limit holds.
     sqlx::query!("SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE", me).fetch_one(&mut *tx).await?;
-    let existing = sqlx::query_scalar!("SELECT id FROM muted_words WHERE user_id = $1 AND word = $2", me, word.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
+    let existing =
+        sqlx::query_scalar!("SELECT id FROM muted_words WHERE user_id = $1 AND word = $2", me, word.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
     if let Some(id) = existing {
         return Ok(MutedWordView { id, word: word.as_str().to_string() });
     }
@@ -243,7 +251,12 @@ pub async fn lists(pool: &PgPool, me: Uuid) -> AppResult<SafetyLists> {
     lists.hidden = hidden
         .into_iter()
         .map(|h| {
-            Ok(HiddenPost { post_id: h.post_id, author: h.username, excerpt: h.excerpt, reason: HideReason::parse(&h.reason)? })
+            Ok(HiddenPost {
+                post_id: h.post_id,
+                author: h.username,
+                excerpt: h.excerpt,
+                reason: HideReason::parse(&h.reason)?,
+            })
         })
         .collect::<AppResult<_>>()?;
     Ok(lists)
@@ -340,10 +353,8 @@ mod tests {
         block(&pool, ben, "ann").await;
         let img = StoredPostImage { urls: ["/a".into(), "/b".into(), "/c".into()], width: 10, height: 10 };
         let id = crate::posts::db::publish(&pool, ann, "with @ben", Visibility::Public, &[img]).await.unwrap();
-        let media: Uuid = sqlx::query_scalar!("SELECT id FROM post_media WHERE post_id = $1", id)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+        let media: Uuid =
+            sqlx::query_scalar!("SELECT id FROM post_media WHERE post_id = $1", id).fetch_one(&pool).await.unwrap();
         let refused = tag(&pool, ann, media, 10.0, 10.0, &TagTarget::User("ben".into())).await.unwrap_err();
         assert_eq!(refused.field(), Some("target"));
         let refs: i64 = sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM post_refs WHERE kind = 'user'"#)
@@ -362,10 +373,8 @@ mod tests {
         let cat = user(&pool, "cat").await;
         let img = StoredPostImage { urls: ["/a".into(), "/b".into(), "/c".into()], width: 10, height: 10 };
         let id = crate::posts::db::publish(&pool, cat, "us", Visibility::Public, &[img]).await.unwrap();
-        let media: Uuid = sqlx::query_scalar!("SELECT id FROM post_media WHERE post_id = $1", id)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+        let media: Uuid =
+            sqlx::query_scalar!("SELECT id FROM post_media WHERE post_id = $1", id).fetch_one(&pool).await.unwrap();
         tag(&pool, cat, media, 10.0, 10.0, &TagTarget::User("ann".into())).await.unwrap();
         tag(&pool, cat, media, 20.0, 20.0, &TagTarget::User("ben".into())).await.unwrap();
         block(&pool, ann, "ben").await;
@@ -441,7 +450,10 @@ mod tests {
         let sam = user(&pool, "sam").await;
         let friends = publish(&pool, ann, "friends", Visibility::Followers).await;
         let public = publish(&pool, ann, "all", Visibility::Public).await;
-        assert_eq!(hide_post(&pool, sam, friends, HideReason::Hidden).await.unwrap_err(), AppError::NotFound("Post".into()));
+        assert_eq!(
+            hide_post(&pool, sam, friends, HideReason::Hidden).await.unwrap_err(),
+            AppError::NotFound("Post".into())
+        );
         assert_eq!(hide_post(&pool, ann, public, HideReason::Hidden).await.unwrap_err().field(), Some("post"));
         hide_post(&pool, sam, public, HideReason::Hidden).await.unwrap();
         hide_post(&pool, sam, public, HideReason::NotInterested).await.unwrap();
@@ -460,7 +472,9 @@ mod tests {
         let tasks: Vec<_> = (0..MUTED_WORDS_MAX + 20)
             .map(|i| {
                 let pool = pool.clone();
-                tokio::spawn(async move { add_muted_word(&pool, fay, &MutedWord::parse(&format!("w{i}")).unwrap()).await })
+                tokio::spawn(
+                    async move { add_muted_word(&pool, fay, &MutedWord::parse(&format!("w{i}")).unwrap()).await },
+                )
             })
             .collect();
         for t in tasks {
@@ -475,9 +489,16 @@ mod tests {
 
     #[sqlx::test(migrations = "../migrations")]
     async fn the_database_matches_muted_words_as_the_client_does(pool: PgPool) {
-        for (text, word) in [("Big SALE!", "sale"), ("#sale", "sale"), ("wholesale", "sale"), ("sales", "sale"),
-            ("free shipping now", "free shipping"), ("it's here", "it's"), ("crème brûlée", "brûlée"), ("x-ray", "x")]
-        {
+        for (text, word) in [
+            ("Big SALE!", "sale"),
+            ("#sale", "sale"),
+            ("wholesale", "sale"),
+            ("sales", "sale"),
+            ("free shipping now", "free shipping"),
+            ("it's here", "it's"),
+            ("crème brûlée", "brûlée"),
+            ("x-ray", "x"),
+        ] {
             let db: bool = sqlx::query_scalar!(r#"SELECT text_has_word($1, $2) AS "m!""#, text, word)
                 .fetch_one(&pool)
                 .await

@@ -110,7 +110,10 @@ impl MutedWord {
             return Err(AppError::validation("word", "Type a word or phrase to mute."));
         }
         if word.chars().count() > MUTED_WORD_MAX {
-            return Err(AppError::validation("word", format!("Muted words can be at most {MUTED_WORD_MAX} characters.")));
+            return Err(AppError::validation(
+                "word",
+                format!("Muted words can be at most {MUTED_WORD_MAX} characters."),
+            ));
         }
         if !word.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '#' | '_' | '\'' | '-')) {
             return Err(AppError::validation("word", "Use letters, numbers, spaces and # _ ' - only."));

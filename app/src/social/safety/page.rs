@@ -10,7 +10,9 @@ use leptos_router::components::{Redirect, A};
 use super::api::{my_safety_lists, AddMutedWord, RemoveMutedWord, SetRelation, UnhidePost};
 use super::{HiddenPost, HideReason, ListedAccount, MutedWordView, Relation, SafetyLists};
 use crate::accounts::use_auth;
-use crate::ui::{Avatar, AvatarSize, ErrorPage, Loading, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS};
+use crate::ui::{
+    Avatar, AvatarSize, ErrorPage, Loading, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS,
+};
 
 /// The page's actions; any of them saving reloads the lists.
 #[derive(Clone, Copy)]
