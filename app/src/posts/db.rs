@@ -174,6 +174,7 @@ pub(super) async fn assemble(pool: &PgPool, mut rows: Vec<PostRow>, viewer: Opti
         if more { rows.last().and_then(|r| r.published_at.map(|at| Cursor { at, id: r.id }.encode())) } else { None };
     let authors: Vec<(Uuid, Uuid)> = rows.iter().map(|r| (r.id, r.author_id)).collect();
     let mut posts = views(pool, rows, viewer).await?;
+    hide_blocked_tags(pool, viewer, &mut posts).await?;
     stamp(&mut posts, &authors);
     Ok(FeedPage { posts, next_cursor })
 }
@@ -194,6 +195,7 @@ pub(super) async fn assemble_keyed(
     let rows: Vec<PostRow> = keys.iter().filter_map(|k| by_id.remove(&k.id)).collect();
     let authors: Vec<(Uuid, Uuid)> = rows.iter().map(|r| (r.id, r.author_id)).collect();
     let mut posts = views(pool, rows, viewer).await?;
+    hide_blocked_tags(pool, viewer, &mut posts).await?;
     stamp(&mut posts, &authors);
     Ok(FeedPage { posts, next_cursor })
 }
@@ -273,8 +275,30 @@ pub(super) async fn feed_cards(
         authors.push((view.id, card.author_id));
         posts.push(view);
     }
+    hide_blocked_tags(pool, Some(viewer), &mut posts).await?;
     stamp(&mut posts, &authors);
     Ok(posts)
+}
+
+/// Takes the tags of accounts blocked either way with the viewer off their
+/// cards: a post someone else wrote stays, but neither side sees the other
+/// tagged in it. Cards are every reader's (and cached), so this is per reader.
+async fn hide_blocked_tags(pool: &PgPool, viewer: Option<Uuid>, posts: &mut [PostView]) -> AppResult<()> {
+    let Some(viewer) = viewer else { return Ok(()) };
+    let has_user_tags = posts.iter().flat_map(|p| &p.media).flat_map(|m| &m.tags).any(|t| t.kind == TagKind::User);
+    if !has_user_tags {
+        return Ok(());
+    }
+    let blocked = crate::social::safety::db::blocked_usernames(pool, viewer).await?;
+    if blocked.is_empty() {
+        return Ok(());
+    }
+    for media in posts.iter_mut().flat_map(|p| p.media.iter_mut()) {
+        media
+            .tags
+            .retain(|t| t.kind != TagKind::User || !t.href.strip_prefix("/u/").is_some_and(|u| blocked.contains(u)));
+    }
+    Ok(())
 }
 
 /// Every reader's cards of these posts, read from the database.

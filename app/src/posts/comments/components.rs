@@ -305,7 +305,7 @@ fn Replies(open: bool, count: i64, children: Children) -> impl IntoView {
 
 #[component]
 fn CommentItem(section: Section, comment: CommentView, replying_to: Option<String>) -> impl IntoView {
-    let CommentView { id, author, body, segments, created_at, deleted, edited, hidden, .. } = comment.clone();
+    let CommentView { id, author, body, segments, created_at, deleted, edited, hidden, held, .. } = comment.clone();
     let anchor = format!("comment-{id}");
     let post_id = section.post_id;
     let Some(author) = author.filter(|_| !deleted) else {
@@ -330,7 +330,11 @@ fn CommentItem(section: Section, comment: CommentView, replying_to: Option<Strin
                     <A href=profile attr:class="font-semibold hover:underline">{author.display_name}</A>
                     <span class="text-stone-500">" · "<time datetime=created_at.to_rfc3339()>{when(created_at)}</time></span>
                     {edited.then(|| view! { <span class="text-stone-500" data-testid="comment-edited">" · Edited"</span> })}
-                    {hidden.then(|| view! {
+                    {held.then(|| view! {
+                        <span class="ml-1 rounded-full bg-amber-100 px-2 py-0.5 text-xs text-amber-800" data-testid="comment-held-badge"
+                            title="From an account you restricted: only they and you see it until you approve it">"Waiting for your approval"</span>
+                    })}
+                    {(hidden && !held).then(|| view! {
                         <span class="ml-1 rounded-full bg-stone-200 px-2 py-0.5 text-xs text-stone-700" data-testid="comment-hidden-badge"
                             title="Only the writer and the post's author see this comment">"Hidden"</span>
                     })}
@@ -364,8 +368,12 @@ fn CommentItem(section: Section, comment: CommentView, replying_to: Option<Strin
                         <ActionForm action=section.hide>
                             <input type="hidden" name="id" value=id.to_string() />
                             <input type="hidden" name="hidden" value=(!hidden).to_string() />
-                            <button type="submit" class=LINK_BUTTON data-testid="hide-comment">
-                                {if hidden { "Unhide" } else { "Hide" }}
+                            <button type="submit" class=LINK_BUTTON data-testid=if held { "approve-comment" } else { "hide-comment" }>
+                                {match (held, hidden) {
+                                    (true, _) => "Approve",
+                                    (false, true) => "Unhide",
+                                    (false, false) => "Hide",
+                                }}
                             </button>
                         </ActionForm>
                     })}

@@ -45,18 +45,27 @@ pub async fn add(pool: &PgPool, actor: Option<Uuid>, post_id: Uuid, body: &str) 
     if post.comments_off {
         return Err(comments_off_error());
     }
+    let held = held_for(&mut tx, post.author_id, author).await?;
     sqlx::query!(
-        "INSERT INTO comments (id, post_id, author_id, body) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO comments (id, post_id, author_id, body, held, hidden_at)
+         VALUES ($1, $2, $3, $4, $5, CASE WHEN $5 THEN app_now() END)",
         Uuid::new_v4(),
         post_id,
         author,
-        body
+        body,
+        held
     )
     .execute(&mut *tx)
     .await?;
     let count = count_changed(&mut tx, post_id, post.author_id, 1).await?;
     tx.commit().await?;
     Ok(count)
+}
+
+/// Whether a new comment by `writer` on `post_author`'s post waits for
+/// approval: the post's author restricted the writer (`social::safety`).
+async fn held_for(tx: &mut PgConnection, post_author: Uuid, writer: Uuid) -> AppResult<bool> {
+    Ok(writer != post_author && crate::social::safety::db::restricted_by(&mut *tx, post_author, writer).await?)
 }
 
 /// A new reply: its id and its thread's top-level comment.
@@ -78,9 +87,10 @@ pub async fn reply(pool: &PgPool, actor: Option<Uuid>, parent_id: Uuid, body: &s
     let mut ancestors = parent.ancestors;
     ancestors.push(parent_id);
     let id = Uuid::new_v4();
+    let held = held_for(&mut tx, parent.post_author, author).await?;
     sqlx::query!(
-        "INSERT INTO comments (id, post_id, author_id, body, parent_id, root_id, ancestors, depth)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO comments (id, post_id, author_id, body, parent_id, root_id, ancestors, depth, held, hidden_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $9 THEN app_now() END)",
         id,
         parent.post_id,
         author,
@@ -88,7 +98,8 @@ pub async fn reply(pool: &PgPool, actor: Option<Uuid>, parent_id: Uuid, body: &s
         parent_id,
         root_id,
         &ancestors,
-        parent.depth + 1
+        parent.depth + 1,
+        held
     )
     .execute(&mut *tx)
     .await?;
@@ -140,7 +151,9 @@ pub async fn set_hidden(pool: &PgPool, actor: Option<Uuid>, comment_id: Uuid, hi
         return Err(AppError::Forbidden);
     }
     sqlx::query!(
-        "UPDATE comments SET hidden_at = CASE WHEN $2 THEN COALESCE(hidden_at, app_now()) END WHERE id = $1",
+        "UPDATE comments SET hidden_at = CASE WHEN $2 THEN COALESCE(hidden_at, app_now()) END,
+                             held = held AND $2
+         WHERE id = $1",
         comment_id,
         hidden
     )
@@ -292,6 +305,7 @@ struct CommentRow {
     deleted: bool,
     edited: bool,
     hidden: bool,
+    held: bool,
     like_count: i32,
     liked: bool,
     reply_count: i64,
@@ -335,7 +349,7 @@ pub async fn list(
         r#"SELECT c.id, c.parent_id, c.root_id, c.depth, c.author_id, u.username, u.display_name, u.avatar_url,
                   CASE WHEN c.deleted_at IS NULL THEN c.body ELSE '' END AS "body!",
                   c.created_at, c.deleted_at IS NOT NULL AS "deleted!", c.edited_at IS NOT NULL AS "edited!",
-                  c.hidden_at IS NOT NULL AS "hidden!", c.like_count,
+                  c.hidden_at IS NOT NULL AS "hidden!", c.held, c.like_count,
                   EXISTS (SELECT 1 FROM comment_likes l WHERE l.comment_id = c.id AND l.user_id = $2) AS "liked!",
                   (SELECT count(*) FROM comments r
                     WHERE r.root_id = c.id AND r.deleted_at IS NULL AND comment_visible_to(r, $2)) AS "reply_count!"
@@ -367,7 +381,7 @@ pub async fn list(
                   CASE WHEN c.deleted_at IS NULL THEN c.body ELSE '' END AS "body!",
                   c.created_at AS "created_at!", c.deleted_at IS NOT NULL AS "deleted!",
                   c.edited_at IS NOT NULL AS "edited!", c.hidden_at IS NOT NULL AS "hidden!",
-                  c.like_count AS "like_count!",
+                  c.held AS "held!", c.like_count AS "like_count!",
                   EXISTS (SELECT 1 FROM comment_likes l WHERE l.comment_id = c.id AND l.user_id = $2) AS "liked!",
                   0::bigint AS "reply_count!"
            FROM unnest($1::uuid[]) AS t(root)
@@ -445,7 +459,7 @@ pub async fn replies(
         r#"SELECT c.id, c.parent_id, c.root_id, c.depth, c.author_id, u.username, u.display_name, u.avatar_url,
                   CASE WHEN c.deleted_at IS NULL THEN c.body ELSE '' END AS "body!",
                   c.created_at, c.deleted_at IS NOT NULL AS "deleted!", c.edited_at IS NOT NULL AS "edited!",
-                  c.hidden_at IS NOT NULL AS "hidden!", c.like_count,
+                  c.hidden_at IS NOT NULL AS "hidden!", c.held, c.like_count,
                   EXISTS (SELECT 1 FROM comment_likes l WHERE l.comment_id = c.id AND l.user_id = $2) AS "liked!",
                   0::bigint AS "reply_count!"
            FROM comments c JOIN users u ON u.id = c.author_id
@@ -483,7 +497,10 @@ fn view(r: CommentRow, reader: Reader) -> CommentView {
         created_at: r.created_at,
         deleted: r.deleted,
         edited: live && r.edited,
-        hidden: live && r.hidden,
+        // Only the post's author is shown that a comment is hidden or held:
+        // its writer sees it as any other.
+        hidden: live && moderator && r.hidden,
+        held: live && moderator && r.held,
         like_count: if live { r.like_count.into() } else { 0 },
         liked: live && r.liked,
         is_mine: live && mine,

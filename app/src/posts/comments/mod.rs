@@ -50,8 +50,12 @@ pub struct CommentView {
     pub created_at: DateTime<Utc>,
     pub deleted: bool,
     pub edited: bool,
-    /// Hidden by the post's author: only its writer and the post's author see it.
+    /// Hidden by the post's author: only its writer and the post's author
+    /// see it. Set for the post's author only (the writer is not told).
     pub hidden: bool,
+    /// Written by an account the post's author restricted: hidden until the
+    /// post's author approves it. Set for the post's author only.
+    pub held: bool,
     pub like_count: i64,
     pub liked: bool,
     /// The viewer wrote it.

@@ -116,6 +116,7 @@ mod tests {
             deleted: false,
             edited: false,
             hidden: false,
+            held: false,
             like_count: 0,
             liked: false,
             is_mine: false,
