@@ -8,7 +8,9 @@
 #   (b) the same for each user's second page (their own next_cursor);
 #   (c) the server-rendered home page, GET /, signed in;
 #   (d) publishing a post with a 4000x3000 JPEG (multipart, BENCH_UPLOADS times);
-#   (e) the gzipped size of the WASM client.
+#   (e) the gzipped size of the WASM client;
+#   (f) (a) and (c) again once the readers block, mute, mute words and hide
+#       posts (BENCH_SAFETY=0 skips it), compared with the runs without.
 # Not part of the tests. Settings: BENCH_PORT (3200), BENCH_CONCURRENCY (50),
 # BENCH_DURATION (seconds per load, 15), BENCH_WARMUP (3), BENCH_USERS
 # (100000), BENCH_POSTS (1000000), BENCH_SHOPS (3000), BENCH_UPLOADS (5),
@@ -256,6 +258,51 @@ else
 fi
 run_bench --url "$BASE_URL/" --label "SSR home page, signed in"
 
+# (f) The same readers with privacy and safety in use (issue 16): each
+# mutes 10 words (two of them in about one post in eight), mutes 5 of the
+# accounts they follow, hides 20 posts of their timeline, blocks 20 random
+# accounts (follows between them end, as a block does) and is blocked by
+# 10. Then (a) and (c) again, so the two runs compare.
+if [ "${BENCH_SAFETY:-1}" != 0 ]; then
+  sf_log "adding blocks, mutes, muted words and hidden posts for the readers"
+  psql_db <<'SQL'
+CREATE TEMP TABLE bench_readers AS SELECT DISTINCT user_id AS id FROM sessions WHERE user_agent = 'storefeed-bench';
+INSERT INTO muted_words (id, user_id, word)
+SELECT gen_random_uuid(), r.id, w FROM bench_readers r,
+       unnest(ARRAY['kiln', 'wedding', 'spoiler', 'giveaway', 'crypto', 'politics', 'diet', 'lottery', 'rumour', 'drama']) w
+ON CONFLICT DO NOTHING;
+INSERT INTO mutes (muter_id, muted_id)
+SELECT r.id, f.followee_id FROM bench_readers r
+CROSS JOIN LATERAL (SELECT followee_id FROM follows WHERE follower_id = r.id ORDER BY random() LIMIT 5) f
+ON CONFLICT DO NOTHING;
+INSERT INTO hidden_posts (user_id, post_id, author_id, reason)
+SELECT r.id, t.post_id, t.author_id, 'hidden' FROM bench_readers r
+CROSS JOIN LATERAL (SELECT post_id, author_id FROM timelines WHERE user_id = r.id
+                    ORDER BY published_at DESC LIMIT 40) t
+WHERE random() < 0.5
+ON CONFLICT DO NOTHING;
+CREATE TEMP TABLE bench_blocks AS
+SELECT r.id AS blocker, u.id AS blocked FROM bench_readers r
+CROSS JOIN LATERAL (SELECT id FROM users WHERE id <> r.id ORDER BY random() LIMIT 20) u
+UNION
+SELECT u.id, r.id FROM bench_readers r
+CROSS JOIN LATERAL (SELECT id FROM users WHERE id <> r.id ORDER BY random() LIMIT 10) u;
+DELETE FROM follows f USING bench_blocks b
+WHERE (f.follower_id = b.blocker AND f.followee_id = b.blocked) OR (f.follower_id = b.blocked AND f.followee_id = b.blocker);
+INSERT INTO blocks (blocker_id, blocked_id) SELECT blocker, blocked FROM bench_blocks ON CONFLICT DO NOTHING;
+SELECT (SELECT count(*) FROM blocks) AS blocks, (SELECT count(*) FROM mutes) AS mutes,
+       (SELECT count(*) FROM muted_words) AS muted_words, (SELECT count(*) FROM hidden_posts) AS hidden_posts \gset
+\echo '  safety rows:' :blocks 'blocks,' :mutes 'mutes,' :muted_words 'muted words,' :hidden_posts 'hidden posts'
+SQL
+  run_bench --url "$BASE_URL/api/feed/home" --label "home feed fn, page 1, safety" --method POST --body ''
+  run_bench --url "$BASE_URL/" --label "SSR home page, safety"
+  if [ "$OWN_DB" = 0 ]; then
+    # A reused database goes back to how it was generated (follows ended by
+    # the blocks stay ended).
+    psql_db -c "DELETE FROM muted_words; DELETE FROM mutes; DELETE FROM hidden_posts; DELETE FROM blocks;"
+  fi
+fi
+
 # (d) Publishing a post with one big photo, one request at a time.
 PHOTO="$WORK/photo.jpg"
 "$BENCH_BIN" jpeg --out "$PHOTO" --width 4000 --height 3000
@@ -289,6 +336,16 @@ sort -n "$UPLOAD_TIMES" | awk -v n="$BENCH_UPLOADS" -v size="$(wc -c <"$PHOTO")"
   { t[NR] = $1 * 1000 }
   END { printf "  upload 4000x3000 JPEG (%.1f MB), %d runs: min %.0f  median %.0f  max %.0f ms\n",
           size / 1048576, n, t[1], t[int((NR + 1) / 2)], t[NR] }'
+# Privacy and safety's cost: each run with them against the same run without.
+jq -rs '
+  (map({(.label): .}) | add) as $r
+  | [["home feed server fn, page 1", "home feed fn, page 1, safety"], ["SSR home page, signed in", "SSR home page, safety"]][]
+  | select($r[.[0]] and $r[.[1]])
+  | . as [$a, $b]
+  | "  with safety vs without, \($a): p50 \(($r[$b].latency.p50_ms / $r[$a].latency.p50_ms * 100 - 100) | round)%"
+    + "  p99 \(($r[$b].latency.p99_ms / $r[$a].latency.p99_ms * 100 - 100) | round)%"
+    + "  throughput \(($r[$b].requests_per_sec / $r[$a].requests_per_sec * 100 - 100) | round)% (goal: within 10%)"
+' < <(sed -n 's/^BENCH_JSON //p' "$RESULTS") || true
 echo "  WASM client $(basename "$WASM"): $WASM_RAW bytes, gzip -9 $WASM_GZ bytes ($((WASM_GZ / 1024)) KiB)"
 echo "  EXPLAIN of the home feed query: $EXPLAIN_LOG"
 printf 'BENCH_JSON {"label":"upload","runs_ms":[%s]}\n' "$(awk '{printf "%s%.1f", (NR > 1 ? "," : ""), $1 * 1000}' "$UPLOAD_TIMES")"

@@ -36,6 +36,7 @@ use crate::shops::pages::{ManageShopPage, MyShopsPage, NewShopPage, ShopWindowPa
 use crate::social::pages::{
     EditProfilePage, ExplorePage, FollowListKind, FollowListPage, FollowRequestsPage, ProfilePage,
 };
+use crate::social::safety::page::SafetyPage;
 use crate::ui::MePage;
 use crate::wallet::pages::WalletPage;
 
@@ -95,6 +96,7 @@ split_pages! {
     OrderRoute => OrderPage,
     EditProfileRoute => EditProfilePage,
     WalletRoute => WalletPage,
+    SafetyRoute => SafetyPage,
     FollowRequestsRoute => FollowRequestsPage,
     ComposeRoute => ComposePage,
     EditPostRoute => EditPostPage,
@@ -157,6 +159,7 @@ pub fn split_route_at(href: &str) -> Option<Split> {
         ["orders", _] => OrderRoute,
         ["settings", "profile"] => EditProfileRoute,
         ["settings", "payment"] => WalletRoute,
+        ["settings", "safety"] => SafetyRoute,
         ["follow-requests"] => FollowRequestsRoute,
         ["compose"] => ComposeRoute,
         ["post", _, "edit"] => EditPostRoute,
@@ -231,6 +234,7 @@ mod tests {
         assert_eq!(split_route_at("/s/maker_shop/analytics"), Some(Split::ShopAnalyticsRoute));
         assert_eq!(split_route_at("/post/42/edit"), Some(Split::EditPostRoute));
         assert_eq!(split_route_at("/settings/payment"), Some(Split::WalletRoute));
+        assert_eq!(split_route_at("/settings/safety"), Some(Split::SafetyRoute));
         assert_eq!(split_route_at("/orders/"), Some(Split::OrdersRoute));
         assert_eq!(split_route_at("/u/amara"), Some(Split::ProfileRoute));
         assert_eq!(split_route_at("/u/amara/followers"), Some(Split::FollowersRoute));

@@ -122,6 +122,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orders/:id") view={Lazy::<OrderRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings/profile") view={Lazy::<EditProfileRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings/payment") view={Lazy::<WalletRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings/safety") view={Lazy::<SafetyRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/follow-requests") view={Lazy::<FollowRequestsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/u/:username") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/compose") view={Lazy::<ComposeRoute>::new()} ssr=SsrMode::Async />

@@ -52,7 +52,8 @@ test('the post menu copies the post link and has no report entry yet', async ({ 
   await button.click();
   await expect(button).toHaveAttribute('aria-expanded', 'true');
   await expect(menu).toBeVisible();
-  await expect(menu.getByRole('menuitem')).toHaveText(['Copy link', 'Share…', 'Open post']);
+  // The post's author (the seeded creator) also has the comments switch.
+  await expect(menu.getByRole('menuitem')).toHaveText(['Copy link', 'Share…', 'Open post', 'Turn off commenting']);
   await expect(menu.getByRole('menuitem', { name: /report/i })).toHaveCount(0);
   await expect(menu.getByRole('menuitem', { name: 'Copy link' })).toBeFocused();
 
@@ -74,11 +75,14 @@ test('the post menu works from the keyboard: arrows, Home, End and Escape', asyn
   await page.keyboard.press('ArrowDown');
   await expect(item('Share…')).toBeFocused();
   await page.keyboard.press('End');
+  await expect(item('Turn off commenting')).toBeFocused();
+  await page.keyboard.press('ArrowUp');
   await expect(item('Open post')).toBeFocused();
+  await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowDown');
   await expect(item('Copy link')).toBeFocused();
   await page.keyboard.press('ArrowUp');
-  await expect(item('Open post')).toBeFocused();
+  await expect(item('Turn off commenting')).toBeFocused();
   await page.keyboard.press('Home');
   await expect(item('Copy link')).toBeFocused();
   await page.keyboard.press('Escape');

@@ -15,6 +15,8 @@ mod middleware;
 #[cfg(test)]
 mod router_tests;
 mod routes;
+#[cfg(test)]
+mod safety_matrix_tests;
 mod security;
 mod telemetry;
 

@@ -21,10 +21,10 @@ use app::test_controls::scenario::{seed, ProductSpec, Scenario, ScenarioSpec};
 
 const HOST: &str = "storefeed.test";
 
-struct Site {
+pub(crate) struct Site {
     router: Router,
     config: AppConfig,
-    pool: PgPool,
+    pub(crate) pool: PgPool,
     dir: PathBuf,
 }
 
@@ -41,7 +41,7 @@ const HASHED_WASM: &str = "storefeed.Q2xpZW50SGFzaEhlcmVYWQ.wasm";
 /// The app's router on `pool` with `adjust`ed settings, a site root holding
 /// the stylesheet, the favicon and a hashed client file, and an uploaded
 /// image in the media folder.
-async fn site(pool: PgPool, adjust: impl FnOnce(&mut AppConfig)) -> Site {
+pub(crate) async fn site(pool: PgPool, adjust: impl FnOnce(&mut AppConfig)) -> Site {
     build_site(pool, false, adjust).await
 }
 
@@ -130,7 +130,13 @@ impl Site {
     }
 
     /// A same-site POST with `content_type` and `body`.
-    async fn post(&self, path: &str, content_type: &str, body: &str, cookie: Option<&str>) -> (Response<Body>, String) {
+    pub(crate) async fn post(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: &str,
+        cookie: Option<&str>,
+    ) -> (Response<Body>, String) {
         let scheme = if self.config.tls { "https" } else { "http" };
         let mut req = Request::post(path)
             .header(header::HOST, HOST)
@@ -142,7 +148,7 @@ impl Site {
         self.send(req.body(Body::from(body.to_string())).unwrap()).await
     }
 
-    async fn form(&self, path: &str, body: &str, cookie: Option<&str>) -> (Response<Body>, String) {
+    pub(crate) async fn form(&self, path: &str, body: &str, cookie: Option<&str>) -> (Response<Body>, String) {
         self.post(path, "application/x-www-form-urlencoded", body, cookie).await
     }
 }

@@ -231,6 +231,7 @@ mod tests {
                 links: Vec::new(),
                 like_count: 0,
                 comment_count: 0,
+                comments_off: false,
                 media: Vec::new(),
                 is_author: false,
                 liked: false,

@@ -10,10 +10,13 @@ use uuid::Uuid;
 use super::api::SetLike;
 use super::bookmarks::components::BookmarkButton;
 use super::links::components::LinkCards;
-use super::post_menu::{MenuFor, PostMenu};
+use super::post_menu::{CommentsSwitch, HideControl, MenuFor, PostMenu};
 use super::tag_markers::TaggedImage;
 use super::text::Segment;
 use super::{PostView, Visibility};
+use crate::social::safety::api::HidePost;
+use crate::social::safety::components::HiddenPostNotice;
+use crate::social::safety::HideReason;
 use crate::ui::{count_label, Avatar, AvatarSize};
 
 fn when(at: DateTime<Utc>) -> String {
@@ -38,8 +41,10 @@ pub fn PostCard(post: PostView) -> impl IntoView {
         is_draft,
         edited,
         is_author,
+        comments_off,
         ..
     } = post;
+    let comments_switch = is_author.then_some(CommentsSwitch { post_id: id, off: comments_off });
     let profile = format!("/u/{}", author.username);
     let avatar_name = author.display_name.clone();
     let share_title = format!("{} on Storefeed", author.display_name);
@@ -53,8 +58,23 @@ pub fn PostCard(post: PostView) -> impl IntoView {
             }
         });
     }
+    // Someone else's post can be hidden from the menu: the card gives way
+    // to a notice with Undo.
+    let hide = (!is_author).then(|| HideControl { post: id, action: ServerAction::<HidePost>::new() });
+    let hidden = RwSignal::new(None::<HideReason>);
+    if let Some(hide) = hide {
+        Effect::new(move |_| {
+            if let Some(Ok(reason)) = hide.action.value().get() {
+                hidden.set(Some(reason));
+            }
+        });
+    }
+    let failed = move || hide.and_then(|h| h.action.value().get()).and_then(Result::err);
+    let undone = Callback::new(move |_| hidden.set(None));
     view! {
+        {move || hidden.get().map(|reason| view! { <HiddenPostNotice post=id reason undone /> })}
         <article class="overflow-hidden rounded-2xl border border-stone-200 bg-white shadow-sm" data-testid="post-card"
+            class:hidden=move || hidden.get().is_some()
             data-post-id=id.to_string() node_ref=card>
             <header class="flex items-center gap-3 p-3">
                 <A href=profile.clone()>
@@ -80,9 +100,10 @@ pub fn PostCard(post: PostView) -> impl IntoView {
                         attr:data-testid="edit-post">"Edit"</A>
                 })}
                 {(!is_draft).then(|| view! {
-                    <PostMenu path=format!("/post/{id}") kind=MenuFor::Post share_title=share_title.clone() />
+                    <PostMenu path=format!("/post/{id}") kind=MenuFor::Post share_title=share_title.clone() comments_switch hide />
                 })}
             </header>
+            {move || failed().map(|e| view! { <p role="alert" class="px-4 text-sm text-rose-700">{e.to_string()}</p> })}
             {(!media.is_empty()).then(|| view! {
                 <div class="flex snap-x snap-mandatory overflow-x-auto" data-testid="post-media">
                     {media.into_iter().map(|m| view! { <TaggedImage media=m /> }).collect_view()}
@@ -108,14 +129,25 @@ pub fn PostCard(post: PostView) -> impl IntoView {
 fn PostText(segments: Vec<Segment>) -> impl IntoView {
     view! {
         <p class="whitespace-pre-line px-4 pt-3" data-testid="post-body">
-            {segments.into_iter().map(|segment| match segment {
-                Segment::Text(text) => text.into_any(),
-                Segment::Link { text, href } => view! {
-                    <A href=href attr:class="font-medium text-fuchsia-700 hover:underline" attr:data-testid="text-link">{text}</A>
-                }.into_any(),
-            }).collect_view()}
+            <TextSegments segments />
         </p>
     }
+}
+
+/// Text from `text::segments` as text nodes and links (never HTML): a
+/// post's body and a comment's share it.
+#[component]
+pub fn TextSegments(segments: Vec<Segment>) -> impl IntoView {
+    segments
+        .into_iter()
+        .map(|segment| match segment {
+            Segment::Text(text) => text.into_any(),
+            Segment::Link { text, href } => view! {
+                <A href=href attr:class="font-medium text-fuchsia-700 hover:underline" attr:data-testid="text-link">{text}</A>
+            }
+            .into_any(),
+        })
+        .collect_view()
 }
 
 /// Like / unlike, shown at once (optimistic) and saved in the background; a

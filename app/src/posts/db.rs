@@ -96,6 +96,7 @@ pub(super) struct PostRow {
     pub edited_at: Option<chrono::DateTime<chrono::Utc>>,
     pub like_count: i32,
     pub comment_count: i32,
+    pub comments_off: bool,
     pub username: String,
     pub display_name: String,
     pub avatar_url: Option<String>,
@@ -126,7 +127,7 @@ pub async fn author_posts(
     let rows = sqlx::query_as!(
         PostRow,
         r#"SELECT p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
-                  p.like_count, p.comment_count,
+                  p.like_count, p.comment_count, p.comments_off,
                   u.username, u.display_name, u.avatar_url
            FROM posts p JOIN users u ON u.id = p.author_id
            WHERE u.username = $1 AND p.status = 'published' AND post_visible_to(p, $2)
@@ -149,7 +150,7 @@ pub async fn post(pool: &PgPool, id: Uuid, viewer: Option<Uuid>) -> AppResult<Op
     let rows = sqlx::query_as!(
         PostRow,
         r#"SELECT p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
-                  p.like_count, p.comment_count,
+                  p.like_count, p.comment_count, p.comments_off,
                   u.username, u.display_name, u.avatar_url
            FROM posts p JOIN users u ON u.id = p.author_id
            WHERE p.id = $1 AND post_visible_to(p, $2)"#,
@@ -173,6 +174,7 @@ pub(super) async fn assemble(pool: &PgPool, mut rows: Vec<PostRow>, viewer: Opti
         if more { rows.last().and_then(|r| r.published_at.map(|at| Cursor { at, id: r.id }.encode())) } else { None };
     let authors: Vec<(Uuid, Uuid)> = rows.iter().map(|r| (r.id, r.author_id)).collect();
     let mut posts = views(pool, rows, viewer).await?;
+    hide_blocked_tags(pool, viewer, &mut posts).await?;
     stamp(&mut posts, &authors);
     Ok(FeedPage { posts, next_cursor })
 }
@@ -193,6 +195,7 @@ pub(super) async fn assemble_keyed(
     let rows: Vec<PostRow> = keys.iter().filter_map(|k| by_id.remove(&k.id)).collect();
     let authors: Vec<(Uuid, Uuid)> = rows.iter().map(|r| (r.id, r.author_id)).collect();
     let mut posts = views(pool, rows, viewer).await?;
+    hide_blocked_tags(pool, viewer, &mut posts).await?;
     stamp(&mut posts, &authors);
     Ok(FeedPage { posts, next_cursor })
 }
@@ -236,6 +239,7 @@ async fn views(pool: &PgPool, rows: Vec<PostRow>, viewer: Option<Uuid>) -> AppRe
                 published_at: r.published_at.unwrap_or(r.created_at),
                 like_count: r.like_count.into(),
                 comment_count: r.comment_count.into(),
+                comments_off: r.comments_off,
             })
         })
         .collect()
@@ -274,8 +278,30 @@ pub(super) async fn feed_cards(
         authors.push((view.id, card.author_id));
         posts.push(view);
     }
+    hide_blocked_tags(pool, Some(viewer), &mut posts).await?;
     stamp(&mut posts, &authors);
     Ok(posts)
+}
+
+/// Takes the tags of accounts blocked either way with the viewer off their
+/// cards: a post someone else wrote stays, but neither side sees the other
+/// tagged in it. Cards are every reader's (and cached), so this is per reader.
+async fn hide_blocked_tags(pool: &PgPool, viewer: Option<Uuid>, posts: &mut [PostView]) -> AppResult<()> {
+    let Some(viewer) = viewer else { return Ok(()) };
+    let has_user_tags = posts.iter().flat_map(|p| &p.media).flat_map(|m| &m.tags).any(|t| t.kind == TagKind::User);
+    if !has_user_tags {
+        return Ok(());
+    }
+    let blocked = crate::social::safety::db::blocked_usernames(pool, viewer).await?;
+    if blocked.is_empty() {
+        return Ok(());
+    }
+    for media in posts.iter_mut().flat_map(|p| p.media.iter_mut()) {
+        media
+            .tags
+            .retain(|t| t.kind != TagKind::User || !t.href.strip_prefix("/u/").is_some_and(|u| blocked.contains(u)));
+    }
+    Ok(())
 }
 
 /// Every reader's cards of these posts, read from the database.
@@ -283,7 +309,7 @@ async fn cards(pool: &PgPool, ids: &[Uuid]) -> AppResult<Vec<Card>> {
     let rows = sqlx::query_as!(
         PostRow,
         r#"SELECT p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
-                  p.like_count, p.comment_count, u.username, u.display_name, u.avatar_url
+                  p.like_count, p.comment_count, p.comments_off, u.username, u.display_name, u.avatar_url
            FROM posts p JOIN users u ON u.id = p.author_id
            WHERE p.id = ANY($1)"#,
         ids

@@ -21,6 +21,8 @@ pub const COUNTS_CHANGED: &str = "post.counts_changed";
 pub const TAGS_CHANGED: &str = "post.tags_changed";
 /// A product, shop or event card was linked to it or unlinked.
 pub const LINKS_CHANGED: &str = "post.links_changed";
+/// Its author turned comments off or on.
+pub const COMMENTS_SWITCHED: &str = "post.comments_switched";
 
 pub async fn publish(tx: &mut PgConnection, kind: &str, post_id: Uuid, author_id: Uuid) -> AppResult<()> {
     crate::outbox::publish(tx, AGGREGATE, post_id, kind, json!({ "author_id": author_id })).await

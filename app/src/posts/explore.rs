@@ -4,7 +4,9 @@
 //! publication time plus `HOURS_PER_TENFOLD` hours for each tenfold of its
 //! engagement (likes + 2 × comments), so the feed's cursor pages through it
 //! like any other. Posts published since the last refresh are scored at
-//! read; who may see a post is decided at read (`post_visible_to`).
+//! read; who may see a post is decided at read (`post_visible_to`), what
+//! the reader wants by the feed filter (`post_wanted_by`), and an author
+//! the reader was "not interested" in lately stays out (`not_interested_in`).
 
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -75,6 +77,7 @@ pub async fn feed(pool: &PgPool, viewer: Option<Uuid>, cursor: Option<Cursor>) -
            WHERE (r.score_at, r.post_id) < (COALESCE($2::timestamptz, 'infinity'),
                                             COALESCE($3::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
              AND p.status = 'published' AND p.visibility = 'public' AND post_visible_to(p, $1)
+             AND post_wanted_by(p, $1) AND NOT not_interested_in(p.author_id, $1)
              AND p.author_id IS DISTINCT FROM $1
              AND NOT EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followee_id = p.author_id
                                                         AND f.status = 'accepted')
@@ -98,6 +101,7 @@ pub async fn feed(pool: &PgPool, viewer: Option<Uuid>, cursor: Option<Cursor>) -
                    AND p.published_at > GREATEST((SELECT covered_until FROM explore_refresh),
                                                  app_now() - make_interval(days => $6))
                    AND post_visible_to(p, $1)
+                   AND post_wanted_by(p, $1) AND NOT not_interested_in(p.author_id, $1)
                    AND p.author_id IS DISTINCT FROM $1
                    AND NOT EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followee_id = p.author_id
                                                               AND f.status = 'accepted')) s
@@ -132,7 +136,7 @@ pub async fn feed(pool: &PgPool, viewer: Option<Uuid>, cursor: Option<Cursor>) -
     let rows = sqlx::query_as!(
         PostRow,
         r#"SELECT p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
-                  p.like_count, p.comment_count, u.username, u.display_name, u.avatar_url
+                  p.like_count, p.comment_count, p.comments_off, u.username, u.display_name, u.avatar_url
            FROM posts p JOIN users u ON u.id = p.author_id
            WHERE p.id = ANY($1)"#,
         &ids

@@ -154,6 +154,8 @@ pub struct PostView {
     pub links: Vec<links::LinkCard>,
     pub like_count: i64,
     pub comment_count: i64,
+    /// Its author turned comments off (`comments::db::set_comments_off`).
+    pub comments_off: bool,
     pub media: Vec<MediaView>,
     pub is_author: bool,
     /// The viewer has liked this post.

@@ -1,7 +1,11 @@
 //! The "…" menu on a post or a comment: copy its link, or share it (the
 //! Web Share API where the browser has one, else the link is copied).
-//! Reporting comes with moderation; until then the menu has no Report entry
-//! rather than one that does nothing.
+//! On someone else's post it also has "Hide this post" and "Not interested"
+//! (`social::safety`). Reporting comes with moderation; until then the menu
+//! has no Report entry rather than one that does nothing.
+//!
+//! On the post's own card its author also finds "Turn off commenting" (or
+//! on): a plain form, so it works with or without the client.
 //!
 //! Before hydration it is a `<details>` disclosure holding a plain link to
 //! the post or comment, which the browser itself can copy or share. The
@@ -11,7 +15,21 @@
 //! click leaving the menu closes it.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
+use uuid::Uuid;
 use wasm_bindgen::JsCast;
+
+use super::comments::api::SetCommentsOff;
+use crate::social::safety::api::HidePost;
+use crate::social::safety::HideReason;
+
+/// The author's comments switch on a post's menu: which post, and whether
+/// its comments are off now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommentsSwitch {
+    pub post_id: Uuid,
+    pub off: bool,
+}
 
 /// What the menu is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +70,12 @@ pub fn PostMenu(
     /// The title a share sheet shows.
     #[prop(into)]
     share_title: String,
+    /// For the post's author: turn its comments off or on.
+    #[prop(default = None)]
+    comments_switch: Option<CommentsSwitch>,
+    /// "Hide this post" and "Not interested", for someone else's post.
+    #[prop(default = None)]
+    hide: Option<HideControl>,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
     // Copy and Share need the client; they appear once it runs.
@@ -63,14 +87,24 @@ pub fn PostMenu(
     let copy_item = NodeRef::<leptos::html::Button>::new();
     let share_item = NodeRef::<leptos::html::Button>::new();
     let link_item = NodeRef::<leptos::html::A>::new();
+    let switch_item = NodeRef::<leptos::html::Button>::new();
+    let hide_item = NodeRef::<leptos::html::Button>::new();
+    let not_interested_item = NodeRef::<leptos::html::Button>::new();
     let id = menu_id(&path);
     let (path, share_title) = (StoredValue::new(path), StoredValue::new(share_title));
 
     let items = move || -> Vec<web_sys::HtmlElement> {
-        [copy_item.get().map(Into::into), share_item.get().map(Into::into), link_item.get().map(Into::into)]
-            .into_iter()
-            .flatten()
-            .collect()
+        [
+            copy_item.get().map(Into::into),
+            share_item.get().map(Into::into),
+            link_item.get().map(Into::into),
+            switch_item.get().map(Into::into),
+            hide_item.get().map(Into::into),
+            not_interested_item.get().map(Into::into),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     };
     let focus_item = move |index: usize| {
         let all = items();
@@ -198,10 +232,46 @@ pub fn PostMenu(
                         on:focus=move |_| focused.set(2) on:click=move |_| open.set(false)>
                         {kind.open_label()}
                     </a>
+                    {comments_switch.map(|CommentsSwitch { post_id, off }| view! {
+                        <form method="post" action=SetCommentsOff::url() data-testid="comments-switch-form">
+                            <input type="hidden" name="post_id" value=post_id.to_string() />
+                            <input type="hidden" name="off" value=(!off).to_string() />
+                            <button type="submit" role="menuitem" tabindex="-1" class=item_class node_ref=switch_item
+                                data-testid="comments-switch" on:focus=move |_| focused.set(3)>
+                                {if off { "Turn on commenting" } else { "Turn off commenting" }}
+                            </button>
+                        </form>
+                    })}
+                    {hide.map(|hide| {
+                        let form = move |reason: HideReason, label: &'static str, testid: &'static str,
+                                         item: NodeRef<leptos::html::Button>, index: usize| view! {
+                            <ActionForm action=hide.action>
+                                <input type="hidden" name="id" value=hide.post.to_string() />
+                                <input type="hidden" name="reason" value=reason.as_str() />
+                                <button type="submit" role="menuitem" tabindex="-1" class=item_class node_ref=item data-testid=testid
+                                    on:focus=move |_| focused.set(index) on:click=move |_| open.set(false)>
+                                    {label}
+                                </button>
+                            </ActionForm>
+                        };
+                        view! {
+                            <div class="border-t border-stone-100">
+                                {form(HideReason::Hidden, "Hide this post", "hide-post", hide_item, 3)}
+                                {form(HideReason::NotInterested, "Not interested", "not-interested", not_interested_item, 4)}
+                            </div>
+                        }
+                    })}
                 </div>
             </details>
         </div>
     }
+}
+
+/// The menu's way to take a post out of the reader's feeds.
+#[derive(Clone, Copy)]
+pub struct HideControl {
+    pub post: Uuid,
+    pub action: ServerAction<HidePost>,
 }
 
 /// Writes `text` to the clipboard, then tells `done` whether it could.

@@ -10,6 +10,8 @@ use super::text::{mentions, Mention};
 use crate::error::AppResult;
 
 /// Replaces the post's stored references with those in `body` that exist.
+/// An account blocked either way with the author is not referenced: the
+/// text stays, but it links nowhere and the post is not on their "tagged" page.
 pub async fn store(tx: &mut PgConnection, post_id: Uuid, body: &str) -> AppResult<()> {
     let (mut users, mut shops, mut hashtags) = (Vec::new(), Vec::new(), Vec::new());
     for mention in mentions(body) {
@@ -22,7 +24,9 @@ pub async fn store(tx: &mut PgConnection, post_id: Uuid, body: &str) -> AppResul
     sqlx::query!("DELETE FROM post_refs WHERE post_id = $1", post_id).execute(&mut *tx).await?;
     sqlx::query!(
         "INSERT INTO post_refs (post_id, kind, user_id)
-         SELECT $1, 'user', id FROM users WHERE username = ANY($2)",
+         SELECT $1, 'user', u.id FROM users u
+         WHERE u.username = ANY($2)
+           AND NOT blocked_between(u.id, (SELECT p.author_id FROM posts p WHERE p.id = $1))",
         post_id,
         &users
     )

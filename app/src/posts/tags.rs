@@ -77,10 +77,16 @@ pub async fn add(pool: &PgPool, author: Uuid, media_id: Uuid, x: f64, y: f64, ta
             ("shop", None, None, Some(found))
         }
         TagTarget::User(username) => {
-            let found = sqlx::query_scalar!("SELECT id FROM users WHERE username = $1", username)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| AppError::validation("target", format!("There is no @{username}.")))?;
+            // Someone blocked either way can't be tagged: to the author they
+            // are as if there were no such account.
+            let found = sqlx::query_scalar!(
+                "SELECT id FROM users WHERE username = $1 AND NOT blocked_between(id, $2)",
+                username,
+                author
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| AppError::validation("target", format!("There is no @{username}.")))?;
             ("user", Some(found), None, None)
         }
     };

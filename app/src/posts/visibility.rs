@@ -7,6 +7,13 @@
 //! or they are an accepted follower. Every read path below asks it; the
 //! tests walk each path with each kind of viewer, so a path that forgets the
 //! rule (or a new rule that a path bypasses) fails here.
+//!
+//! Comments have their own rule on top, `comment_visible_to(comment,
+//! viewer)` (migration `…0200_comment_threads.sql`): the comment list, a
+//! thread's replies and "View more replies", the counts shown, and every
+//! action on one comment ask it. `every_comment_path_shows_what_the_comment_rule_allows`
+//! walks those paths against the function itself, so when blocks, restrict
+//! or muted words replace it, a path that bypasses it fails there.
 
 #[cfg(test)]
 mod tests {
@@ -22,6 +29,95 @@ mod tests {
     use crate::social::db::{follow_list, profile_by_username, set_follow, Direction};
     use crate::social::requests;
     use crate::test_support::{follow, make_private, post, settle, stocked_variant, user};
+
+    /// What the comment rule says `viewer` sees of the post's live comments,
+    /// straight from the SQL function.
+    async fn comment_rule(pool: &PgPool, post_id: Uuid, viewer: Option<Uuid>) -> BTreeSet<Uuid> {
+        let seen: Vec<Uuid> = sqlx::query_scalar(
+            "SELECT c.id FROM comments c
+             WHERE c.post_id = $1 AND c.deleted_at IS NULL AND comment_visible_to(c, $2)",
+        )
+        .bind(post_id)
+        .bind(viewer)
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        set(seen)
+    }
+
+    /// Comments with a hidden top-level comment (with a reply under it) and
+    /// a hidden reply in an open thread, walked by someone signed out, a
+    /// stranger, the hidden comments' writer, someone who replied under the
+    /// hidden one and the post's author: each read path shows exactly what
+    /// `comment_visible_to` allows, counts included, and nothing it hides
+    /// can be replied to or liked.
+    #[sqlx::test(migrations = "../migrations")]
+    async fn every_comment_path_shows_what_the_comment_rule_allows(pool: PgPool) {
+        use comments::db as c;
+        let ann = user(&pool, "ann").await;
+        let troll = user(&pool, "troll").await;
+        let fan = user(&pool, "fan").await;
+        let sam = user(&pool, "sam").await;
+        let post_id = post(&pool, ann, "hi", Visibility::Public).await;
+        let newest = |pool: PgPool| async move {
+            sqlx::query_scalar::<_, Uuid>("SELECT id FROM comments ORDER BY created_at DESC, id DESC LIMIT 1")
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        };
+        c::add(&pool, Some(troll), post_id, "rude").await.unwrap();
+        let rude = newest(pool.clone()).await;
+        let under = c::reply(&pool, Some(fan), rude, "don't").await.unwrap().id;
+        c::add(&pool, Some(fan), post_id, "nice").await.unwrap();
+        let nice = newest(pool.clone()).await;
+        let fine = c::reply(&pool, Some(sam), nice, "agreed").await.unwrap().id;
+        let snide = c::reply(&pool, Some(troll), nice, "snide").await.unwrap().id;
+        c::set_hidden(&pool, Some(ann), rude, true).await.unwrap();
+        c::set_hidden(&pool, Some(ann), snide, true).await.unwrap();
+
+        let everyone = set([nice, fine]);
+        let cases = [
+            ("signed out", None, everyone.clone()),
+            ("stranger", Some(sam), everyone.clone()),
+            ("hidden comments' writer", Some(troll), set([rude, under, nice, fine, snide])),
+            ("replier under the hidden one", Some(fan), everyone.clone()),
+            ("post's author", Some(ann), set([rude, under, nice, fine, snide])),
+        ];
+        for (who, viewer, allowed) in &cases {
+            assert_eq!(&comment_rule(&pool, post_id, *viewer).await, allowed, "rule for {who}");
+            // The list: top-level comments, their first replies, the counts.
+            let page = c::list(&pool, post_id, *viewer, None).await.unwrap();
+            let listed =
+                set(page.threads.iter().flat_map(|t| std::iter::once(&t.root).chain(&t.replies)).map(|c| c.id));
+            assert_eq!(&listed, allowed, "comment list, {who}");
+            assert_eq!(page.total as usize, allowed.len(), "total shown, {who}");
+            for thread in &page.threads {
+                let in_thread = allowed.iter().filter(|id| thread.replies.iter().any(|r| r.id == **id)).count();
+                assert_eq!(thread.reply_count as usize, in_thread, "reply count, {who}");
+            }
+            // "View more replies" and the actions on one comment.
+            for root in [rude, nice] {
+                let more = c::replies(&pool, root, *viewer, None).await;
+                assert_eq!(more.is_ok(), allowed.contains(&root), "thread replies, {who}");
+                if let Ok(more) = more {
+                    assert!(more.replies.iter().all(|r| allowed.contains(&r.id)), "thread replies, {who}");
+                }
+            }
+        }
+        // Acting adds replies, so every read is checked above first.
+        for (who, viewer, allowed) in &cases {
+            if let Some(v) = viewer {
+                for id in [rude, under, nice, fine, snide] {
+                    let liked = c::set_like(&pool, Some(*v), id, true).await.is_ok();
+                    assert_eq!(liked, allowed.contains(&id), "liking, {who}");
+                }
+                for id in [rude, under, nice, snide] {
+                    let replied = c::reply(&pool, Some(*v), id, "hi").await.is_ok();
+                    assert_eq!(replied, allowed.contains(&id), "replying, {who}");
+                }
+            }
+        }
+    }
 
     struct Posts {
         public: Uuid,
@@ -70,7 +166,7 @@ mod tests {
             let comments = comments::db::list(pool, id, viewer, None).await.is_ok();
             assert_eq!(comments, allowed.contains(&id), "comment list, {who}");
             if let Some(v) = viewer {
-                let commented = comments::db::add(pool, v, id, "hi").await.is_ok();
+                let commented = comments::db::add(pool, Some(v), id, "hi").await.is_ok();
                 assert_eq!(commented, listed.contains(&id), "commenting, {who}");
                 let liked = likes::set_like(pool, v, id, true).await.is_ok();
                 assert_eq!(liked, allowed.contains(&id), "liking, {who}");

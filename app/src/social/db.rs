@@ -9,6 +9,7 @@
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use super::safety::Standing;
 use super::{Cursor, EditableProfile, FollowState, PeoplePage, PersonCard, Profile, PAGE_SIZE};
 use crate::error::{AppError, AppResult};
 
@@ -18,10 +19,15 @@ pub async fn profile_by_username(pool: &PgPool, username: &str, viewer: Option<U
                   u.is_private, u.is_verified, u.followers_count, u.following_count, u.posts_count, u.created_at,
                   (SELECT f.status FROM follows f WHERE f.follower_id = $2 AND f.followee_id = u.id) AS "viewer_follow?",
                   account_visible_to(u.id, $2) AS "content_visible!",
+                  EXISTS (SELECT 1 FROM blocks k WHERE k.blocker_id = $2 AND k.blocked_id = u.id) AS "viewer_blocked!",
+                  EXISTS (SELECT 1 FROM mutes m WHERE m.muter_id = $2 AND m.muted_id = u.id) AS "viewer_muted!",
+                  EXISTS (SELECT 1 FROM restricts r WHERE r.restricter_id = $2 AND r.restricted_id = u.id) AS "viewer_restricted!",
                   CASE WHEN u.id = $2
                        THEN (SELECT count(*) FROM follows r WHERE r.followee_id = u.id AND r.status = 'pending')
                        ELSE 0 END AS "pending_requests!"
-           FROM users u WHERE u.username = $1"#,
+           FROM users u
+           -- Someone an account blocked finds no such account.
+           WHERE u.username = $1 AND NOT EXISTS (SELECT 1 FROM blocks k WHERE k.blocker_id = u.id AND k.blocked_id = $2)"#,
         username.trim().to_lowercase(),
         viewer,
     )
@@ -47,6 +53,7 @@ pub async fn profile_by_username(pool: &PgPool, username: &str, viewer: Option<U
         viewer_requested: r.viewer_follow.as_deref() == Some("pending"),
         content_visible: r.content_visible,
         pending_requests: r.pending_requests,
+        standing: Standing { blocked: r.viewer_blocked, muted: r.viewer_muted, restricted: r.viewer_restricted },
     }))
 }
 
@@ -190,6 +197,11 @@ pub async fn set_follow(pool: &PgPool, me: Uuid, target_username: &str, follow: 
     }
     let mut tx = pool.begin().await?;
     let private = lock_pair(&mut tx, me, target).await?;
+    // Between blocked accounts there is nobody to follow (checked under the
+    // lock a block takes too, so a follow can't slip in beside a block).
+    if follow && super::safety::db::blocked_between(&mut *tx, me, target).await? {
+        return Err(AppError::NotFound("Account".into()));
+    }
     if follow {
         let status = if private { "pending" } else { "accepted" };
         let inserted = sqlx::query!(
@@ -242,9 +254,7 @@ pub async fn follow_list(
     cursor: Option<Cursor>,
 ) -> AppResult<PeoplePage> {
     let owner = user_id_by_username(pool, username).await?;
-    if !account_visible(pool, owner, viewer).await? {
-        return Err(AppError::Forbidden);
-    }
+    require_account_open(pool, owner, viewer, "Account").await?;
     let (at, after) = (cursor.map(|c| c.at), cursor.map(|c| c.id));
     // Two spelled-out queries rather than one with CASE: each uses its own
     // index (follows' primary key, or follows_followee_idx) for the keyset scan.
@@ -255,7 +265,7 @@ pub async fn follow_list(
                 r#"SELECT u.id, u.username, u.display_name, u.bio, u.avatar_url, u.followers_count, f.created_at AS listed_at,
                           u.is_private, (SELECT v.status FROM follows v WHERE v.follower_id = $4 AND v.followee_id = u.id) AS "viewer_follow?"
                    FROM follows f JOIN users u ON u.id = f.follower_id
-                   WHERE f.followee_id = $1 AND f.status = 'accepted'
+                   WHERE f.followee_id = $1 AND f.status = 'accepted' AND NOT blocked_between(u.id, $4)
                      AND ($2::timestamptz IS NULL OR (f.created_at, f.follower_id) < ($2, $3::uuid))
                    ORDER BY f.created_at DESC, f.follower_id DESC
                    LIMIT $5"#,
@@ -270,7 +280,7 @@ pub async fn follow_list(
                 r#"SELECT u.id, u.username, u.display_name, u.bio, u.avatar_url, u.followers_count, f.created_at AS listed_at,
                           u.is_private, (SELECT v.status FROM follows v WHERE v.follower_id = $4 AND v.followee_id = u.id) AS "viewer_follow?"
                    FROM follows f JOIN users u ON u.id = f.followee_id
-                   WHERE f.follower_id = $1 AND f.status = 'accepted'
+                   WHERE f.follower_id = $1 AND f.status = 'accepted' AND NOT blocked_between(u.id, $4)
                      AND ($2::timestamptz IS NULL OR (f.created_at, f.followee_id) < ($2, $3::uuid))
                    ORDER BY f.created_at DESC, f.followee_id DESC
                    LIMIT $5"#,
@@ -295,6 +305,25 @@ pub async fn account_visible(pool: &PgPool, owner: Uuid, viewer: Option<Uuid>) -
         .fetch_one(pool)
         .await?;
     Ok(visible)
+}
+
+/// Checks that `viewer` may see what `owner`'s account shows beyond its
+/// header: `Forbidden` if not (a private account they don't follow), and
+/// not found (as `what`) if either blocked the other, as if there were no
+/// such account.
+pub async fn require_account_open(pool: &PgPool, owner: Uuid, viewer: Option<Uuid>, what: &str) -> AppResult<()> {
+    let r = sqlx::query!(
+        r#"SELECT account_visible_to($1, $2) AS "visible!", blocked_between($1, $2) AS "blocked!""#,
+        owner,
+        viewer
+    )
+    .fetch_one(pool)
+    .await?;
+    match (r.visible, r.blocked) {
+        (_, true) => Err(AppError::NotFound(what.into())),
+        (false, false) => Err(AppError::Forbidden),
+        (true, false) => Ok(()),
+    }
 }
 
 /// A person row with the time they entered the list (for the cursor).
@@ -345,7 +374,7 @@ pub async fn discover(
         r#"SELECT u.id, u.username, u.display_name, u.bio, u.avatar_url, u.followers_count, u.created_at AS listed_at,
                   u.is_private, (SELECT v.status FROM follows v WHERE v.follower_id = $1 AND v.followee_id = u.id) AS "viewer_follow?"
            FROM users u
-           WHERE u.id IS DISTINCT FROM $1
+           WHERE u.id IS DISTINCT FROM $1 AND NOT blocked_between(u.id, $1)
              AND ($2::text IS NULL OR u.username LIKE $2 OR lower(u.display_name) LIKE $2)
            ORDER BY u.followers_count DESC, u.id
            LIMIT $3"#,
@@ -365,7 +394,7 @@ pub async fn suggestions(pool: &PgPool, me: Uuid, limit: i64) -> AppResult<Vec<P
         r#"SELECT u.id, u.username, u.display_name, u.bio, u.avatar_url, u.followers_count, u.created_at AS listed_at,
                   u.is_private, NULL::text AS "viewer_follow?"
            FROM users u
-           WHERE u.id <> $1
+           WHERE u.id <> $1 AND NOT blocked_between(u.id, $1)
              AND NOT EXISTS (SELECT 1 FROM follows v WHERE v.follower_id = $1 AND v.followee_id = u.id)
            ORDER BY u.followers_count DESC, u.id
            LIMIT $2"#,

@@ -1,10 +1,12 @@
-//! The social graph: profiles, profile editing, follows, and follow
-//! requests to private accounts (whose posts, tags and lists only their
-//! owner and accepted followers see).
+//! The social graph: profiles, profile editing, follows, follow requests
+//! to private accounts (whose posts, tags and lists only their owner and
+//! accepted followers see), and privacy and safety (`safety`: blocks,
+//! mutes, restricts, muted words, hidden posts).
 
 pub mod api;
 pub mod components;
 pub mod pages;
+pub mod safety;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -46,6 +48,8 @@ pub struct Profile {
     pub pending_requests: i64,
     /// The viewer is this account.
     pub is_self: bool,
+    /// What the viewer blocked, muted or restricted of this account.
+    pub standing: safety::Standing,
 }
 
 /// The fields of the edit-profile form, as currently saved.

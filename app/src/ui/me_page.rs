@@ -93,6 +93,7 @@ fn MeMenu(user: SessionUser, shops: Result<Vec<ShopSummary>, crate::error::AppEr
             <MenuSection title="Account">
                 <MenuLink href="/settings/profile" testid="me-settings" label="Edit profile" />
                 <MenuLink href="/settings/payment" testid="me-payment" label="Payment and shipping" />
+                <MenuLink href="/settings/safety" testid="me-safety" label="Privacy and safety" />
                 <li><LogoutRow /></li>
             </MenuSection>
         </div>

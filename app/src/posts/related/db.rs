@@ -1,5 +1,6 @@
 //! SQL for posts about something: one query whose `about` set unions image
-//! tags, text references and links, then the one visibility rule (`post_visible_to`).
+//! tags, text references and links, then the one visibility rule
+//! (`post_visible_to`) and the one feed filter (`post_wanted_by`).
 
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -34,9 +35,7 @@ async fn resolve(pool: &PgPool, about: &About) -> AppResult<(&'static str, Optio
 pub async fn feed(pool: &PgPool, about: &About, viewer: Option<Uuid>, cursor: Option<Cursor>) -> AppResult<FeedPage> {
     let (kind, id, tag) = resolve(pool, about).await?;
     if let (About::User(_), Some(person)) = (about, id) {
-        if !crate::social::db::account_visible(pool, person, viewer).await? {
-            return Err(AppError::Forbidden);
-        }
+        crate::social::db::require_account_open(pool, person, viewer, "User").await?;
     }
     let (at, after) = (cursor.map(|c| c.at), cursor.map(|c| c.id));
     let rows = sqlx::query_as!(
@@ -57,9 +56,10 @@ pub async fn feed(pool: &PgPool, about: &About, viewer: Option<Uuid>, cursor: Op
                   OR ($1 = 'event' AND l.event_id = $2) OR l.product_id IN (SELECT id FROM shop_products)
            )
            SELECT p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
-                  p.like_count, p.comment_count, u.username, u.display_name, u.avatar_url
+                  p.like_count, p.comment_count, p.comments_off, u.username, u.display_name, u.avatar_url
            FROM posts p JOIN users u ON u.id = p.author_id
            WHERE p.id IN (SELECT post_id FROM about) AND p.status = 'published' AND post_visible_to(p, $4)
+             AND post_wanted_by(p, $4)
              AND ($5::timestamptz IS NULL OR (p.published_at, p.id) < ($5, $6::uuid))
            ORDER BY p.published_at DESC, p.id DESC
            LIMIT $7"#,

@@ -63,13 +63,14 @@ async fn candidates(pool: &PgPool, viewer: Uuid, from: Option<Key>, horizon: Key
 
 /// The reader's timeline rows and the posts of the accounts merged at read
 /// (their own and the big accounts they follow), merged by the database.
-/// A row is `shown` only if the rule lets the reader see the post and they
-/// still follow its author: a stale row is looked at, never shown.
+/// A row is `shown` only if the rule lets the reader see the post, they
+/// still follow its author and want it (`post_wanted_by`: not hidden, muted
+/// or holding a muted word): a stale or unwanted row is looked at, never shown.
 async fn timeline_and_merged(pool: &PgPool, viewer: Uuid, from: Option<Key>, limit: i64) -> AppResult<Vec<Candidate>> {
     let (at, after) = (from.map(|k| k.at), from.map(|k| k.id));
     let rows = sqlx::query!(
         r#"SELECT c.id AS "id!", c.author_id AS "author_id!", c.published_at AS "published_at!",
-                  (p.status = 'published' AND post_visible_to(p, $1)
+                  (p.status = 'published' AND post_visible_to(p, $1) AND post_wanted_by(p, $1)
                    AND (p.author_id = $1
                         OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followee_id = p.author_id
                                                               AND f.status = 'accepted'))) AS "shown!",
@@ -125,7 +126,7 @@ async fn timeline_and_merged(pool: &PgPool, viewer: Uuid, from: Option<Key>, lim
 async fn before_horizon(pool: &PgPool, viewer: Uuid, below: Key, limit: i64) -> AppResult<Vec<Candidate>> {
     let rows = sqlx::query!(
         r#"SELECT p.id, p.author_id, p.published_at AS "published_at!",
-                  post_visible_to(p, $1) AS "shown!",
+                  (post_visible_to(p, $1) AND post_wanted_by(p, $1)) AS "shown!",
                   EXISTS (SELECT 1 FROM post_likes l WHERE l.user_id = $1 AND l.post_id = p.id) AS "liked!",
                   EXISTS (SELECT 1 FROM bookmarks b WHERE b.user_id = $1 AND b.post_id = p.id) AS "saved!"
            FROM (SELECT q.id

@@ -13,6 +13,7 @@ use crate::posts::api::user_posts;
 use crate::posts::feed_list::{FeedLayout, FeedSource, InfiniteFeed};
 use crate::social::api::get_profile;
 use crate::social::components::{FollowButton, FollowToggle, LoginToFollow, PrivateAccountNotice};
+use crate::social::safety::components::{AccountActions, BlockedAccountNotice};
 use crate::social::{FollowState, Profile};
 use crate::ui::{compact_count, plural, Avatar, AvatarSize, ErrorPage, Loading, SECONDARY_BUTTON_CLASS};
 
@@ -25,8 +26,10 @@ pub fn ProfilePage() -> impl IntoView {
         <Suspense fallback=|| view! { <Loading label="Loading profile…" /> }>
             {move || Suspend::new(async move {
                 let signed_in = matches!(auth.user.await, Ok(Some(_)));
+                // A block, mute or restrict from the menu reloads the profile.
+                let changed = Callback::new(move |_| profile.refetch());
                 match profile.await {
-                    Ok(p) => view! { <ProfileView profile=p signed_in /> }.into_any(),
+                    Ok(p) => view! { <ProfileView profile=p signed_in changed /> }.into_any(),
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }
             })}
@@ -71,7 +74,7 @@ fn joined(at: DateTime<Utc>) -> String {
 }
 
 #[component]
-fn ProfileView(profile: Profile, signed_in: bool) -> impl IntoView {
+fn ProfileView(profile: Profile, signed_in: bool, changed: Callback<()>) -> impl IntoView {
     let state = FollowState {
         following: profile.viewer_follows,
         requested: profile.viewer_requested,
@@ -86,6 +89,7 @@ fn ProfileView(profile: Profile, signed_in: bool) -> impl IntoView {
         .map(|_| String::new())
         .unwrap_or_else(|| "background-image: linear-gradient(135deg, #f0abfc, #fbbf24)".to_string());
 
+    let standing = profile.standing;
     let action = match (profile.is_self, signed_in) {
         (true, _) => view! {
             <div class="flex flex-wrap justify-end gap-2">
@@ -94,7 +98,14 @@ fn ProfileView(profile: Profile, signed_in: bool) -> impl IntoView {
             </div>
         }
         .into_any(),
-        (false, true) => view! { <FollowButton username=username.clone() toggle /> }.into_any(),
+        // Someone you blocked can't be followed: the menu has Unblock.
+        (false, true) => view! {
+            <div class="flex items-center gap-2">
+                {(!standing.blocked).then(|| view! { <FollowButton username=username.clone() toggle /> })}
+                <AccountActions username=username.clone() standing changed />
+            </div>
+        }
+        .into_any(),
         (false, false) => view! { <LoginToFollow username=username.clone() /> }.into_any(),
     };
 
@@ -173,7 +184,9 @@ fn ProfileView(profile: Profile, signed_in: bool) -> impl IntoView {
                 })}
             </div>
         </article>
-        {if visible {
+        {if standing.blocked {
+            view! { <section class="mx-auto mt-6 max-w-xl" aria-label="Posts"><BlockedAccountNotice username=username.clone() /></section> }.into_any()
+        } else if visible {
             view! { <ProfilePosts username=username.clone() /> }.into_any()
         } else {
             view! { <section class="mx-auto mt-6 max-w-xl" aria-label="Posts"><PrivateAccountNotice /></section> }.into_any()
