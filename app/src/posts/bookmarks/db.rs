@@ -246,7 +246,7 @@ pub async fn saved(
     let rows = sqlx::query!(
         r#"SELECT b.created_at AS saved_at, b.collection_id,
                   p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
-                  p.like_count, p.comment_count, u.username, u.display_name, u.avatar_url
+                  p.like_count, p.comment_count, p.comments_off, u.username, u.display_name, u.avatar_url
            FROM bookmarks b
            JOIN posts p ON p.id = b.post_id
            JOIN users u ON u.id = p.author_id
@@ -282,6 +282,7 @@ pub async fn saved(
                 edited_at: r.edited_at,
                 like_count: r.like_count,
                 comment_count: r.comment_count,
+                comments_off: r.comments_off,
                 username: r.username,
                 display_name: r.display_name,
                 avatar_url: r.avatar_url,

@@ -601,7 +601,10 @@ mod tests {
         let bens_view = thread_text(&pool, id, Some(ben)).await;
         assert_eq!(bens_view, (vec!["ben top".to_string(), "dan answers ben".to_string()], 2, vec![1]));
         // Neither can reply to or like what the other wrote.
-        assert_eq!(comments::reply(&pool, Some(ann), bens, "hi").await.unwrap_err(), AppError::NotFound("Comment".into()));
+        assert_eq!(
+            comments::reply(&pool, Some(ann), bens, "hi").await.unwrap_err(),
+            AppError::NotFound("Comment".into())
+        );
         assert_eq!(
             comments::set_like(&pool, Some(ben), anns, true).await.unwrap_err(),
             AppError::NotFound("Comment".into())
