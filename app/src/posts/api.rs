@@ -8,8 +8,9 @@ use super::{DraftSummary, FeedPage, History, PostView};
 use crate::error::AppError;
 
 /// Creates a post from the compose form: `body`, `visibility`, up to ten
-/// `images`, and `intent`: `publish` (the default) or `draft`, which keeps it
-/// private to tag and link before publishing. Returns the new post's id.
+/// `images`, `quote_of` (a post it quotes, optional) and `intent`: `publish`
+/// (the default) or `draft`, which keeps it private to tag and link before
+/// publishing. Returns the new post's id.
 #[server(prefix = "/api", endpoint = "posts/create", input = MultipartFormData)]
 #[middleware(crate::media::upload::RequireMultipart)]
 pub async fn create_post(data: MultipartData) -> Result<Uuid, AppError> {
@@ -21,8 +22,12 @@ pub async fn create_post(data: MultipartData) -> Result<Uuid, AppError> {
     let uploads = form.take_files(super::POST_IMAGES.field);
     let body = super::validate_body(form.text("body"), uploads.len())?;
     let visibility = super::Visibility::parse(form.text("visibility"))?;
-    let post =
-        super::compose::NewPost { author: user.id, body: &body, visibility, draft: form.text("intent") == "draft" };
+    let quote_of = match form.text("quote_of").trim() {
+        "" => None,
+        raw => Some(Uuid::parse_str(raw).map_err(|_| AppError::validation("quote", "That post cannot be quoted."))?),
+    };
+    let draft = form.text("intent") == "draft";
+    let post = super::compose::NewPost { author: user.id, body: &body, visibility, draft, quote_of };
     let id = super::compose::create(&state.pool, &state.config.media_dir, post, uploads).await?;
     leptos_axum::redirect(&format!("/post/{id}"));
     Ok(id)

@@ -237,6 +237,13 @@ mod tests {
                 liked: false,
                 saved: false,
                 bookmark_count: None,
+                repost_count: 0,
+                quote_count: 0,
+                reposted: false,
+                shareable: true,
+                entry_id: Uuid::nil(),
+                reposted_by: None,
+                quote: None,
             },
         }
     }

@@ -11,6 +11,7 @@ use super::api::SetLike;
 use super::bookmarks::components::BookmarkButton;
 use super::links::components::LinkCards;
 use super::post_menu::{CommentsSwitch, HideControl, MenuFor, PostMenu};
+use super::reposts::components::{QuoteCount, QuotedCard, RepostControl, RepostedBy};
 use super::tag_markers::TaggedImage;
 use super::text::Segment;
 use super::{PostView, Visibility};
@@ -42,6 +43,13 @@ pub fn PostCard(post: PostView) -> impl IntoView {
         edited,
         is_author,
         comments_off,
+        repost_count,
+        quote_count,
+        reposted,
+        shareable,
+        reposted_by,
+        quote,
+        entry_id,
         ..
     } = post;
     let comments_switch = is_author.then_some(CommentsSwitch { post_id: id, off: comments_off });
@@ -75,7 +83,8 @@ pub fn PostCard(post: PostView) -> impl IntoView {
         {move || hidden.get().map(|reason| view! { <HiddenPostNotice post=id reason undone /> })}
         <article class="overflow-hidden rounded-2xl border border-stone-200 bg-white shadow-sm" data-testid="post-card"
             class:hidden=move || hidden.get().is_some()
-            data-post-id=id.to_string() node_ref=card>
+            data-post-id=id.to_string() data-entry-id=entry_id.to_string() node_ref=card>
+            {reposted_by.map(|author| view! { <RepostedBy author /> })}
             <header class="flex items-center gap-3 p-3">
                 <A href=profile.clone()>
                     <Avatar url=author.avatar_url.clone() name=avatar_name size=AvatarSize::Small />
@@ -110,12 +119,15 @@ pub fn PostCard(post: PostView) -> impl IntoView {
                 </div>
             })}
             {(!segments.is_empty()).then(|| view! { <PostText segments /> })}
+            {quote.map(|quote| view! { <QuotedCard quote /> })}
             {(!links.is_empty()).then(|| view! { <LinkCards links /> })}
-            <footer class="flex gap-4 px-4 py-3 text-sm text-stone-600">
+            <footer class="flex flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 text-sm text-stone-600">
                 <LikeButton post=id liked like_count />
                 <A href=format!("/post/{id}#comments") attr:class="hover:text-stone-900" attr:data-testid="comment-count">
                     {count_label(comment_count, "comment", "comments")}
                 </A>
+                {(!is_draft).then(|| view! { <RepostControl post=id reposted repost_count shareable /> })}
+                <QuoteCount quote_count />
                 // Saves are the author's insight only (`bookmark_count` is None for others).
                 {bookmark_count.filter(|n| *n > 0).map(|n| view! { <span data-testid="bookmark-count">{count_label(n, "save", "saves")}</span> })}
                 {(!is_draft).then(|| view! { <BookmarkButton post=id saved /> })}

@@ -19,17 +19,16 @@ pub struct NewPost<'a> {
     pub visibility: Visibility,
     /// Saved as a draft (to tag before publishing) rather than published.
     pub draft: bool,
+    /// The post it quotes (`posts::reposts`), if any.
+    pub quote_of: Option<Uuid>,
 }
 
 /// Stores the images of `post` under `media_dir` and saves the post with
 /// them; returns its id.
 pub async fn create(pool: &PgPool, media_dir: &Path, post: NewPost<'_>, uploads: Vec<Vec<u8>>) -> AppResult<Uuid> {
     let images = media::store_post_images(media_dir, super::POST_IMAGES, uploads).await?;
-    let saved = if post.draft {
-        super::db::save_draft(pool, post.author, post.body, post.visibility, &images).await
-    } else {
-        super::db::publish(pool, post.author, post.body, post.visibility, &images).await
-    };
+    let saved =
+        super::db::insert(pool, post.author, post.body, post.visibility, &images, !post.draft, post.quote_of).await;
     media::keep_if_saved(media_dir, &media::post_image_urls(&images), saved).await
 }
 
@@ -59,7 +58,8 @@ mod tests {
     async fn a_post_refused_for_its_last_image_leaves_no_files(pool: PgPool) {
         let dir = media_dir();
         let author = user(&pool, "ann").await;
-        let post = NewPost { author, body: "three photos", visibility: Visibility::Public, draft: false };
+        let post =
+            NewPost { author, body: "three photos", visibility: Visibility::Public, draft: false, quote_of: None };
         let cut = jpeg(120, 90);
         let uploads = vec![png(120, 90), jpeg(90, 120), cut[..cut.len() - 30].to_vec()];
         let err = create(&pool, &dir, post, uploads).await.unwrap_err();
@@ -73,7 +73,13 @@ mod tests {
     async fn a_post_that_cannot_be_saved_takes_its_images_with_it(pool: PgPool) {
         let dir = media_dir();
         // An author who no longer exists: the images pass, the insert fails.
-        let post = NewPost { author: Uuid::new_v4(), body: "gone", visibility: Visibility::Public, draft: true };
+        let post = NewPost {
+            author: Uuid::new_v4(),
+            body: "gone",
+            visibility: Visibility::Public,
+            draft: true,
+            quote_of: None,
+        };
         let err = create(&pool, &dir, post, vec![png(120, 90), png(90, 120)]).await.unwrap_err();
         assert_eq!(err, AppError::Internal);
         assert!(files(&dir).is_empty(), "{:?}", files(&dir));
@@ -84,7 +90,7 @@ mod tests {
     async fn a_saved_post_keeps_every_size_of_its_images(pool: PgPool) {
         let dir = media_dir();
         let author = user(&pool, "ann").await;
-        let post = NewPost { author, body: "", visibility: Visibility::Followers, draft: false };
+        let post = NewPost { author, body: "", visibility: Visibility::Followers, draft: false, quote_of: None };
         let id = create(&pool, &dir, post, vec![png(120, 90), jpeg(90, 120)]).await.unwrap();
         let urls = sqlx::query_scalar!("SELECT url_1200 FROM post_media WHERE post_id = $1 ORDER BY position", id)
             .fetch_all(&pool)

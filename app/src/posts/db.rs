@@ -24,7 +24,7 @@ pub async fn publish(
     visibility: Visibility,
     images: &[StoredPostImage],
 ) -> AppResult<Uuid> {
-    insert(pool, author, body, visibility, images, true).await
+    insert(pool, author, body, visibility, images, true, None).await
 }
 
 /// Saves a draft only its author sees, to tag and link before publishing.
@@ -35,27 +35,33 @@ pub async fn save_draft(
     visibility: Visibility,
     images: &[StoredPostImage],
 ) -> AppResult<Uuid> {
-    insert(pool, author, body, visibility, images, false).await
+    insert(pool, author, body, visibility, images, false, None).await
 }
 
-async fn insert(
+/// Saves a post (published or a draft), quoting `quote_of` if set: a
+/// published quote is checked and counted on its original in the same
+/// transaction (`reposts::db::count_quote`).
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn insert(
     pool: &PgPool,
     author: Uuid,
     body: &str,
     visibility: Visibility,
     images: &[StoredPostImage],
     published: bool,
+    quote_of: Option<Uuid>,
 ) -> AppResult<Uuid> {
     let id = Uuid::new_v4();
     let mut tx = pool.begin().await?;
     sqlx::query!(
-        "INSERT INTO posts (id, author_id, body, status, visibility, published_at)
-         VALUES ($1, $2, $3, CASE WHEN $5 THEN 'published' ELSE 'draft' END, $4, CASE WHEN $5 THEN app_now() END)",
+        "INSERT INTO posts (id, author_id, body, status, visibility, published_at, quote_of)
+         VALUES ($1, $2, $3, CASE WHEN $5 THEN 'published' ELSE 'draft' END, $4, CASE WHEN $5 THEN app_now() END, $6)",
         id,
         author,
         body,
         visibility.as_str(),
-        published
+        published,
+        quote_of
     )
     .execute(&mut *tx)
     .await?;
@@ -77,6 +83,9 @@ async fn insert(
     }
     super::refs::store(&mut tx, id, body).await?;
     if published {
+        if let Some(quoted) = quote_of {
+            super::reposts::db::count_quote(&mut tx, author, quoted).await?;
+        }
         sqlx::query!("UPDATE users SET posts_count = posts_count + 1 WHERE id = $1", author).execute(&mut *tx).await?;
         super::events::publish(&mut tx, super::events::PUBLISHED, id, author).await?;
     }
@@ -97,6 +106,12 @@ pub(super) struct PostRow {
     pub like_count: i32,
     pub comment_count: i32,
     pub comments_off: bool,
+    /// Set on a repost: the post it shows.
+    pub repost_of: Option<Uuid>,
+    /// Set on a quote: the post it embeds.
+    pub quote_of: Option<Uuid>,
+    pub repost_count: i32,
+    pub quote_count: i32,
     pub username: String,
     pub display_name: String,
     pub avatar_url: Option<String>,
@@ -127,7 +142,7 @@ pub async fn author_posts(
     let rows = sqlx::query_as!(
         PostRow,
         r#"SELECT p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
-                  p.like_count, p.comment_count, p.comments_off,
+                  p.like_count, p.comment_count, p.comments_off, p.repost_of, p.quote_of, p.repost_count, p.quote_count,
                   u.username, u.display_name, u.avatar_url
            FROM posts p JOIN users u ON u.id = p.author_id
            WHERE u.username = $1 AND p.status = 'published' AND post_visible_to(p, $2)
@@ -150,7 +165,7 @@ pub async fn post(pool: &PgPool, id: Uuid, viewer: Option<Uuid>) -> AppResult<Op
     let rows = sqlx::query_as!(
         PostRow,
         r#"SELECT p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
-                  p.like_count, p.comment_count, p.comments_off,
+                  p.like_count, p.comment_count, p.comments_off, p.repost_of, p.quote_of, p.repost_count, p.quote_count,
                   u.username, u.display_name, u.avatar_url
            FROM posts p JOIN users u ON u.id = p.author_id
            WHERE p.id = $1 AND post_visible_to(p, $2)"#,
@@ -172,10 +187,7 @@ pub(super) async fn assemble(pool: &PgPool, mut rows: Vec<PostRow>, viewer: Opti
     rows.truncate(FEED_PAGE_SIZE as usize);
     let next_cursor =
         if more { rows.last().and_then(|r| r.published_at.map(|at| Cursor { at, id: r.id }.encode())) } else { None };
-    let authors: Vec<(Uuid, Uuid)> = rows.iter().map(|r| (r.id, r.author_id)).collect();
-    let mut posts = views(pool, rows, viewer).await?;
-    hide_blocked_tags(pool, viewer, &mut posts).await?;
-    stamp(&mut posts, &authors);
+    let posts = for_reader(pool, viewer, views(pool, rows, viewer).await?).await?;
     Ok(FeedPage { posts, next_cursor })
 }
 
@@ -193,11 +205,20 @@ pub(super) async fn assemble_keyed(
     let next_cursor = if more { keys.last().map(|k| Cursor { at: k.at, id: k.id }.encode()) } else { None };
     let mut by_id: HashMap<Uuid, PostRow> = rows.into_iter().map(|r| (r.id, r)).collect();
     let rows: Vec<PostRow> = keys.iter().filter_map(|k| by_id.remove(&k.id)).collect();
-    let authors: Vec<(Uuid, Uuid)> = rows.iter().map(|r| (r.id, r.author_id)).collect();
-    let mut posts = views(pool, rows, viewer).await?;
-    hide_blocked_tags(pool, viewer, &mut posts).await?;
-    stamp(&mut posts, &authors);
+    let posts = for_reader(pool, viewer, views(pool, rows, viewer).await?).await?;
     Ok(FeedPage { posts, next_cursor })
+}
+
+/// What a page of cards shows one reader besides the shared card: tags of
+/// accounts blocked either way taken off, quoted originals as they may see
+/// them, and the links' context tokens naming each post's creators.
+async fn for_reader(pool: &PgPool, viewer: Option<Uuid>, cards: Vec<Card>) -> AppResult<Vec<PostView>> {
+    let authors: Vec<(Uuid, Uuid)> = cards.iter().map(|c| (c.view.id, c.author_id)).collect();
+    let mut posts: Vec<PostView> = cards.into_iter().map(|c| c.view).collect();
+    hide_blocked_tags(pool, viewer, &mut posts).await?;
+    super::reposts::db::fill_quotes(pool, viewer, &mut posts).await?;
+    stamp(&mut posts, &authors);
+    Ok(posts)
 }
 
 /// Signs the context tokens of the posts' product and shop links for this
@@ -208,41 +229,79 @@ fn stamp(posts: &mut [PostView], authors: &[(Uuid, Uuid)]) {
     }
 }
 
-/// Post rows as views, in order; `viewer: None` gives every reader's card
-/// (not liked, not theirs).
-async fn views(pool: &PgPool, rows: Vec<PostRow>, viewer: Option<Uuid>) -> AppResult<Vec<PostView>> {
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let mut details: HashMap<Uuid, Details> = details(pool, &ids, viewer).await?;
+/// Post rows as cards, in order; `viewer: None` gives every reader's card
+/// (not liked, not theirs). A repost row becomes its original's card with
+/// `reposted_by` set (left out if the original has gone since).
+async fn views(pool: &PgPool, rows: Vec<PostRow>, viewer: Option<Uuid>) -> AppResult<Vec<Card>> {
+    let own: std::collections::HashSet<Uuid> = rows.iter().map(|r| r.id).collect();
+    let missing: Vec<Uuid> = rows.iter().filter_map(|r| r.repost_of).filter(|id| !own.contains(id)).collect();
+    let originals = if missing.is_empty() { Vec::new() } else { by_ids(pool, &missing).await? };
+    let shown: Vec<&PostRow> = rows.iter().filter(|r| r.repost_of.is_none()).chain(&originals).collect();
+    let ids: Vec<Uuid> = shown.iter().map(|r| r.id).collect();
+    let details: HashMap<Uuid, Details> = details(pool, &ids, viewer).await?;
     let linked: Vec<Uuid> = details.iter().filter(|(_, d)| d.has_links).map(|(id, _)| *id).collect();
-    let mut links = if linked.is_empty() { HashMap::new() } else { super::links::db::cards(pool, &linked).await? };
-    rows.into_iter()
-        .map(|r| {
-            let d = details.remove(&r.id).unwrap_or_default();
-            Ok(PostView {
-                links: links.remove(&r.id).unwrap_or_default(),
-                is_author: viewer == Some(r.author_id),
-                liked: d.liked,
-                saved: d.saved,
-                bookmark_count: d.bookmark_count,
-                id: r.id,
-                author: Author { username: r.username, display_name: r.display_name, avatar_url: r.avatar_url },
-                segments: segments(&r.body, |m| match m {
-                    Mention::User(name) => d.ref_users.contains(name),
-                    Mention::Shop(handle) => d.ref_shops.contains(handle),
-                    Mention::Hashtag(_) => true,
-                }),
-                media: d.media,
-                body: r.body,
-                visibility: Visibility::parse(&r.visibility)?,
-                is_draft: r.status == "draft",
-                edited: r.edited_at.is_some(),
-                published_at: r.published_at.unwrap_or(r.created_at),
-                like_count: r.like_count.into(),
-                comment_count: r.comment_count.into(),
-                comments_off: r.comments_off,
-            })
+    let links = if linked.is_empty() { HashMap::new() } else { super::links::db::cards(pool, &linked).await? };
+    let mut cards = HashMap::with_capacity(shown.len());
+    for r in shown {
+        let view = view(r, details.get(&r.id), links.get(&r.id), viewer)?;
+        cards.insert(r.id, Card { author_id: r.author_id, view });
+    }
+    Ok(rows
+        .iter()
+        .filter_map(|r| match r.repost_of {
+            None => cards.get(&r.id).cloned(),
+            Some(original) => cards.get(&original).cloned().map(|mut card| {
+                card.view.entry_id = r.id;
+                card.view.reposted_by = Some(author(r));
+                card
+            }),
         })
-        .collect()
+        .collect())
+}
+
+fn author(r: &PostRow) -> Author {
+    Author { username: r.username.clone(), display_name: r.display_name.clone(), avatar_url: r.avatar_url.clone() }
+}
+
+/// One post row's view with what `details` read for it.
+fn view(
+    r: &PostRow,
+    d: Option<&Details>,
+    links: Option<&Vec<super::links::LinkCard>>,
+    viewer: Option<Uuid>,
+) -> AppResult<PostView> {
+    let empty = Details::default();
+    let d = d.unwrap_or(&empty);
+    Ok(PostView {
+        links: links.cloned().unwrap_or_default(),
+        is_author: viewer == Some(r.author_id),
+        liked: d.liked,
+        saved: d.saved,
+        bookmark_count: d.bookmark_count,
+        reposted: d.reposted,
+        shareable: d.shareable,
+        id: r.id,
+        entry_id: r.id,
+        author: author(r),
+        segments: segments(&r.body, |m| match m {
+            Mention::User(name) => d.ref_users.contains(name),
+            Mention::Shop(handle) => d.ref_shops.contains(handle),
+            Mention::Hashtag(_) => true,
+        }),
+        media: d.media.clone(),
+        body: r.body.clone(),
+        visibility: Visibility::parse(&r.visibility)?,
+        is_draft: r.status == "draft",
+        edited: r.edited_at.is_some(),
+        published_at: r.published_at.unwrap_or(r.created_at),
+        like_count: r.like_count.into(),
+        comment_count: r.comment_count.into(),
+        comments_off: r.comments_off,
+        repost_count: r.repost_count.into(),
+        quote_count: r.quote_count.into(),
+        reposted_by: None,
+        quote: r.quote_of.map(|id| super::reposts::Quote { id, shown: None }),
+    })
 }
 
 /// The views of feed candidates the reader may see, in order: each card
@@ -254,7 +313,10 @@ pub(super) async fn feed_cards(
     viewer: Uuid,
     shown: &[Candidate],
 ) -> AppResult<Vec<PostView>> {
-    let ids: Vec<Uuid> = shown.iter().map(|c| c.key.id).collect();
+    // A repost brings its original's card; each post once a page, at its newest entry.
+    let mut ids: Vec<Uuid> = shown.iter().map(|c| c.original.unwrap_or(c.key.id)).collect();
+    let mut seen = std::collections::HashSet::new();
+    ids.retain(|id| seen.insert(*id));
     let (mut found, missing) = match cache {
         Some(cache) => cache.get_many(&ids),
         None => (HashMap::new(), ids),
@@ -267,20 +329,26 @@ pub(super) async fn feed_cards(
             cache.put(ticket, read);
         }
     }
-    let mut posts = Vec::with_capacity(shown.len());
-    let mut authors = Vec::with_capacity(shown.len());
+    let reposters: Vec<Uuid> = shown.iter().filter(|c| c.original.is_some()).map(|c| c.author_id).collect();
+    let reposters =
+        if reposters.is_empty() { HashMap::new() } else { super::reposts::db::authors(pool, &reposters).await? };
+    let mut page = Vec::with_capacity(shown.len());
+    let mut placed = std::collections::HashSet::new();
     for c in shown {
-        let Some(card) = found.get(&c.key.id) else { continue };
-        let mut view = card.view.clone();
-        view.liked = c.liked;
-        view.saved = c.saved;
-        view.is_author = card.author_id == viewer;
-        authors.push((view.id, card.author_id));
-        posts.push(view);
+        let id = c.original.unwrap_or(c.key.id);
+        let Some(card) = found.get(&id).filter(|_| placed.insert(id)) else { continue };
+        let mut card = Card::clone(card);
+        card.view.liked = c.liked;
+        card.view.saved = c.saved;
+        card.view.reposted = c.reposted;
+        card.view.is_author = card.author_id == viewer;
+        if c.original.is_some() {
+            card.view.entry_id = c.key.id;
+            card.view.reposted_by = reposters.get(&c.author_id).cloned();
+        }
+        page.push(card);
     }
-    hide_blocked_tags(pool, Some(viewer), &mut posts).await?;
-    stamp(&mut posts, &authors);
-    Ok(posts)
+    for_reader(pool, Some(viewer), page).await
 }
 
 /// Takes the tags of accounts blocked either way with the viewer off their
@@ -306,19 +374,22 @@ async fn hide_blocked_tags(pool: &PgPool, viewer: Option<Uuid>, posts: &mut [Pos
 
 /// Every reader's cards of these posts, read from the database.
 async fn cards(pool: &PgPool, ids: &[Uuid]) -> AppResult<Vec<Card>> {
-    let rows = sqlx::query_as!(
+    views(pool, by_ids(pool, ids).await?, None).await
+}
+
+/// These post rows, whatever their state (the caller decided who sees them).
+async fn by_ids(pool: &PgPool, ids: &[Uuid]) -> AppResult<Vec<PostRow>> {
+    Ok(sqlx::query_as!(
         PostRow,
         r#"SELECT p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
-                  p.like_count, p.comment_count, p.comments_off, u.username, u.display_name, u.avatar_url
+                  p.like_count, p.comment_count, p.comments_off, p.repost_of, p.quote_of, p.repost_count,
+                  p.quote_count, u.username, u.display_name, u.avatar_url
            FROM posts p JOIN users u ON u.id = p.author_id
            WHERE p.id = ANY($1)"#,
         ids
     )
     .fetch_all(pool)
-    .await?;
-    let authors: Vec<Uuid> = rows.iter().map(|r| r.author_id).collect();
-    let views = views(pool, rows, None).await?;
-    Ok(authors.into_iter().zip(views).map(|(author_id, view)| Card { author_id, view }).collect())
+    .await?)
 }
 
 /// What a card shows besides its post row.
@@ -330,6 +401,10 @@ struct Details {
     saved: bool,
     /// How many saved it, for its author only.
     bookmark_count: Option<i64>,
+    /// The viewer reposted it (`posts::reposts`).
+    reposted: bool,
+    /// It may be reposted or quoted (`post_shareable`).
+    shareable: bool,
     has_links: bool,
     ref_users: Vec<String>,
     ref_shops: Vec<String>,
@@ -399,6 +474,8 @@ async fn details(pool: &PgPool, ids: &[Uuid], viewer: Option<Uuid>) -> AppResult
         r#"SELECT p.id AS "id!",
                   EXISTS (SELECT 1 FROM post_likes l WHERE l.user_id = $2 AND l.post_id = p.id) AS "liked!",
                   EXISTS (SELECT 1 FROM post_links k WHERE k.post_id = p.id) AS "has_links!",
+                  EXISTS (SELECT 1 FROM posts r WHERE r.author_id = $2 AND r.repost_of = p.id) AS "reposted!",
+                  COALESCE((SELECT post_shareable(q) FROM posts q WHERE q.id = p.id), false) AS "shareable!",
                   EXISTS (SELECT 1 FROM bookmarks b WHERE b.user_id = $2 AND b.post_id = p.id) AS "saved!",
                   (SELECT q.bookmark_count FROM posts q WHERE q.id = p.id AND q.author_id = $2) AS bookmark_count,
                   ARRAY(SELECT u.username FROM post_refs r JOIN users u ON u.id = r.user_id
@@ -439,6 +516,8 @@ async fn details(pool: &PgPool, ids: &[Uuid], viewer: Option<Uuid>) -> AppResult
                 liked: r.liked,
                 saved: r.saved,
                 bookmark_count: r.bookmark_count.map(i64::from),
+                reposted: r.reposted,
+                shareable: r.shareable,
                 has_links: r.has_links,
                 ref_users: r.ref_users,
                 ref_shops: r.ref_shops,

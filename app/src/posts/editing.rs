@@ -20,6 +20,9 @@ pub async fn publish_draft(pool: &PgPool, author: Uuid, post_id: Uuid) -> AppRes
             .execute(&mut *tx)
             .await?;
         sqlx::query!("UPDATE users SET posts_count = posts_count + 1 WHERE id = $1", author).execute(&mut *tx).await?;
+        if let Some(quoted) = post.quote_of {
+            super::reposts::db::count_quote(&mut tx, author, quoted).await?;
+        }
         events::publish(&mut tx, events::PUBLISHED, post_id, author).await?;
     }
     tx.commit().await?;
@@ -75,6 +78,9 @@ pub async fn delete(pool: &PgPool, author: Uuid, post_id: Uuid) -> AppResult<()>
         .await?;
     if post.status == "published" {
         sqlx::query!("UPDATE users SET posts_count = posts_count - 1 WHERE id = $1", author).execute(&mut *tx).await?;
+        if let Some(quoted) = post.quote_of {
+            super::reposts::db::uncount_quote(&mut tx, quoted).await?;
+        }
     }
     events::publish(&mut tx, events::DELETED, post_id, author).await?;
     tx.commit().await?;

@@ -7,6 +7,7 @@
 //! read; who may see a post is decided at read (`post_visible_to`), what
 //! the reader wants by the feed filter (`post_wanted_by`), and an author
 //! the reader was "not interested" in lately stays out (`not_interested_in`).
+//! Reposts are not ranked: Explore shows originals.
 
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -33,7 +34,7 @@ pub async fn refresh(pool: &PgPool) -> AppResult<u64> {
          SELECT p.id, p.author_id,
                 p.published_at + make_interval(secs => $3::float8 * 3600 * log((1 + p.like_count + 2 * p.comment_count)::float8))
          FROM posts p JOIN users u ON u.id = p.author_id
-         WHERE p.status = 'published' AND p.visibility = 'public' AND NOT u.is_private
+         WHERE p.status = 'published' AND p.visibility = 'public' AND NOT u.is_private AND p.repost_of IS NULL
            AND p.published_at > $1::timestamptz - make_interval(days => $2) AND p.published_at <= $1::timestamptz
          ON CONFLICT (post_id) DO UPDATE SET score_at = EXCLUDED.score_at
          WHERE explore_ranking.score_at IS DISTINCT FROM EXCLUDED.score_at",
@@ -97,7 +98,7 @@ pub async fn feed(pool: &PgPool, viewer: Option<Uuid>, cursor: Option<Cursor>) -
                         p.published_at + make_interval(secs => $5::float8 * 3600 * log((1 + p.like_count + 2 * p.comment_count)::float8))
                             AS score_at
                  FROM posts p
-                 WHERE p.status = 'published' AND p.visibility = 'public'
+                 WHERE p.status = 'published' AND p.visibility = 'public' AND p.repost_of IS NULL
                    AND p.published_at > GREATEST((SELECT covered_until FROM explore_refresh),
                                                  app_now() - make_interval(days => $6))
                    AND post_visible_to(p, $1)
@@ -124,6 +125,8 @@ pub async fn feed(pool: &PgPool, viewer: Option<Uuid>, cursor: Option<Cursor>) -
         shown: true,
         liked: false,
         saved: false,
+        original: None,
+        reposted: false,
     };
     let top = merge(
         [
@@ -136,7 +139,8 @@ pub async fn feed(pool: &PgPool, viewer: Option<Uuid>, cursor: Option<Cursor>) -
     let rows = sqlx::query_as!(
         PostRow,
         r#"SELECT p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
-                  p.like_count, p.comment_count, p.comments_off, u.username, u.display_name, u.avatar_url
+                  p.like_count, p.comment_count, p.comments_off, p.repost_of, p.quote_of, p.repost_count,
+                  p.quote_count, u.username, u.display_name, u.avatar_url
            FROM posts p JOIN users u ON u.id = p.author_id
            WHERE p.id = ANY($1)"#,
         &ids

@@ -118,7 +118,7 @@ pub fn InfiniteFeed(
     view! {
         <div class=class data-testid="feed">
             {first.posts.into_iter().map(item).collect_view()}
-            <For each=move || more.get() key=|p| p.id children=item />
+            <For each=move || more.get() key=|p| p.entry_id children=item />
         </div>
         <div node_ref=sentinel class="py-4 text-center" aria-live="polite">
             {move || error.get().map(|e| view! { <p role="alert" class="text-rose-700">{e.to_string()}</p> })}
@@ -198,8 +198,9 @@ fn GridTile(post: PostView) -> impl IntoView {
         text if text.is_empty() => format!("Post by {}", post.author.display_name),
         text => text,
     };
+    let reposted = post.reposted_by.is_some();
+    let aria = if reposted { format!("Reposted: {label}") } else { label.clone() };
     let images = post.media.len();
-    let aria = label.clone();
     view! {
         <a href=href class="relative block aspect-square overflow-hidden rounded bg-stone-200 focus:outline-none focus-visible:ring-2 focus-visible:ring-fuchsia-500"
             data-testid="grid-tile" aria-label=aria>
@@ -209,6 +210,9 @@ fn GridTile(post: PostView) -> impl IntoView {
             })}
             {(images > 1).then(|| view! {
                 <span class="absolute right-1 top-1 rounded bg-black/60 px-1.5 text-xs font-semibold text-white" aria-hidden="true">{format!("1/{images}")}</span>
+            })}
+            {reposted.then(|| view! {
+                <span class="absolute left-1 top-1 rounded bg-black/60 px-1.5 text-xs font-semibold text-white" aria-hidden="true" data-testid="grid-reposted">"↻"</span>
             })}
             {(post.visibility == super::Visibility::Followers).then(|| view! {
                 <span class="absolute bottom-1 left-1 rounded bg-black/60 px-1.5 text-xs text-white">"Followers"</span>

@@ -9,9 +9,11 @@ use crate::error::{AppError, AppResult};
 /// Likes (`like = true`) or unlikes a post the viewer can see; idempotent.
 /// Returns the post's like count afterwards.
 pub async fn set_like(pool: &PgPool, user: Uuid, post_id: Uuid, like: bool) -> AppResult<i64> {
-    if super::db::post(pool, post_id, Some(user)).await?.is_none() {
-        return Err(AppError::NotFound("Post".into()));
-    }
+    // A repost's id likes the post it shows.
+    let post_id = match super::db::post(pool, post_id, Some(user)).await? {
+        Some(view) => view.id,
+        None => return Err(AppError::NotFound("Post".into())),
+    };
     let mut tx = pool.begin().await?;
     let author = sqlx::query_scalar!("SELECT author_id FROM posts WHERE id = $1 FOR NO KEY UPDATE", post_id)
         .fetch_one(&mut *tx)

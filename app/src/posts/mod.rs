@@ -14,6 +14,7 @@ pub mod pages;
 pub mod post_menu;
 pub mod product_sheet;
 pub mod related;
+pub mod reposts;
 pub mod sheet_url;
 pub mod tag_editor;
 pub mod tag_markers;
@@ -165,6 +166,19 @@ pub struct PostView {
     /// How many people saved it: shown to its author only, `None` for
     /// everyone else (and on feed cards, which are shared by all readers).
     pub bookmark_count: Option<i64>,
+    pub repost_count: i64,
+    pub quote_count: i64,
+    /// The viewer has reposted this post.
+    pub reposted: bool,
+    /// It may be reposted and quoted: public, by a public account (`reposts`).
+    pub shareable: bool,
+    /// The feed entry this card stands for: the repost's id when someone's
+    /// repost brought it, else the post's own (keys lists, dedupes pages).
+    pub entry_id: Uuid,
+    /// Who reposted it, when a repost brought it here.
+    pub reposted_by: Option<Author>,
+    /// What a quote post quotes, as this reader may see it.
+    pub quote: Option<reposts::Quote>,
 }
 
 /// An earlier (or the current) version of a post's text.

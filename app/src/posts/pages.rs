@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
 use leptos_meta::{Meta, Title};
 use leptos_router::components::{Redirect, A};
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 use web_sys::{FormData, HtmlFormElement, SubmitEvent};
@@ -15,6 +15,8 @@ use super::bookmarks::components::SaveToChooser;
 use super::comments::components::CommentsSection;
 use super::components::PostCard;
 use super::links::components::LinkEditor;
+use super::reposts::api::quotable_post;
+use super::reposts::components::QuotedPostCard;
 use super::tag_editor::TagEditor;
 use super::{BODY_MAX, MAX_IMAGES, POST_IMAGES};
 use crate::accounts::use_auth;
@@ -27,13 +29,50 @@ use crate::ui::{
 #[component]
 pub fn ComposePage() -> impl IntoView {
     let auth = use_auth();
+    // `?quote=<post>`: the post being quoted (the repost menu's "Quote").
+    let quote = use_query_map().with_untracked(|q| q.get("quote").and_then(|id| Uuid::parse_str(&id).ok()));
+    let back = match quote {
+        Some(id) => format!("/login?next=/compose%3Fquote%3D{id}"),
+        None => "/login?next=/compose".to_string(),
+    };
     view! {
-        <Title text="New post" />
+        <Title text=if quote.is_some() { "Quote post" } else { "New post" } />
+        <Suspense fallback=|| view! { <Loading /> }>
+            {move || {
+                let back = back.clone();
+                Suspend::new(async move {
+                    match auth.user.await {
+                        Ok(Some(_)) => view! { <ComposeForm quote /> }.into_any(),
+                        _ => view! { <Redirect path=back /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// Above the compose form when quoting: the quoted post's card and the
+/// hidden field that names it, or why it cannot be quoted.
+#[component]
+fn QuotingPost(id: Uuid) -> impl IntoView {
+    let quoted = Resource::new(move || id, quotable_post);
+    view! {
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
-                match auth.user.await {
-                    Ok(Some(_)) => view! { <ComposeForm /> }.into_any(),
-                    _ => view! { <Redirect path="/login?next=/compose" /> }.into_any(),
+                match quoted.await {
+                    Ok(quoted) => view! {
+                        <div class="-mx-4" data-testid="quoting">
+                            <input type="hidden" name="quote_of" value=id.to_string() />
+                            <QuotedPostCard id quoted />
+                        </div>
+                    }
+                    .into_any(),
+                    Err(_) => view! {
+                        <p role="alert" class="rounded-lg bg-amber-50 p-3 text-sm text-amber-900" data-testid="quote-unavailable">
+                            "That post can't be quoted: it is no longer available, or it isn't public."
+                        </p>
+                    }
+                    .into_any(),
                 }
             })}
         </Suspense>
@@ -41,7 +80,7 @@ pub fn ComposePage() -> impl IntoView {
 }
 
 #[component]
-fn ComposeForm() -> impl IntoView {
+fn ComposeForm(quote: Option<Uuid>) -> impl IntoView {
     let publish = Action::new_local(|data: &FormData| create_post(data.clone().into()));
     let local_error = RwSignal::new(None::<AppError>);
     let error = Signal::derive(move || local_error.get().or_else(|| publish.value().get().and_then(Result::err)));
@@ -71,10 +110,11 @@ fn ComposeForm() -> impl IntoView {
 
     view! {
         <section class="mx-auto max-w-xl rounded-2xl border border-stone-200 bg-white p-4 shadow-sm sm:p-6">
-            <h1 class="text-2xl font-bold">"New post"</h1>
+            <h1 class="text-2xl font-bold">{if quote.is_some() { "Quote post" } else { "New post" }}</h1>
             <form method="post" enctype="multipart/form-data" action=CreatePost::url() on:submit=on_submit
                 class="mt-4 space-y-4" data-testid="compose-form">
                 <ErrorAlert error />
+                {quote.map(|id| view! { <QuotingPost id /> })}
                 <div>
                     <label for="body" class=LABEL_CLASS>"What's on your mind?"</label>
                     <textarea id="body" name="body" rows="5" maxlength=BODY_MAX.to_string() class=INPUT_CLASS

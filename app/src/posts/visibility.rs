@@ -4,7 +4,9 @@
 //! nobody; its author sees it; anyone else sees it once published if the
 //! author's account is open to them (`account_visible_to`: public, or they
 //! are an accepted follower of the private account) and the post is public
-//! or they are an accepted follower. Every read path below asks it; the
+//! or they are an accepted follower. A repost (migration
+//! `…10000100_reposts.sql`) is visible only while its original is, to the
+//! same reader. Every read path below asks it; the
 //! tests walk each path with each kind of viewer, so a path that forgets the
 //! rule (or a new rule that a path bypasses) fails here.
 //!

@@ -246,7 +246,8 @@ pub async fn saved(
     let rows = sqlx::query!(
         r#"SELECT b.created_at AS saved_at, b.collection_id,
                   p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
-                  p.like_count, p.comment_count, p.comments_off, u.username, u.display_name, u.avatar_url
+                  p.like_count, p.comment_count, p.comments_off, p.repost_of, p.quote_of, p.repost_count,
+                  p.quote_count, u.username, u.display_name, u.avatar_url
            FROM bookmarks b
            JOIN posts p ON p.id = b.post_id
            JOIN users u ON u.id = p.author_id
@@ -283,6 +284,10 @@ pub async fn saved(
                 like_count: r.like_count,
                 comment_count: r.comment_count,
                 comments_off: r.comments_off,
+                repost_of: r.repost_of,
+                quote_of: r.quote_of,
+                repost_count: r.repost_count,
+                quote_count: r.quote_count,
                 username: r.username,
                 display_name: r.display_name,
                 avatar_url: r.avatar_url,
@@ -602,6 +607,17 @@ mod tests {
             );
         }
         assert_eq!(stored_count(&pool, ivys).await, (1, 1));
+
+        // Blocked by the author: told the post does not exist, and a post
+        // saved before the block leaves their saved page.
+        let bad = user(&pool, "bad").await;
+        let earlier = post(&pool, bob, "saved before the block", Visibility::Public).await;
+        save(&pool, Some(bad), earlier, None).await.unwrap();
+        crate::social::safety::db::set_relation(&pool, bob, "bad", crate::social::safety::Relation::Block, true)
+            .await
+            .unwrap();
+        assert_eq!(save(&pool, Some(bad), open, None).await.unwrap_err(), AppError::NotFound("Post".into()));
+        assert!(saved(&pool, Some(bad), None, None).await.unwrap().posts.is_empty());
 
         // Someone else's collection: invisible to everyone but its owner,
         // admins included (the same NotFound as a collection that never existed).

@@ -56,7 +56,8 @@ pub async fn feed(pool: &PgPool, about: &About, viewer: Option<Uuid>, cursor: Op
                   OR ($1 = 'event' AND l.event_id = $2) OR l.product_id IN (SELECT id FROM shop_products)
            )
            SELECT p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
-                  p.like_count, p.comment_count, p.comments_off, u.username, u.display_name, u.avatar_url
+                  p.like_count, p.comment_count, p.comments_off, p.repost_of, p.quote_of, p.repost_count,
+                  p.quote_count, u.username, u.display_name, u.avatar_url
            FROM posts p JOIN users u ON u.id = p.author_id
            WHERE p.id IN (SELECT post_id FROM about) AND p.status = 'published' AND post_visible_to(p, $4)
              AND post_wanted_by(p, $4)

@@ -74,8 +74,10 @@ async fn timeline_and_merged(pool: &PgPool, viewer: Uuid, from: Option<Key>, lim
                    AND (p.author_id = $1
                         OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followee_id = p.author_id
                                                               AND f.status = 'accepted'))) AS "shown!",
-                  EXISTS (SELECT 1 FROM post_likes l WHERE l.user_id = $1 AND l.post_id = c.id) AS "liked!",
-                  EXISTS (SELECT 1 FROM bookmarks b WHERE b.user_id = $1 AND b.post_id = c.id) AS "saved!"
+                  p.repost_of AS original,
+                  EXISTS (SELECT 1 FROM post_likes l WHERE l.user_id = $1 AND l.post_id = COALESCE(p.repost_of, c.id)) AS "liked!",
+                  EXISTS (SELECT 1 FROM bookmarks b WHERE b.user_id = $1 AND b.post_id = COALESCE(p.repost_of, c.id)) AS "saved!",
+                  EXISTS (SELECT 1 FROM posts r WHERE r.author_id = $1 AND r.repost_of = COALESCE(p.repost_of, c.id)) AS "reposted!"
            FROM (SELECT u.id, u.author_id, u.published_at
                  FROM ((SELECT t.post_id AS id, t.author_id, t.published_at
                         FROM timelines t
@@ -117,6 +119,8 @@ async fn timeline_and_merged(pool: &PgPool, viewer: Uuid, from: Option<Key>, lim
             shown: r.shown,
             liked: r.liked,
             saved: r.saved,
+            original: r.original,
+            reposted: r.reposted,
         })
         .collect())
 }
@@ -127,8 +131,10 @@ async fn before_horizon(pool: &PgPool, viewer: Uuid, below: Key, limit: i64) -> 
     let rows = sqlx::query!(
         r#"SELECT p.id, p.author_id, p.published_at AS "published_at!",
                   (post_visible_to(p, $1) AND post_wanted_by(p, $1)) AS "shown!",
-                  EXISTS (SELECT 1 FROM post_likes l WHERE l.user_id = $1 AND l.post_id = p.id) AS "liked!",
-                  EXISTS (SELECT 1 FROM bookmarks b WHERE b.user_id = $1 AND b.post_id = p.id) AS "saved!"
+                  p.repost_of AS original,
+                  EXISTS (SELECT 1 FROM post_likes l WHERE l.user_id = $1 AND l.post_id = COALESCE(p.repost_of, p.id)) AS "liked!",
+                  EXISTS (SELECT 1 FROM bookmarks b WHERE b.user_id = $1 AND b.post_id = COALESCE(p.repost_of, p.id)) AS "saved!",
+                  EXISTS (SELECT 1 FROM posts r WHERE r.author_id = $1 AND r.repost_of = COALESCE(p.repost_of, p.id)) AS "reposted!"
            FROM (SELECT q.id
                  FROM follows f
                  CROSS JOIN LATERAL (
@@ -158,6 +164,8 @@ async fn before_horizon(pool: &PgPool, viewer: Uuid, below: Key, limit: i64) -> 
             shown: r.shown,
             liked: r.liked,
             saved: r.saved,
+            original: r.original,
+            reposted: r.reposted,
         })
         .collect())
 }

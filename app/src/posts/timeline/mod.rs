@@ -44,6 +44,10 @@ pub struct Candidate {
     pub liked: bool,
     /// The reader saved it (`posts::bookmarks`).
     pub saved: bool,
+    /// A repost: the post it shows (`liked`, `saved` and `reposted` are of that post).
+    pub original: Option<Uuid>,
+    /// The reader has reposted the post shown.
+    pub reposted: bool,
 }
 
 /// Merges candidate lists (each newest first) into one, newest first, each
@@ -91,6 +95,8 @@ mod tests {
             shown: true,
             liked: false,
             saved: false,
+            original: None,
+            reposted: false,
         }
     }
 
