@@ -8,8 +8,9 @@ use super::{DraftSummary, FeedPage, History, PostView};
 use crate::error::AppError;
 
 /// Creates a post from the compose form: `body`, `visibility`, up to ten
-/// `images`, and `intent`: `publish` (the default) or `draft`, which keeps it
-/// private to tag and link before publishing. Returns the new post's id.
+/// `images`, `collaborators` (usernames to invite to co-author it, see
+/// `collabs`), and `intent`: `publish` (the default) or `draft`, which keeps
+/// it private to tag and link before publishing. Returns the new post's id.
 #[server(prefix = "/api", endpoint = "posts/create", input = MultipartFormData)]
 #[middleware(crate::media::upload::RequireMultipart)]
 pub async fn create_post(data: MultipartData) -> Result<Uuid, AppError> {
@@ -21,8 +22,14 @@ pub async fn create_post(data: MultipartData) -> Result<Uuid, AppError> {
     let uploads = form.take_files(super::POST_IMAGES.field);
     let body = super::validate_body(form.text("body"), uploads.len())?;
     let visibility = super::Visibility::parse(form.text("visibility"))?;
-    let post =
-        super::compose::NewPost { author: user.id, body: &body, visibility, draft: form.text("intent") == "draft" };
+    let collaborators = super::collabs::parse_usernames(form.text(super::collabs::FIELD))?;
+    let post = super::compose::NewPost {
+        author: user.id,
+        body: &body,
+        visibility,
+        draft: form.text("intent") == "draft",
+        collaborators: &collaborators,
+    };
     let id = super::compose::create(&state.pool, &state.config.media_dir, post, uploads).await?;
     leptos_axum::redirect(&format!("/post/{id}"));
     Ok(id)

@@ -1,6 +1,7 @@
 //! Creating a post from the compose form. Every image is checked, decoded
 //! and resized before any file is written, and the files go again if the
-//! post can't be saved, so a refused post leaves nothing on disk.
+//! post can't be saved (an invitation to co-author it refused among the
+//! reasons), so a refused post leaves nothing on disk.
 
 use std::path::Path;
 
@@ -19,17 +20,17 @@ pub struct NewPost<'a> {
     pub visibility: Visibility,
     /// Saved as a draft (to tag before publishing) rather than published.
     pub draft: bool,
+    /// Usernames invited to co-author it (`collabs::parse_usernames`).
+    pub collaborators: &'a [String],
 }
 
 /// Stores the images of `post` under `media_dir` and saves the post with
 /// them; returns its id.
 pub async fn create(pool: &PgPool, media_dir: &Path, post: NewPost<'_>, uploads: Vec<Vec<u8>>) -> AppResult<Uuid> {
     let images = media::store_post_images(media_dir, super::POST_IMAGES, uploads).await?;
-    let saved = if post.draft {
-        super::db::save_draft(pool, post.author, post.body, post.visibility, &images).await
-    } else {
-        super::db::publish(pool, post.author, post.body, post.visibility, &images).await
-    };
+    let saved =
+        super::db::create(pool, post.author, post.body, post.visibility, &images, !post.draft, post.collaborators)
+            .await;
     media::keep_if_saved(media_dir, &media::post_image_urls(&images), saved).await
 }
 
@@ -59,7 +60,7 @@ mod tests {
     async fn a_post_refused_for_its_last_image_leaves_no_files(pool: PgPool) {
         let dir = media_dir();
         let author = user(&pool, "ann").await;
-        let post = NewPost { author, body: "three photos", visibility: Visibility::Public, draft: false };
+        let post = NewPost { author, body: "three photos", visibility: Visibility::Public, draft: false, collaborators: &[] };
         let cut = jpeg(120, 90);
         let uploads = vec![png(120, 90), jpeg(90, 120), cut[..cut.len() - 30].to_vec()];
         let err = create(&pool, &dir, post, uploads).await.unwrap_err();
@@ -73,7 +74,7 @@ mod tests {
     async fn a_post_that_cannot_be_saved_takes_its_images_with_it(pool: PgPool) {
         let dir = media_dir();
         // An author who no longer exists: the images pass, the insert fails.
-        let post = NewPost { author: Uuid::new_v4(), body: "gone", visibility: Visibility::Public, draft: true };
+        let post = NewPost { author: Uuid::new_v4(), body: "gone", visibility: Visibility::Public, draft: true, collaborators: &[] };
         let err = create(&pool, &dir, post, vec![png(120, 90), png(90, 120)]).await.unwrap_err();
         assert_eq!(err, AppError::Internal);
         assert!(files(&dir).is_empty(), "{:?}", files(&dir));
@@ -81,10 +82,29 @@ mod tests {
     }
 
     #[sqlx::test(migrations = "../migrations")]
+    async fn a_post_whose_invitation_is_refused_leaves_no_post_and_no_files(pool: PgPool) {
+        let dir = media_dir();
+        let author = user(&pool, "ann").await;
+        user(&pool, "bob").await;
+        let names = ["bob".to_string(), "nobody_here".to_string()];
+        let post =
+            NewPost { author, body: "with friends", visibility: Visibility::Public, draft: false, collaborators: &names };
+        let err = create(&pool, &dir, post, vec![png(120, 90)]).await.unwrap_err();
+        assert_eq!(err, AppError::validation("collaborators", "No such account: @nobody_here."));
+        assert!(files(&dir).is_empty(), "{:?}", files(&dir));
+        assert_eq!(posts(&pool).await, 0);
+        let invited: i64 = sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM post_collaborators"#)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(invited, 0, "Bob's invitation went with the post");
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
     async fn a_saved_post_keeps_every_size_of_its_images(pool: PgPool) {
         let dir = media_dir();
         let author = user(&pool, "ann").await;
-        let post = NewPost { author, body: "", visibility: Visibility::Followers, draft: false };
+        let post = NewPost { author, body: "", visibility: Visibility::Followers, draft: false, collaborators: &[] };
         let id = create(&pool, &dir, post, vec![png(120, 90), jpeg(90, 120)]).await.unwrap();
         let urls = sqlx::query_scalar!("SELECT url_1200 FROM post_media WHERE post_id = $1 ORDER BY position", id)
             .fetch_all(&pool)

@@ -1,6 +1,6 @@
-//! SQL owned by posts: publishing (post, images and the author's post count
-//! in one transaction) and the feeds, which never return a followers-only
-//! post to someone who does not follow its author.
+//! SQL owned by posts: publishing (post, images, invited collaborators and
+//! the author's post count in one transaction) and the feeds, which never
+//! return a followers-only post to someone who does not follow its author.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -24,7 +24,7 @@ pub async fn publish(
     visibility: Visibility,
     images: &[StoredPostImage],
 ) -> AppResult<Uuid> {
-    insert(pool, author, body, visibility, images, true).await
+    insert(pool, author, body, visibility, images, true, &[]).await
 }
 
 /// Saves a draft only its author sees, to tag and link before publishing.
@@ -35,7 +35,22 @@ pub async fn save_draft(
     visibility: Visibility,
     images: &[StoredPostImage],
 ) -> AppResult<Uuid> {
-    insert(pool, author, body, visibility, images, false).await
+    insert(pool, author, body, visibility, images, false, &[]).await
+}
+
+/// Saves a post from the compose form, published or as a draft, inviting
+/// the accounts named in `invite` to co-author it (`collabs`): one
+/// transaction, so an invitation refused saves nothing.
+pub async fn create(
+    pool: &PgPool,
+    author: Uuid,
+    body: &str,
+    visibility: Visibility,
+    images: &[StoredPostImage],
+    published: bool,
+    invite: &[String],
+) -> AppResult<Uuid> {
+    insert(pool, author, body, visibility, images, published, invite).await
 }
 
 async fn insert(
@@ -45,6 +60,7 @@ async fn insert(
     visibility: Visibility,
     images: &[StoredPostImage],
     published: bool,
+    invite: &[String],
 ) -> AppResult<Uuid> {
     let id = Uuid::new_v4();
     let mut tx = pool.begin().await?;
@@ -76,6 +92,9 @@ async fn insert(
         .await?;
     }
     super::refs::store(&mut tx, id, body).await?;
+    if !invite.is_empty() {
+        super::collabs::db::invite_locked(&mut tx, id, author, invite).await?;
+    }
     if published {
         sqlx::query!("UPDATE users SET posts_count = posts_count + 1 WHERE id = $1", author).execute(&mut *tx).await?;
         super::events::publish(&mut tx, super::events::PUBLISHED, id, author).await?;
@@ -114,9 +133,11 @@ pub async fn explore_feed(pool: &PgPool, viewer: Option<Uuid>, cursor: Option<Cu
     super::explore::feed(pool, viewer, cursor).await
 }
 
-/// A profile's posts the viewer may see: all of them for the author and
-/// followers, public ones for everyone else, none of a private account's
-/// for anyone but its accepted followers (`post_visible_to`).
+/// A profile's posts the viewer may see: those it created and those it
+/// co-authors (`collabs`), each as its creator's rule has it: all of them
+/// for the creator and their followers, public ones for everyone else, none
+/// of a private account's for anyone but its accepted followers
+/// (`post_visible_to`).
 pub async fn author_posts(
     pool: &PgPool,
     username: &str,
@@ -124,14 +145,26 @@ pub async fn author_posts(
     cursor: Option<Cursor>,
 ) -> AppResult<FeedPage> {
     let (at, after) = (cursor.map(|c| c.at), cursor.map(|c| c.id));
+    // Each half walks its own index newest first and stops at a page.
     let rows = sqlx::query_as!(
         PostRow,
         r#"SELECT p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
                   p.like_count, p.comment_count, p.comments_off,
                   u.username, u.display_name, u.avatar_url
-           FROM posts p JOIN users u ON u.id = p.author_id
-           WHERE u.username = $1 AND p.status = 'published' AND post_visible_to(p, $2)
-             AND ($3::timestamptz IS NULL OR (p.published_at, p.id) < ($3, $4::uuid))
+           FROM ((SELECT q.id FROM users o JOIN posts q ON q.author_id = o.id
+                  WHERE o.username = $1 AND q.status = 'published' AND post_visible_to(q, $2)
+                    AND ($3::timestamptz IS NULL OR (q.published_at, q.id) < ($3, $4::uuid))
+                  ORDER BY q.published_at DESC, q.id DESC
+                  LIMIT $5)
+                 UNION
+                 (SELECT q.id FROM users o
+                  JOIN post_collaborators c ON c.user_id = o.id AND c.status = 'accepted'
+                  JOIN posts q ON q.id = c.post_id
+                  WHERE o.username = $1 AND q.status = 'published' AND post_visible_to(q, $2)
+                    AND ($3::timestamptz IS NULL OR (q.published_at, q.id) < ($3, $4::uuid))
+                  ORDER BY q.published_at DESC, q.id DESC
+                  LIMIT $5)) top
+           JOIN posts p ON p.id = top.id JOIN users u ON u.id = p.author_id
            ORDER BY p.published_at DESC, p.id DESC
            LIMIT $5"#,
         username.trim().to_lowercase(),
@@ -172,10 +205,7 @@ pub(super) async fn assemble(pool: &PgPool, mut rows: Vec<PostRow>, viewer: Opti
     rows.truncate(FEED_PAGE_SIZE as usize);
     let next_cursor =
         if more { rows.last().and_then(|r| r.published_at.map(|at| Cursor { at, id: r.id }.encode())) } else { None };
-    let authors: Vec<(Uuid, Uuid)> = rows.iter().map(|r| (r.id, r.author_id)).collect();
-    let mut posts = views(pool, rows, viewer).await?;
-    hide_blocked_tags(pool, viewer, &mut posts).await?;
-    stamp(&mut posts, &authors);
+    let posts = listed(pool, rows, viewer).await?;
     Ok(FeedPage { posts, next_cursor })
 }
 
@@ -193,15 +223,41 @@ pub(super) async fn assemble_keyed(
     let next_cursor = if more { keys.last().map(|k| Cursor { at: k.at, id: k.id }.encode()) } else { None };
     let mut by_id: HashMap<Uuid, PostRow> = rows.into_iter().map(|r| (r.id, r)).collect();
     let rows: Vec<PostRow> = keys.iter().filter_map(|k| by_id.remove(&k.id)).collect();
-    let authors: Vec<(Uuid, Uuid)> = rows.iter().map(|r| (r.id, r.author_id)).collect();
-    let mut posts = views(pool, rows, viewer).await?;
-    hide_blocked_tags(pool, viewer, &mut posts).await?;
-    stamp(&mut posts, &authors);
+    let posts = listed(pool, rows, viewer).await?;
     Ok(FeedPage { posts, next_cursor })
 }
 
+/// Post rows as the viewer's views, in order, all of them: with the tags
+/// and bylines of accounts blocked either way taken off, and the links
+/// signed for every creator of each post (its author and co-authors).
+pub(super) async fn listed(pool: &PgPool, rows: Vec<PostRow>, viewer: Option<Uuid>) -> AppResult<Vec<PostView>> {
+    let viewed = views(pool, rows, viewer).await?;
+    let authors = creators(&viewed);
+    let mut posts: Vec<PostView> = viewed.into_iter().map(|v| v.view).collect();
+    hide_blocked_tags(pool, viewer, &mut posts).await?;
+    stamp(&mut posts, &authors);
+    Ok(posts)
+}
+
+/// A post's view with everyone who made it: its creator, then its accepted
+/// co-authors (whom attribution credits alike).
+struct Viewed {
+    view: PostView,
+    author_id: Uuid,
+    coauthor_ids: Vec<Uuid>,
+}
+
+/// `(post, creator)` for every creator of every post, as `stamp` takes them.
+fn creators(viewed: &[Viewed]) -> Vec<(Uuid, Uuid)> {
+    viewed
+        .iter()
+        .flat_map(|v| std::iter::once(v.author_id).chain(v.coauthor_ids.iter().copied()).map(|c| (v.view.id, c)))
+        .collect()
+}
+
 /// Signs the context tokens of the posts' product and shop links for this
-/// request (nothing outside a request: tests, jobs).
+/// request (nothing outside a request: tests, jobs); `authors` names each
+/// post's creators, co-authors included.
 fn stamp(posts: &mut [PostView], authors: &[(Uuid, Uuid)]) {
     if let Some(state) = leptos::prelude::use_context::<crate::state::AppState>() {
         crate::attribution::stamp(posts, authors, &state.context_keys.signer(), state.clock.now());
@@ -209,8 +265,8 @@ fn stamp(posts: &mut [PostView], authors: &[(Uuid, Uuid)]) {
 }
 
 /// Post rows as views, in order; `viewer: None` gives every reader's card
-/// (not liked, not theirs).
-async fn views(pool: &PgPool, rows: Vec<PostRow>, viewer: Option<Uuid>) -> AppResult<Vec<PostView>> {
+/// (not liked, not theirs, no pending invitations).
+async fn views(pool: &PgPool, rows: Vec<PostRow>, viewer: Option<Uuid>) -> AppResult<Vec<Viewed>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut details: HashMap<Uuid, Details> = details(pool, &ids, viewer).await?;
     let linked: Vec<Uuid> = details.iter().filter(|(_, d)| d.has_links).map(|(id, _)| *id).collect();
@@ -218,9 +274,13 @@ async fn views(pool: &PgPool, rows: Vec<PostRow>, viewer: Option<Uuid>) -> AppRe
     rows.into_iter()
         .map(|r| {
             let d = details.remove(&r.id).unwrap_or_default();
-            Ok(PostView {
+            let coauthor_ids: Vec<Uuid> = d.coauthors.iter().map(|(id, _)| *id).collect();
+            let view = PostView {
                 links: links.remove(&r.id).unwrap_or_default(),
                 is_author: viewer == Some(r.author_id),
+                is_coauthor: viewer.is_some_and(|v| coauthor_ids.contains(&v)),
+                coauthors: d.coauthors.into_iter().map(|(_, a)| a).collect(),
+                pending_coauthors: d.pending,
                 liked: d.liked,
                 saved: d.saved,
                 bookmark_count: d.bookmark_count,
@@ -240,7 +300,8 @@ async fn views(pool: &PgPool, rows: Vec<PostRow>, viewer: Option<Uuid>) -> AppRe
                 like_count: r.like_count.into(),
                 comment_count: r.comment_count.into(),
                 comments_off: r.comments_off,
-            })
+            };
+            Ok(Viewed { view, author_id: r.author_id, coauthor_ids })
         })
         .collect()
 }
@@ -275,7 +336,9 @@ pub(super) async fn feed_cards(
         view.liked = c.liked;
         view.saved = c.saved;
         view.is_author = card.author_id == viewer;
+        view.is_coauthor = card.coauthor_ids.contains(&viewer);
         authors.push((view.id, card.author_id));
+        authors.extend(card.coauthor_ids.iter().map(|&c| (view.id, c)));
         posts.push(view);
     }
     hide_blocked_tags(pool, Some(viewer), &mut posts).await?;
@@ -283,18 +346,24 @@ pub(super) async fn feed_cards(
     Ok(posts)
 }
 
-/// Takes the tags of accounts blocked either way with the viewer off their
-/// cards: a post someone else wrote stays, but neither side sees the other
-/// tagged in it. Cards are every reader's (and cached), so this is per reader.
+/// Takes the tags and byline names of accounts blocked either way with the
+/// viewer off their cards: a post someone else created stays, but neither
+/// side sees the other tagged in it or named as its co-author. Cards are
+/// every reader's (and cached), so this is per reader.
 async fn hide_blocked_tags(pool: &PgPool, viewer: Option<Uuid>, posts: &mut [PostView]) -> AppResult<()> {
     let Some(viewer) = viewer else { return Ok(()) };
     let has_user_tags = posts.iter().flat_map(|p| &p.media).flat_map(|m| &m.tags).any(|t| t.kind == TagKind::User);
-    if !has_user_tags {
+    let has_names = posts.iter().any(|p| !p.coauthors.is_empty() || !p.pending_coauthors.is_empty());
+    if !has_user_tags && !has_names {
         return Ok(());
     }
     let blocked = crate::social::safety::db::blocked_usernames(pool, viewer).await?;
     if blocked.is_empty() {
         return Ok(());
+    }
+    for post in posts.iter_mut() {
+        post.coauthors.retain(|a| !blocked.contains(&a.username));
+        post.pending_coauthors.retain(|a| !blocked.contains(&a.username));
     }
     for media in posts.iter_mut().flat_map(|p| p.media.iter_mut()) {
         media
@@ -316,9 +385,11 @@ async fn cards(pool: &PgPool, ids: &[Uuid]) -> AppResult<Vec<Card>> {
     )
     .fetch_all(pool)
     .await?;
-    let authors: Vec<Uuid> = rows.iter().map(|r| r.author_id).collect();
-    let views = views(pool, rows, None).await?;
-    Ok(authors.into_iter().zip(views).map(|(author_id, view)| Card { author_id, view }).collect())
+    Ok(views(pool, rows, None)
+        .await?
+        .into_iter()
+        .map(|v| Card { author_id: v.author_id, coauthor_ids: v.coauthor_ids, view: v.view })
+        .collect())
 }
 
 /// What a card shows besides its post row.
@@ -333,6 +404,24 @@ struct Details {
     has_links: bool,
     ref_users: Vec<String>,
     ref_shops: Vec<String>,
+    /// Accepted co-authors in the order they accepted, with their ids.
+    coauthors: Vec<(Uuid, Author)>,
+    /// Open invitations, for the post's creator only.
+    pending: Vec<Author>,
+}
+
+#[derive(serde::Deserialize)]
+struct PersonJson {
+    id: Uuid,
+    username: String,
+    display_name: String,
+    avatar_url: Option<String>,
+}
+
+impl PersonJson {
+    fn author(self) -> (Uuid, Author) {
+        (self.id, Author { username: self.username, display_name: self.display_name, avatar_url: self.avatar_url })
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -392,8 +481,9 @@ impl From<MediaJson> for MediaView {
 /// One row per post: its images (in order, each with the tags that still
 /// point at something live: a product tag only while the product is active)
 /// as JSON, the viewer's like and bookmark (and, for its author, how many
-/// saved it), whether it links cards, and the user and shop
-/// names its text referenced when written.
+/// saved it and whom they invited to co-author it), its co-authors, whether
+/// it links cards, and the user and shop names its text referenced when
+/// written.
 async fn details(pool: &PgPool, ids: &[Uuid], viewer: Option<Uuid>) -> AppResult<HashMap<Uuid, Details>> {
     let rows = sqlx::query!(
         r#"SELECT p.id AS "id!",
@@ -421,7 +511,17 @@ async fn details(pool: &PgPool, ids: &[Uuid], viewer: Option<Uuid>) -> AppResult
                                        LEFT JOIN users u ON t.kind = 'user' AND u.id = t.user_id
                                        WHERE t.media_id = m.id AND (t.kind <> 'product' OR pr.id IS NOT NULL)))
                               ORDER BY m.position), '[]')
-                   FROM post_media m WHERE m.post_id = p.id)::text AS "media!"
+                   FROM post_media m WHERE m.post_id = p.id)::text AS "media!",
+                  (SELECT COALESCE(json_agg(json_build_object(
+                              'id', u.id, 'username', u.username, 'display_name', u.display_name,
+                              'avatar_url', u.avatar_url) ORDER BY c.accepted_at, u.id), '[]')
+                   FROM post_collaborators c JOIN users u ON u.id = c.user_id
+                   WHERE c.post_id = p.id AND c.status = 'accepted')::text AS "coauthors!",
+                  (SELECT COALESCE(json_agg(json_build_object(
+                              'id', u.id, 'username', u.username, 'display_name', u.display_name,
+                              'avatar_url', u.avatar_url) ORDER BY c.invited_at, u.id), '[]')
+                   FROM post_collaborators c JOIN users u ON u.id = c.user_id JOIN posts q ON q.id = c.post_id
+                   WHERE c.post_id = p.id AND c.status = 'invited' AND q.author_id = $2)::text AS "pending!"
            FROM unnest($1::uuid[]) AS p(id)"#,
         ids,
         viewer
@@ -434,6 +534,13 @@ async fn details(pool: &PgPool, ids: &[Uuid], viewer: Option<Uuid>) -> AppResult
                 tracing::error!(error = %e, "feed details: unreadable media JSON");
                 AppError::Internal
             })?;
+            let people = |json: &str| -> AppResult<Vec<(Uuid, Author)>> {
+                let people: Vec<PersonJson> = serde_json::from_str(json).map_err(|e| {
+                    tracing::error!(error = %e, "feed details: unreadable collaborators JSON");
+                    AppError::Internal
+                })?;
+                Ok(people.into_iter().map(PersonJson::author).collect())
+            };
             let details = Details {
                 media: media.into_iter().map(MediaView::from).collect(),
                 liked: r.liked,
@@ -442,6 +549,8 @@ async fn details(pool: &PgPool, ids: &[Uuid], viewer: Option<Uuid>) -> AppResult
                 has_links: r.has_links,
                 ref_users: r.ref_users,
                 ref_shops: r.ref_shops,
+                coauthors: people(&r.coauthors)?,
+                pending: people(&r.pending)?.into_iter().map(|(_, a)| a).collect(),
             };
             Ok((r.id, details))
         })
