@@ -28,6 +28,7 @@ use crate::events::pages::{EventPage, EventsPage, NewEventPage};
 use crate::inventory::pages::StockPageView;
 use crate::orders::pages::{OrderPage, OrdersPage, ShopOrdersPage};
 use crate::posts::bookmarks::pages::SavedPostsPage;
+use crate::posts::collabs::pages::CollabInvitesPage;
 use crate::posts::edit_pages::{DraftsPage, EditPostPage, PostHistoryPage};
 use crate::posts::pages::ComposePage;
 use crate::posts::related::pages::{HashtagPage, TaggedPage};
@@ -103,6 +104,7 @@ split_pages! {
     PostHistoryRoute => PostHistoryPage,
     DraftsRoute => DraftsPage,
     SavedRoute => SavedPostsPage,
+    CollabsRoute => CollabInvitesPage,
     MyShopsRoute => MyShopsPage,
     NewShopRoute => NewShopPage,
     ManageShopRoute => ManageShopPage,
@@ -166,6 +168,7 @@ pub fn split_route_at(href: &str) -> Option<Split> {
         ["post", _, "history"] => PostHistoryRoute,
         ["drafts"] => DraftsRoute,
         ["saved"] => SavedRoute,
+        ["collabs"] => CollabsRoute,
         ["shops"] => MyShopsRoute,
         ["shops", "new"] => NewShopRoute,
         ["s", _, "manage"] => ManageShopRoute,
@@ -242,6 +245,7 @@ mod tests {
         assert_eq!(split_route_at("/e/3"), Some(Split::EventRoute));
         assert_eq!(split_route_at("/saved"), Some(Split::SavedRoute));
         assert_eq!(split_route_at("/saved?c=0b6c7f0e-0000-4000-8000-000000000000"), Some(Split::SavedRoute));
+        assert_eq!(split_route_at("/collabs"), Some(Split::CollabsRoute));
     }
 
     #[test]

@@ -131,6 +131,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/post/:id/history") view={Lazy::<PostHistoryRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/drafts") view={Lazy::<DraftsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/saved") view={Lazy::<SavedRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/collabs") view={Lazy::<CollabsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/tag/:name") view={Lazy::<HashtagRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/u/:username/tagged") view={Lazy::<TaggedRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/shops") view={Lazy::<MyShopsRoute>::new()} ssr=SsrMode::Async />

@@ -8,9 +8,10 @@ use super::{DraftSummary, FeedPage, History, PostView};
 use crate::error::AppError;
 
 /// Creates a post from the compose form: `body`, `visibility`, up to ten
-/// `images`, `quote_of` (a post it quotes, optional) and `intent`: `publish`
-/// (the default) or `draft`, which keeps it private to tag and link before
-/// publishing. Returns the new post's id.
+/// `images`, `quote_of` (a post it quotes, optional), `collaborators`
+/// (usernames to invite to co-author it, see `collabs`), and `intent`:
+/// `publish` (the default) or `draft`, which keeps it private to tag and
+/// link before publishing. Returns the new post's id.
 #[server(prefix = "/api", endpoint = "posts/create", input = MultipartFormData)]
 #[middleware(crate::media::upload::RequireMultipart)]
 pub async fn create_post(data: MultipartData) -> Result<Uuid, AppError> {
@@ -26,8 +27,15 @@ pub async fn create_post(data: MultipartData) -> Result<Uuid, AppError> {
         "" => None,
         raw => Some(Uuid::parse_str(raw).map_err(|_| AppError::validation("quote", "That post cannot be quoted."))?),
     };
-    let draft = form.text("intent") == "draft";
-    let post = super::compose::NewPost { author: user.id, body: &body, visibility, draft, quote_of };
+    let collaborators = super::collabs::parse_usernames(form.text(super::collabs::FIELD))?;
+    let post = super::compose::NewPost {
+        author: user.id,
+        body: &body,
+        visibility,
+        draft: form.text("intent") == "draft",
+        quote_of,
+        collaborators: &collaborators,
+    };
     let id = super::compose::create(&state.pool, &state.config.media_dir, post, uploads).await?;
     leptos_axum::redirect(&format!("/post/{id}"));
     Ok(id)

@@ -1,8 +1,9 @@
 //! Feed cards as every reader sees them (author, text, images with their
 //! tags, linked cards, counts), kept in memory by post id so a feed page
 //! reads only what is per reader: which posts, and whether they liked them.
-//! The outbox drops a card when its post changes (`posts::events`) or its
-//! author's name or picture does; every server process reads the outbox
+//! The outbox drops a card when its post changes (`posts::events`, its
+//! co-authors joining or leaving among them) or the name or picture of its
+//! author or a co-author does; every server process reads the outbox
 //! for itself (a `LocalConsumer`), so each one's cache hears of every
 //! change. What a card shows of other domains (a linked product's price, a
 //! tag's product name) is refreshed by age: a card is kept at most
@@ -29,12 +30,22 @@ pub const CARD_TTL: Duration = Duration::from_secs(60);
 /// them stores nothing.
 const REMEMBERED: usize = 1024;
 
-/// A post's card for any reader: `view` has `liked` and `is_author` false
-/// and no context tokens; the feed sets those per reader.
+/// A post's card for any reader: `view` has `liked`, `is_author` and
+/// `is_coauthor` false, no pending invitations and no context tokens; the
+/// feed sets those per reader.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Card {
     pub author_id: Uuid,
+    /// Its accepted co-authors (`posts::collabs`), credited with its author.
+    pub coauthor_ids: Vec<Uuid>,
     pub view: PostView,
+}
+
+impl Card {
+    /// Whether `user` made the post: its author or a co-author.
+    fn by(&self, user: Uuid) -> bool {
+        self.author_id == user || self.coauthor_ids.contains(&user)
+    }
 }
 
 #[derive(Clone)]
@@ -122,7 +133,11 @@ impl CardCache {
         }
         for card in cards {
             let stale = inner.dropped.iter().any(|(d, at)| {
-                *at > ticket && (*d == Dropped::Post(card.view.id) || *d == Dropped::Author(card.author_id))
+                *at > ticket
+                    && match *d {
+                        Dropped::Post(id) => id == card.view.id,
+                        Dropped::Author(author) => card.by(author),
+                    }
             });
             if stale {
                 continue;
@@ -141,10 +156,11 @@ impl CardCache {
         inner.remember(Dropped::Post(post));
     }
 
-    /// Drops every card by `author` (their name or picture changed).
+    /// Drops every card by `author`, as creator or co-author (their name or
+    /// picture changed).
     pub fn invalidate_author(&self, author: Uuid) {
         let mut inner = self.lock();
-        inner.entries.retain(|_, e| e.card.author_id != author);
+        inner.entries.retain(|_, e| !e.card.by(author));
         inner.remember(Dropped::Author(author));
     }
 
@@ -219,9 +235,12 @@ mod tests {
     fn card(author: Uuid, body: &str) -> Card {
         Card {
             author_id: author,
+            coauthor_ids: Vec::new(),
             view: PostView {
                 id: Uuid::new_v4(),
                 author: Author { username: "ann".into(), display_name: "Ann".into(), avatar_url: None },
+                coauthors: Vec::new(),
+                pending_coauthors: Vec::new(),
                 body: body.into(),
                 segments: Vec::new(),
                 visibility: Visibility::Public,
@@ -234,6 +253,7 @@ mod tests {
                 comments_off: false,
                 media: Vec::new(),
                 is_author: false,
+                is_coauthor: false,
                 liked: false,
                 saved: false,
                 bookmark_count: None,
@@ -271,6 +291,25 @@ mod tests {
         let ids = [a.view.id, b.view.id];
         cache.put(cache.ticket(), [a, b]);
         cache.invalidate_author(ann);
+        let (found, missing) = cache.get_many(&ids);
+        assert_eq!((found.len(), missing), (1, vec![ids[0]]));
+    }
+
+    #[test]
+    fn a_coauthors_new_name_drops_the_cards_they_co_author() {
+        let cache = CardCache::default();
+        let (ann, bob, cy) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let mut joint = card(ann, "joint");
+        joint.coauthor_ids = vec![bob];
+        let solo = card(cy, "solo");
+        let ids = [joint.view.id, solo.view.id];
+        cache.put(cache.ticket(), [joint.clone()]);
+        cache.invalidate_author(bob);
+        assert_eq!(cache.get_many(&ids[..1]).1, vec![ids[0]]);
+        // A read in flight when Bob's name changed does not store the old card.
+        let ticket = cache.ticket();
+        cache.invalidate_author(bob);
+        cache.put(ticket, [joint, solo]);
         let (found, missing) = cache.get_many(&ids);
         assert_eq!((found.len(), missing), (1, vec![ids[0]]));
     }

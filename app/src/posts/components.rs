@@ -1,5 +1,5 @@
-//! How a post looks in a feed: author, text, images with their tag markers
-//! (`tag_markers`), and counts.
+//! How a post looks in a feed: author (and, for a collaborative post, its
+//! byline), text, images with their tag markers (`tag_markers`), and counts.
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::api::SetLike;
 use super::bookmarks::components::BookmarkButton;
+use super::collabs::components::{Byline, PendingCollaboration};
 use super::links::components::LinkCards;
 use super::post_menu::{CommentsSwitch, HideControl, MenuFor, PostMenu};
 use super::reposts::components::{QuoteCount, QuotedCard, RepostControl, RepostedBy};
@@ -29,6 +30,8 @@ pub fn PostCard(post: PostView) -> impl IntoView {
     let PostView {
         id,
         author,
+        coauthors,
+        pending_coauthors,
         segments,
         visibility,
         published_at,
@@ -53,6 +56,7 @@ pub fn PostCard(post: PostView) -> impl IntoView {
         ..
     } = post;
     let comments_switch = is_author.then_some(CommentsSwitch { post_id: id, off: comments_off });
+    let byline = (!coauthors.is_empty()).then(|| (author.clone(), coauthors));
     let profile = format!("/u/{}", author.username);
     let avatar_name = author.display_name.clone();
     let share_title = format!("{} on Storefeed", author.display_name);
@@ -91,6 +95,8 @@ pub fn PostCard(post: PostView) -> impl IntoView {
                 </A>
                 <div class="min-w-0 flex-1">
                     <A href=profile attr:class="font-semibold hover:underline">{author.display_name.clone()}</A>
+                    {byline.map(|(author, coauthors)| view! { <Byline author coauthors /> })}
+                    {(!pending_coauthors.is_empty()).then(|| view! { <PendingCollaboration pending=pending_coauthors /> })}
                     <p class="text-xs text-stone-500">
                         <A href=format!("/post/{id}") attr:class="hover:underline" attr:data-testid="post-link">
                             <time datetime=published_at.to_rfc3339()>{when(published_at)}</time>

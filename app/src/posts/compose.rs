@@ -1,6 +1,7 @@
 //! Creating a post from the compose form. Every image is checked, decoded
 //! and resized before any file is written, and the files go again if the
-//! post can't be saved, so a refused post leaves nothing on disk.
+//! post can't be saved (an invitation to co-author it refused among the
+//! reasons), so a refused post leaves nothing on disk.
 
 use std::path::Path;
 
@@ -21,14 +22,25 @@ pub struct NewPost<'a> {
     pub draft: bool,
     /// The post it quotes (`posts::reposts`), if any.
     pub quote_of: Option<Uuid>,
+    /// Usernames invited to co-author it (`collabs::parse_usernames`).
+    pub collaborators: &'a [String],
 }
 
 /// Stores the images of `post` under `media_dir` and saves the post with
 /// them; returns its id.
 pub async fn create(pool: &PgPool, media_dir: &Path, post: NewPost<'_>, uploads: Vec<Vec<u8>>) -> AppResult<Uuid> {
     let images = media::store_post_images(media_dir, super::POST_IMAGES, uploads).await?;
-    let saved =
-        super::db::insert(pool, post.author, post.body, post.visibility, &images, !post.draft, post.quote_of).await;
+    let saved = super::db::create(
+        pool,
+        post.author,
+        post.body,
+        post.visibility,
+        &images,
+        !post.draft,
+        post.quote_of,
+        post.collaborators,
+    )
+    .await;
     media::keep_if_saved(media_dir, &media::post_image_urls(&images), saved).await
 }
 
@@ -58,8 +70,14 @@ mod tests {
     async fn a_post_refused_for_its_last_image_leaves_no_files(pool: PgPool) {
         let dir = media_dir();
         let author = user(&pool, "ann").await;
-        let post =
-            NewPost { author, body: "three photos", visibility: Visibility::Public, draft: false, quote_of: None };
+        let post = NewPost {
+            author,
+            body: "three photos",
+            visibility: Visibility::Public,
+            draft: false,
+            quote_of: None,
+            collaborators: &[],
+        };
         let cut = jpeg(120, 90);
         let uploads = vec![png(120, 90), jpeg(90, 120), cut[..cut.len() - 30].to_vec()];
         let err = create(&pool, &dir, post, uploads).await.unwrap_err();
@@ -79,6 +97,7 @@ mod tests {
             visibility: Visibility::Public,
             draft: true,
             quote_of: None,
+            collaborators: &[],
         };
         let err = create(&pool, &dir, post, vec![png(120, 90), png(90, 120)]).await.unwrap_err();
         assert_eq!(err, AppError::Internal);
@@ -87,10 +106,40 @@ mod tests {
     }
 
     #[sqlx::test(migrations = "../migrations")]
+    async fn a_post_whose_invitation_is_refused_leaves_no_post_and_no_files(pool: PgPool) {
+        let dir = media_dir();
+        let author = user(&pool, "ann").await;
+        user(&pool, "bob").await;
+        let names = ["bob".to_string(), "nobody_here".to_string()];
+        let post = NewPost {
+            author,
+            body: "with friends",
+            visibility: Visibility::Public,
+            draft: false,
+            quote_of: None,
+            collaborators: &names,
+        };
+        let err = create(&pool, &dir, post, vec![png(120, 90)]).await.unwrap_err();
+        assert_eq!(err, AppError::validation("collaborators", "No such account: @nobody_here."));
+        assert!(files(&dir).is_empty(), "{:?}", files(&dir));
+        assert_eq!(posts(&pool).await, 0);
+        let invited: i64 =
+            sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM post_collaborators"#).fetch_one(&pool).await.unwrap();
+        assert_eq!(invited, 0, "Bob's invitation went with the post");
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
     async fn a_saved_post_keeps_every_size_of_its_images(pool: PgPool) {
         let dir = media_dir();
         let author = user(&pool, "ann").await;
-        let post = NewPost { author, body: "", visibility: Visibility::Followers, draft: false, quote_of: None };
+        let post = NewPost {
+            author,
+            body: "",
+            visibility: Visibility::Followers,
+            draft: false,
+            quote_of: None,
+            collaborators: &[],
+        };
         let id = create(&pool, &dir, post, vec![png(120, 90), jpeg(90, 120)]).await.unwrap();
         let urls = sqlx::query_scalar!("SELECT url_1200 FROM post_media WHERE post_id = $1 ORDER BY position", id)
             .fetch_all(&pool)

@@ -1,6 +1,6 @@
-//! SQL owned by posts: publishing (post, images and the author's post count
-//! in one transaction) and the feeds, which never return a followers-only
-//! post to someone who does not follow its author.
+//! SQL owned by posts: publishing (post, images, invited collaborators and
+//! the author's post count in one transaction) and the feeds, which never
+//! return a followers-only post to someone who does not follow its author.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -24,7 +24,7 @@ pub async fn publish(
     visibility: Visibility,
     images: &[StoredPostImage],
 ) -> AppResult<Uuid> {
-    insert(pool, author, body, visibility, images, true, None).await
+    insert(pool, author, body, visibility, images, true, None, &[]).await
 }
 
 /// Saves a draft only its author sees, to tag and link before publishing.
@@ -35,7 +35,25 @@ pub async fn save_draft(
     visibility: Visibility,
     images: &[StoredPostImage],
 ) -> AppResult<Uuid> {
-    insert(pool, author, body, visibility, images, false, None).await
+    insert(pool, author, body, visibility, images, false, None, &[]).await
+}
+
+/// Saves a post from the compose form, published or as a draft, quoting
+/// `quote_of` (`reposts`) and inviting the accounts named in `invite` to
+/// co-author it (`collabs`): one transaction, so a refused quote or
+/// invitation saves nothing.
+#[allow(clippy::too_many_arguments)]
+pub async fn create(
+    pool: &PgPool,
+    author: Uuid,
+    body: &str,
+    visibility: Visibility,
+    images: &[StoredPostImage],
+    published: bool,
+    quote_of: Option<Uuid>,
+    invite: &[String],
+) -> AppResult<Uuid> {
+    insert(pool, author, body, visibility, images, published, quote_of, invite).await
 }
 
 /// Saves a post (published or a draft), quoting `quote_of` if set: a
@@ -50,6 +68,7 @@ pub(super) async fn insert(
     images: &[StoredPostImage],
     published: bool,
     quote_of: Option<Uuid>,
+    invite: &[String],
 ) -> AppResult<Uuid> {
     let id = Uuid::new_v4();
     let mut tx = pool.begin().await?;
@@ -82,6 +101,9 @@ pub(super) async fn insert(
         .await?;
     }
     super::refs::store(&mut tx, id, body).await?;
+    if !invite.is_empty() {
+        super::collabs::db::invite_locked(&mut tx, id, author, invite).await?;
+    }
     if published {
         if let Some(quoted) = quote_of {
             super::reposts::db::count_quote(&mut tx, author, quoted).await?;
@@ -129,9 +151,11 @@ pub async fn explore_feed(pool: &PgPool, viewer: Option<Uuid>, cursor: Option<Cu
     super::explore::feed(pool, viewer, cursor).await
 }
 
-/// A profile's posts the viewer may see: all of them for the author and
-/// followers, public ones for everyone else, none of a private account's
-/// for anyone but its accepted followers (`post_visible_to`).
+/// A profile's posts the viewer may see: those it created and those it
+/// co-authors (`collabs`), each as its creator's rule has it: all of them
+/// for the creator and their followers, public ones for everyone else, none
+/// of a private account's for anyone but its accepted followers
+/// (`post_visible_to`).
 pub async fn author_posts(
     pool: &PgPool,
     username: &str,
@@ -139,14 +163,26 @@ pub async fn author_posts(
     cursor: Option<Cursor>,
 ) -> AppResult<FeedPage> {
     let (at, after) = (cursor.map(|c| c.at), cursor.map(|c| c.id));
+    // Each half walks its own index newest first and stops at a page.
     let rows = sqlx::query_as!(
         PostRow,
         r#"SELECT p.id, p.author_id, p.body, p.visibility, p.status, p.created_at, p.published_at, p.edited_at,
                   p.like_count, p.comment_count, p.comments_off, p.repost_of, p.quote_of, p.repost_count, p.quote_count,
                   u.username, u.display_name, u.avatar_url
-           FROM posts p JOIN users u ON u.id = p.author_id
-           WHERE u.username = $1 AND p.status = 'published' AND post_visible_to(p, $2)
-             AND ($3::timestamptz IS NULL OR (p.published_at, p.id) < ($3, $4::uuid))
+           FROM ((SELECT q.id FROM users o JOIN posts q ON q.author_id = o.id
+                  WHERE o.username = $1 AND q.status = 'published' AND post_visible_to(q, $2)
+                    AND ($3::timestamptz IS NULL OR (q.published_at, q.id) < ($3, $4::uuid))
+                  ORDER BY q.published_at DESC, q.id DESC
+                  LIMIT $5)
+                 UNION
+                 (SELECT q.id FROM users o
+                  JOIN post_collaborators c ON c.user_id = o.id AND c.status = 'accepted'
+                  JOIN posts q ON q.id = c.post_id
+                  WHERE o.username = $1 AND q.status = 'published' AND post_visible_to(q, $2)
+                    AND ($3::timestamptz IS NULL OR (q.published_at, q.id) < ($3, $4::uuid))
+                  ORDER BY q.published_at DESC, q.id DESC
+                  LIMIT $5)) top
+           JOIN posts p ON p.id = top.id JOIN users u ON u.id = p.author_id
            ORDER BY p.published_at DESC, p.id DESC
            LIMIT $5"#,
         username.trim().to_lowercase(),
@@ -187,7 +223,7 @@ pub(super) async fn assemble(pool: &PgPool, mut rows: Vec<PostRow>, viewer: Opti
     rows.truncate(FEED_PAGE_SIZE as usize);
     let next_cursor =
         if more { rows.last().and_then(|r| r.published_at.map(|at| Cursor { at, id: r.id }.encode())) } else { None };
-    let posts = for_reader(pool, viewer, views(pool, rows, viewer).await?).await?;
+    let posts = listed(pool, rows, viewer).await?;
     Ok(FeedPage { posts, next_cursor })
 }
 
@@ -205,15 +241,20 @@ pub(super) async fn assemble_keyed(
     let next_cursor = if more { keys.last().map(|k| Cursor { at: k.at, id: k.id }.encode()) } else { None };
     let mut by_id: HashMap<Uuid, PostRow> = rows.into_iter().map(|r| (r.id, r)).collect();
     let rows: Vec<PostRow> = keys.iter().filter_map(|k| by_id.remove(&k.id)).collect();
-    let posts = for_reader(pool, viewer, views(pool, rows, viewer).await?).await?;
+    let posts = listed(pool, rows, viewer).await?;
     Ok(FeedPage { posts, next_cursor })
+}
+
+/// Post rows as the viewer's views, in order (`views`, then `for_reader`).
+pub(super) async fn listed(pool: &PgPool, rows: Vec<PostRow>, viewer: Option<Uuid>) -> AppResult<Vec<PostView>> {
+    for_reader(pool, viewer, views(pool, rows, viewer).await?).await
 }
 
 /// What a page of cards shows one reader besides the shared card: tags of
 /// accounts blocked either way taken off, quoted originals as they may see
 /// them, and the links' context tokens naming each post's creators.
 async fn for_reader(pool: &PgPool, viewer: Option<Uuid>, cards: Vec<Card>) -> AppResult<Vec<PostView>> {
-    let authors: Vec<(Uuid, Uuid)> = cards.iter().map(|c| (c.view.id, c.author_id)).collect();
+    let authors = creators(&cards);
     let mut posts: Vec<PostView> = cards.into_iter().map(|c| c.view).collect();
     hide_blocked_tags(pool, viewer, &mut posts).await?;
     super::reposts::db::fill_quotes(pool, viewer, &mut posts).await?;
@@ -221,8 +262,18 @@ async fn for_reader(pool: &PgPool, viewer: Option<Uuid>, cards: Vec<Card>) -> Ap
     Ok(posts)
 }
 
+/// `(post, creator)` for every creator of every post, as `stamp` takes
+/// them: its author, then its accepted co-authors (credited alike).
+fn creators(cards: &[Card]) -> Vec<(Uuid, Uuid)> {
+    cards
+        .iter()
+        .flat_map(|c| std::iter::once(c.author_id).chain(c.coauthor_ids.iter().copied()).map(|a| (c.view.id, a)))
+        .collect()
+}
+
 /// Signs the context tokens of the posts' product and shop links for this
-/// request (nothing outside a request: tests, jobs).
+/// request (nothing outside a request: tests, jobs); `authors` names each
+/// post's creators, co-authors included.
 fn stamp(posts: &mut [PostView], authors: &[(Uuid, Uuid)]) {
     if let Some(state) = leptos::prelude::use_context::<crate::state::AppState>() {
         crate::attribution::stamp(posts, authors, &state.context_keys.signer(), state.clock.now());
@@ -244,7 +295,9 @@ async fn views(pool: &PgPool, rows: Vec<PostRow>, viewer: Option<Uuid>) -> AppRe
     let mut cards = HashMap::with_capacity(shown.len());
     for r in shown {
         let view = view(r, details.get(&r.id), links.get(&r.id), viewer)?;
-        cards.insert(r.id, Card { author_id: r.author_id, view });
+        let coauthor_ids =
+            details.get(&r.id).map(|d| d.coauthors.iter().map(|(id, _)| *id).collect()).unwrap_or_default();
+        cards.insert(r.id, Card { author_id: r.author_id, coauthor_ids, view });
     }
     Ok(rows
         .iter()
@@ -275,6 +328,9 @@ fn view(
     Ok(PostView {
         links: links.cloned().unwrap_or_default(),
         is_author: viewer == Some(r.author_id),
+        is_coauthor: viewer.is_some_and(|v| d.coauthors.iter().any(|(id, _)| *id == v)),
+        coauthors: d.coauthors.iter().map(|(_, a)| a.clone()).collect(),
+        pending_coauthors: d.pending.clone(),
         liked: d.liked,
         saved: d.saved,
         bookmark_count: d.bookmark_count,
@@ -342,6 +398,7 @@ pub(super) async fn feed_cards(
         card.view.saved = c.saved;
         card.view.reposted = c.reposted;
         card.view.is_author = card.author_id == viewer;
+        card.view.is_coauthor = card.coauthor_ids.contains(&viewer);
         if c.original.is_some() {
             card.view.entry_id = c.key.id;
             card.view.reposted_by = reposters.get(&c.author_id).cloned();
@@ -351,18 +408,24 @@ pub(super) async fn feed_cards(
     for_reader(pool, Some(viewer), page).await
 }
 
-/// Takes the tags of accounts blocked either way with the viewer off their
-/// cards: a post someone else wrote stays, but neither side sees the other
-/// tagged in it. Cards are every reader's (and cached), so this is per reader.
+/// Takes the tags and byline names of accounts blocked either way with the
+/// viewer off their cards: a post someone else created stays, but neither
+/// side sees the other tagged in it or named as its co-author. Cards are
+/// every reader's (and cached), so this is per reader.
 async fn hide_blocked_tags(pool: &PgPool, viewer: Option<Uuid>, posts: &mut [PostView]) -> AppResult<()> {
     let Some(viewer) = viewer else { return Ok(()) };
     let has_user_tags = posts.iter().flat_map(|p| &p.media).flat_map(|m| &m.tags).any(|t| t.kind == TagKind::User);
-    if !has_user_tags {
+    let has_names = posts.iter().any(|p| !p.coauthors.is_empty() || !p.pending_coauthors.is_empty());
+    if !has_user_tags && !has_names {
         return Ok(());
     }
     let blocked = crate::social::safety::db::blocked_usernames(pool, viewer).await?;
     if blocked.is_empty() {
         return Ok(());
+    }
+    for post in posts.iter_mut() {
+        post.coauthors.retain(|a| !blocked.contains(&a.username));
+        post.pending_coauthors.retain(|a| !blocked.contains(&a.username));
     }
     for media in posts.iter_mut().flat_map(|p| p.media.iter_mut()) {
         media
@@ -408,6 +471,24 @@ struct Details {
     has_links: bool,
     ref_users: Vec<String>,
     ref_shops: Vec<String>,
+    /// Accepted co-authors in the order they accepted, with their ids.
+    coauthors: Vec<(Uuid, Author)>,
+    /// Open invitations, for the post's creator only.
+    pending: Vec<Author>,
+}
+
+#[derive(serde::Deserialize)]
+struct PersonJson {
+    id: Uuid,
+    username: String,
+    display_name: String,
+    avatar_url: Option<String>,
+}
+
+impl PersonJson {
+    fn author(self) -> (Uuid, Author) {
+        (self.id, Author { username: self.username, display_name: self.display_name, avatar_url: self.avatar_url })
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -467,8 +548,9 @@ impl From<MediaJson> for MediaView {
 /// One row per post: its images (in order, each with the tags that still
 /// point at something live: a product tag only while the product is active)
 /// as JSON, the viewer's like and bookmark (and, for its author, how many
-/// saved it), whether it links cards, and the user and shop
-/// names its text referenced when written.
+/// saved it and whom they invited to co-author it), its co-authors, whether
+/// it links cards, and the user and shop names its text referenced when
+/// written.
 async fn details(pool: &PgPool, ids: &[Uuid], viewer: Option<Uuid>) -> AppResult<HashMap<Uuid, Details>> {
     let rows = sqlx::query!(
         r#"SELECT p.id AS "id!",
@@ -498,7 +580,17 @@ async fn details(pool: &PgPool, ids: &[Uuid], viewer: Option<Uuid>) -> AppResult
                                        LEFT JOIN users u ON t.kind = 'user' AND u.id = t.user_id
                                        WHERE t.media_id = m.id AND (t.kind <> 'product' OR pr.id IS NOT NULL)))
                               ORDER BY m.position), '[]')
-                   FROM post_media m WHERE m.post_id = p.id)::text AS "media!"
+                   FROM post_media m WHERE m.post_id = p.id)::text AS "media!",
+                  (SELECT COALESCE(json_agg(json_build_object(
+                              'id', u.id, 'username', u.username, 'display_name', u.display_name,
+                              'avatar_url', u.avatar_url) ORDER BY c.accepted_at, u.id), '[]')
+                   FROM post_collaborators c JOIN users u ON u.id = c.user_id
+                   WHERE c.post_id = p.id AND c.status = 'accepted')::text AS "coauthors!",
+                  (SELECT COALESCE(json_agg(json_build_object(
+                              'id', u.id, 'username', u.username, 'display_name', u.display_name,
+                              'avatar_url', u.avatar_url) ORDER BY c.invited_at, u.id), '[]')
+                   FROM post_collaborators c JOIN users u ON u.id = c.user_id JOIN posts q ON q.id = c.post_id
+                   WHERE c.post_id = p.id AND c.status = 'invited' AND q.author_id = $2)::text AS "pending!"
            FROM unnest($1::uuid[]) AS p(id)"#,
         ids,
         viewer
@@ -511,6 +603,13 @@ async fn details(pool: &PgPool, ids: &[Uuid], viewer: Option<Uuid>) -> AppResult
                 tracing::error!(error = %e, "feed details: unreadable media JSON");
                 AppError::Internal
             })?;
+            let people = |json: &str| -> AppResult<Vec<(Uuid, Author)>> {
+                let people: Vec<PersonJson> = serde_json::from_str(json).map_err(|e| {
+                    tracing::error!(error = %e, "feed details: unreadable collaborators JSON");
+                    AppError::Internal
+                })?;
+                Ok(people.into_iter().map(PersonJson::author).collect())
+            };
             let details = Details {
                 media: media.into_iter().map(MediaView::from).collect(),
                 liked: r.liked,
@@ -521,6 +620,8 @@ async fn details(pool: &PgPool, ids: &[Uuid], viewer: Option<Uuid>) -> AppResult
                 has_links: r.has_links,
                 ref_users: r.ref_users,
                 ref_shops: r.ref_shops,
+                coauthors: people(&r.coauthors)?,
+                pending: people(&r.pending)?.into_iter().map(|(_, a)| a).collect(),
             };
             Ok((r.id, details))
         })

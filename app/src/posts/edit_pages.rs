@@ -1,6 +1,6 @@
 //! The author's pages around a post: `/post/:id/edit` (text, visibility,
-//! delete), `/post/:id/history` (every earlier version, for readers too)
-//! and `/drafts`.
+//! collaborators, delete), `/post/:id/history` (every earlier version, for
+//! readers too) and `/drafts`.
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -10,6 +10,7 @@ use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 use super::api::{get_post, my_drafts, post_history, DeletePost, EditPost};
+use super::collabs::components::CollaboratorsEditor;
 use super::{PostView, Visibility, BODY_MAX};
 use crate::accounts::use_auth;
 use crate::error::AppError;
@@ -87,6 +88,7 @@ fn EditPostForm(post: PostView) -> impl IntoView {
                     <A href=format!("/post/{}", post.id) attr:class="font-medium text-stone-600 hover:underline">"Cancel"</A>
                 </div>
             </ActionForm>
+            <CollaboratorsEditor post_id=post.id />
             <div class="mt-8 border-t border-stone-200 pt-4">
                 <h2 class="font-semibold text-rose-800">"Delete post"</h2>
                 <p class="text-sm text-stone-600">"It disappears from every feed and page. This cannot be undone."</p>

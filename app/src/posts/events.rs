@@ -23,7 +23,25 @@ pub const TAGS_CHANGED: &str = "post.tags_changed";
 pub const LINKS_CHANGED: &str = "post.links_changed";
 /// Its author turned comments off or on.
 pub const COMMENTS_SWITCHED: &str = "post.comments_switched";
+/// A co-author joined it or left (`posts::collabs`): `author_id` (its
+/// creator), `user_id` (the co-author) and `joined` (true when they
+/// accepted, false when they left or were removed). Timelines fan the post
+/// out to the co-author's followers, or take it back; the card cache
+/// drops its card (the byline changed).
+pub const COLLABORATORS_CHANGED: &str = "post.collaborators_changed";
 
 pub async fn publish(tx: &mut PgConnection, kind: &str, post_id: Uuid, author_id: Uuid) -> AppResult<()> {
     crate::outbox::publish(tx, AGGREGATE, post_id, kind, json!({ "author_id": author_id })).await
+}
+
+/// `COLLABORATORS_CHANGED`: `coauthor` joined (`joined`) or left `post_id`.
+pub async fn collaborators_changed(
+    tx: &mut PgConnection,
+    post_id: Uuid,
+    author_id: Uuid,
+    coauthor: Uuid,
+    joined: bool,
+) -> AppResult<()> {
+    let payload = json!({ "author_id": author_id, "user_id": coauthor, "joined": joined });
+    crate::outbox::publish(tx, AGGREGATE, post_id, COLLABORATORS_CHANGED, payload).await
 }

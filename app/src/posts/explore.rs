@@ -1,4 +1,5 @@
-//! Explore: public posts of accounts the reader does not follow, best
+//! Explore: public posts of accounts the reader does not follow (as creator
+//! or co-author: `post_from_followed`, the home feed's own test), best
 //! first, from a ranking a job recomputes every minute (`refresh`). A post's
 //! score is a moment (see migrations/…12_explore_ranking.sql): its
 //! publication time plus `HOURS_PER_TENFOLD` hours for each tenfold of its
@@ -79,9 +80,7 @@ pub async fn feed(pool: &PgPool, viewer: Option<Uuid>, cursor: Option<Cursor>) -
                                             COALESCE($3::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
              AND p.status = 'published' AND p.visibility = 'public' AND post_visible_to(p, $1)
              AND post_wanted_by(p, $1) AND NOT not_interested_in(p.author_id, $1)
-             AND p.author_id IS DISTINCT FROM $1
-             AND NOT EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followee_id = p.author_id
-                                                        AND f.status = 'accepted')
+             AND NOT post_from_followed(p, $1)
            ORDER BY r.score_at DESC, r.post_id DESC
            LIMIT $4"#,
         viewer,
@@ -103,9 +102,7 @@ pub async fn feed(pool: &PgPool, viewer: Option<Uuid>, cursor: Option<Cursor>) -
                                                  app_now() - make_interval(days => $6))
                    AND post_visible_to(p, $1)
                    AND post_wanted_by(p, $1) AND NOT not_interested_in(p.author_id, $1)
-                   AND p.author_id IS DISTINCT FROM $1
-                   AND NOT EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followee_id = p.author_id
-                                                              AND f.status = 'accepted')) s
+                   AND NOT post_from_followed(p, $1)) s
            WHERE (s.score_at, s.id) < (COALESCE($2::timestamptz, 'infinity'),
                                        COALESCE($3::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
            ORDER BY s.score_at DESC, s.id DESC

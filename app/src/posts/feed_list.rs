@@ -217,6 +217,10 @@ fn GridTile(post: PostView) -> impl IntoView {
             {(post.visibility == super::Visibility::Followers).then(|| view! {
                 <span class="absolute bottom-1 left-1 rounded bg-black/60 px-1.5 text-xs text-white">"Followers"</span>
             })}
+            // A co-authored post (`collabs`): its byline is on the post.
+            {(!post.coauthors.is_empty()).then(|| view! {
+                <span class="absolute bottom-1 right-1 rounded bg-black/60 px-1.5 text-xs text-white" data-testid="collab-badge">"Collab"</span>
+            })}
         </a>
     }
 }

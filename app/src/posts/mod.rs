@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod bookmarks;
+pub mod collabs;
 pub mod comments;
 pub mod components;
 pub mod edit_pages;
@@ -141,7 +142,15 @@ pub struct MediaView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostView {
     pub id: Uuid,
+    /// Its creator, the primary author (`collabs`).
     pub author: Author,
+    /// Its accepted co-authors, in the order they accepted: the byline
+    /// reads "By @author, @a and @b" (`collabs::byline`).
+    pub coauthors: Vec<Author>,
+    /// Those invited to co-author it who have not answered: shown to its
+    /// creator only, empty for everyone else (and on feed cards, which are
+    /// shared by all readers).
+    pub pending_coauthors: Vec<Author>,
     pub body: String,
     /// The body with its known `@user`, `$shop` and `#hashtag` references as links.
     pub segments: Vec<text::Segment>,
@@ -159,6 +168,8 @@ pub struct PostView {
     pub comments_off: bool,
     pub media: Vec<MediaView>,
     pub is_author: bool,
+    /// The viewer is one of its accepted co-authors (and may leave).
+    pub is_coauthor: bool,
     /// The viewer has liked this post.
     pub liked: bool,
     /// The viewer has saved this post (`bookmarks`).

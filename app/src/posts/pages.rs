@@ -12,6 +12,7 @@ use web_sys::{FormData, HtmlFormElement, SubmitEvent};
 
 use super::api::{create_post, get_post, CreatePost, PublishPost};
 use super::bookmarks::components::SaveToChooser;
+use super::collabs::components::LeaveCollaboration;
 use super::comments::components::CommentsSection;
 use super::components::PostCard;
 use super::links::components::LinkEditor;
@@ -131,6 +132,14 @@ fn ComposeForm(quote: Option<Uuid>) -> impl IntoView {
                         <option value="followers">"Followers only"</option>
                     </select>
                 </div>
+                <div>
+                    <label for="collaborators" class=LABEL_CLASS>"Collaborators"</label>
+                    <input id="collaborators" name=super::collabs::FIELD type="text" class=INPUT_CLASS autocomplete="off"
+                        placeholder="@username, @another" aria-describedby="collaborators-help" data-testid="compose-collaborators" />
+                    <p id="collaborators-help" class="mt-1 text-xs text-stone-500">
+                        {format!("Optional: invite up to {} people to co-author this post. It shows on their profiles once they accept.", super::collabs::MAX_COLLABORATORS)}
+                    </p>
+                </div>
                 <div class="flex flex-wrap gap-3">
                     <button type="submit" name="intent" value="publish" class=PRIMARY_BUTTON_CLASS data-testid="publish"
                         disabled=move || publish.pending().get()>
@@ -170,7 +179,7 @@ pub fn PostPage() -> impl IntoView {
                     Ok(p) => {
                         let title = format!("{} on Storefeed", p.author.display_name);
                         let description: String = p.body.chars().take(160).collect();
-                        let (id, is_draft) = (p.id, p.is_draft);
+                        let (id, is_draft, is_coauthor) = (p.id, p.is_draft, p.is_coauthor);
                         let tag_editor = (p.is_author && !p.media.is_empty()).then(|| p.media.clone());
                         let link_editor = p.is_author.then(|| p.links.clone());
                         view! {
@@ -178,6 +187,7 @@ pub fn PostPage() -> impl IntoView {
                             <Meta name="description" content=description />
                             {is_draft.then(|| view! { <DraftBanner id changed /> })}
                             <div class="mx-auto max-w-xl"><PostCard post=p /></div>
+                            {is_coauthor.then(|| view! { <div class="mx-auto max-w-xl"><LeaveCollaboration post_id=id changed /></div> })}
                             {tag_editor.map(|media| view! { <div class="mx-auto max-w-3xl"><TagEditor media changed /></div> })}
                             {link_editor.map(|links| view! { <div class="mx-auto max-w-xl"><LinkEditor post_id=id links changed /></div> })}
                             {(!is_draft).then(|| view! { <div class="mx-auto max-w-xl"><SaveToChooser post_id=id changed /></div> })}

@@ -1,6 +1,7 @@
 //! `/me`: everything the wide header offers that the phone's tab bar has no
-//! room for (orders, saved posts, earnings, shops and their admin pages, events, follow
-//! requests, settings, log out). Rendered on the server; plain links and a
+//! room for (orders, saved posts, collaboration invites with how many wait,
+//! earnings, shops and their admin pages, events, follow requests,
+//! settings, log out). Rendered on the server; plain links and a
 //! plain form, so it works before the client loads. A guest is offered to
 //! log in (or sign up) and come back here.
 
@@ -11,6 +12,8 @@ use leptos_router::components::A;
 use super::{Avatar, AvatarSize, ErrorPage, Loading, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS};
 use crate::accounts::api::Logout;
 use crate::accounts::{use_auth, SessionUser};
+use crate::posts::collabs::api::invite_count;
+use crate::posts::collabs::invites_label;
 use crate::shops::api::my_shops;
 use crate::shops::pages::ShopLogo;
 use crate::shops::ShopSummary;
@@ -24,6 +27,7 @@ const CHIP: &str = "rounded-full border border-stone-300 px-3 py-1 text-sm font-
 pub fn MePage() -> impl IntoView {
     let auth = use_auth();
     let shops = Resource::new(move || auth.version(), |_| my_shops());
+    let invites = Resource::new(move || auth.version(), |_| invite_count());
     view! {
         <Title text="Me" />
         <Suspense fallback=|| view! { <Loading /> }>
@@ -31,7 +35,9 @@ pub fn MePage() -> impl IntoView {
                 match auth.user.await {
                     Ok(Some(user)) => {
                         let shops = shops.await;
-                        view! { <MeMenu user shops /> }.into_any()
+                        // The count is a hint: the page itself says what waits.
+                        let invites = invites.await.unwrap_or(0);
+                        view! { <MeMenu user shops invites /> }.into_any()
                     }
                     Ok(None) => view! { <LogInFirst /> }.into_any(),
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
@@ -58,7 +64,7 @@ fn LogInFirst() -> impl IntoView {
 }
 
 #[component]
-fn MeMenu(user: SessionUser, shops: Result<Vec<ShopSummary>, crate::error::AppError>) -> impl IntoView {
+fn MeMenu(user: SessionUser, shops: Result<Vec<ShopSummary>, crate::error::AppError>, invites: i64) -> impl IntoView {
     let profile = format!("/u/{}", user.username);
     view! {
         <div class="mx-auto max-w-xl space-y-4" data-testid="me-page">
@@ -76,6 +82,12 @@ fn MeMenu(user: SessionUser, shops: Result<Vec<ShopSummary>, crate::error::AppEr
             </MenuSection>
             <MenuSection title="Creating">
                 <MenuLink href="/drafts" testid="me-drafts" label="Drafts" />
+                <li>
+                    <A href="/collabs" attr:class=ROW attr:data-testid="me-collabs">
+                        {invites_label(invites)}
+                        <span aria-hidden="true" class="text-stone-400">"›"</span>
+                    </A>
+                </li>
                 <MenuLink href="/creator" testid="me-earnings" label="Earnings" />
                 <MenuLink href="/creator/statement" testid="me-statement" label="Monthly statement" />
             </MenuSection>

@@ -16,7 +16,7 @@ async fn repost(pool: &PgPool, who: Uuid, id: Uuid) -> AppResult<i64> {
 }
 
 async fn quote(pool: &PgPool, who: Uuid, id: Uuid, body: &str) -> AppResult<Uuid> {
-    posts::insert(pool, who, body, Visibility::Public, &[], true, Some(id)).await
+    posts::insert(pool, who, body, Visibility::Public, &[], true, Some(id), &[]).await
 }
 
 async fn counts(pool: &PgPool, id: Uuid) -> (i32, i32) {
@@ -229,7 +229,7 @@ async fn a_quoted_draft_counts_when_published(pool: PgPool) {
     let ann = user(&pool, "ann").await;
     let bob = user(&pool, "bob").await;
     let original = post(&pool, ann, "original", Visibility::Public).await;
-    let draft = posts::insert(&pool, bob, "later", Visibility::Public, &[], false, Some(original)).await.unwrap();
+    let draft = posts::insert(&pool, bob, "later", Visibility::Public, &[], false, Some(original), &[]).await.unwrap();
     assert_eq!(counts(&pool, original).await, (0, 0));
     editing::publish_draft(&pool, bob, draft).await.unwrap();
     assert_eq!(counts(&pool, original).await, (0, 1));

@@ -3,6 +3,11 @@
 //! missing or stale timeline, and the outbox consumer that keeps the rows:
 //! fan-out when a post goes out, removal when it is deleted, back-fill on
 //! a follow and pruning on an unfollow.
+//!
+//! An account's posts are those it created and those it co-authors
+//! (`posts::collabs`): a co-author's followers get the post when they
+//! accept (a row with the co-author as its `author_id`, so unfollowing or
+//! leaving prunes it), and every read below takes both.
 
 use sqlx::{PgConnection, PgExecutor, PgPool};
 use uuid::Uuid;
@@ -62,23 +67,23 @@ async fn candidates(pool: &PgPool, viewer: Uuid, from: Option<Key>, horizon: Key
 }
 
 /// The reader's timeline rows and the posts of the accounts merged at read
-/// (their own and the big accounts they follow), merged by the database.
-/// A row is `shown` only if the rule lets the reader see the post, they
-/// still follow its author and want it (`post_wanted_by`: not hidden, muted
-/// or holding a muted word): a stale or unwanted row is looked at, never shown.
+/// (their own and the big accounts they follow), merged by the database,
+/// each post once. A row is `shown` only if the rule lets the reader see
+/// the post, it is still from someone they follow (`post_from_followed`:
+/// its creator or a co-author) and they want it (`post_wanted_by`: not
+/// hidden, muted or holding a muted word): a stale or unwanted row is
+/// looked at, never shown.
 async fn timeline_and_merged(pool: &PgPool, viewer: Uuid, from: Option<Key>, limit: i64) -> AppResult<Vec<Candidate>> {
     let (at, after) = (from.map(|k| k.at), from.map(|k| k.id));
     let rows = sqlx::query!(
         r#"SELECT c.id AS "id!", c.author_id AS "author_id!", c.published_at AS "published_at!",
                   (p.status = 'published' AND post_visible_to(p, $1) AND post_wanted_by(p, $1)
-                   AND (p.author_id = $1
-                        OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followee_id = p.author_id
-                                                              AND f.status = 'accepted'))) AS "shown!",
+                   AND post_from_followed(p, $1)) AS "shown!",
                   p.repost_of AS original,
                   EXISTS (SELECT 1 FROM post_likes l WHERE l.user_id = $1 AND l.post_id = COALESCE(p.repost_of, c.id)) AS "liked!",
                   EXISTS (SELECT 1 FROM bookmarks b WHERE b.user_id = $1 AND b.post_id = COALESCE(p.repost_of, c.id)) AS "saved!",
                   EXISTS (SELECT 1 FROM posts r WHERE r.author_id = $1 AND r.repost_of = COALESCE(p.repost_of, c.id)) AS "reposted!"
-           FROM (SELECT u.id, u.author_id, u.published_at
+           FROM (SELECT DISTINCT ON (u.published_at, u.id) u.id, u.author_id, u.published_at
                  FROM ((SELECT t.post_id AS id, t.author_id, t.published_at
                         FROM timelines t
                         WHERE t.user_id = $1
@@ -94,12 +99,20 @@ async fn timeline_and_merged(pool: &PgPool, viewer: Uuid, from: Option<Key>, lim
                               JOIN timeline_merged_authors m ON m.user_id = f.followee_id
                               WHERE f.follower_id = $1 AND f.status = 'accepted') a
                         CROSS JOIN LATERAL (
-                            SELECT q.id, q.author_id, q.published_at FROM posts q
-                            WHERE q.author_id = a.author_id AND q.status = 'published'
-                              AND (q.published_at, q.id) < (COALESCE($2::timestamptz, 'infinity'),
-                                                            COALESCE($3::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
-                            ORDER BY q.published_at DESC, q.id DESC
-                            LIMIT $4) q)) u
+                            (SELECT q.id, q.author_id, q.published_at FROM posts q
+                             WHERE q.author_id = a.author_id AND q.status = 'published'
+                               AND (q.published_at, q.id) < (COALESCE($2::timestamptz, 'infinity'),
+                                                             COALESCE($3::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+                             ORDER BY q.published_at DESC, q.id DESC
+                             LIMIT $4)
+                            UNION ALL
+                            (SELECT q.id, a.author_id, q.published_at
+                             FROM post_collaborators k JOIN posts q ON q.id = k.post_id
+                             WHERE k.user_id = a.author_id AND k.status = 'accepted' AND q.status = 'published'
+                               AND (q.published_at, q.id) < (COALESCE($2::timestamptz, 'infinity'),
+                                                             COALESCE($3::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+                             ORDER BY q.published_at DESC, q.id DESC
+                             LIMIT $4)) q)) u
                  ORDER BY u.published_at DESC, u.id DESC
                  LIMIT $4) c
            JOIN posts p ON p.id = c.id
@@ -126,7 +139,8 @@ async fn timeline_and_merged(pool: &PgPool, viewer: Uuid, from: Option<Key>, lim
 }
 
 /// Posts older than `below` (at most the horizon) of the fanned-out
-/// accounts the reader follows, read from `posts` as before timelines.
+/// accounts the reader follows, created or co-authored, read from `posts`
+/// as before timelines, each once.
 async fn before_horizon(pool: &PgPool, viewer: Uuid, below: Key, limit: i64) -> AppResult<Vec<Candidate>> {
     let rows = sqlx::query!(
         r#"SELECT p.id, p.author_id, p.published_at AS "published_at!",
@@ -135,14 +149,20 @@ async fn before_horizon(pool: &PgPool, viewer: Uuid, below: Key, limit: i64) -> 
                   EXISTS (SELECT 1 FROM post_likes l WHERE l.user_id = $1 AND l.post_id = COALESCE(p.repost_of, p.id)) AS "liked!",
                   EXISTS (SELECT 1 FROM bookmarks b WHERE b.user_id = $1 AND b.post_id = COALESCE(p.repost_of, p.id)) AS "saved!",
                   EXISTS (SELECT 1 FROM posts r WHERE r.author_id = $1 AND r.repost_of = COALESCE(p.repost_of, p.id)) AS "reposted!"
-           FROM (SELECT q.id
+           FROM (SELECT DISTINCT ON (q.published_at, q.id) q.id
                  FROM follows f
                  CROSS JOIN LATERAL (
-                     SELECT q.id, q.published_at FROM posts q
-                     WHERE q.author_id = f.followee_id AND q.status = 'published'
-                       AND (q.published_at, q.id) < ($2, $3)
-                     ORDER BY q.published_at DESC, q.id DESC
-                     LIMIT $4) q
+                     (SELECT q.id, q.published_at FROM posts q
+                      WHERE q.author_id = f.followee_id AND q.status = 'published'
+                        AND (q.published_at, q.id) < ($2, $3)
+                      ORDER BY q.published_at DESC, q.id DESC
+                      LIMIT $4)
+                     UNION ALL
+                     (SELECT q.id, q.published_at FROM post_collaborators k JOIN posts q ON q.id = k.post_id
+                      WHERE k.user_id = f.followee_id AND k.status = 'accepted' AND q.status = 'published'
+                        AND (q.published_at, q.id) < ($2, $3)
+                      ORDER BY q.published_at DESC, q.id DESC
+                      LIMIT $4)) q
                  WHERE f.follower_id = $1 AND f.status = 'accepted'
                    AND NOT EXISTS (SELECT 1 FROM timeline_merged_authors m WHERE m.user_id = f.followee_id)
                  ORDER BY q.published_at DESC, q.id DESC
@@ -184,21 +204,28 @@ pub async fn mark_stale(pool: &PgPool, user: Uuid) -> AppResult<()> {
     Ok(())
 }
 
-/// Builds a timeline from the accounts its owner follows: their posts of
-/// the last `REBUILD_DAYS`, at most `REBUILD_MAX` (then the horizon is the
-/// oldest of those). Rows already there stay; building twice is harmless.
+/// Builds a timeline from the accounts its owner follows: their posts
+/// (created or co-authored) of the last `REBUILD_DAYS`, at most
+/// `REBUILD_MAX` (then the horizon is the oldest of those). Rows already
+/// there stay; building twice is harmless.
 pub async fn rebuild(pool: &PgPool, user: Uuid) -> AppResult<Key> {
     let mut tx = pool.begin().await?;
     let r = sqlx::query!(
         r#"WITH recent AS (
-               SELECT q.id, q.author_id, q.published_at
+               SELECT DISTINCT ON (q.published_at, q.id) q.id, q.via AS author_id, q.published_at
                FROM follows f
                CROSS JOIN LATERAL (
-                   SELECT q.id, q.author_id, q.published_at FROM posts q
-                   WHERE q.author_id = f.followee_id AND q.status = 'published'
-                     AND q.published_at >= app_now() - make_interval(days => $2)
-                   ORDER BY q.published_at DESC, q.id DESC
-                   LIMIT $3) q
+                   (SELECT q.id, q.author_id AS via, q.published_at FROM posts q
+                    WHERE q.author_id = f.followee_id AND q.status = 'published'
+                      AND q.published_at >= app_now() - make_interval(days => $2)
+                    ORDER BY q.published_at DESC, q.id DESC
+                    LIMIT $3)
+                   UNION ALL
+                   (SELECT q.id, k.user_id, q.published_at FROM post_collaborators k JOIN posts q ON q.id = k.post_id
+                    WHERE k.user_id = f.followee_id AND k.status = 'accepted' AND q.status = 'published'
+                      AND q.published_at >= app_now() - make_interval(days => $2)
+                    ORDER BY q.published_at DESC, q.id DESC
+                    LIMIT $3)) q
                WHERE f.follower_id = $1 AND f.status = 'accepted'
                  AND NOT EXISTS (SELECT 1 FROM timeline_merged_authors m WHERE m.user_id = f.followee_id)
                ORDER BY q.published_at DESC, q.id DESC
@@ -262,15 +289,26 @@ async fn apply(tx: &mut PgConnection, e: &Event) -> AppResult<()> {
             sqlx::query!("DELETE FROM timelines WHERE post_id = $1", e.aggregate_id).execute(&mut *tx).await?;
             Ok(())
         }
+        (post_events::AGGREGATE, post_events::COLLABORATORS_CHANGED) => match e.uuid("user_id") {
+            Some(coauthor) => coauthor_changed(tx, e.aggregate_id, coauthor).await,
+            None => Ok(()),
+        },
         (social_events::AGGREGATE, social_events::FOLLOW_ACCEPTED) => match follow() {
             Some((follower, followee)) => backfill(tx, follower, followee).await,
             None => Ok(()),
         },
         (social_events::AGGREGATE, social_events::FOLLOW_REMOVED) => {
             if let Some((follower, followee)) = follow() {
-                sqlx::query!("DELETE FROM timelines WHERE user_id = $1 AND author_id = $2", follower, followee)
-                    .execute(&mut *tx)
-                    .await?;
+                let gone = sqlx::query!(
+                    "DELETE FROM timelines WHERE user_id = $1 AND author_id = $2
+                     RETURNING user_id, post_id, published_at",
+                    follower,
+                    followee
+                )
+                .fetch_all(&mut *tx)
+                .await?;
+                let gone = gone.into_iter().map(|g| (g.user_id, g.post_id, g.published_at)).collect();
+                keep_still_followed(tx, gone).await?;
             }
             Ok(())
         }
@@ -278,15 +316,11 @@ async fn apply(tx: &mut PgConnection, e: &Event) -> AppResult<()> {
     }
 }
 
-/// Writes a post into its author's followers' timelines, `FANOUT_BATCH` at
-/// a time; an author with `FANOUT_LIMIT` followers or more becomes merged
-/// at read instead (for good). Rows exist only for accepted followers.
+/// Writes a post into its author's followers' timelines (`fan_out_as`).
 async fn fan_out(tx: &mut PgConnection, post_id: Uuid) -> AppResult<()> {
     let Some(post) = sqlx::query!(
-        r#"SELECT p.author_id, p.published_at AS "published_at!", u.followers_count,
-                  EXISTS (SELECT 1 FROM timeline_merged_authors m WHERE m.user_id = p.author_id) AS "merged!"
-           FROM posts p JOIN users u ON u.id = p.author_id
-           WHERE p.id = $1 AND p.status = 'published'"#,
+        r#"SELECT p.author_id, p.published_at AS "published_at!"
+           FROM posts p WHERE p.id = $1 AND p.status = 'published'"#,
         post_id
     )
     .fetch_optional(&mut *tx)
@@ -294,16 +328,109 @@ async fn fan_out(tx: &mut PgConnection, post_id: Uuid) -> AppResult<()> {
     else {
         return Ok(()); // deleted since
     };
-    if post.merged {
+    fan_out_as(tx, post_id, post.author_id, post.published_at).await
+}
+
+/// A co-author joined a post or left it (`posts::collabs`); the rows follow
+/// what holds now, as events may be read late: a co-author's followers get
+/// the post (`fan_out_as`), or the rows written for them go (kept for
+/// whoever still follows another of its authors).
+async fn coauthor_changed(tx: &mut PgConnection, post_id: Uuid, coauthor: Uuid) -> AppResult<()> {
+    let joined = sqlx::query_scalar!(
+        r#"SELECT p.published_at AS "published_at!"
+           FROM posts p JOIN post_collaborators c ON c.post_id = p.id
+           WHERE p.id = $1 AND p.status = 'published' AND c.user_id = $2 AND c.status = 'accepted'"#,
+        post_id,
+        coauthor
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    match joined {
+        Some(published_at) => fan_out_as(tx, post_id, coauthor, published_at).await,
+        None => {
+            let gone = sqlx::query!(
+                "DELETE FROM timelines WHERE post_id = $1 AND author_id = $2
+                 RETURNING user_id, post_id, published_at",
+                post_id,
+                coauthor
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+            keep_still_followed(tx, gone.into_iter().map(|g| (g.user_id, g.post_id, g.published_at)).collect()).await
+        }
+    }
+}
+
+/// Puts back rows just taken out for one of a post's authors (an unfollow,
+/// a co-author leaving) where the reader still follows another of its
+/// authors, its creator or a co-author, under that one's name; the next
+/// unfollow or departure prunes them in turn.
+async fn keep_still_followed(
+    tx: &mut PgConnection,
+    gone: Vec<(Uuid, Uuid, chrono::DateTime<chrono::Utc>)>,
+) -> AppResult<()> {
+    if gone.is_empty() {
         return Ok(());
     }
-    if post.followers_count >= FANOUT_LIMIT {
-        sqlx::query!(
-            "INSERT INTO timeline_merged_authors (user_id) VALUES ($1) ON CONFLICT DO NOTHING",
-            post.author_id
-        )
-        .execute(&mut *tx)
-        .await?;
+    let mut readers = Vec::with_capacity(gone.len());
+    let mut posts = Vec::with_capacity(gone.len());
+    let mut ats = Vec::with_capacity(gone.len());
+    for (reader, post, at) in gone {
+        readers.push(reader);
+        posts.push(post);
+        ats.push(at);
+    }
+    sqlx::query!(
+        r#"INSERT INTO timelines (user_id, post_id, author_id, published_at)
+           SELECT g.user_id, g.post_id, w.author_id, g.published_at
+           FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS g(user_id, post_id, published_at)
+           JOIN posts p ON p.id = g.post_id AND p.status = 'published'
+           CROSS JOIN LATERAL (
+               SELECT a.author_id
+               FROM (SELECT p.author_id
+                     UNION ALL
+                     SELECT c.user_id FROM post_collaborators c WHERE c.post_id = p.id AND c.status = 'accepted') a
+               WHERE EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = g.user_id AND f.followee_id = a.author_id
+                                                        AND f.status = 'accepted')
+               LIMIT 1) w
+           ON CONFLICT DO NOTHING"#,
+        &readers,
+        &posts,
+        &ats
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Writes a post into the timelines of `via`'s followers (its creator's,
+/// or a co-author's when they join it), `FANOUT_BATCH` at a time, as `via`'s
+/// rows; an account with `FANOUT_LIMIT` followers or more becomes merged at
+/// read instead (for good). Rows exist only for accepted followers.
+async fn fan_out_as(
+    tx: &mut PgConnection,
+    post_id: Uuid,
+    via: Uuid,
+    published_at: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    let Some(account) = sqlx::query!(
+        r#"SELECT u.followers_count,
+                  EXISTS (SELECT 1 FROM timeline_merged_authors m WHERE m.user_id = u.id) AS "merged!"
+           FROM users u WHERE u.id = $1"#,
+        via
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(());
+    };
+    if account.merged {
+        return Ok(());
+    }
+    if account.followers_count >= FANOUT_LIMIT {
+        sqlx::query!("INSERT INTO timeline_merged_authors (user_id) VALUES ($1) ON CONFLICT DO NOTHING", via)
+            .execute(&mut *tx)
+            .await?;
         return Ok(());
     }
     let mut after = Uuid::nil();
@@ -320,8 +447,8 @@ async fn fan_out(tx: &mut PgConnection, post_id: Uuid) -> AppResult<()> {
                    ON CONFLICT DO NOTHING)
                SELECT (SELECT follower_id FROM batch ORDER BY follower_id DESC LIMIT 1) AS last"#,
             post_id,
-            post.author_id,
-            post.published_at,
+            via,
+            published_at,
             after,
             FANOUT_BATCH
         )
@@ -334,17 +461,27 @@ async fn fan_out(tx: &mut PgConnection, post_id: Uuid) -> AppResult<()> {
     }
 }
 
-/// A new follow copies the account's posts since the follower's horizon
-/// (at most `BACKFILL_MAX`, moving the horizon up if that cut some off).
-/// A timeline not built yet is left alone: its rebuild reads the follow.
+/// A new follow copies the account's posts (created or co-authored) since
+/// the follower's horizon (at most `BACKFILL_MAX`, moving the horizon up if
+/// that cut some off). A timeline not built yet is left alone: its rebuild
+/// reads the follow.
 async fn backfill(tx: &mut PgConnection, follower: Uuid, followee: Uuid) -> AppResult<()> {
     let Some(horizon) = horizon(&mut *tx, follower).await? else { return Ok(()) };
     let r = sqlx::query!(
         r#"WITH recent AS (
-               SELECT q.id, q.author_id, q.published_at FROM posts q
-               WHERE q.author_id = $2 AND q.status = 'published'
-                 AND (q.published_at, q.id) >= ($3, $4)
-                 AND NOT EXISTS (SELECT 1 FROM timeline_merged_authors m WHERE m.user_id = $2)
+               SELECT q.id, $2::uuid AS author_id, q.published_at
+               FROM ((SELECT q.id, q.published_at FROM posts q
+                      WHERE q.author_id = $2 AND q.status = 'published'
+                        AND (q.published_at, q.id) >= ($3, $4)
+                      ORDER BY q.published_at DESC, q.id DESC
+                      LIMIT $5)
+                     UNION ALL
+                     (SELECT q.id, q.published_at FROM post_collaborators k JOIN posts q ON q.id = k.post_id
+                      WHERE k.user_id = $2 AND k.status = 'accepted' AND q.status = 'published'
+                        AND (q.published_at, q.id) >= ($3, $4)
+                      ORDER BY q.published_at DESC, q.id DESC
+                      LIMIT $5)) q
+               WHERE NOT EXISTS (SELECT 1 FROM timeline_merged_authors m WHERE m.user_id = $2)
                ORDER BY q.published_at DESC, q.id DESC
                LIMIT $5),
            written AS (

@@ -68,7 +68,8 @@ pub async fn set_relation(
 
 /// Blocks `target`: the block row, and every follow and follow request
 /// between the two removed, with the counters and the timeline events of
-/// the accepted ones, in one transaction.
+/// the accepted ones, and every collaboration between them ended
+/// (`posts::collabs`), in one transaction.
 async fn block(pool: &PgPool, me: Uuid, target: Uuid) -> AppResult<()> {
     let mut tx = pool.begin().await?;
     lock_pair(&mut tx, me, target).await?;
@@ -91,6 +92,7 @@ async fn block(pool: &PgPool, me: Uuid, target: Uuid) -> AppResult<()> {
                 events::follow(&mut tx, events::FOLLOW_REMOVED, follower, followee).await?;
             }
         }
+        crate::posts::collabs::db::end_between(&mut tx, me, target).await?;
     }
     tx.commit().await?;
     Ok(())
