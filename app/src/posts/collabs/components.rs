@@ -128,23 +128,24 @@ fn CollaboratorList(post_id: Uuid, people: Vec<Collaborator>, remove: ServerActi
     view! {
         <ul class="mt-2 divide-y divide-stone-100 rounded-xl border border-stone-200" data-testid="collaborators">
             {people.into_iter().map(|c| {
-                let username = c.author.username.clone();
+                let username = c.author.username;
+                let (href, shown, field) = (format!("/u/{username}"), format!("@{username}"), username.clone());
+                let remove_label = format!("Remove @{username}");
                 let status_class = match c.status {
                     CollabStatus::Accepted => "rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-semibold text-emerald-800",
                     CollabStatus::Invited => "rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-800",
                 };
                 view! {
-                    <li class="flex items-center justify-between gap-3 px-3 py-2" data-testid="collaborator" data-username=username.clone()>
+                    <li class="flex items-center justify-between gap-3 px-3 py-2" data-testid="collaborator" data-username=username>
                         <span class="min-w-0">
-                            <A href=format!("/u/{username}") attr:class=NAME_LINK>{format!("@{username}")}</A>
+                            <A href=href attr:class=NAME_LINK>{shown}</A>
                             " "
                             <span class=status_class data-testid="collaborator-status">{c.status.label()}</span>
                         </span>
                         <ActionForm action=remove>
                             <input type="hidden" name="post_id" value=post_id.to_string() />
-                            <input type="hidden" name="username" value=username.clone() />
-                            <button type="submit" class=SMALL_BUTTON data-testid="remove-collaborator"
-                                aria-label=format!("Remove @{username}")>
+                            <input type="hidden" name="username" value=field />
+                            <button type="submit" class=SMALL_BUTTON data-testid="remove-collaborator" aria-label=remove_label>
                                 "Remove"
                             </button>
                         </ActionForm>

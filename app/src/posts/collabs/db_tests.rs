@@ -203,7 +203,7 @@ async fn the_creator_removes_collaborators_and_a_coauthor_leaves(pool: PgPool) {
 async fn invitations_are_refused_with_clear_messages_and_nothing_half_written(pool: PgPool) {
     let ann = user(&pool, "ann").await;
     let bob = user(&pool, "bob").await;
-    let foe = user(&pool, "foe").await;
+    user(&pool, "foe").await;
     let hater = user(&pool, "hater").await;
     let fan = user(&pool, "fan").await;
     user(&pool, "stranger").await;
@@ -521,7 +521,7 @@ async fn request_context(pool: &PgPool) -> leptos::prelude::Owner {
         payments: Arc::new(crate::payments::test_provider::TestProvider::new(pool.clone())),
         stock: crate::inventory::gate::StockGate::start(pool.clone()),
         events: crate::attribution::EventSink::start(pool.clone()),
-        context_keys: crate::attribution::crediting::db::tests::key(),
+        context_keys: crate::attribution::crediting_tests::key(),
         clock: crate::clock::Clock::system(),
         cards: CardCache::default(),
     };
@@ -533,7 +533,7 @@ async fn request_context(pool: &PgPool) -> leptos::prelude::Owner {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_sale_through_a_collab_post_is_credited_to_its_creator_and_every_coauthor(pool: PgPool) {
-    use crate::attribution::crediting::db::tests::{buy_and_attribute, commissions, credits, key};
+    use crate::attribution::crediting_tests::{buy_and_attribute, commissions, credits, key};
 
     let (checkout, buyer, variant) = crate::test_support::ready_checkout(&pool, 5, 1).await;
     let product =
