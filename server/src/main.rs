@@ -6,6 +6,8 @@
 #![recursion_limit = "512"]
 
 mod assets;
+#[cfg(test)]
+mod collab_http_tests;
 mod config;
 mod demo;
 mod exports;

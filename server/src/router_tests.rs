@@ -112,7 +112,7 @@ impl Site {
         (Response::from_parts(parts, Body::empty()), String::from_utf8_lossy(&bytes).into_owned())
     }
 
-    async fn get(&self, path: &str, cookie: Option<&str>) -> (Response<Body>, String) {
+    pub(crate) async fn get(&self, path: &str, cookie: Option<&str>) -> (Response<Body>, String) {
         let mut req = Request::get(path).header(header::HOST, HOST);
         if let Some(cookie) = cookie {
             req = req.header(header::COOKIE, cookie);

@@ -583,12 +583,12 @@ async fn details(pool: &PgPool, ids: &[Uuid], viewer: Option<Uuid>) -> AppResult
                    FROM post_media m WHERE m.post_id = p.id)::text AS "media!",
                   (SELECT COALESCE(json_agg(json_build_object(
                               'id', u.id, 'username', u.username, 'display_name', u.display_name,
-                              'avatar_url', u.avatar_url) ORDER BY c.accepted_at, u.id), '[]')
+                              'avatar_url', u.avatar_url) ORDER BY c.accepted_at, u.username), '[]')
                    FROM post_collaborators c JOIN users u ON u.id = c.user_id
                    WHERE c.post_id = p.id AND c.status = 'accepted')::text AS "coauthors!",
                   (SELECT COALESCE(json_agg(json_build_object(
                               'id', u.id, 'username', u.username, 'display_name', u.display_name,
-                              'avatar_url', u.avatar_url) ORDER BY c.invited_at, u.id), '[]')
+                              'avatar_url', u.avatar_url) ORDER BY c.invited_at, u.username), '[]')
                    FROM post_collaborators c JOIN users u ON u.id = c.user_id JOIN posts q ON q.id = c.post_id
                    WHERE c.post_id = p.id AND c.status = 'invited' AND q.author_id = $2)::text AS "pending!"
            FROM unnest($1::uuid[]) AS p(id)"#,
