@@ -60,7 +60,12 @@ async fn collaborative_posts_over_http(pool: PgPool) {
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     // Composing with a co-author.
     let (res, text) = site
-        .post("/api/posts/create", multipart, &compose("<i>joint</i> words", &format!("@{}", bee.user.username)), Some(&ann_c))
+        .post(
+            "/api/posts/create",
+            multipart,
+            &compose("<i>joint</i> words", &format!("@{}", bee.user.username)),
+            Some(&ann_c),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::OK, "{text}");
     let joint: uuid::Uuid = serde_json::from_str(&text).unwrap();
@@ -109,15 +114,19 @@ async fn collaborative_posts_over_http(pool: PgPool) {
     // The seeded post tags a product: once Bee co-authors it, the tag's
     // token names Ann and Bee.
     let tagged = ann.post.clone().unwrap().id;
-    let (res, text) =
-        site.form("/api/collabs/invite", &format!("post_id={tagged}&collaborators={}", bee.user.username), Some(&ann_c)).await;
+    let (res, text) = site
+        .form("/api/collabs/invite", &format!("post_id={tagged}&collaborators={}", bee.user.username), Some(&ann_c))
+        .await;
     assert_eq!(res.status(), StatusCode::OK, "{text}");
     let (res, _) = site.form("/api/collabs/accept", &format!("post_id={tagged}"), Some(&bee_c)).await;
     assert_eq!(res.status(), StatusCode::OK);
     let (res, text) = site.form("/api/posts/get", &format!("id={tagged}"), Some(&sam_c)).await;
     assert_eq!(res.status(), StatusCode::OK, "{text}");
     let post: app::posts::PostView = serde_json::from_str(&text).unwrap();
-    assert_eq!(post.coauthors.iter().map(|a| a.username.as_str()).collect::<Vec<_>>(), vec![bee.user.username.as_str()]);
+    assert_eq!(
+        post.coauthors.iter().map(|a| a.username.as_str()).collect::<Vec<_>>(),
+        vec![bee.user.username.as_str()]
+    );
     assert!(post.pending_coauthors.is_empty(), "Sam is not the creator");
     let token = post.media[0].tags[0].ctx.clone().expect("a product tag carries a token");
     let now = app::clock::Clock::system().now();

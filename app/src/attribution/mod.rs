@@ -40,15 +40,15 @@ pub use tracking::{
 };
 
 // Crediting orders, and the touch path an order line shows.
+/// Crediting's test helpers (a checkout bought and attributed, the credits
+/// and commissions it wrote), for tests elsewhere that end in a sale.
+#[cfg(all(test, feature = "ssr"))]
+pub(crate) use crediting::db::tests as crediting_tests;
 #[cfg(feature = "ssr")]
 pub use crediting::db::{
     after_delivery, after_refund, attribute_missed, attribute_order, release_payable, touch_paths,
 };
 pub use crediting::{touch_path::TouchPath, TouchView};
-/// Crediting's test helpers (a checkout bought and attributed, the credits
-/// and commissions it wrote), for tests elsewhere that end in a sale.
-#[cfg(all(test, feature = "ssr"))]
-pub(crate) use crediting::db::tests as crediting_tests;
 
 // The creator's and the shop's pages, and their CSV downloads.
 #[cfg(feature = "ssr")]

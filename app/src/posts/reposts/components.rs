@@ -31,8 +31,9 @@ pub fn RepostedBy(author: Author) -> impl IntoView {
 pub fn RepostControl(post: Uuid, reposted: bool, repost_count: i64, shareable: bool) -> impl IntoView {
     if !shareable {
         return view! {
-            <span data-testid="repost-count" title="Only public posts of public accounts can be reposted">
-                <span aria-hidden="true">"↻ "</span>{count_label(repost_count, "repost", "reposts")}
+            <span title="Only public posts of public accounts can be reposted">
+                <span aria-hidden="true">"↻ "</span>
+                <span data-testid="repost-count">{count_label(repost_count, "repost", "reposts")}</span>
             </span>
         }
         .into_any();
