@@ -117,6 +117,8 @@ test('a post saved into a named collection moves to another, which is renamed, t
   // Unsaving from the card takes it off the saved page.
   await saved.item(dress).getByTestId('bookmark-button').click();
   await expect(saved.item(dress).getByTestId('bookmark-button')).toHaveAttribute('aria-pressed', 'false');
+  // The toggle shows at once; reload only once the server has answered.
+  await expect(saved.item(dress).getByTestId('bookmark-button')).toHaveAttribute('aria-busy', 'false');
   await page.reload();
   await expect(saved.items).toHaveCount(1);
 });
