@@ -39,7 +39,8 @@ pub struct Key {
 pub struct Candidate {
     pub key: Key,
     pub author_id: Uuid,
-    /// The reader may see it and follows its author (or wrote it).
+    /// The reader may see it and follows its author or a co-author (or is
+    /// one of them): `post_from_followed`.
     pub shown: bool,
     pub liked: bool,
     /// The reader saved it (`posts::bookmarks`).
