@@ -483,6 +483,7 @@ async fn the_me_page_has_what_the_wide_header_has_and_offers_a_guest_to_log_in(p
         "/creator",
         "/creator/statement",
         "/drafts",
+        "/collabs",
         "/shops",
         "/events",
         "/follow-requests",
