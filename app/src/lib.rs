@@ -13,6 +13,7 @@ pub mod events;
 pub mod home;
 pub mod inventory;
 pub mod lazy_routes;
+pub mod live;
 pub mod media;
 pub mod money;
 pub mod orders;
@@ -70,6 +71,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
+                <crate::live::LiveStart />
             </head>
             <body class="min-h-screen bg-stone-50 text-stone-900 antialiased">
                 <App />

@@ -31,6 +31,9 @@ pub struct AppState {
     pub clock: crate::clock::Clock,
     /// Feed cards every reader sees alike, kept current by the outbox relay.
     pub cards: crate::posts::cards::CardCache,
+    /// This process's end of the real-time channel (`live`), fed by the
+    /// outbox relay.
+    pub live: crate::live::hub::LiveHub,
 }
 
 /// Settings the domain code needs; the server crate reads them from the

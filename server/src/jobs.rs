@@ -98,11 +98,14 @@ pub fn spawn_mail(pool: PgPool, mailer: Arc<dyn app::mail::Mailer>, every: Durat
 }
 
 /// The one outbox relay and its consumers: timelines (in the database, one
-/// cursor for every server) and this process's feed card cache (its own
-/// cursor). A consumer added here gets every event in order.
-pub fn spawn_outbox_relay(pool: PgPool, cards: app::posts::cards::CardCache) {
-    let relay =
-        app::outbox::Relay::new(pool).with(app::posts::timeline::db::TimelineConsumer).with_local(Arc::new(cards));
+/// cursor for every server), this process's feed card cache and its end of
+/// the real-time channel (their own cursors). A consumer added here gets
+/// every event in order.
+pub fn spawn_outbox_relay(pool: PgPool, cards: app::posts::cards::CardCache, live: app::live::hub::LiveHub) {
+    let relay = app::outbox::Relay::new(pool)
+        .with(app::posts::timeline::db::TimelineConsumer)
+        .with_local(Arc::new(cards))
+        .with_local(Arc::new(live));
     tokio::spawn(relay.run(Duration::from_millis(250)));
 }
 

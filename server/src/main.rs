@@ -13,6 +13,8 @@ mod demo;
 mod exports;
 mod hosted_field;
 mod jobs;
+#[cfg(test)]
+mod live_http_tests;
 mod middleware;
 #[cfg(test)]
 mod router_tests;
@@ -117,6 +119,7 @@ async fn main() -> anyhow::Result<()> {
         context_keys: context_keys.clone(),
         clock,
         cards: app::posts::cards::CardCache::default(),
+        live: app::live::hub::LiveHub::default(),
     };
     jobs::spawn(pool.clone(), payments, config.jobs, state.clock.clone(), context_keys.clone());
     jobs::spawn_key_refresh(context_keys, state.clock.clone(), config.jobs.every);
@@ -124,14 +127,19 @@ async fn main() -> anyhow::Result<()> {
     let mailer: Arc<dyn app::mail::Mailer> = Arc::new(app::mail::FileMailer::new(&config.mail_dir));
     jobs::spawn_mail(pool.clone(), mailer, std::time::Duration::from_secs(5));
     jobs::spawn_media_sweep(pool.clone(), config.app.media_dir.clone(), state.clock.clone());
-    jobs::spawn_outbox_relay(pool.clone(), state.cards.clone());
+    jobs::spawn_outbox_relay(pool.clone(), state.cards.clone(), state.live.clone());
     jobs::spawn_explore_ranking(pool.clone());
+    let live = state.live.clone();
     let router = routes::build(state);
 
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
     tracing::info!("listening on http://{addr}");
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // Open live streams never end by themselves.
+            live.close();
+        })
         .await?;
     pool.close().await;
     tracing::info!("shut down cleanly");

@@ -19,12 +19,14 @@ use tower::ServiceExt;
 use app::state::{AppConfig, AppState};
 use app::test_controls::scenario::{seed, ProductSpec, Scenario, ScenarioSpec};
 
-const HOST: &str = "storefeed.test";
+pub(crate) const HOST: &str = "storefeed.test";
 
 pub(crate) struct Site {
     router: Router,
     config: AppConfig,
     pub(crate) pool: PgPool,
+    /// The real-time channel's hub the router's `/live` streams read.
+    pub(crate) live: app::live::hub::LiveHub,
     dir: PathBuf,
 }
 
@@ -80,13 +82,15 @@ async fn build_site(pool: PgPool, hashed: bool, adjust: impl FnOnce(&mut AppConf
         context_keys: app::attribution::ContextKeys::load(&pool, None, true, clock.now()).await.unwrap(),
         clock,
         cards: app::posts::cards::CardCache::default(),
+        live: app::live::hub::LiveHub::default(),
     };
-    Site { router: crate::routes::build(state), config, pool, dir }
+    let live = state.live.clone();
+    Site { router: crate::routes::build(state), config, pool, live, dir }
 }
 
 impl Site {
     /// A signed-in user who owns a shop with one product in stock.
-    async fn seller(&self) -> (Scenario, String) {
+    pub(crate) async fn seller(&self) -> (Scenario, String) {
         let config = AppConfig { test_controls: true, ..self.config.clone() };
         let spec =
             ScenarioSpec { prefix: "seller".into(), product: Some(ProductSpec::default()), ..ScenarioSpec::default() };
@@ -103,10 +107,15 @@ impl Site {
         format!("sf_session={}", scenario.session)
     }
 
-    async fn send(&self, req: Request<Body>) -> (Response<Body>, String) {
+    /// The response with its body still streaming (a `/live` stream).
+    pub(crate) async fn open(&self, req: Request<Body>) -> Response<Body> {
         let mut req = req;
         req.extensions_mut().insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
-        let response = self.router.clone().oneshot(req).await.unwrap();
+        self.router.clone().oneshot(req).await.unwrap()
+    }
+
+    async fn send(&self, req: Request<Body>) -> (Response<Body>, String) {
+        let response = self.open(req).await;
         let (parts, body) = response.into_parts();
         let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
         (Response::from_parts(parts, Body::empty()), String::from_utf8_lossy(&bytes).into_owned())

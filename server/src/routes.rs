@@ -51,6 +51,7 @@ pub fn build(state: AppState) -> Router {
 
     let router = Router::new()
         .route("/healthz", get(healthz))
+        .route("/live", get(app::live::stream::handler))
         .route("/creator/earnings.csv", get(exports::creator_csv))
         .route("/creator/statement.csv", get(exports::statement_csv))
         .route("/s/{handle}/analytics.csv", get(exports::shop_csv))

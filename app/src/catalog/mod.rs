@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod forms;
+pub mod live_stock;
 pub mod pages;
 pub mod rules;
 pub mod variant_picker;

@@ -16,9 +16,10 @@ use super::api::{
     SetProductStatus, UpdateVariant,
 };
 use super::forms::ImageUploadForm;
+use super::live_stock::LiveStockLabel;
 use super::rules::{GALLERY_IMAGES, MAX_IMAGES};
 use super::variant_picker::VariantPicker;
-use super::{stock_label, Product, ProductCard, ProductImage, ProductPick, ProductStatus, Variant};
+use super::{Product, ProductCard, ProductImage, ProductPick, ProductStatus, Variant};
 use crate::cart::pages::{context_from_url, AddToCartForm};
 use crate::error::AppError;
 use crate::media::ImageLimits;
@@ -298,9 +299,7 @@ fn PriceLine(selected: Memo<Option<Variant>>) -> impl IntoView {
                 Some(v) => view! {
                     <span class="text-2xl font-bold" data-testid="product-price">{v.price.display()}</span>
                     {v.compare_at.map(|c| view! { <s class="text-stone-500" data-testid="product-compare-at">{c.display()}</s> })}
-                    <span class=if v.available <= 0 { "text-sm font-semibold text-rose-700" } else { "text-sm text-emerald-700" } data-testid="product-stock">
-                        {stock_label(v.available)}
-                    </span>
+                    <LiveStockLabel variant_id=v.id rendered=v.available />
                     <span class="text-sm text-stone-500" data-testid="product-variant">{v.title.clone()}</span>
                 }.into_any(),
                 None => view! { <span class="text-stone-500" data-testid="product-unavailable">"This combination isn't available."</span> }.into_any(),

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::error::AppResult;
 
-pub use relay::{Consumer, HandleFuture, LocalConsumer, Relay};
+pub use relay::{Consumer, HandleFuture, LocalConsumer, Position, Relay};
 
 /// The NOTIFY channel `publish` signals, so the relay wakes at once.
 pub const CHANNEL: &str = "outbox";

@@ -44,13 +44,39 @@ pub trait Consumer: Send + Sync {
 /// published from the moment the relay started.
 pub trait LocalConsumer: Send + Sync {
     fn handle(&self, events: &[Event]);
+
+    /// After each pass: everything up to `at` has been handed to it (also
+    /// when there was nothing new), so state read from the database from now
+    /// on includes at least that much.
+    fn caught_up(&self, _at: Position) {}
 }
 
-/// A position in the outbox: the last event handled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Position {
-    tx_id: i64,
-    id: i64,
+/// A position in the outbox: the last event handled. Positions order as
+/// the relay delivers (`(tx_id, id)`), and read as `"<tx_id>.<id>"` where
+/// they leave the server (the real-time channel's event ids, `live`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Position {
+    pub tx_id: i64,
+    pub id: i64,
+}
+
+impl Position {
+    pub fn of(event: &Event) -> Position {
+        Position { tx_id: event.tx_id, id: event.id }
+    }
+
+    /// From `"<tx_id>.<id>"`; anything else is `None`.
+    pub fn parse(raw: &str) -> Option<Position> {
+        let (tx_id, id) = raw.trim().split_once('.')?;
+        let (tx_id, id) = (tx_id.parse().ok()?, id.parse().ok()?);
+        (tx_id >= 0 && id >= 0).then_some(Position { tx_id, id })
+    }
+}
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.tx_id, self.id)
+    }
 }
 
 struct Local {
@@ -196,6 +222,7 @@ impl Relay {
             }
             *local.position.lock().unwrap_or_else(|p| p.into_inner()) = Some(at);
             if (events.len() as i64) < BATCH {
+                local.consumer.caught_up(at);
                 return Ok(handed);
             }
         }

@@ -521,6 +521,7 @@ async fn request_context(pool: &PgPool) -> leptos::prelude::Owner {
         context_keys: crate::attribution::crediting_tests::key(),
         clock: crate::clock::Clock::system(),
         cards: CardCache::default(),
+        live: crate::live::hub::LiveHub::default(),
     };
     let owner = leptos::prelude::Owner::new();
     owner.set();
