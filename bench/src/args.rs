@@ -16,6 +16,7 @@ usage: storefeed-bench --url URL [--url URL ...] [options]
        storefeed-bench flash-sale --help
        storefeed-bench events --help
        storefeed-bench gate --help
+       storefeed-bench live --help
 
 Benchmarks each URL in turn over keep-alive HTTP/1.1 connections and prints
 one report per URL (plus a `BENCH_JSON {...}` line). `jpeg` writes a
@@ -95,6 +96,8 @@ pub enum Command {
     GateHelp,
     Events(crate::ingest::IngestArgs),
     EventsHelp,
+    Live(crate::live::LiveArgs),
+    LiveHelp,
     Help,
 }
 
@@ -127,6 +130,10 @@ where
     if args.peek().map(String::as_str) == Some("events") {
         args.next();
         return Ok(crate::ingest::parse(args)?.map_or(Command::EventsHelp, Command::Events));
+    }
+    if args.peek().map(String::as_str) == Some("live") {
+        args.next();
+        return Ok(crate::live::parse(args)?.map_or(Command::LiveHelp, Command::Live));
     }
 
     let mut urls = Vec::new();

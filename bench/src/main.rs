@@ -3,12 +3,14 @@
 //! `scripts/bench.sh` and `scripts/bench-feed.sh` for the usual runs against
 //! a release server. `storefeed-bench jpeg` writes a test photo for uploads;
 //! `storefeed-bench flash-sale` runs buyers through checkout at once;
-//! `storefeed-bench gate` drives the stock gate directly, without HTTP.
+//! `storefeed-bench gate` drives the stock gate directly, without HTTP;
+//! `storefeed-bench live` times the real-time channel under many open pages.
 
 mod args;
 mod flash;
 mod gate;
 mod ingest;
+mod live;
 mod load;
 mod photo;
 mod report;
@@ -60,6 +62,11 @@ async fn run() -> Result<()> {
             return Ok(());
         }
         Command::Events(events) => return ingest::run(events).await,
+        Command::LiveHelp => {
+            println!("{}", live::USAGE);
+            return Ok(());
+        }
+        Command::Live(live) => return live::run(live).await,
         Command::Run(args) => args,
     };
     let files = requests::ClientFiles::load(&args)?;
