@@ -16,6 +16,7 @@ use super::collabs::components::LeaveCollaboration;
 use super::comments::components::CommentsSection;
 use super::components::PostCard;
 use super::links::components::LinkEditor;
+use crate::groups::components::GroupLinkEditor;
 use super::reposts::api::quotable_post;
 use super::reposts::components::QuotedPostCard;
 use super::tag_editor::TagEditor;
@@ -182,6 +183,7 @@ pub fn PostPage() -> impl IntoView {
                         let (id, is_draft, is_coauthor) = (p.id, p.is_draft, p.is_coauthor);
                         let tag_editor = (p.is_author && !p.media.is_empty()).then(|| p.media.clone());
                         let link_editor = p.is_author.then(|| p.links.clone());
+                        let group_editor = p.is_author.then(|| p.groups.clone());
                         view! {
                             <Title text=title />
                             <Meta name="description" content=description />
@@ -190,6 +192,7 @@ pub fn PostPage() -> impl IntoView {
                             {is_coauthor.then(|| view! { <div class="mx-auto max-w-xl"><LeaveCollaboration post_id=id changed /></div> })}
                             {tag_editor.map(|media| view! { <div class="mx-auto max-w-3xl"><TagEditor media changed /></div> })}
                             {link_editor.map(|links| view! { <div class="mx-auto max-w-xl"><LinkEditor post_id=id links changed /></div> })}
+                            {group_editor.map(|groups| view! { <div class="mx-auto max-w-xl"><GroupLinkEditor post_id=id groups changed /></div> })}
                             {(!is_draft).then(|| view! { <div class="mx-auto max-w-xl"><SaveToChooser post_id=id changed /></div> })}
                             {(!is_draft).then(|| view! { <div class="mx-auto max-w-xl"><CommentsSection post_id=id /></div> })}
                         }
