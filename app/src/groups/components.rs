@@ -12,7 +12,9 @@ use super::api::{
 };
 use super::{saving, DealSlot, GroupCard, GroupDeal, GroupLive, GroupStatus, MAX_POST_GROUPS};
 use crate::money::Money;
-use crate::ui::{ErrorAlert, Loading, SuccessNote, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS};
+use crate::ui::{
+    ErrorAlert, Loading, SuccessNote, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS,
+};
 
 fn badge_class(status: GroupStatus) -> &'static str {
     match status {

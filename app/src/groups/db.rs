@@ -133,7 +133,13 @@ pub async fn deal_slots(pool: &PgPool, caller: Option<Uuid>, product: Uuid) -> A
                 }),
                 _ => None,
             };
-            Ok(DealSlot { variant_id: r.id, variant_title: r.title, single_price: single, available: r.available, deal })
+            Ok(DealSlot {
+                variant_id: r.id,
+                variant_title: r.title,
+                single_price: single,
+                available: r.available,
+                deal,
+            })
         })
         .collect()
 }
@@ -335,16 +341,19 @@ pub async fn mine(pool: &PgPool, caller: Option<Uuid>, now: DateTime<Utc>) -> Ap
     let mut found: HashMap<Uuid, GroupCard> = cards(pool, &ids, now).await?.into_iter().map(|c| (c.id, c)).collect();
     let groups = rows
         .into_iter()
-        .filter_map(|r| {
-            Some(MyGroup { card: found.remove(&r.id)?, my_seats: r.seats, organiser: r.organiser })
-        })
+        .filter_map(|r| Some(MyGroup { card: found.remove(&r.id)?, my_seats: r.seats, organiser: r.organiser }))
         .collect();
     Ok(MyGroups { groups, notices: notices(pool, caller, None).await? })
 }
 
 /// Active groups `caller` started or holds seats in whose product matches
 /// `query`: what the composer's picker offers.
-pub async fn linkable(pool: &PgPool, caller: Option<Uuid>, query: &str, now: DateTime<Utc>) -> AppResult<Vec<GroupCard>> {
+pub async fn linkable(
+    pool: &PgPool,
+    caller: Option<Uuid>,
+    query: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<GroupCard>> {
     let caller = signed_in(caller)?;
     let pattern = format!("%{}%", query.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
     let ids = sqlx::query_scalar!(
@@ -390,9 +399,8 @@ pub async fn link(pool: &PgPool, caller: Option<Uuid>, post: Uuid, group: Uuid, 
     if taken.len() >= MAX_POST_GROUPS {
         return Err(AppError::validation("group", format!("A post can link at most {MAX_POST_GROUPS} groups.")));
     }
-    let order = (0..MAX_POST_GROUPS as i16)
-        .find(|o| taken.iter().all(|t| t.display_order != *o))
-        .ok_or(AppError::Internal)?;
+    let order =
+        (0..MAX_POST_GROUPS as i16).find(|o| taken.iter().all(|t| t.display_order != *o)).ok_or(AppError::Internal)?;
     sqlx::query!(
         "INSERT INTO post_groups (id, post_id, group_id, display_order) VALUES ($1, $2, $3, $4)",
         Uuid::new_v4(),
@@ -430,10 +438,12 @@ pub async fn fill_cards(pool: &PgPool, posts: &mut [PostView], now: DateTime<Utc
     if post_ids.is_empty() {
         return Ok(());
     }
-    let links =
-        sqlx::query!("SELECT post_id, group_id FROM post_groups WHERE post_id = ANY($1) ORDER BY post_id, display_order", &post_ids)
-            .fetch_all(pool)
-            .await?;
+    let links = sqlx::query!(
+        "SELECT post_id, group_id FROM post_groups WHERE post_id = ANY($1) ORDER BY post_id, display_order",
+        &post_ids
+    )
+    .fetch_all(pool)
+    .await?;
     if links.is_empty() {
         return Ok(());
     }

@@ -415,7 +415,8 @@ mod tests {
     #[test]
     fn the_live_payload_names_the_status_in_snake_case() {
         let now = noon();
-        let live = GroupLive { group_id: Uuid::nil(), joined: 3, size: 5, status: GroupStatus::AlmostFull, expires_at: now };
+        let live =
+            GroupLive { group_id: Uuid::nil(), joined: 3, size: 5, status: GroupStatus::AlmostFull, expires_at: now };
         let json = serde_json::to_value(&live).unwrap();
         assert_eq!(json["status"], "almost_full");
         assert_eq!(json["joined"], 3);

@@ -92,7 +92,9 @@ fn GroupView(data: GroupPageData) -> impl IntoView {
 /// The Join form, or why there is none.
 #[component]
 fn JoinPanel(data: GroupPageData, may_claim: i32, joinable: bool, ctx: Option<String>) -> impl IntoView {
-    let note = |text: String| view! { <p class="mt-1 text-sm text-stone-600" data-testid="group-join-note">{text}</p> }.into_any();
+    let note = |text: String| {
+        view! { <p class="mt-1 text-sm text-stone-600" data-testid="group-join-note">{text}</p> }.into_any()
+    };
     if !joinable {
         return note(format!("This group is {}: it takes no more members.", data.card.status.label().to_lowercase()));
     }
@@ -117,7 +119,10 @@ fn JoinPanel(data: GroupPageData, may_claim: i32, joinable: bool, ctx: Option<St
         .into_any();
     }
     if may_claim == 0 {
-        return note(format!("You hold {} of the {} seats one customer may take.", data.my_seats, data.max_per_customer));
+        return note(format!(
+            "You hold {} of the {} seats one customer may take.",
+            data.my_seats, data.max_per_customer
+        ));
     }
     view! {
         <p class="mt-1 text-sm text-stone-600">

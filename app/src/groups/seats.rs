@@ -136,7 +136,13 @@ pub(super) async fn publish(tx: &mut PgConnection, group: Uuid, now: DateTime<Ut
 }
 
 /// Tells the group's organiser and members (but `except`) of `kind`.
-async fn notify(tx: &mut PgConnection, group: Uuid, kind: &str, actor: Option<Uuid>, except: Option<Uuid>) -> AppResult<()> {
+async fn notify(
+    tx: &mut PgConnection,
+    group: Uuid,
+    kind: &str,
+    actor: Option<Uuid>,
+    except: Option<Uuid>,
+) -> AppResult<()> {
     sqlx::query!(
         "INSERT INTO group_notices (group_id, user_id, kind, actor_id)
          SELECT $1, who, $2, $3 FROM (
@@ -277,8 +283,13 @@ async fn claim(
     if priced.shipping.is_none() {
         return Err(AppError::validation("group", "The shop doesn't ship to your saved address."));
     }
-    inventory::reserve(&mut tx, row.id, &[Hold { variant_id: group.variant_id, quantity: req.seats }], group.expires_at)
-        .await?;
+    inventory::reserve(
+        &mut tx,
+        row.id,
+        &[Hold { variant_id: group.variant_id, quantity: req.seats }],
+        group.expires_at,
+    )
+    .await?;
     let address = row.address.clone().ok_or(AppError::Internal)?;
     let snapshot = Snapshot { email: row.email.clone(), address, priced };
     let amount = snapshot.priced.totals.total;
@@ -585,9 +596,10 @@ pub async fn capture_members(pool: &PgPool, provider: &dyn PaymentProvider, grou
 async fn decline(pool: &PgPool, claim: &Claim, code: &str, message: &str, now: DateTime<Utc>) -> AppResult<()> {
     let mut tx = pool.begin().await?;
     let group = lock_group(&mut tx, claim.group).await?;
-    let m = sqlx::query!("SELECT quantity, checkout_id, status FROM group_members WHERE id = $1 FOR UPDATE", claim.member)
-        .fetch_one(&mut *tx)
-        .await?;
+    let m =
+        sqlx::query!("SELECT quantity, checkout_id, status FROM group_members WHERE id = $1 FOR UPDATE", claim.member)
+            .fetch_one(&mut *tx)
+            .await?;
     if m.status != "pending" {
         return Ok(());
     }
@@ -632,8 +644,14 @@ async fn end_seat(tx: &mut PgConnection, member: Uuid, order: Option<Uuid>, why:
     if let Some(order) = order {
         let locked = orders_db::lock(tx, order).await?;
         if locked.status == OrderStatus::Pending {
-            orders_db::transition(tx, &locked, OrderStatus::Cancelled, None, "Group deal expired; authorization voided")
-                .await?;
+            orders_db::transition(
+                tx,
+                &locked,
+                OrderStatus::Cancelled,
+                None,
+                "Group deal expired; authorization voided",
+            )
+            .await?;
         }
     }
     sqlx::query!(

@@ -16,13 +16,13 @@ use super::collabs::components::LeaveCollaboration;
 use super::comments::components::CommentsSection;
 use super::components::PostCard;
 use super::links::components::LinkEditor;
-use crate::groups::components::GroupLinkEditor;
 use super::reposts::api::quotable_post;
 use super::reposts::components::QuotedPostCard;
 use super::tag_editor::TagEditor;
 use super::{BODY_MAX, MAX_IMAGES, POST_IMAGES};
 use crate::accounts::use_auth;
 use crate::error::AppError;
+use crate::groups::components::GroupLinkEditor;
 use crate::media::{check_picked, ImagePicker};
 use crate::ui::{
     ErrorAlert, ErrorPage, Loading, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS,
