@@ -29,7 +29,7 @@ fn usd(minor: i64) -> Money {
     Money::new(minor, Currency::USD)
 }
 
-fn now() -> DateTime<Utc> {
+fn clock_now() -> DateTime<Utc> {
     Clock::system().now()
 }
 
@@ -71,11 +71,11 @@ impl World {
     }
 
     async fn start(&self, who: Uuid) -> Uuid {
-        self.take(Target::Start(self.variant), who, 1, usd(2000), now()).await.unwrap().group
+        self.take(Target::Start(self.variant), who, 1, usd(2000), clock_now()).await.unwrap().group
     }
 
     async fn join(&self, group: Uuid, who: Uuid) -> AppResult<Joined> {
-        self.take(Target::Group(group), who, 1, usd(2000), now()).await
+        self.take(Target::Group(group), who, 1, usd(2000), clock_now()).await
     }
 
     async fn stock(&self) -> (i32, i32) {
@@ -154,7 +154,7 @@ async fn a_group_that_fills_captures_every_member_and_their_orders_are_paid(pool
         .await
         .unwrap();
     assert_eq!(ann_notices, vec!["joined", "joined", "filled"], "the organiser hears of each join and the fill");
-    let mine = db::mine(&w.pool, Some(cyd), now()).await.unwrap();
+    let mine = db::mine(&w.pool, Some(cyd), clock_now()).await.unwrap();
     assert_eq!(mine.groups[0].card.status, GroupStatus::Full);
     assert_eq!(mine.notices.len(), 1, "cyd joined last: told it filled");
 }
@@ -166,9 +166,9 @@ async fn an_expired_group_voids_every_authorization_cancels_its_orders_and_frees
     let group = w.start(ann).await;
     w.join(group, bob).await.unwrap();
     assert_eq!(w.stock().await, (10, 2));
-    assert_eq!(db::expire_due(&w.pool, &w.provider, now()).await.unwrap(), 0, "not yet");
+    assert_eq!(db::expire_due(&w.pool, &w.provider, clock_now()).await.unwrap(), 0, "not yet");
 
-    let later = now() + Duration::hours(49);
+    let later = clock_now() + Duration::hours(49);
     let page = db::page(&w.pool, None, group, later).await.unwrap();
     assert_eq!(page.card.status, GroupStatus::Expired, "shown expired before the job runs");
     assert_eq!(db::expire_due(&w.pool, &w.provider, later).await.unwrap(), 1);
@@ -206,7 +206,7 @@ async fn sixty_shoppers_racing_for_a_ten_seat_group_seat_exactly_ten(pool: PgPoo
             let (pool, provider) = (w.pool.clone(), w.provider.clone());
             tokio::spawn(async move {
                 let req = JoinRequest { user: who, seats: 1, shown: usd(2000), ctx: None, click: Uuid::new_v4() };
-                db::join(&pool, &provider, Target::Group(group), req, now()).await
+                db::join(&pool, &provider, Target::Group(group), req, clock_now()).await
             })
         })
         .collect();
@@ -244,19 +244,19 @@ async fn refusals_say_why_and_write_nothing(pool: PgPool) {
     };
     let before = written().await;
 
-    let tampered = w.take(Target::Group(group), bob, 1, usd(1), now()).await.unwrap_err();
+    let tampered = w.take(Target::Group(group), bob, 1, usd(1), clock_now()).await.unwrap_err();
     assert_eq!(tampered.to_string(), "The group price is $20.00, not $0.01. Nothing was charged.");
-    let over = w.take(Target::Group(group), ann, 2, usd(2000), now()).await.unwrap_err();
+    let over = w.take(Target::Group(group), ann, 2, usd(2000), clock_now()).await.unwrap_err();
     assert_eq!(over.to_string(), "You may take 1 more in this group.");
-    let seats = w.take(Target::Group(group), bob, 3, usd(2000), now()).await.unwrap_err();
+    let seats = w.take(Target::Group(group), bob, 3, usd(2000), clock_now()).await.unwrap_err();
     assert_eq!(seats.field(), Some("quantity"), "{seats:?}");
-    let nowhere = w.take(Target::Group(Uuid::new_v4()), bob, 1, usd(2000), now()).await.unwrap_err();
+    let nowhere = w.take(Target::Group(Uuid::new_v4()), bob, 1, usd(2000), clock_now()).await.unwrap_err();
     assert!(matches!(nowhere, AppError::NotFound(_)));
     let no_wallet = user(&w.pool, "nowallet").await;
-    let err = w.take(Target::Group(group), no_wallet, 1, usd(2000), now()).await.unwrap_err();
+    let err = w.take(Target::Group(group), no_wallet, 1, usd(2000), clock_now()).await.unwrap_err();
     assert!(err.to_string().contains("/settings/payment"), "{err}");
     // Only 3 on hand, one held by Ann's seat: a second group of 3 can't start.
-    let err = w.take(Target::Start(w.variant), bob, 1, usd(2000), now()).await.unwrap_err();
+    let err = w.take(Target::Start(w.variant), bob, 1, usd(2000), clock_now()).await.unwrap_err();
     assert_eq!(err, AppError::SoldOut("Only 2 of Linen shirt left: not enough for a group of 3.".into()));
     assert_eq!(written().await, before, "nothing written by any refusal");
     assert_eq!(count(&w.pool, "SELECT count(*) FROM buy_groups").await, 1);
@@ -299,7 +299,7 @@ async fn a_declined_card_gives_its_seat_back_and_an_unpaid_start_is_cancelled(po
     assert_eq!(count(&w.pool, "SELECT count(*) FROM payments WHERE status = 'declined'").await, 1);
     assert!(w.reconciles().await);
 
-    let err = w.take(Target::Start(w.variant), pat, 1, usd(2000), now()).await.unwrap_err();
+    let err = w.take(Target::Start(w.variant), pat, 1, usd(2000), clock_now()).await.unwrap_err();
     assert!(matches!(err, AppError::PaymentDeclined(_)));
     assert_eq!(count(&w.pool, "SELECT count(*) FROM buy_groups WHERE status = 'cancelled'").await, 1);
     let statuses: Vec<String> = sqlx::query_scalar(
@@ -320,8 +320,8 @@ async fn a_repeated_join_click_is_one_join(pool: PgPool) {
     let group = w.start(ann).await;
     let click = Uuid::new_v4();
     let req = JoinRequest { user: bob, seats: 1, shown: usd(2000), ctx: None, click };
-    let first = db::join(&w.pool, &w.provider, Target::Group(group), req, now()).await.unwrap();
-    let again = db::join(&w.pool, &w.provider, Target::Group(group), req, now()).await.unwrap();
+    let first = db::join(&w.pool, &w.provider, Target::Group(group), req, clock_now()).await.unwrap();
+    let again = db::join(&w.pool, &w.provider, Target::Group(group), req, clock_now()).await.unwrap();
     assert_eq!(first.order, again.order);
     assert_eq!(w.group(group).await, ("open".into(), 2));
     assert_eq!(count(&w.pool, "SELECT count(*) FROM test_provider_intents").await, 2);
@@ -334,8 +334,8 @@ async fn a_post_shows_its_groups_as_they_are_now_and_a_join_through_it_keeps_its
     let (ann, bob) = (w.shopper("ann", VISA).await, w.shopper("bob", VISA).await);
     let group = w.start(ann).await;
     let promo = post(&w.pool, ann, "join my group", Visibility::Public).await;
-    db::link(&w.pool, Some(ann), promo, group, now()).await.unwrap();
-    let again = db::link(&w.pool, Some(ann), promo, group, now()).await.unwrap_err();
+    db::link(&w.pool, Some(ann), promo, group, clock_now()).await.unwrap();
+    let again = db::link(&w.pool, Some(ann), promo, group, clock_now()).await.unwrap_err();
     assert_eq!(again.field(), Some("group"));
 
     let read = crate::posts::db::post(&w.pool, promo, Some(bob)).await.unwrap().unwrap();
@@ -349,10 +349,10 @@ async fn a_post_shows_its_groups_as_they_are_now_and_a_join_through_it_keeps_its
     // join with it is credited to the creator like any sale.
     let keys = key();
     let mut shown = vec![read];
-    crate::attribution::stamp(&mut shown, &[(promo, ann)], &keys.signer(), now());
+    crate::attribution::stamp(&mut shown, &[(promo, ann)], &keys.signer(), clock_now());
     let ctx = shown[0].groups[0].ctx.clone().expect("a group card in a post carries a context token");
     let req = JoinRequest { user: bob, seats: 1, shown: usd(2000), ctx: Some(&ctx), click: Uuid::new_v4() };
-    let joined = db::join(&w.pool, &w.provider, Target::Group(group), req, now()).await.unwrap();
+    let joined = db::join(&w.pool, &w.provider, Target::Group(group), req, clock_now()).await.unwrap();
     let kept: Option<String> = sqlx::query_scalar("SELECT attribution FROM order_lines WHERE order_id = $1")
         .bind(joined.order)
         .fetch_one(&w.pool)
@@ -431,7 +431,7 @@ async fn authorization_matrix_for_group_deals(pool: PgPool) {
             let group = w.start(org).await;
             let promo = post(&w.pool, org, &format!("{entry} for {who}"), Visibility::Public).await;
             if entry.starts_with("unlink") {
-                db::link(&w.pool, Some(org), promo, group, now()).await.unwrap();
+                db::link(&w.pool, Some(org), promo, group, clock_now()).await.unwrap();
             }
             // Joining and starting need a session: signed out is refused by
             // the server function before the database.
@@ -439,19 +439,19 @@ async fn authorization_matrix_for_group_deals(pool: PgPool) {
             let seat = |target| async move {
                 match caller {
                     None => Err(AppError::Unauthorized),
-                    Some(me) => shop.take(target, *me, 1, usd(2000), now()).await,
+                    Some(me) => shop.take(target, *me, 1, usd(2000), clock_now()).await,
                 }
             };
             let got = match *entry {
                 "save deal" => outcome(db::save_deal(&w.pool, *caller, w.variant, &form).await),
                 "deal slots" => outcome(db::deal_slots(&w.pool, *caller, product).await),
-                "product groups" => outcome(db::product_groups(&w.pool, *caller, product, now()).await),
-                "page" => outcome(db::page(&w.pool, *caller, group, now()).await),
-                "mine" => outcome(db::mine(&w.pool, *caller, now()).await),
+                "product groups" => outcome(db::product_groups(&w.pool, *caller, product, clock_now()).await),
+                "page" => outcome(db::page(&w.pool, *caller, group, clock_now()).await),
+                "mine" => outcome(db::mine(&w.pool, *caller, clock_now()).await),
                 "start" => outcome(seat(Target::Start(w.variant)).await),
                 "join" => outcome(seat(Target::Group(group)).await),
-                "linkable" => outcome(db::linkable(&w.pool, *caller, "", now()).await),
-                "link to the organiser's post" => outcome(db::link(&w.pool, *caller, promo, group, now()).await),
+                "linkable" => outcome(db::linkable(&w.pool, *caller, "", clock_now()).await),
+                "link to the organiser's post" => outcome(db::link(&w.pool, *caller, promo, group, clock_now()).await),
                 "unlink from the organiser's post" => outcome(db::unlink(&w.pool, *caller, promo, group).await),
                 other => unreachable!("{other}"),
             };
@@ -459,10 +459,10 @@ async fn authorization_matrix_for_group_deals(pool: PgPool) {
         }
     }
     // Blocked either way, the organiser's groups are not offered either.
-    let listed = db::product_groups(&w.pool, Some(bob), product, now()).await.unwrap();
+    let listed = db::product_groups(&w.pool, Some(bob), product, clock_now()).await.unwrap();
     assert!(listed.open.iter().all(|g| g.organiser != "org"));
     // Only those who started or joined a group may link it to their post.
     let group = w.start(org).await;
     let sams = post(&w.pool, sam, "not mine to share", Visibility::Public).await;
-    assert_eq!(outcome(db::link(&w.pool, Some(sam), sams, group, now()).await), "422");
+    assert_eq!(outcome(db::link(&w.pool, Some(sam), sams, group, clock_now()).await), "422");
 }
