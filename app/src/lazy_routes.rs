@@ -25,6 +25,7 @@ use crate::cart::pages::CartPage;
 use crate::catalog::pages::EditProductPage;
 use crate::checkout::pages::CheckoutPage;
 use crate::events::pages::{EventPage, EventsPage, NewEventPage};
+use crate::groups::pages::{GroupPage, MyGroupsPage};
 use crate::inventory::pages::StockPageView;
 use crate::orders::pages::{OrderPage, OrdersPage, ShopOrdersPage};
 use crate::posts::bookmarks::pages::SavedPostsPage;
@@ -105,6 +106,8 @@ split_pages! {
     DraftsRoute => DraftsPage,
     SavedRoute => SavedPostsPage,
     CollabsRoute => CollabInvitesPage,
+    MyGroupsRoute => MyGroupsPage,
+    GroupRoute => GroupPage,
     MyShopsRoute => MyShopsPage,
     NewShopRoute => NewShopPage,
     ManageShopRoute => ManageShopPage,
@@ -169,6 +172,8 @@ pub fn split_route_at(href: &str) -> Option<Split> {
         ["drafts"] => DraftsRoute,
         ["saved"] => SavedRoute,
         ["collabs"] => CollabsRoute,
+        ["groups"] => MyGroupsRoute,
+        ["groups", _] => GroupRoute,
         ["shops"] => MyShopsRoute,
         ["shops", "new"] => NewShopRoute,
         ["s", _, "manage"] => ManageShopRoute,
@@ -246,6 +251,8 @@ mod tests {
         assert_eq!(split_route_at("/saved"), Some(Split::SavedRoute));
         assert_eq!(split_route_at("/saved?c=0b6c7f0e-0000-4000-8000-000000000000"), Some(Split::SavedRoute));
         assert_eq!(split_route_at("/collabs"), Some(Split::CollabsRoute));
+        assert_eq!(split_route_at("/groups"), Some(Split::MyGroupsRoute));
+        assert_eq!(split_route_at("/groups/0b6c7f0e-0000-4000-8000-000000000000?ctx=t"), Some(Split::GroupRoute));
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod checkout;
 pub mod clock;
 pub mod error;
 pub mod events;
+pub mod groups;
 pub mod home;
 pub mod inventory;
 pub mod lazy_routes;
@@ -134,6 +135,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/drafts") view={Lazy::<DraftsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/saved") view={Lazy::<SavedRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/collabs") view={Lazy::<CollabsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/groups") view={Lazy::<MyGroupsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/groups/:id") view={Lazy::<GroupRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/tag/:name") view={Lazy::<HashtagRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/u/:username/tagged") view={Lazy::<TaggedRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/shops") view={Lazy::<MyShopsRoute>::new()} ssr=SsrMode::Async />

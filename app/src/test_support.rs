@@ -53,6 +53,18 @@ pub async fn shop(pool: &PgPool, owner: Uuid, handle: &str) -> Uuid {
     .unwrap()
 }
 
+/// Saves `number` (through the hosted field) and the test address to
+/// `shopper`'s wallet: what Buy now and group deals pay with.
+pub async fn wallet_with(pool: &PgPool, provider: &TestProvider, shopper: Uuid, number: &str) {
+    use crate::wallet::db as wallet_db;
+    let now = Clock::system().now();
+    let typed = CardInput { number: number.into(), exp_month: "12".into(), exp_year: "2034".into(), cvc: "123".into() };
+    let token = provider.tokenize(&typed, 2026, 12).await.unwrap();
+    let setup = wallet_db::start_setup(pool, shopper, now).await.unwrap();
+    wallet_db::finish_setup(pool, provider, shopper, setup, &token, now).await.unwrap().unwrap();
+    wallet_db::save_address(pool, shopper, &address()).await.unwrap();
+}
+
 /// A one-variant active product with `stock` on hand in a new shop
 /// `handle`; returns the variant.
 pub async fn stocked_variant(pool: &PgPool, owner: Uuid, handle: &str, stock: i32) -> Uuid {

@@ -2,7 +2,9 @@
 //! crash or a silent provider left unsettled are settled, sold stock a crash
 //! left unsettled is taken off the shelf, orders left unattributed are
 //! attributed, commissions past their return window become payable, next
-//! month's event partition is created, and stock held by checkouts whose
+//! month's event partition is created, group deals whose time ran out
+//! expire (their authorizations voided, their stock freed) and full groups'
+//! failed captures are retried, and stock held by checkouts whose
 //! time ran out goes back on sale; the context signing keys are reread (a
 //! rotation's new key starts signing, retired keys drop out). Every five
 //! seconds, mail waiting in the outbox is handed to the mailer. Every ten
@@ -56,6 +58,13 @@ pub fn spawn(
             }
             if let Err(e) = app::attribution::ensure_partitions(&checkout_pool, clock.now()).await {
                 tracing::warn!(error = %e, "creating event partitions failed");
+            }
+            // Before stock holds expire: a group's seats hold stock until
+            // its deadline, and the group frees them itself.
+            match app::groups::db::expire_due(&checkout_pool, payments.as_ref(), now).await {
+                Ok(n) if n > 0 => tracing::info!(groups = n, "expired group deals voided"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "expiring group deals failed"),
             }
             match app::inventory::db::expire_due(&checkout_pool, now).await {
                 Ok(n) if n > 0 => tracing::info!(checkouts = n, "expired stock holds released"),

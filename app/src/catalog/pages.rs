@@ -22,6 +22,7 @@ use super::variant_picker::VariantPicker;
 use super::{Product, ProductCard, ProductImage, ProductPick, ProductStatus, Variant};
 use crate::cart::pages::{context_from_url, AddToCartForm};
 use crate::error::AppError;
+use crate::groups::components::{GroupDealEditor, ProductGroupsSection};
 use crate::media::ImageLimits;
 use crate::money::Currency;
 use crate::posts::related::pages::RelatedPosts;
@@ -236,6 +237,7 @@ fn ProductView(product: Product) -> impl IntoView {
                 <A href=format!("/p/{}/edit", p.id) attr:class=format!("{SECONDARY_BUTTON_CLASS} mt-6") attr:data-testid="edit-product">"Edit product"</A>
             })}
         </article>
+        {(p.status == ProductStatus::Active).then(|| view! { <ProductGroupsSection product=p.id ctx=context_from_url() /> })}
         <div class="mx-auto max-w-2xl">
             <RelatedPosts about=About::Product(p.id) heading="Posts featuring this product".into()
                 empty="No posts feature this product yet." />
@@ -372,6 +374,7 @@ fn EditProduct(product: Product, status: ServerAction<SetProductStatus>, gallery
                     <div class="w-full"><ErrorAlert error=status_error /></div>
                 </div>
             </ActionForm>
+            <GroupDealEditor product=product.id />
             <GalleryEditor product_id=product.id images=product.images.clone() title=product.title.clone() actions=gallery />
             <div class="rounded-2xl border border-stone-200 bg-white p-4 shadow-sm">
                 <h2 class="text-lg font-semibold">"Variants"</h2>

@@ -430,7 +430,9 @@ pub async fn capture(pool: &PgPool, provider: &dyn PaymentProvider, order: Uuid)
 /// Settles what a crash or an unanswered provider left behind: pending
 /// payments older than `grace` are looked up by their key (an order placed
 /// at `now` is built for an authorization; a decline or a payment the
-/// provider never saw ends the attempt), and authorized orders are captured. Returns how many
+/// provider never saw ends the attempt), and authorized orders are captured.
+/// Group seats' payments are left to `groups` (captured when their group
+/// fills, voided when it expires: `groups::db::expire_due`). Returns how many
 /// payments and orders it settled.
 pub async fn recover(
     pool: &PgPool,
@@ -440,7 +442,9 @@ pub async fn recover(
 ) -> AppResult<u64> {
     let cutoff = now - chrono::Duration::from_std(grace).unwrap_or_else(|_| chrono::Duration::minutes(1));
     let pending = sqlx::query!(
-        "SELECT id, idempotency_key FROM payments WHERE status = 'pending' AND created_at <= $1 ORDER BY created_at LIMIT 500",
+        "SELECT id, idempotency_key FROM payments WHERE status = 'pending' AND created_at <= $1
+           AND NOT EXISTS (SELECT 1 FROM group_members g WHERE g.payment_id = payments.id)
+         ORDER BY created_at LIMIT 500",
         cutoff
     )
     .fetch_all(pool)
@@ -466,7 +470,8 @@ pub async fn recover(
         }
     }
     let uncaptured = sqlx::query_scalar!(
-        "SELECT order_id AS \"order_id!\" FROM payments WHERE status = 'authorized' AND order_id IS NOT NULL AND updated_at <= $1 LIMIT 500",
+        "SELECT order_id AS \"order_id!\" FROM payments WHERE status = 'authorized' AND order_id IS NOT NULL AND updated_at <= $1
+           AND NOT EXISTS (SELECT 1 FROM group_members g WHERE g.payment_id = payments.id) LIMIT 500",
         cutoff
     )
     .fetch_all(pool)

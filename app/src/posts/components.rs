@@ -16,6 +16,7 @@ use super::reposts::components::{QuoteCount, QuotedCard, RepostControl, Reposted
 use super::tag_markers::TaggedImage;
 use super::text::Segment;
 use super::{PostView, Visibility};
+use crate::groups::components::GroupCards;
 use crate::social::safety::api::HidePost;
 use crate::social::safety::components::HiddenPostNotice;
 use crate::social::safety::HideReason;
@@ -42,6 +43,7 @@ pub fn PostCard(post: PostView) -> impl IntoView {
         saved,
         bookmark_count,
         links,
+        groups,
         is_draft,
         edited,
         is_author,
@@ -127,6 +129,7 @@ pub fn PostCard(post: PostView) -> impl IntoView {
             {(!segments.is_empty()).then(|| view! { <PostText segments /> })}
             {quote.map(|quote| view! { <QuotedCard quote /> })}
             {(!links.is_empty()).then(|| view! { <LinkCards links /> })}
+            {(!groups.is_empty()).then(|| view! { <GroupCards groups /> })}
             <footer class="flex flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 text-sm text-stone-600">
                 <LikeButton post=id liked like_count />
                 <A href=format!("/post/{id}#comments") attr:class="hover:text-stone-900" attr:data-testid="comment-count">

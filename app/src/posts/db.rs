@@ -258,8 +258,16 @@ async fn for_reader(pool: &PgPool, viewer: Option<Uuid>, cards: Vec<Card>) -> Ap
     let mut posts: Vec<PostView> = cards.into_iter().map(|c| c.view).collect();
     hide_blocked_tags(pool, viewer, &mut posts).await?;
     super::reposts::db::fill_quotes(pool, viewer, &mut posts).await?;
+    crate::groups::db::fill_cards(pool, &mut posts, clock_now()).await?;
     stamp(&mut posts, &authors);
     Ok(posts)
+}
+
+/// The app's clock in a request; the system's outside one (tests, jobs).
+fn clock_now() -> chrono::DateTime<chrono::Utc> {
+    leptos::prelude::use_context::<crate::state::AppState>()
+        .map(|state| state.clock.now())
+        .unwrap_or_else(|| crate::clock::Clock::system().now())
 }
 
 /// `(post, creator)` for every creator of every post, as `stamp` takes
@@ -327,6 +335,7 @@ fn view(
     let d = d.unwrap_or(&empty);
     Ok(PostView {
         links: links.cloned().unwrap_or_default(),
+        groups: Vec::new(),
         is_author: viewer == Some(r.author_id),
         is_coauthor: viewer.is_some_and(|v| d.coauthors.iter().any(|(id, _)| *id == v)),
         coauthors: d.coauthors.iter().map(|(_, a)| a.clone()).collect(),

@@ -162,6 +162,10 @@ pub struct PostView {
     pub edited: bool,
     /// Products, shops and events linked to the post, shown as cards.
     pub links: Vec<links::LinkCard>,
+    /// Buy-together groups linked to the post, as they are now: filled in
+    /// per page after the shared card cache (`groups::db::fill_cards`),
+    /// empty on cached cards.
+    pub groups: Vec<crate::groups::GroupCard>,
     pub like_count: i64,
     pub comment_count: i64,
     /// Its author turned comments off (`comments::db::set_comments_off`).

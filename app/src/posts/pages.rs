@@ -22,6 +22,7 @@ use super::tag_editor::TagEditor;
 use super::{BODY_MAX, MAX_IMAGES, POST_IMAGES};
 use crate::accounts::use_auth;
 use crate::error::AppError;
+use crate::groups::components::GroupLinkEditor;
 use crate::media::{check_picked, ImagePicker};
 use crate::ui::{
     ErrorAlert, ErrorPage, Loading, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS,
@@ -182,6 +183,7 @@ pub fn PostPage() -> impl IntoView {
                         let (id, is_draft, is_coauthor) = (p.id, p.is_draft, p.is_coauthor);
                         let tag_editor = (p.is_author && !p.media.is_empty()).then(|| p.media.clone());
                         let link_editor = p.is_author.then(|| p.links.clone());
+                        let group_editor = p.is_author.then(|| p.groups.clone());
                         view! {
                             <Title text=title />
                             <Meta name="description" content=description />
@@ -190,6 +192,7 @@ pub fn PostPage() -> impl IntoView {
                             {is_coauthor.then(|| view! { <div class="mx-auto max-w-xl"><LeaveCollaboration post_id=id changed /></div> })}
                             {tag_editor.map(|media| view! { <div class="mx-auto max-w-3xl"><TagEditor media changed /></div> })}
                             {link_editor.map(|links| view! { <div class="mx-auto max-w-xl"><LinkEditor post_id=id links changed /></div> })}
+                            {group_editor.map(|groups| view! { <div class="mx-auto max-w-xl"><GroupLinkEditor post_id=id groups changed /></div> })}
                             {(!is_draft).then(|| view! { <div class="mx-auto max-w-xl"><SaveToChooser post_id=id changed /></div> })}
                             {(!is_draft).then(|| view! { <div class="mx-auto max-w-xl"><CommentsSection post_id=id /></div> })}
                         }

@@ -79,6 +79,7 @@ fn MeMenu(user: SessionUser, shops: Result<Vec<ShopSummary>, crate::error::AppEr
             <MenuSection title="Shopping">
                 <MenuLink href="/orders" testid="me-orders" label="Your orders" />
                 <MenuLink href="/saved" testid="me-saved" label="Saved" />
+                <MenuLink href="/groups" testid="me-groups" label="My groups" />
             </MenuSection>
             <MenuSection title="Creating">
                 <MenuLink href="/drafts" testid="me-drafts" label="Drafts" />

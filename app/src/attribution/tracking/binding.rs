@@ -10,6 +10,7 @@
 //! - a product tag, or a product card, counts for that product (all of its
 //!   variants: tags and cards name products, not variants);
 //! - a shop tag, or a shop card, counts for every product of that shop;
+//! - a group card counts for its group's product;
 //! - nothing else does (person tags, event cards, a post that tags shop A
 //!   attached to shop B's product).
 //!

@@ -119,6 +119,9 @@ pub async fn post_shows_product(db: &mut PgConnection, post: Uuid, product: Uuid
                UNION ALL
                SELECT 1 FROM post_links k, target
                WHERE k.post_id = $1 AND (k.product_id = target.id OR k.shop_id = target.shop_id)
+               UNION ALL
+               SELECT 1 FROM post_groups pg JOIN buy_groups g ON g.id = pg.group_id, target
+               WHERE pg.post_id = $1 AND g.product_id = target.id
            ) AS "shows!""#,
         post,
         product

@@ -35,6 +35,9 @@ pub fn stamp(posts: &mut [PostView], authors: &[(Uuid, Uuid)], key: &SigningKey,
             card.href = with_ctx(&card.href, &token);
             card.ctx = Some(token);
         }
+        for card in post.groups.iter_mut() {
+            card.ctx = Some(sign(Surface::GroupCard));
+        }
     }
 }
 

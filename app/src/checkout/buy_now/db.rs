@@ -331,24 +331,11 @@ mod tests {
     use crate::clock::Clock;
     use crate::inventory::gate::StockGate;
     use crate::money::Currency;
-    use crate::payments::cards::CardInput;
     use crate::payments::test_provider::TestProvider;
-    use crate::test_support::{address, stocked_variant, user, TTL};
+    use crate::test_support::{address, stocked_variant, user, wallet_with, TTL};
 
     async fn count(pool: &PgPool, sql: &str) -> i64 {
         sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap()
-    }
-
-    /// Saves `number` (through the hosted field) and the test address to
-    /// `shopper`'s wallet.
-    async fn wallet_with(pool: &PgPool, provider: &TestProvider, shopper: Uuid, number: &str) {
-        let now = Clock::system().now();
-        let typed =
-            CardInput { number: number.into(), exp_month: "12".into(), exp_year: "2034".into(), cvc: "123".into() };
-        let token = provider.tokenize(&typed, 2026, 12).await.unwrap();
-        let setup = wallet_db::start_setup(pool, shopper, now).await.unwrap();
-        wallet_db::finish_setup(pool, provider, shopper, setup, &token, now).await.unwrap().unwrap();
-        wallet_db::save_address(pool, shopper, &address()).await.unwrap();
     }
 
     struct World {

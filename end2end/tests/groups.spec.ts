@@ -1,0 +1,166 @@
+import { Browser, Page } from '@playwright/test';
+import { fillWallet } from './fixtures/commerce';
+import { waitForHydration } from './fixtures/pages';
+import { postViaApi } from './fixtures/posts';
+import { advanceClock, expect, seedScenario, test } from './fixtures/test';
+
+// Buy-together groups end to end: a shop turns group buying on for a
+// product, a creator starts a group and posts it, shoppers join from the
+// post's card and everyone is charged when it fills; a group that runs out
+// of time voids its authorizations and frees its stock. The second test
+// moves the server's clock, so the file runs its tests in order.
+test.describe.configure({ mode: 'serial' });
+
+/** A product title no other test uses. */
+function uniqueTitle(title: string): string {
+  return `${title} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** A new browser context signed in as a new user (`prefix`…). */
+async function person(browser: Browser, baseURL: string, prefix: string) {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  const seeded = await seedScenario(page.request, baseURL, { prefix });
+  return { ctx, page, user: seeded.user };
+}
+
+/** A shop owner with a $40 one-variant product, `stock` on hand, who turns group buying on for it. */
+async function sellerWithDeal(browser: Browser, baseURL: string, deal: { price: string; size: string; hours: string; max: string }, stock = 10) {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  const title = uniqueTitle('Group tote');
+  const { shop } = await seedScenario(page.request, baseURL, { prefix: 'seller', product: { title, price: '40', stock } });
+  await page.goto(`/p/${shop!.product_id}/edit`);
+  await waitForHydration(page);
+  const editor = page.getByTestId('group-deal-editor');
+  const row = editor.getByTestId('group-deal-row').first();
+  await row.getByTestId('deal-price').fill(deal.price);
+  await row.getByTestId('deal-size').fill(deal.size);
+  await row.getByTestId('deal-hours').fill(deal.hours);
+  await row.getByTestId('deal-max').fill(deal.max);
+  await row.getByTestId('deal-save').click();
+  await expect(editor.getByTestId('form-success')).toHaveText('Group deal saved.');
+  return { ctx, page, productId: shop!.product_id, title };
+}
+
+/** Starts a group from the product page's "Open groups" section; returns the group's id. */
+async function startGroup(page: Page, productId: string): Promise<string> {
+  await page.goto(`/p/${productId}`);
+  await waitForHydration(page);
+  const section = page.getByTestId('product-groups');
+  await expect(section.getByTestId('group-deal')).toContainText('$30.00');
+  await section.getByTestId('group-start').click();
+  await expect(page).toHaveURL(/\/groups\/[0-9a-f-]{36}$/);
+  return page.url().match(/\/groups\/([0-9a-f-]{36})/)![1];
+}
+
+/** Joins from the post's group card: its Join opens the group page, whose form pays with the saved card. */
+async function joinFromPost(page: Page, postId: string, expectedAfter: string) {
+  await page.goto(`/post/${postId}`);
+  await waitForHydration(page);
+  const card = page.getByTestId('group-card');
+  await expect(card.getByText('Buy together')).toBeVisible();
+  await card.getByTestId('group-join').click();
+  // The card's link carries the post's context token to the group page.
+  await expect(page).toHaveURL(/\/groups\/[0-9a-f-]{36}\?ctx=/);
+  await waitForHydration(page);
+  await page.getByTestId('group-join-form').getByTestId('group-join-submit').click();
+  await expect(page).toHaveURL(/\/groups\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId('group-page').getByTestId('group-joined')).toHaveText(expectedAfter);
+}
+
+/** The status of the shopper's newest order, as their orders list shows it. */
+async function latestOrderStatus(page: Page) {
+  await page.goto('/orders');
+  return page.getByTestId('order-row').first().getByTestId('order-status');
+}
+
+test('a creator posts a group, three shoppers join from the post and all are charged when it fills', async ({ browser, baseURL }) => {
+  const seller = await sellerWithDeal(browser, baseURL!, { price: '30', size: '4', hours: '48', max: '1' });
+
+  // The creator starts a group (their card is authorized for the first seat) and posts it.
+  const creator = await person(browser, baseURL!, 'creator');
+  await fillWallet(creator.page);
+  const groupId = await startGroup(creator.page, seller.productId);
+  const page = creator.page.getByTestId('group-page');
+  await expect(page.getByTestId('group-joined')).toHaveText('1/4 joined');
+  await expect(page.getByTestId('group-status')).toHaveText('Open');
+  await expect(page.getByTestId('group-share')).toHaveValue(`/groups/${groupId}`);
+  await expect(page.getByTestId('group-member')).toHaveCount(1);
+
+  const postId = await postViaApi(creator.page.request, baseURL!, 'Join my tote group, save $10 each!');
+  await creator.page.goto(`/post/${postId}`);
+  await waitForHydration(creator.page);
+  const picker = creator.page.getByTestId('group-link-editor');
+  await picker.getByTestId('group-search').fill(seller.title.slice(0, 9));
+  await picker.getByTestId('group-results').getByRole('button', { name: new RegExp(seller.title) }).click();
+  await expect(picker.getByTestId('chosen-group')).toContainText(seller.title);
+  await picker.getByTestId('link-group').click();
+  const card = creator.page.getByTestId('post-card').getByTestId('group-card');
+  await expect(card).toBeVisible();
+  await expect(card.getByTestId('group-price')).toHaveText('$30.00');
+  await expect(card.getByTestId('group-saving')).toHaveText('Save $10.00');
+  await expect(card.getByTestId('group-joined')).toHaveText('1/4 joined');
+  await expect(card.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '1');
+  await expect(card.getByRole('progressbar')).toHaveAttribute('aria-valuemax', '4');
+  await expect(card.getByTestId('group-time-left')).toContainText('left');
+
+  // Three shoppers, each in their own browser, join from the post.
+  const shoppers = [];
+  for (const [i, after] of ['2/4 joined', '3/4 joined', '4/4 joined'].entries()) {
+    const shopper = await person(browser, baseURL!, `joiner${i}`);
+    await fillWallet(shopper.page);
+    await joinFromPost(shopper.page, postId, after);
+    shoppers.push(shopper);
+  }
+  const last = shoppers[2].page.getByTestId('group-page');
+  await expect(last.getByTestId('group-status')).toHaveText('Full');
+  await expect(last.getByTestId('group-join-note')).toContainText('takes no more members');
+
+  // The post's card shows it full, its Join disabled.
+  await creator.page.reload();
+  await expect(card.getByTestId('group-status')).toHaveText('Full');
+  await expect(card.getByTestId('group-join')).toBeDisabled();
+  await expect(card.getByTestId('group-join')).toHaveText('Group full');
+
+  // Every member's order exists and was captured when the group filled.
+  for (const shopper of [...shoppers, creator]) {
+    await expect(await latestOrderStatus(shopper.page)).toHaveText('Paid');
+  }
+  // The organiser was told of each join and of the fill.
+  await creator.page.goto('/groups');
+  await expect(creator.page.getByTestId('my-group')).toHaveCount(1);
+  await expect(creator.page.getByTestId('group-notice').first()).toContainText('is full');
+  await expect(creator.page.getByTestId('group-notice')).toHaveCount(4);
+
+  for (const p of [seller, creator, ...shoppers]) await p.ctx.close();
+});
+
+test('a group that runs out of time voids its authorizations and frees its stock', async ({ browser, baseURL, playwright }) => {
+  const seller = await sellerWithDeal(browser, baseURL!, { price: '30', size: '3', hours: '1', max: '1' }, 5);
+  const organiser = await person(browser, baseURL!, 'organiser');
+  await fillWallet(organiser.page);
+  const groupId = await startGroup(organiser.page, seller.productId);
+
+  // The organiser's seat holds a unit until the deadline.
+  await organiser.page.goto(`/p/${seller.productId}`);
+  await expect(organiser.page.getByTestId('product-stock')).toHaveText('Only 4 left');
+  await expect(await latestOrderStatus(organiser.page)).toHaveText('Awaiting payment');
+
+  await advanceClock(playwright, baseURL!, 2);
+  // The minute job expires it: authorizations voided, orders cancelled, stock back.
+  await expect
+    .poll(async () => (await latestOrderStatus(organiser.page)).innerText(), { timeout: 150_000, intervals: [2_000] })
+    .toBe('Cancelled');
+  await organiser.page.goto(`/groups/${groupId}`);
+  const group = organiser.page.getByTestId('group-page');
+  await expect(group.getByTestId('group-status')).toHaveText('Expired');
+  await expect(group.getByTestId('group-join-note')).toContainText('expired');
+  await expect(group.getByTestId('group-notice').first()).toContainText('nobody was charged');
+  await organiser.page.goto(`/p/${seller.productId}`);
+  await expect(organiser.page.getByTestId('product-stock')).toHaveText('Only 5 left');
+  await expect(organiser.page.getByTestId('no-open-groups')).toBeVisible();
+
+  await seller.ctx.close();
+  await organiser.ctx.close();
+});
