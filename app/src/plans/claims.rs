@@ -9,7 +9,16 @@ const PHRASES: [&str; 4] = ["as low as", "monthly payments of", "monthly instalm
 
 /// What may follow an amount to make it per month.
 const PER_MONTH: [&str; 11] = [
-    "/month", "/ month", "/mo", "/ mo", "/mth", "per month", "a month", "each month", "every month", "per mo",
+    "/month",
+    "/ month",
+    "/mo",
+    "/ mo",
+    "/mth",
+    "per month",
+    "a month",
+    "each month",
+    "every month",
+    "per mo",
     "monthly",
 ];
 

@@ -75,7 +75,11 @@ mod tests {
     #[test]
     fn a_signed_in_shopper_in_good_standing_within_the_limits_pre_qualifies() {
         assert_eq!(verdict(GOOD, usd(50_000), None, None), Verdict::PreQualified);
-        assert_eq!(verdict(GOOD, usd(50_000), Some(usd(50_000)), Some(usd(50_000))), Verdict::PreQualified, "limits are inclusive");
+        assert_eq!(
+            verdict(GOOD, usd(50_000), Some(usd(50_000)), Some(usd(50_000))),
+            Verdict::PreQualified,
+            "limits are inclusive"
+        );
         assert!(verdict(GOOD, usd(1), None, None).qualifies());
     }
 

@@ -248,6 +248,7 @@ mod tests {
                 is_draft: false,
                 edited: false,
                 links: Vec::new(),
+                plans: Vec::new(),
                 like_count: 0,
                 comment_count: 0,
                 comments_off: false,

@@ -16,6 +16,7 @@ use super::reposts::components::{QuoteCount, QuotedCard, RepostControl, Reposted
 use super::tag_markers::TaggedImage;
 use super::text::Segment;
 use super::{PostView, Visibility};
+use crate::plans::components::{ClaimDisclosure, PlanCards};
 use crate::social::safety::api::HidePost;
 use crate::social::safety::components::HiddenPostNotice;
 use crate::social::safety::HideReason;
@@ -42,6 +43,8 @@ pub fn PostCard(post: PostView) -> impl IntoView {
         saved,
         bookmark_count,
         links,
+        plans,
+        body,
         is_draft,
         edited,
         is_author,
@@ -126,6 +129,8 @@ pub fn PostCard(post: PostView) -> impl IntoView {
             })}
             {(!segments.is_empty()).then(|| view! { <PostText segments /> })}
             {quote.map(|quote| view! { <QuotedCard quote /> })}
+            <ClaimDisclosure body plans=plans.clone() is_author />
+            {(!plans.is_empty()).then(|| view! { <PlanCards plans /> })}
             {(!links.is_empty()).then(|| view! { <LinkCards links /> })}
             <footer class="flex flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 text-sm text-stone-600">
                 <LikeButton post=id liked like_count />

@@ -162,6 +162,8 @@ pub struct PostView {
     pub edited: bool,
     /// Products, shops and events linked to the post, shown as cards.
     pub links: Vec<links::LinkCard>,
+    /// Installment plans linked to the post, shown as plan cards (`plans`).
+    pub plans: Vec<crate::plans::PlanCard>,
     pub like_count: i64,
     pub comment_count: i64,
     /// Its author turned comments off (`comments::db::set_comments_off`).
