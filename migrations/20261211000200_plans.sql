@@ -74,6 +74,8 @@ CREATE TABLE order_instalments (
     currency      text NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
     status        text NOT NULL DEFAULT 'scheduled' CHECK (status IN ('scheduled', 'paid', 'failed')),
     attempts      integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    -- A failed instalment is tried again from then (the job's clock).
+    retry_at      timestamptz,
     provider_ref  text,
     failure       text CHECK (failure IS NULL OR char_length(failure) <= 500),
     paid_at       timestamptz,
