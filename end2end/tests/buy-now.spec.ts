@@ -1,5 +1,5 @@
 import { Browser, expect, Page, test } from '@playwright/test';
-import { fillAddressFields, productViaApi, saveCardOnProviderPage, SAN_FRANCISCO, taggedPost, TEST_CARDS } from './fixtures/commerce';
+import { fillAddressFields, fillWallet, productViaApi, saveCardOnProviderPage, SAN_FRANCISCO, taggedPost, TEST_CARDS } from './fixtures/commerce';
 import { waitForHydration } from './fixtures/pages';
 import { openShopViaApi } from './fixtures/shops';
 import { registerViaApi } from './fixtures/users';
@@ -24,23 +24,6 @@ async function openSheet(page: Page, postId: string) {
   await card.getByTestId('toggle-tags').click();
   await card.getByTestId('tag-marker').click();
   return page.getByTestId('product-sheet');
-}
-
-/** Saves the San Francisco address and a card (typed on the provider's page) to the signed-in shopper's wallet. */
-async function fillWallet(page: Page, card = TEST_CARDS.succeeds) {
-  await page.goto('/settings/payment');
-  await waitForHydration(page);
-  const address = page.getByTestId('wallet-address');
-  await fillAddressFields(address, SAN_FRANCISCO);
-  await address.getByTestId('save-wallet-address').click();
-  await expect(address.getByTestId('form-success')).toHaveText('Address saved.');
-
-  await page.getByTestId('add-card').click();
-  // The provider's page: Storefeed's own pages never see the number.
-  await expect(page).toHaveURL(/\/_test-provider\/hosted-field\?/);
-  await saveCardOnProviderPage(page, card);
-  await expect(page).toHaveURL(/\/settings\/payment\?card=added$/);
-  await expect(page.getByTestId('card-added')).toBeVisible();
 }
 
 test('a shopper with a saved card and address buys from a tag in one tap', { tag: '@phone' }, async ({ browser, page, baseURL }) => {
