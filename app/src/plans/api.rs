@@ -98,7 +98,8 @@ pub async fn start_plan_checkout(variant: Uuid, plan: Option<String>, ctx: Optio
     let context = crate::attribution::verify(ctx.as_deref(), product).await;
     let ctx = context.as_ref().and(ctx.as_deref());
     let (now, ttl) = (state.clock.now(), state.config.reservation_ttl);
-    let shop = super::checkout::start(&state.pool, &state.stock, user.id, variant, plan, ctx, now, ttl).await?;
+    let tap = super::checkout::BuyWithPlan { buyer: user.id, variant, plan, ctx };
+    let shop = super::checkout::start(&state.pool, &state.stock, tap, now, ttl).await?;
     leptos_axum::redirect(&format!("/checkout/{shop}"));
     Ok(())
 }

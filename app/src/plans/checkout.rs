@@ -119,20 +119,28 @@ pub async fn choose(
     Ok(())
 }
 
-/// "Buy with plan" on a product page: puts one of `variant` in the
-/// shopper's cart, opens their checkout for its shop and chooses `plan`
-/// there. Returns the shop's handle (the checkout's address). A plan that
-/// is not the variant's product's is refused before anything is written.
+/// "Buy with plan" on a product page, as its form sent it.
+#[derive(Debug, Clone, Copy)]
+pub struct BuyWithPlan<'a> {
+    pub buyer: Uuid,
+    pub variant: Uuid,
+    pub plan: Uuid,
+    /// The attribution context the product was found through.
+    pub ctx: Option<&'a str>,
+}
+
+/// "Buy with plan": puts one of the variant in the shopper's cart, opens
+/// their checkout for its shop and chooses the plan there. Returns the
+/// shop's handle (the checkout's address). A plan that is not the
+/// variant's product's is refused before anything is written.
 pub async fn start(
     pool: &PgPool,
     stock: &StockGate,
-    buyer: Uuid,
-    variant: Uuid,
-    plan: Uuid,
-    ctx: Option<&str>,
+    tap: BuyWithPlan<'_>,
     now: DateTime<Utc>,
     ttl: std::time::Duration,
 ) -> AppResult<String> {
+    let BuyWithPlan { buyer, variant, plan, ctx } = tap;
     let mut conn = pool.acquire().await?;
     let offered_plan = offered(&mut conn, plan).await?.ok_or_else(|| refused("That plan is not available."))?;
     let item = sqlx::query!(

@@ -311,7 +311,7 @@ async fn tampered_plans_are_refused_and_nothing_changes(pool: PgPool) {
         assert_eq!(err.status_code(), 422);
     }
     let gate = StockGate::start(w.pool.clone());
-    let err = checkout::start(&w.pool, &gate, w.buyer, w.variant, theirs, None, moment(), TTL).await.unwrap_err();
+    let err = checkout::start(&w.pool, &gate, buy(&w, theirs), moment(), TTL).await.unwrap_err();
     assert_eq!(err.field(), Some(checkout::FIELD));
     assert_eq!(count(&w.pool, "SELECT count(*) FROM checkouts WHERE plan_id IS NOT NULL").await, 0);
     // Someone else's checkout is not found, whatever the plan.
@@ -319,7 +319,7 @@ async fn tampered_plans_are_refused_and_nothing_changes(pool: PgPool) {
     assert_eq!(err, AppError::NotFound("Checkout".into()));
 
     // "Buy with plan" with the product's own plan opens the checkout with it.
-    let handle = checkout::start(&w.pool, &gate, w.buyer, w.variant, mine, None, moment(), TTL).await.unwrap();
+    let handle = checkout::start(&w.pool, &gate, buy(&w, mine), moment(), TTL).await.unwrap();
     assert_eq!(handle, "maker_shop");
     assert_eq!(count(&w.pool, "SELECT count(*) FROM checkouts WHERE plan_id IS NOT NULL").await, 1);
     // A plan can't pay for two products at once.
@@ -369,6 +369,11 @@ async fn the_job_charges_instalments_when_due_and_a_decline_fails_one(pool: PgPo
     assert_eq!((run.paid, run.failed), (1, 0));
     let quotes = db::product_quotes(&w.pool, w.product, Some(w.buyer)).await.unwrap();
     assert_eq!(quotes[0].quotes[0].verdict, Verdict::PreQualified);
+}
+
+/// The buyer's "Buy with plan" on the world's variant with `plan`.
+fn buy(w: &World, plan: Uuid) -> checkout::BuyWithPlan<'static> {
+    checkout::BuyWithPlan { buyer: w.buyer, variant: w.variant, plan, ctx: None }
 }
 
 fn outcome<T>(result: AppResult<T>) -> &'static str {
