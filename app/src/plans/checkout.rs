@@ -15,7 +15,7 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::amortization::{self, Schedule};
-use super::db::{applicant, offered};
+use super::db::{applicant, offered, plans_of};
 use super::{CheckoutPlans, Plan, PlanTerms};
 use crate::cart::db::Owner;
 use crate::checkout::db::{self as checkout_db, CheckoutRow};
@@ -170,31 +170,21 @@ pub async fn for_view(conn: &mut PgConnection, row: &CheckoutRow, priced: &Price
     if priced.lines.iter().any(|l| l.input.product_id != product) {
         return Ok(None);
     }
-    let plan_ids = sqlx::query_scalar!(
-        "SELECT id FROM installment_plans WHERE product_id = $1 AND active ORDER BY payments, apr_bp",
-        product
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let plans = plans_of(conn, product, true).await?;
     let chosen_id =
         sqlx::query_scalar!("SELECT plan_id FROM checkouts WHERE id = $1", row.id).fetch_one(&mut *conn).await?;
-    if plan_ids.is_empty() && chosen_id.is_none() {
+    if plans.is_empty() && chosen_id.is_none() {
         return Ok(None);
     }
     let who = applicant(conn, row.user_id).await?;
     let total = Money::new(priced.totals.total, row.currency);
-    let mut offered_quotes = Vec::new();
-    for id in plan_ids {
-        if let Some(quote) = offered(conn, id).await?.and_then(|p| p.quote(total, who)) {
-            offered_quotes.push(quote);
-        }
-    }
+    let offered_quotes: Vec<_> = plans.iter().filter_map(|p| p.quote(total, who)).collect();
     let mut problem = None;
     let mut card = None;
     if let Some(id) = chosen_id {
-        match offered(conn, id).await? {
+        match plans.iter().find(|p| p.id == id) {
             Some(plan) => {
-                if let Err(e) = check(conn, row, priced, &plan).await {
+                if let Err(e) = check(conn, row, priced, plan).await {
                     problem = Some(e.to_string());
                 }
             }

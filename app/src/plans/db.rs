@@ -196,7 +196,9 @@ pub async fn for_editor(pool: &PgPool, owner: Uuid, product_id: Uuid) -> AppResu
     plans_of(&mut conn, product_id, false).await
 }
 
-async fn plans_of(conn: &mut PgConnection, product_id: Uuid, active_only: bool) -> AppResult<Vec<Plan>> {
+/// A product's plans (only those offered, with `active_only`), in the
+/// order shoppers compare them: fewest payments first.
+pub async fn plans_of(conn: &mut PgConnection, product_id: Uuid, active_only: bool) -> AppResult<Vec<Plan>> {
     let rows = sqlx::query_as!(
         PlanRow,
         "SELECT pl.id, pl.product_id, pl.payments, pl.frequency, pl.apr_bp, pl.down_payment_bp, pl.fee_minor,
