@@ -19,6 +19,7 @@ pub mod media;
 pub mod money;
 pub mod orders;
 pub mod payments;
+pub mod plans;
 pub mod posts;
 pub mod promotions;
 pub mod shops;

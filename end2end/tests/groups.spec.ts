@@ -105,6 +105,16 @@ test('a creator posts a group, three shoppers join from the post and all are cha
   await expect(card.getByRole('progressbar')).toHaveAttribute('aria-valuemax', '4');
   await expect(card.getByTestId('group-time-left')).toContainText('left');
 
+  // A fourth browser, signed out, watches the post: its card follows the
+  // group over the live channel, without reloading.
+  const watcherCtx = await browser.newContext();
+  const watcher = await watcherCtx.newPage();
+  await watcher.goto(`/post/${postId}`);
+  await waitForHydration(watcher);
+  const watched = watcher.getByTestId('group-card');
+  await expect(watched.getByTestId('group-joined')).toHaveText('1/4 joined');
+  await expect(watcher.locator('html')).toHaveAttribute('data-live', /group:/);
+
   // Three shoppers, each in their own browser, join from the post.
   const shoppers = [];
   for (const [i, after] of ['2/4 joined', '3/4 joined', '4/4 joined'].entries()) {
@@ -112,7 +122,12 @@ test('a creator posts a group, three shoppers join from the post and all are cha
     await fillWallet(shopper.page);
     await joinFromPost(shopper.page, postId, after);
     shoppers.push(shopper);
+    await expect(watched.getByTestId('group-joined')).toHaveText(after);
   }
+  await expect(watched.getByTestId('group-status')).toHaveText('Full');
+  await expect(watched.getByTestId('group-join')).toBeDisabled();
+  await expect(watched.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '4');
+  await watcherCtx.close();
   const last = shoppers[2].page.getByTestId('group-page');
   await expect(last.getByTestId('group-status')).toHaveText('Full');
   await expect(last.getByTestId('group-join-note')).toContainText('takes no more members');

@@ -1,8 +1,9 @@
 //! Background work. Every minute (`STOREFEED_JOBS_EVERY_SECS`): payments a
 //! crash or a silent provider left unsettled are settled, sold stock a crash
 //! left unsettled is taken off the shelf, orders left unattributed are
-//! attributed, commissions past their return window become payable, next
-//! month's event partition is created, group deals whose time ran out
+//! attributed, commissions past their return window become payable, due
+//! instalments of orders paid by plan are charged (`plans::instalments`),
+//! next month's event partition is created, group deals whose time ran out
 //! expire (their authorizations voided, their stock freed) and full groups'
 //! failed captures are retried, and stock held by checkouts whose
 //! time ran out goes back on sale; the context signing keys are reread (a
@@ -70,6 +71,13 @@ pub fn spawn(
                 Ok(n) if n > 0 => tracing::info!(checkouts = n, "expired stock holds released"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "releasing expired stock holds failed"),
+            }
+            match app::plans::instalments::charge_due(&checkout_pool, payments.as_ref(), now).await {
+                Ok(run) if run.paid + run.failed > 0 => {
+                    tracing::info!(paid = run.paid, failed = run.failed, "due instalments charged")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "charging due instalments failed"),
             }
         }
     });

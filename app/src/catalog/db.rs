@@ -227,8 +227,7 @@ pub async fn shop_products(pool: &PgPool, shop_id: Uuid, include_hidden: bool) -
 
 /// Active products whose title contains `query` (case-insensitive), for pickers.
 pub async fn search(pool: &PgPool, query: &str, limit: i64) -> AppResult<Vec<super::ProductPick>> {
-    let pattern =
-        format!("%{}%", query.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let pattern = title_pattern(query);
     let rows = sqlx::query!(
         r#"SELECT p.id, p.title, p.currency, s.name AS shop_name, min(v.price_minor) AS "price_from!",
                   (SELECT i.url_150 FROM product_images i WHERE i.product_id = p.id
@@ -252,6 +251,12 @@ pub async fn search(pool: &PgPool, query: &str, limit: i64) -> AppResult<Vec<sup
             })
         })
         .collect()
+}
+
+/// A LIKE pattern matching lower-cased titles that contain `query`, its
+/// wildcards taken literally.
+pub fn title_pattern(query: &str) -> String {
+    format!("%{}%", query.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
 }
 
 /// Locks product `product_id` for a gallery change: `NotFound` if there is

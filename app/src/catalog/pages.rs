@@ -25,6 +25,7 @@ use crate::error::AppError;
 use crate::groups::components::{GroupDealEditor, ProductGroupsSection};
 use crate::media::ImageLimits;
 use crate::money::Currency;
+use crate::plans::pages::{PlanManager, ProductPlans};
 use crate::posts::related::pages::RelatedPosts;
 use crate::posts::related::About;
 use crate::ui::{
@@ -231,6 +232,7 @@ fn ProductView(product: Product) -> impl IntoView {
             <VariantPicker product selected ctx src />
             {(p.status == ProductStatus::Active).then(|| view! {
                 <AddToCartForm selected ctx=context_from_url() />
+                <ProductPlans product_id=p.id selected ctx=context_from_url() />
             })}
             {(!p.description.is_empty()).then(|| view! { <p class="mt-6 whitespace-pre-line text-stone-700">{p.description.clone()}</p> })}
             {p.is_owner.then(|| view! {
@@ -376,6 +378,7 @@ fn EditProduct(product: Product, status: ServerAction<SetProductStatus>, gallery
             </ActionForm>
             <GroupDealEditor product=product.id />
             <GalleryEditor product_id=product.id images=product.images.clone() title=product.title.clone() actions=gallery />
+            <PlanManager product_id=product.id />
             <div class="rounded-2xl border border-stone-200 bg-white p-4 shadow-sm">
                 <h2 class="text-lg font-semibold">"Variants"</h2>
                 <ul class="mt-3 space-y-4" data-testid="variant-rows">

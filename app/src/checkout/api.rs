@@ -76,7 +76,7 @@ pub async fn remove_code(checkout: Uuid, code: String) -> Result<(), AppError> {
 /// stock settles, the order is credited to the posts that drove it, and the
 /// buyer goes to its confirmation.
 #[cfg(feature = "ssr")]
-pub(super) async fn after_placed(
+pub(crate) async fn after_placed(
     buyer: &crate::cart::db::Owner,
     order: Uuid,
     now: chrono::DateTime<chrono::Utc>,

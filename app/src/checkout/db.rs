@@ -350,6 +350,7 @@ pub async fn view(pool: &PgPool, id: Uuid, owner: impl Into<Owner>, now: DateTim
     .fetch_optional(&mut *tx)
     .await?
     .flatten();
+    let plans = crate::plans::checkout::for_view(&mut tx, &row, &priced).await?;
     tx.commit().await?;
     Ok(CheckoutView {
         id: row.id,
@@ -368,6 +369,7 @@ pub async fn view(pool: &PgPool, id: Uuid, owner: impl Into<Owner>, now: DateTim
         last_failure: if row.step == Step::Placed { None } else { last_failure },
         order_id: row.order_id,
         problems,
+        plans,
     })
 }
 

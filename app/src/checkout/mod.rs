@@ -125,6 +125,8 @@ pub struct CheckoutView {
     pub order_id: Option<Uuid>,
     /// Lines that can't be bought as they are (sold out, price currency).
     pub problems: Vec<String>,
+    /// Installment plans for a checkout of one product that offers them.
+    pub plans: Option<crate::plans::CheckoutPlans>,
 }
 
 /// Normalizes a promotion code as typed ("  summer-10 " → "SUMMER-10").

@@ -19,6 +19,8 @@ use super::summary_rows::SummaryRows;
 use super::{CheckoutView, Step};
 use crate::error::AppError;
 use crate::money::Money;
+use crate::plans::api::ChooseCheckoutPlan;
+use crate::plans::pages::{CheckoutPlanChooser, PlanPayment};
 use crate::ui::{ErrorAlert, ErrorPage, FieldError, Loading, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS};
 
 /// The actions of the page, created once so their results survive reloads.
@@ -31,6 +33,8 @@ struct Actions {
     /// "Pay" is a plain form that leaves for the provider's page; this
     /// action only reads the error a failed post left in the address.
     pay: ServerAction<StartPayment>,
+    /// Choosing an installment plan or paying in full (`plans`).
+    plan: ServerAction<ChooseCheckoutPlan>,
 }
 
 impl Actions {
@@ -41,6 +45,7 @@ impl Actions {
             code: ServerAction::new(),
             uncode: ServerAction::new(),
             pay: ServerAction::new(),
+            plan: ServerAction::new(),
         }
     }
 
@@ -49,6 +54,7 @@ impl Actions {
             + self.shipping.version().get()
             + self.code.version().get()
             + self.uncode.version().get()
+            + self.plan.version().get()
     }
 }
 
@@ -126,6 +132,7 @@ fn CheckoutBody(v: CheckoutView, actions: Actions) -> impl IntoView {
             <div class="space-y-6">
                 <AddressStep v=cv.clone() action=actions.address />
                 <ShippingStep v=cv.clone() action=actions.shipping />
+                {cv.plans.clone().map(|plans| view! { <CheckoutPlanChooser checkout=cv.id plans action=actions.plan /> })}
                 <PaymentStep v=cv.clone() action=actions.pay />
             </div>
             <OrderSummary v=cv actions />
@@ -255,11 +262,15 @@ fn PaymentStep(v: CheckoutView, action: ServerAction<StartPayment>) -> impl Into
     // The total on the button is the one the server will insist on.
     let total = Money::new(v.priced.totals.total, v.currency);
     let ready = v.step == Step::Payment && v.problems.is_empty();
+    // A plan chosen is paid with the saved card (`plans::pages::PlanPayment`).
+    let by_plan = v.plans.clone().filter(|p| p.chosen.is_some() || p.problem.is_some());
     view! {
         <section class=step_class(v.step == Step::Payment) aria-labelledby="step-payment" data-testid="step-payment">
             <h2 id="step-payment" class="text-lg font-semibold">"3. Payment"</h2>
             {if !ready {
                 view! { <p class="mt-2 text-sm text-stone-600">"Choose shipping to pay."</p> }.into_any()
+            } else if let Some(plans) = by_plan {
+                view! { <PlanPayment checkout=v.id plans /> }.into_any()
             } else {
                 view! {
                     // A plain form: the server answers with a redirect to the

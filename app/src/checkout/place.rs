@@ -42,6 +42,10 @@ pub struct Snapshot {
     pub email: String,
     pub address: Address,
     pub priced: Priced,
+    /// The installment plan the order is paid by, if any: the payment is
+    /// then for what is due now, and the order stores the schedule.
+    #[serde(default)]
+    pub plan: Option<crate::plans::checkout::PlanSnapshot>,
 }
 
 /// How many payment attempts a guest checkout gets (declines included)
@@ -253,13 +257,15 @@ async fn prepare(
     if priced.shipping.is_none() {
         return Err(AppError::validation("shipping_option", "Choose a shipping option first."));
     }
+    // Paid by plan: what is due now is charged (`plans::checkout`).
+    let plan = crate::plans::checkout::for_payment(&mut tx, &row, &priced).await?;
+    let amount = plan.as_ref().map_or(priced.totals.total, |p| p.due_now);
     // Compared inside the transaction that records the payment, with the
     // limited promotions locked: what is checked is what gets charged.
-    confirm_total(shown, Money::new(priced.totals.total, row.currency))?;
+    confirm_total(shown, Money::new(amount, row.currency))?;
     checkout_db::sync_hold(&mut tx, &row, now, ttl).await?;
     let address = row.address.clone().ok_or_else(|| AppError::validation("ship_name", "Enter your address first."))?;
-    let snapshot = Snapshot { email: row.email.clone(), address, priced };
-    let amount = snapshot.priced.totals.total;
+    let snapshot = Snapshot { email: row.email.clone(), address, priced, plan };
     let payment = Uuid::new_v4();
     sqlx::query!(
         "INSERT INTO payments (id, checkout_id, idempotency_key, provider, amount_minor, currency, card_brand, card_last4, snapshot)
@@ -326,6 +332,9 @@ async fn complete(pool: &PgPool, payment: Uuid, auth: &Authorization, placed_at:
         },
     )
     .await?;
+    if let Some(plan) = &snapshot.plan {
+        crate::plans::checkout::record(&mut tx, order, row.currency, plan, placed_at).await?;
+    }
     sqlx::query!(
         "UPDATE payments SET status = 'authorized', provider_ref = $2, order_id = $3 WHERE id = $1",
         payment,

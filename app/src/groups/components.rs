@@ -11,6 +11,7 @@ use super::api::{
     UnlinkPostGroup,
 };
 use super::{saving, DealSlot, GroupCard, GroupDeal, GroupLive, GroupStatus, MAX_POST_GROUPS};
+use crate::live::{use_live, Topic, Update as LiveUpdate};
 use crate::money::Money;
 use crate::ui::{
     ErrorAlert, Loading, SuccessNote, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS,
@@ -50,12 +51,18 @@ pub fn GroupProgress(live: RwSignal<GroupLive>) -> impl IntoView {
     }
 }
 
-/// A group card. It renders seats and status from `live`, made from the
-/// card unless given: whoever holds the signal (a live channel) can move
-/// the count, the badge and the Join button without a reload.
+/// A group card. Its seats, badge and Join button follow the group over
+/// the real-time channel (`live`) while it is shown, from the state the
+/// page was rendered with.
 #[component]
-pub fn GroupDealCard(card: GroupCard, #[prop(optional)] live: Option<RwSignal<GroupLive>>) -> impl IntoView {
-    let live = live.unwrap_or_else(|| RwSignal::new(card.live()));
+pub fn GroupDealCard(card: GroupCard) -> impl IntoView {
+    let live = RwSignal::new(card.live());
+    let pushed = use_live(Topic::Group(card.id));
+    Effect::new(move |_| {
+        if let Some(LiveUpdate::Group(now)) = pushed.get() {
+            live.set(now);
+        }
+    });
     let href = card.href();
     let save = saving(card.single_price, card.price);
     let alt = card.product_title.clone();

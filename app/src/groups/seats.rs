@@ -291,7 +291,7 @@ async fn claim(
     )
     .await?;
     let address = row.address.clone().ok_or(AppError::Internal)?;
-    let snapshot = Snapshot { email: row.email.clone(), address, priced };
+    let snapshot = Snapshot { email: row.email.clone(), address, priced, plan: None };
     let amount = snapshot.priced.totals.total;
     let (payment, member) = (Uuid::new_v4(), Uuid::new_v4());
     let key = format!("group_seat_{}", member.simple());

@@ -65,6 +65,7 @@ mod browser {
         source: EventSource,
         topics: Vec<Topic>,
         _on_message: Closure<dyn FnMut(MessageEvent)>,
+        _on_open: Closure<dyn FnMut()>,
     }
 
     #[derive(Default)]
@@ -137,7 +138,10 @@ mod browser {
             let Ok(source) = EventSource::new(&url) else { return };
             let on_message = Closure::<dyn FnMut(MessageEvent)>::new(receive);
             source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-            c.open = Some(Open { source, topics, _on_message: on_message });
+            let listening = list.join(" ");
+            let on_open = Closure::<dyn FnMut()>::new(move || mark_listening(&listening));
+            source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+            c.open = Some(Open { source, topics, _on_message: on_message, _on_open: on_open });
         });
     }
 
@@ -156,6 +160,14 @@ mod browser {
         // Set outside the borrow: effects it wakes may watch or unwatch.
         if let Some(latest) = latest {
             latest.set(Some(update));
+        }
+    }
+
+    /// `<html data-live="…">` names the topics of the open connection, so a
+    /// test (or anyone curious) can tell the page is listening.
+    fn mark_listening(topics: &str) {
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("data-live", topics);
         }
     }
 

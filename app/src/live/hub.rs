@@ -19,7 +19,9 @@ const BACKLOG: usize = 4096;
 
 /// The outbox kinds the channel turns into updates.
 pub const STOCK_CHANGED: &str = "stock.changed";
-const KINDS: [&str; 1] = [STOCK_CHANGED];
+/// Written by `groups` on every change of a group's seats or status.
+pub const GROUP_CHANGED: &str = "group.changed";
+const KINDS: [&str; 2] = [STOCK_CHANGED, GROUP_CHANGED];
 
 /// One update on its way to the streams.
 #[derive(Debug)]
@@ -92,6 +94,7 @@ pub fn update_of(event: &Event) -> Option<Update> {
             variant_id: event.aggregate_id,
             available: event.payload.get("available")?.as_i64()?.try_into().ok()?,
         }),
+        GROUP_CHANGED => serde_json::from_value(event.payload.clone()).ok().map(Update::Group),
         _ => None,
     }
 }
@@ -110,7 +113,7 @@ pub async fn replay(pool: &PgPool, after: Position, topics: &[Topic]) -> AppResu
     let ids: Vec<Uuid> = topics
         .iter()
         .map(|t| match t {
-            Topic::Stock(id) => *id,
+            Topic::Stock(id) | Topic::Group(id) => *id,
         })
         .collect();
     let kinds: Vec<String> = KINDS.iter().map(|k| k.to_string()).collect();
@@ -165,6 +168,16 @@ mod tests {
         assert_eq!(update, Update::Stock { variant_id: Uuid::nil(), available: 4 });
         assert_eq!(update_of(&event("post.created", json!({}))), None);
         assert_eq!(update_of(&event(STOCK_CHANGED, json!({ "available": "many" }))), None);
+    }
+
+    #[test]
+    fn group_events_become_group_updates() {
+        let id = Uuid::new_v4();
+        let payload =
+            json!({ "group_id": id, "joined": 3, "size": 5, "status": "open", "expires_at": "2026-12-24T10:00:00Z" });
+        let Some(Update::Group(group)) = update_of(&event(GROUP_CHANGED, payload)) else { panic!("a group update") };
+        assert_eq!((group.group_id, group.joined, group.size), (id, 3, 5));
+        assert_eq!(update_of(&event(GROUP_CHANGED, json!({ "joined": 3 }))), None);
     }
 
     #[test]

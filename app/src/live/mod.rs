@@ -22,6 +22,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::groups::GroupLive;
+
 pub use client::{use_live, LiveStart};
 
 /// The most topics one connection may watch.
@@ -32,15 +34,18 @@ pub const MAX_TOPICS: usize = 200;
 pub enum Topic {
     /// A variant's available stock.
     Stock(Uuid),
+    /// A buy-together group's seats and status.
+    Group(Uuid),
 }
 
 impl Topic {
-    /// From its wire form, `stock:<uuid>`.
+    /// From its wire form, `stock:<uuid>` or `group:<uuid>`.
     pub fn parse(raw: &str) -> Option<Topic> {
         let (kind, id) = raw.split_once(':')?;
         let id = Uuid::parse_str(id).ok()?;
         match kind {
             "stock" => Some(Topic::Stock(id)),
+            "group" => Some(Topic::Group(id)),
             _ => None,
         }
     }
@@ -67,6 +72,7 @@ impl fmt::Display for Topic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Topic::Stock(id) => write!(f, "stock:{id}"),
+            Topic::Group(id) => write!(f, "group:{id}"),
         }
     }
 }
@@ -77,12 +83,15 @@ impl fmt::Display for Topic {
 pub enum Update {
     /// A variant's stock available to buy now (on hand less held).
     Stock { variant_id: Uuid, available: i32 },
+    /// A group's seats taken, size and status (`groups`).
+    Group(GroupLive),
 }
 
 impl Update {
     pub fn topic(&self) -> Topic {
         match self {
             Update::Stock { variant_id, .. } => Topic::Stock(*variant_id),
+            Update::Group(group) => Topic::Group(group.group_id),
         }
     }
 }
@@ -96,6 +105,7 @@ mod tests {
         let id = Uuid::new_v4();
         let topic = Topic::Stock(id);
         assert_eq!(Topic::parse(&topic.to_string()), Some(topic));
+        assert_eq!(Topic::parse(&format!("group:{id}")), Some(Topic::Group(id)));
         assert_eq!(Topic::parse("stock:nope"), None);
         assert_eq!(Topic::parse(&format!("weather:{id}")), None);
     }
@@ -119,5 +129,22 @@ mod tests {
         assert_eq!(json, format!(r#"{{"type":"stock","variant_id":"{id}","available":3}}"#));
         assert_eq!(serde_json::from_str::<Update>(&json).unwrap(), update);
         assert_eq!(update.topic(), Topic::Stock(id));
+    }
+
+    #[test]
+    fn a_group_update_carries_the_group_as_the_outbox_has_it() {
+        let group = GroupLive {
+            group_id: Uuid::new_v4(),
+            joined: 5,
+            size: 5,
+            status: crate::groups::GroupStatus::Full,
+            expires_at: chrono::DateTime::UNIX_EPOCH,
+        };
+        let json = serde_json::to_string(&Update::Group(group.clone())).unwrap();
+        assert!(json.starts_with(r#"{"type":"group","group_id":""#), "{json}");
+        assert!(json.contains(r#""status":"full""#), "{json}");
+        let back: Update = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.topic(), Topic::Group(group.group_id));
+        assert_eq!(back, Update::Group(group));
     }
 }

@@ -24,6 +24,7 @@ pub async fn get_order(id: Uuid, key: Option<String>) -> Result<OrderView, AppEr
     let state = crate::state::app_state()?;
     let key = key.as_deref().map(str::trim).filter(|k| !k.is_empty());
     let mut order = super::guest::read(&state.pool, id, user.map(|u| u.id), key, state.clock.now()).await?;
+    order.plan = crate::plans::instalments::order_plan(&state.pool, id).await?;
     if order.can_manage {
         let lines: Vec<Uuid> = order.lines.iter().map(|l| l.id).collect();
         let mut paths = crate::attribution::touch_paths(&state.pool, &lines).await?;

@@ -714,6 +714,7 @@ pub async fn view(pool: &PgPool, id: Uuid, reader: Reader) -> AppResult<OrderVie
         paid_with: o.paid_with,
         history,
         can_manage,
+        plan: None,
     })
 }
 

@@ -103,6 +103,8 @@ pub struct OrderView {
     pub history: Vec<HistoryEntry>,
     /// The viewer is the shop's owner (and may manage the order).
     pub can_manage: bool,
+    /// The installment plan it is paid by, with its instalments (`plans`).
+    pub plan: Option<crate::plans::OrderPlan>,
 }
 
 impl OrderView {

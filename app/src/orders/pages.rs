@@ -198,6 +198,7 @@ fn OrderDetail(o: OrderView, placed: bool, actions: ManageActions) -> impl IntoV
                 })}
                 {o.paid_with.clone().map(|p| view! { <p class="mt-2 text-xs text-stone-500">{format!("Paid with {p}")}</p> })}
             </section>
+            {o.plan.clone().map(|plan| view! { <crate::plans::pages::OrderPlanSection plan /> })}
             <section class="rounded-2xl border border-stone-200 bg-white p-4 text-sm shadow-sm">
                 <h2 class="font-semibold">"Shipping to"</h2>
                 <address class="mt-1 not-italic text-stone-700">{o.ship_to.iter().map(|l| view! { <span class="block">{l.clone()}</span> }).collect_view()}</address>

@@ -47,6 +47,24 @@ impl TestProvider {
         Ok(token)
     }
 
+    /// Tells a card what to do from now on (a saved card that starts
+    /// declining, as a real one does when it is cancelled): how tests make
+    /// a later instalment fail or succeed. `NotFound` for an unknown token.
+    pub async fn script(&self, token: &str, outcome: TestOutcome) -> AppResult<()> {
+        let changed = sqlx::query!(
+            "UPDATE test_provider_payment_methods SET outcome = $2 WHERE token = $1",
+            token,
+            outcome.code()
+        )
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(crate::error::AppError::NotFound("Card".into()));
+        }
+        Ok(())
+    }
+
     /// What a payment source charges: the card's scripted outcome, brand and
     /// last four. A one-time token pays for the first idempotency key it is
     /// used with (retries with that key included) and only while no

@@ -63,10 +63,11 @@ pub async fn home_feed(cursor: Option<String>) -> Result<FeedPage, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "feed/explore")]
-pub async fn explore_feed(cursor: Option<String>) -> Result<FeedPage, AppError> {
+pub async fn explore_feed(cursor: Option<String>, with: Option<String>) -> Result<FeedPage, AppError> {
     let state = crate::state::app_state()?;
     let viewer = crate::accounts::session::current_user().await?.map(|u| u.id);
-    super::db::explore_feed(&state.pool, viewer, parse_cursor(cursor)?).await
+    let filter = super::explore::Filter { plans_only: with.as_deref() == Some(crate::plans::EXPLORE_FILTER) };
+    super::explore::filtered(&state.pool, viewer, parse_cursor(cursor)?, filter).await
 }
 
 #[server(prefix = "/api", endpoint = "feed/user")]

@@ -249,6 +249,7 @@ mod tests {
                 edited: false,
                 links: Vec::new(),
                 groups: Vec::new(),
+                plans: Vec::new(),
                 like_count: 0,
                 comment_count: 0,
                 comments_off: false,

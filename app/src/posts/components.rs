@@ -17,6 +17,7 @@ use super::tag_markers::TaggedImage;
 use super::text::Segment;
 use super::{PostView, Visibility};
 use crate::groups::components::GroupCards;
+use crate::plans::components::{ClaimDisclosure, PlanCards};
 use crate::social::safety::api::HidePost;
 use crate::social::safety::components::HiddenPostNotice;
 use crate::social::safety::HideReason;
@@ -44,6 +45,8 @@ pub fn PostCard(post: PostView) -> impl IntoView {
         bookmark_count,
         links,
         groups,
+        plans,
+        body,
         is_draft,
         edited,
         is_author,
@@ -128,6 +131,8 @@ pub fn PostCard(post: PostView) -> impl IntoView {
             })}
             {(!segments.is_empty()).then(|| view! { <PostText segments /> })}
             {quote.map(|quote| view! { <QuotedCard quote /> })}
+            <ClaimDisclosure body plans=plans.clone() is_author />
+            {(!plans.is_empty()).then(|| view! { <PlanCards plans /> })}
             {(!links.is_empty()).then(|| view! { <LinkCards links /> })}
             {(!groups.is_empty()).then(|| view! { <GroupCards groups /> })}
             <footer class="flex flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 text-sm text-stone-600">

@@ -259,6 +259,7 @@ async fn for_reader(pool: &PgPool, viewer: Option<Uuid>, cards: Vec<Card>) -> Ap
     hide_blocked_tags(pool, viewer, &mut posts).await?;
     super::reposts::db::fill_quotes(pool, viewer, &mut posts).await?;
     crate::groups::db::fill_cards(pool, &mut posts, clock_now()).await?;
+    crate::plans::db::for_reader(pool, viewer, &mut posts).await?;
     stamp(&mut posts, &authors);
     Ok(posts)
 }
@@ -300,9 +301,12 @@ async fn views(pool: &PgPool, rows: Vec<PostRow>, viewer: Option<Uuid>) -> AppRe
     let details: HashMap<Uuid, Details> = details(pool, &ids, viewer).await?;
     let linked: Vec<Uuid> = details.iter().filter(|(_, d)| d.has_links).map(|(id, _)| *id).collect();
     let links = if linked.is_empty() { HashMap::new() } else { super::links::db::cards(pool, &linked).await? };
+    let planned: Vec<Uuid> = details.iter().filter(|(_, d)| d.has_plans).map(|(id, _)| *id).collect();
+    let plans = if planned.is_empty() { HashMap::new() } else { crate::plans::db::cards(pool, &planned).await? };
     let mut cards = HashMap::with_capacity(shown.len());
     for r in shown {
-        let view = view(r, details.get(&r.id), links.get(&r.id), viewer)?;
+        let mut view = view(r, details.get(&r.id), links.get(&r.id), viewer)?;
+        view.plans = plans.get(&r.id).cloned().unwrap_or_default();
         let coauthor_ids =
             details.get(&r.id).map(|d| d.coauthors.iter().map(|(id, _)| *id).collect()).unwrap_or_default();
         cards.insert(r.id, Card { author_id: r.author_id, coauthor_ids, view });
@@ -336,6 +340,7 @@ fn view(
     Ok(PostView {
         links: links.cloned().unwrap_or_default(),
         groups: Vec::new(),
+        plans: Vec::new(),
         is_author: viewer == Some(r.author_id),
         is_coauthor: viewer.is_some_and(|v| d.coauthors.iter().any(|(id, _)| *id == v)),
         coauthors: d.coauthors.iter().map(|(_, a)| a.clone()).collect(),
@@ -478,6 +483,8 @@ struct Details {
     /// It may be reposted or quoted (`post_shareable`).
     shareable: bool,
     has_links: bool,
+    /// It shows plan cards (`plans`).
+    has_plans: bool,
     ref_users: Vec<String>,
     ref_shops: Vec<String>,
     /// Accepted co-authors in the order they accepted, with their ids.
@@ -565,6 +572,7 @@ async fn details(pool: &PgPool, ids: &[Uuid], viewer: Option<Uuid>) -> AppResult
         r#"SELECT p.id AS "id!",
                   EXISTS (SELECT 1 FROM post_likes l WHERE l.user_id = $2 AND l.post_id = p.id) AS "liked!",
                   EXISTS (SELECT 1 FROM post_links k WHERE k.post_id = p.id) AS "has_links!",
+                  EXISTS (SELECT 1 FROM post_plans k WHERE k.post_id = p.id) AS "has_plans!",
                   EXISTS (SELECT 1 FROM posts r WHERE r.author_id = $2 AND r.repost_of = p.id) AS "reposted!",
                   COALESCE((SELECT post_shareable(q) FROM posts q WHERE q.id = p.id), false) AS "shareable!",
                   EXISTS (SELECT 1 FROM bookmarks b WHERE b.user_id = $2 AND b.post_id = p.id) AS "saved!",
@@ -627,6 +635,7 @@ async fn details(pool: &PgPool, ids: &[Uuid], viewer: Option<Uuid>) -> AppResult
                 reposted: r.reposted,
                 shareable: r.shareable,
                 has_links: r.has_links,
+                has_plans: r.has_plans,
                 ref_users: r.ref_users,
                 ref_shops: r.ref_shops,
                 coauthors: people(&r.coauthors)?,

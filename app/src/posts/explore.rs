@@ -68,8 +68,25 @@ pub async fn refresh(pool: &PgPool) -> AppResult<u64> {
     Ok(upserted + removed)
 }
 
+/// What Explore is narrowed to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Only posts showing installment plan cards (`plans`).
+    pub plans_only: bool,
+}
+
 /// A page of Explore for `viewer` (signed out: `None`).
 pub async fn feed(pool: &PgPool, viewer: Option<Uuid>, cursor: Option<Cursor>) -> AppResult<FeedPage> {
+    filtered(pool, viewer, cursor, Filter::default()).await
+}
+
+/// A page of Explore narrowed by `filter`.
+pub async fn filtered(
+    pool: &PgPool,
+    viewer: Option<Uuid>,
+    cursor: Option<Cursor>,
+    filter: Filter,
+) -> AppResult<FeedPage> {
     let (at, after) = (cursor.map(|c| c.at), cursor.map(|c| c.id));
     let limit = FEED_PAGE_SIZE + 1;
     // The ranked posts, best first, filtered as the index walks.
@@ -81,12 +98,14 @@ pub async fn feed(pool: &PgPool, viewer: Option<Uuid>, cursor: Option<Cursor>) -
              AND p.status = 'published' AND p.visibility = 'public' AND post_visible_to(p, $1)
              AND post_wanted_by(p, $1) AND NOT not_interested_in(p.author_id, $1)
              AND NOT post_from_followed(p, $1)
+             AND (NOT $5 OR EXISTS (SELECT 1 FROM post_plans pp WHERE pp.post_id = p.id))
            ORDER BY r.score_at DESC, r.post_id DESC
            LIMIT $4"#,
         viewer,
         at,
         after,
-        limit
+        limit,
+        filter.plans_only
     )
     .fetch_all(pool)
     .await?;
@@ -102,7 +121,8 @@ pub async fn feed(pool: &PgPool, viewer: Option<Uuid>, cursor: Option<Cursor>) -
                                                  app_now() - make_interval(days => $6))
                    AND post_visible_to(p, $1)
                    AND post_wanted_by(p, $1) AND NOT not_interested_in(p.author_id, $1)
-                   AND NOT post_from_followed(p, $1)) s
+                   AND NOT post_from_followed(p, $1)
+                   AND (NOT $7 OR EXISTS (SELECT 1 FROM post_plans pp WHERE pp.post_id = p.id))) s
            WHERE (s.score_at, s.id) < (COALESCE($2::timestamptz, 'infinity'),
                                        COALESCE($3::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
            ORDER BY s.score_at DESC, s.id DESC
@@ -112,7 +132,8 @@ pub async fn feed(pool: &PgPool, viewer: Option<Uuid>, cursor: Option<Cursor>) -
         after,
         limit,
         HOURS_PER_TENFOLD,
-        WINDOW_DAYS
+        WINDOW_DAYS,
+        filter.plans_only
     )
     .fetch_all(pool)
     .await?;

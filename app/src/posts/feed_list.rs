@@ -14,7 +14,10 @@ use leptos::prelude::*;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FeedSource {
     Home,
-    Explore,
+    /// Explore; `plans_only` keeps posts showing installment plans.
+    Explore {
+        plans_only: bool,
+    },
     User(String),
     About(About),
 }
@@ -23,7 +26,9 @@ impl FeedSource {
     async fn page(self, cursor: String) -> Result<FeedPage, AppError> {
         match self {
             FeedSource::Home => home_feed(Some(cursor)).await,
-            FeedSource::Explore => explore_feed(Some(cursor)).await,
+            FeedSource::Explore { plans_only } => {
+                explore_feed(Some(cursor), plans_only.then(|| crate::plans::EXPLORE_FILTER.to_string())).await
+            }
             FeedSource::User(name) => user_posts(name, Some(cursor)).await,
             FeedSource::About(about) => {
                 let (kind, key) = about.kind_and_key();

@@ -166,6 +166,8 @@ pub struct PostView {
     /// per page after the shared card cache (`groups::db::fill_cards`),
     /// empty on cached cards.
     pub groups: Vec<crate::groups::GroupCard>,
+    /// Installment plans linked to the post, shown as plan cards (`plans`).
+    pub plans: Vec<crate::plans::PlanCard>,
     pub like_count: i64,
     pub comment_count: i64,
     /// Its author turned comments off (`comments::db::set_comments_off`).

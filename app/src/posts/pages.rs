@@ -24,6 +24,7 @@ use crate::accounts::use_auth;
 use crate::error::AppError;
 use crate::groups::components::GroupLinkEditor;
 use crate::media::{check_picked, ImagePicker};
+use crate::plans::components::{ComposeClaimWarning, PlanEditor};
 use crate::ui::{
     ErrorAlert, ErrorPage, Loading, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS,
 };
@@ -87,6 +88,7 @@ fn ComposeForm(quote: Option<Uuid>) -> impl IntoView {
     let local_error = RwSignal::new(None::<AppError>);
     let error = Signal::derive(move || local_error.get().or_else(|| publish.value().get().and_then(Result::err)));
     let length = RwSignal::new(0usize);
+    let body = RwSignal::new(String::new());
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(id)) = publish.value().get() {
@@ -120,8 +122,9 @@ fn ComposeForm(quote: Option<Uuid>) -> impl IntoView {
                 <div>
                     <label for="body" class=LABEL_CLASS>"What's on your mind?"</label>
                     <textarea id="body" name="body" rows="5" maxlength=BODY_MAX.to_string() class=INPUT_CLASS
-                        aria-describedby="body-count" on:input=move |ev| length.set(event_target_value(&ev).chars().count())></textarea>
+                        aria-describedby="body-count" on:input=move |ev| { let text = event_target_value(&ev); length.set(text.chars().count()); body.set(text); }></textarea>
                     <p id="body-count" class="mt-1 text-right text-xs text-stone-500">{move || format!("{}/{BODY_MAX}", length.get())}</p>
+                    <div class="-mx-4"><ComposeClaimWarning body=body.read_only() /></div>
                 </div>
                 <div>
                     <ImagePicker limits=POST_IMAGES id="images" label=format!("Images (up to {MAX_IMAGES}, JPEG, PNG or WebP)") />
@@ -184,6 +187,7 @@ pub fn PostPage() -> impl IntoView {
                         let tag_editor = (p.is_author && !p.media.is_empty()).then(|| p.media.clone());
                         let link_editor = p.is_author.then(|| p.links.clone());
                         let group_editor = p.is_author.then(|| p.groups.clone());
+                        let plan_editor = p.is_author.then(|| p.plans.clone());
                         view! {
                             <Title text=title />
                             <Meta name="description" content=description />
@@ -193,6 +197,7 @@ pub fn PostPage() -> impl IntoView {
                             {tag_editor.map(|media| view! { <div class="mx-auto max-w-3xl"><TagEditor media changed /></div> })}
                             {link_editor.map(|links| view! { <div class="mx-auto max-w-xl"><LinkEditor post_id=id links changed /></div> })}
                             {group_editor.map(|groups| view! { <div class="mx-auto max-w-xl"><GroupLinkEditor post_id=id groups changed /></div> })}
+                            {plan_editor.map(|plans| view! { <div class="mx-auto max-w-xl"><PlanEditor post_id=id plans changed /></div> })}
                             {(!is_draft).then(|| view! { <div class="mx-auto max-w-xl"><SaveToChooser post_id=id changed /></div> })}
                             {(!is_draft).then(|| view! { <div class="mx-auto max-w-xl"><CommentsSection post_id=id /></div> })}
                         }

@@ -44,6 +44,14 @@ pub async fn start(
     // hourly cap holds.
     let row = checkout_db::lock(&mut tx, checkout, buyer).await?;
     row.step.ready_to_pay()?;
+    // A plan's later instalments need a card that can be charged again:
+    // it is paid with the saved card, never a one-time token.
+    if crate::plans::checkout::chosen(&mut tx, checkout).await? {
+        return Err(AppError::validation(
+            crate::plans::checkout::FIELD,
+            "You chose to pay by plan: pay with your saved card, or choose to pay in full.",
+        ));
+    }
     if row.user_id.is_none() && row.attempt > GUEST_MAX_ATTEMPTS {
         return Err(AppError::RateLimited { retry_after_secs: 600 });
     }

@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::accounts::use_auth;
+use crate::plans::EXPLORE_FILTER as PLANS_FILTER;
 use crate::posts::api::explore_feed;
 use crate::posts::feed_list::{FeedSource, InfiniteFeed};
 use crate::social::api::discover_people;
@@ -19,7 +20,12 @@ pub fn ExplorePage() -> impl IntoView {
     let auth = use_auth();
     let q = move || query.read().get("q").filter(|q| !q.trim().is_empty());
     let people = Resource::new(q, discover_people);
-    let posts = Resource::new(move || query.read().get("cursor"), explore_feed);
+    // `?with=plans`: only posts showing installment plans (`plans`).
+    let plans_only = move || query.read().get("with").as_deref() == Some(PLANS_FILTER);
+    let posts = Resource::new(
+        move || (query.read().get("cursor"), plans_only()),
+        |(cursor, plans)| explore_feed(cursor, plans.then(|| PLANS_FILTER.to_string())),
+    );
 
     view! {
         <Title text="Explore" />
@@ -46,16 +52,40 @@ pub fn ExplorePage() -> impl IntoView {
             </div>
         </section>
         <section class="lg:order-1 lg:col-span-2" aria-labelledby="explore-posts-heading" data-testid="explore-posts">
-            <h2 id="explore-posts-heading" class="mb-3 text-lg font-semibold">"Recent posts"</h2>
+            <div class="mb-3 flex flex-wrap items-center justify-between gap-2">
+                <h2 id="explore-posts-heading" class="text-lg font-semibold">"Recent posts"</h2>
+                <nav aria-label="Filter posts" class="flex gap-2 text-sm">
+                    <a href="/explore" data-testid="explore-all" aria-current=move || (!plans_only()).then_some("page")
+                        class=move || filter_class(!plans_only())>"All"</a>
+                    <a href=format!("/explore?with={PLANS_FILTER}") data-testid="explore-plans" aria-current=move || plans_only().then_some("page")
+                        class=move || filter_class(plans_only())>"Has payment plans"</a>
+                </nav>
+            </div>
             <Suspense fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match posts.await {
-                        Ok(first) => view! { <InfiniteFeed first source=FeedSource::Explore empty="Nothing new to explore yet." /> }.into_any(),
+                        Ok(first) => {
+                            let (source, empty) = if plans_only() {
+                                (FeedSource::Explore { plans_only: true }, "No posts with payment plans to explore yet.")
+                            } else {
+                                (FeedSource::Explore { plans_only: false }, "Nothing new to explore yet.")
+                            };
+                            view! { <InfiniteFeed first source empty /> }.into_any()
+                        }
                         Err(error) => view! { <ErrorPage error /> }.into_any(),
                     }
                 })}
             </Suspense>
         </section>
         </div>
+    }
+}
+
+/// A filter link: filled when it is the one shown.
+fn filter_class(active: bool) -> &'static str {
+    if active {
+        "rounded-full bg-fuchsia-600 px-3 py-1 font-semibold text-white"
+    } else {
+        "rounded-full border border-stone-300 px-3 py-1 font-medium text-stone-700 hover:bg-stone-100"
     }
 }
