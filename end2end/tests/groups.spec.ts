@@ -76,6 +76,8 @@ async function latestOrderStatus(page: Page) {
 }
 
 test('a creator posts a group, three shoppers join from the post and all are charged when it fills', async ({ browser, baseURL }) => {
+  // Six browsers, three card payments and four orders to check.
+  test.setTimeout(180_000);
   const seller = await sellerWithDeal(browser, baseURL!, { price: '30', size: '4', hours: '48', max: '1' });
 
   // The creator starts a group (their card is authorized for the first seat) and posts it.
@@ -130,6 +132,9 @@ test('a creator posts a group, three shoppers join from the post and all are cha
   await watcherCtx.close();
   const last = shoppers[2].page.getByTestId('group-page');
   await expect(last.getByTestId('group-status')).toHaveText('Full');
+  // As the server renders it for a newcomer too.
+  await shoppers[2].page.reload();
+  await expect(last.getByTestId('group-status')).toHaveText('Full');
   await expect(last.getByTestId('group-join-note')).toContainText('takes no more members');
 
   // The post's card shows it full, its Join disabled.
@@ -152,6 +157,8 @@ test('a creator posts a group, three shoppers join from the post and all are cha
 });
 
 test('a group that runs out of time voids its authorizations and frees its stock', async ({ browser, baseURL, playwright }) => {
+  // Waits for the minute job (up to 150 s).
+  test.setTimeout(240_000);
   const seller = await sellerWithDeal(browser, baseURL!, { price: '30', size: '3', hours: '1', max: '1' }, 5);
   const organiser = await person(browser, baseURL!, 'organiser');
   await fillWallet(organiser.page);
