@@ -140,10 +140,17 @@ fn SeatFields(price: Money, may_claim: i32, ctx: Option<String>, click: RwSignal
 pub fn JoinGroupForm(group: Uuid, price: Money, may_claim: i32, ctx: Option<String>) -> impl IntoView {
     let join = ServerAction::<JoinGroup>::new();
     let click = RwSignal::new(Uuid::new_v4());
-    Effect::new(move |_| {
-        if matches!(join.value().get(), Some(Err(_))) {
-            click.set(Uuid::new_v4());
+    let page = use_context::<GroupJoined>();
+    Effect::new(move |_| match join.value().get() {
+        Some(Err(_)) => click.set(Uuid::new_v4()),
+        // The server's redirect leads back to the same group page, whose
+        // route doesn't change: have it read the group again.
+        Some(Ok(_)) => {
+            if let Some(GroupJoined(joins)) = page {
+                joins.update(|n| *n += 1);
+            }
         }
+        None => {}
     });
     let error = Signal::derive(move || join.value().get().and_then(Result::err));
     view! {
@@ -159,6 +166,11 @@ pub fn JoinGroupForm(group: Uuid, price: Money, may_claim: i32, ctx: Option<Stri
         </ActionForm>
     }
 }
+
+/// Counts the joins made on the group page it is provided by, so the page
+/// reads the group again after each (members, seats left, the Join panel).
+#[derive(Debug, Clone, Copy)]
+pub struct GroupJoined(pub RwSignal<u32>);
 
 /// "Start a group" on one deal.
 #[component]

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 use super::api::{group_page, list_my_groups};
-use super::components::{GroupDealCard, JoinGroupForm};
+use super::components::{GroupDealCard, GroupJoined, JoinGroupForm};
 use super::{GroupPageData, Notice};
 use crate::accounts::use_auth;
 use crate::error::AppError;
@@ -19,9 +19,11 @@ use crate::ui::{ErrorPage, Loading};
 #[component]
 pub fn GroupPage() -> impl IntoView {
     let params = use_params_map();
+    let joins = RwSignal::new(0u32);
+    provide_context(GroupJoined(joins));
     let page = Resource::new(
-        move || params.read().get("id").and_then(|id| Uuid::parse_str(&id).ok()),
-        |id| async move {
+        move || (params.read().get("id").and_then(|id| Uuid::parse_str(&id).ok()), joins.get()),
+        |(id, _)| async move {
             match id {
                 Some(id) => group_page(id).await,
                 None => Err(AppError::NotFound("Group".into())),
