@@ -20,6 +20,11 @@ const chromiumArgs = [
 const port = process.env.STOREFEED_E2E_PORT ?? '3123';
 const baseURL = process.env.BASE_URL ?? `http://127.0.0.1:${port}`;
 
+// Specs that move the server's one clock (`advanceClock`). Moving it expires
+// whatever another test has open at that moment (a payment page, a checkout),
+// so these run alone, one at a time, after every other test has finished.
+const CLOCK_SPECS = /(attribution|groups)\.spec\.ts$/;
+
 export default defineConfig({
   testDir: './tests',
   timeout: 30_000,
@@ -52,9 +57,16 @@ export default defineConfig({
         gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
       },
   projects: [
-    { name: 'desktop', use: { ...devices['Desktop Chrome'] } },
+    { name: 'desktop', testIgnore: CLOCK_SPECS, use: { ...devices['Desktop Chrome'] } },
     // The shopper journeys, the width check and the tab bar (tests tagged
     // @phone) on a 390×844 touch phone, in the same Chromium.
-    { name: 'phone', grep: /@phone/, use: { ...PHONE_390, browserName: 'chromium' } },
+    { name: 'phone', grep: /@phone/, testIgnore: CLOCK_SPECS, use: { ...PHONE_390, browserName: 'chromium' } },
+    {
+      name: 'clock',
+      testMatch: CLOCK_SPECS,
+      dependencies: ['desktop', 'phone'],
+      workers: 1,
+      use: { ...devices['Desktop Chrome'] },
+    },
   ],
 });
