@@ -17,6 +17,7 @@ usage: storefeed-bench --url URL [--url URL ...] [options]
        storefeed-bench events --help
        storefeed-bench gate --help
        storefeed-bench live --help
+       storefeed-bench group-rush --help
 
 Benchmarks each URL in turn over keep-alive HTTP/1.1 connections and prints
 one report per URL (plus a `BENCH_JSON {...}` line). `jpeg` writes a
@@ -98,6 +99,8 @@ pub enum Command {
     EventsHelp,
     Live(crate::live::LiveArgs),
     LiveHelp,
+    GroupRush(crate::group_rush::RushArgs),
+    GroupRushHelp,
     Help,
 }
 
@@ -134,6 +137,10 @@ where
     if args.peek().map(String::as_str) == Some("live") {
         args.next();
         return Ok(crate::live::parse(args)?.map_or(Command::LiveHelp, Command::Live));
+    }
+    if args.peek().map(String::as_str) == Some("group-rush") {
+        args.next();
+        return Ok(crate::group_rush::parse(args)?.map_or(Command::GroupRushHelp, Command::GroupRush));
     }
 
     let mut urls = Vec::new();

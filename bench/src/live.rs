@@ -10,17 +10,13 @@
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context, Result};
-use bytes::Bytes;
-use http_body_util::{BodyExt, Empty};
-use hyper::{Request, Uri};
-use hyper_util::rt::TokioIo;
+use hyper::Uri;
 use sqlx::postgres::PgPoolOptions;
-use tokio::net::TcpStream;
-use tokio::sync::mpsc;
 use tokio::time::Instant;
 use uuid::Uuid;
 
 use crate::stats::percentile;
+use crate::streams;
 
 pub const USAGE: &str = "\
 usage: storefeed-bench live --base URL --database-url URL --variant ID [--connections N] [--rounds N] [--server-pid PID]
@@ -74,35 +70,14 @@ pub fn parse(args: impl Iterator<Item = String>) -> Result<Option<LiveArgs>> {
     Ok(Some(LiveArgs { base, database_url, variant, connections, rounds, server_pid }))
 }
 
-/// What a stream saw: which stream, the stock it was told, and when.
-type Seen = (usize, i64, Instant);
-
 pub async fn run(args: LiveArgs) -> Result<()> {
     let pool = PgPoolOptions::new().max_connections(1).connect(&args.database_url).await?;
     let uri: Uri = format!("{}/live?topics=stock:{}", args.base, args.variant).parse()?;
-    let rss_before = args.server_pid.and_then(resident_kib);
+    let rss_before = args.server_pid.and_then(streams::resident_kib);
 
-    let (seen_tx, mut seen) = mpsc::unbounded_channel::<Seen>();
-    let (ready_tx, mut ready) = mpsc::unbounded_channel::<()>();
-    let opening = Instant::now();
-    for stream in 0..args.connections {
-        let (uri, seen_tx, ready_tx) = (uri.clone(), seen_tx.clone(), ready_tx.clone());
-        tokio::spawn(async move {
-            if let Err(e) = watch(stream, uri, seen_tx, ready_tx).await {
-                eprintln!("stream {stream}: {e:#}");
-            }
-        });
-    }
-    drop((seen_tx, ready_tx));
-    for opened in 0..args.connections {
-        tokio::time::timeout(Duration::from_secs(60), ready.recv())
-            .await
-            .with_context(|| format!("only {opened} streams opened in time"))?
-            .ok_or_else(|| anyhow!("only {opened} streams opened"))?;
-    }
-    println!("streams       {} open in {:.1} s", args.connections, opening.elapsed().as_secs_f64());
+    let mut seen = streams::open(&uri, args.connections).await?;
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let rss_after = args.server_pid.and_then(resident_kib);
+    let rss_after = args.server_pid.and_then(streams::resident_kib);
 
     let mut latencies_us = Vec::with_capacity(args.connections * args.rounds);
     let mut missed = 0usize;
@@ -119,8 +94,8 @@ pub async fn run(args: LiveArgs) -> Result<()> {
         let mut waiting = args.connections;
         let deadline = sent + Duration::from_secs(10);
         while waiting > 0 {
-            let Ok(Some((stream, stock, at))) = tokio::time::timeout_at(deadline, seen.recv()).await else { break };
-            if stock == i64::from(available) && !told[stream] {
+            let Ok(Some((stream, data, at))) = tokio::time::timeout_at(deadline, seen.recv()).await else { break };
+            if available_in(&data) == Some(i64::from(available)) && !told[stream] {
                 told[stream] = true;
                 waiting -= 1;
                 latencies_us.push(at.saturating_duration_since(sent).as_micros() as u64);
@@ -146,10 +121,7 @@ pub async fn run(args: LiveArgs) -> Result<()> {
         ms(99.0),
         ms(100.0)
     );
-    let per_stream_kib = match (rss_before, rss_after) {
-        (Some(before), Some(after)) => Some(after.saturating_sub(before) as f64 / args.connections as f64),
-        _ => None,
-    };
+    let per_stream_kib = streams::kib_per_stream(rss_before, rss_after, args.connections);
     if let (Some(before), Some(after), Some(per)) = (rss_before, rss_after, per_stream_kib) {
         println!("server memory {before} KiB before, {after} KiB with the streams open: {per:.1} KiB per stream");
     }
@@ -168,53 +140,8 @@ pub async fn run(args: LiveArgs) -> Result<()> {
     Ok(())
 }
 
-/// One page's stream: reports when it is open, then every stock it is told.
-async fn watch(
-    stream: usize,
-    uri: Uri,
-    seen: mpsc::UnboundedSender<Seen>,
-    ready: mpsc::UnboundedSender<()>,
-) -> Result<()> {
-    let authority = uri.authority().ok_or_else(|| anyhow!("no host in {uri}"))?.clone();
-    let tcp = TcpStream::connect(authority.as_str()).await?;
-    tcp.set_nodelay(true)?;
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tcp)).await?;
-    tokio::spawn(connection);
-    let request = Request::get(uri.clone()).header("host", authority.as_str()).body(Empty::<Bytes>::new())?;
-    let response = sender.send_request(request).await?;
-    if !response.status().is_success() {
-        bail!("{}", response.status());
-    }
-    let mut body = response.into_body();
-    let mut buffer = String::new();
-    let mut opened = false;
-    while let Some(frame) = body.frame().await {
-        let Ok(data) = frame?.into_data() else { continue };
-        let at = Instant::now();
-        buffer.push_str(std::str::from_utf8(&data)?);
-        while let Some(end) = buffer.find("\n\n") {
-            let block: String = buffer.drain(..end + 2).collect();
-            if !opened {
-                // The greeting comment: the stream is subscribed.
-                opened = true;
-                let _ = ready.send(());
-            }
-            if let Some(stock) = block.lines().find_map(|l| l.strip_prefix("data:")).and_then(available) {
-                let _ = seen.send((stream, stock, at));
-            }
-        }
-    }
-    Ok(())
-}
-
-fn available(data: &str) -> Option<i64> {
-    serde_json::from_str::<serde_json::Value>(data.trim()).ok()?.get("available")?.as_i64()
-}
-
-/// The process's resident memory in KiB.
-fn resident_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status.lines().find_map(|l| l.strip_prefix("VmRSS:"))?.split_whitespace().next()?.parse().ok()
+fn available_in(data: &str) -> Option<i64> {
+    serde_json::from_str::<serde_json::Value>(data).ok()?.get("available")?.as_i64()
 }
 
 #[cfg(test)]
@@ -236,7 +163,7 @@ mod tests {
 
     #[test]
     fn the_stock_is_read_from_an_update() {
-        assert_eq!(available(r#" {"type":"stock","variant_id":"x","available":12}"#), Some(12));
-        assert_eq!(available("not json"), None);
+        assert_eq!(available_in(r#"{"type":"stock","variant_id":"x","available":12}"#), Some(12));
+        assert_eq!(available_in("not json"), None);
     }
 }

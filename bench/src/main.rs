@@ -4,11 +4,13 @@
 //! a release server. `storefeed-bench jpeg` writes a test photo for uploads;
 //! `storefeed-bench flash-sale` runs buyers through checkout at once;
 //! `storefeed-bench gate` drives the stock gate directly, without HTTP;
-//! `storefeed-bench live` times the real-time channel under many open pages.
+//! `storefeed-bench live` times the real-time channel under many open pages;
+//! `storefeed-bench group-rush` sends a crowd at a group's last seats.
 
 mod args;
 mod flash;
 mod gate;
+mod group_rush;
 mod ingest;
 mod live;
 mod load;
@@ -16,6 +18,7 @@ mod photo;
 mod report;
 mod requests;
 mod stats;
+mod streams;
 
 use std::process::ExitCode;
 
@@ -67,6 +70,11 @@ async fn run() -> Result<()> {
             return Ok(());
         }
         Command::Live(live) => return live::run(live).await,
+        Command::GroupRushHelp => {
+            println!("{}", group_rush::USAGE);
+            return Ok(());
+        }
+        Command::GroupRush(rush) => return group_rush::run(rush).await,
         Command::Run(args) => args,
     };
     let files = requests::ClientFiles::load(&args)?;
