@@ -132,6 +132,8 @@ test('a creator posts a group, three shoppers join from the post and all are cha
   await watcherCtx.close();
   const last = shoppers[2].page.getByTestId('group-page');
   await expect(last.getByTestId('group-status')).toHaveText('Full');
+  // The page the last seat was taken on reads the group again: no more joins.
+  await expect(last.getByTestId('group-join-note')).toContainText('takes no more members');
   // As the server renders it for a newcomer too.
   await shoppers[2].page.reload();
   await expect(last.getByTestId('group-status')).toHaveText('Full');
