@@ -9,7 +9,7 @@
  * page sideways: long things wrap, or scroll inside their own box.
  */
 import { APIRequestContext, Browser, BrowserContext, expect, Page, test } from '@playwright/test';
-import { Checkout, productViaApi, SAN_FRANCISCO, TEST_CARDS, variantIds } from './fixtures/commerce';
+import { Checkout, fillWallet, productViaApi, SAN_FRANCISCO, TEST_CARDS, variantIds } from './fixtures/commerce';
 import { PHONE_390 } from './fixtures/devices';
 import { createEventViaApi, utcInput } from './fixtures/events';
 import { gradientPng } from './fixtures/images';
@@ -244,6 +244,26 @@ test('no page is wider than a 390 px phone, even with a 2,000-character word and
   const orderPath = new URL(buyer.url()).pathname;
   await visit(buyer, orderPath);
   await visit(buyer, '/orders');
+
+  // A group deal on the product and a group the shopper starts with a saved
+  // card: the product's open groups, the group page and "My groups".
+  const [variant] = await variantIds(seller, world.productId);
+  const deal = await callServerFn(seller.request, baseURL!, 'groups/deal', { variant, price: '30', size: '3', hours: '24', max_per_customer: '1', active: 'on' });
+  expect(deal.status(), await deal.text()).toBe(200);
+  await fillWallet(buyer);
+  await expectFits(buyer, 'the wallet with a saved card');
+  // Starting answers with the way to the new group's page.
+  const started = await buyer.request.post(`${baseURL}/api/groups/start`, {
+    form: { variant, quantity: '1', price_minor: '3000', currency: 'USD', click: crypto.randomUUID() },
+    headers: { Origin: baseURL! },
+    maxRedirects: 0,
+  });
+  expect(started.status(), await started.text()).toBeLessThan(400);
+  const groupId = (started.headers()['location'] ?? '').match(/\/groups\/([0-9a-f-]{36})$/)?.[1];
+  expect(groupId, `started a group: ${JSON.stringify(started.headers())}`).toBeTruthy();
+  for (const path of [`/groups/${groupId}`, '/groups', `/p/${world.productId}`, '/explore?with=plans']) {
+    await visit(buyer, path);
+  }
 
   // The creator and shop owner: dashboards (with the sale), shop admin, editors.
   for (const path of [
