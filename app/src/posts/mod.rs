@@ -3,6 +3,7 @@
 //! image so they land on the same spot at every size.
 
 pub mod api;
+pub mod author_tools;
 pub mod bookmarks;
 pub mod collabs;
 pub mod comments;
