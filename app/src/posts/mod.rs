@@ -8,6 +8,7 @@ pub mod bookmarks;
 pub mod collabs;
 pub mod comments;
 pub mod components;
+pub mod conversation;
 pub mod edit_pages;
 pub mod feed_list;
 pub mod feed_position;
