@@ -173,18 +173,7 @@ struct Shared {
 
 /// Runs the sale and prints the report (human lines, then `BENCH_JSON`).
 pub async fn run(args: FlashArgs) -> Result<()> {
-    let text = std::fs::read_to_string(&args.cookie_file)
-        .with_context(|| format!("--cookie-file: cannot read {}", args.cookie_file.display()))?;
-    let cookies: Vec<HeaderValue> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(HeaderValue::from_str)
-        .collect::<Result<_, _>>()
-        .context("a cookie line is not a valid header value")?;
-    if cookies.is_empty() {
-        bail!("the cookie file has no buyers");
-    }
+    let cookies = crate::buyers::read_cookies(&args.cookie_file)?;
     let mut connector = HttpConnector::new();
     connector.set_nodelay(true);
     let client = Client::builder(TokioExecutor::new()).pool_max_idle_per_host(args.connections).build(connector);

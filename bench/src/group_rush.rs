@@ -118,7 +118,7 @@ fn status_in(data: &str) -> Option<String> {
 }
 
 pub async fn run(args: RushArgs) -> Result<()> {
-    let cookies = read_cookies(&args.cookie_file)?;
+    let cookies = crate::buyers::read_cookies(&args.cookie_file)?;
     let pool = PgPoolOptions::new().max_connections(2).connect(&args.database_url).await?;
     let (price_minor, currency, size): (i64, String, i32) =
         sqlx::query_as("SELECT price_minor, currency, size FROM buy_groups WHERE id = $1")
@@ -226,22 +226,6 @@ pub async fn run(args: RushArgs) -> Result<()> {
         bail!("{waiting} pages were not told \"full\" within 10 s");
     }
     Ok(())
-}
-
-fn read_cookies(path: &std::path::Path) -> Result<Vec<HeaderValue>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("--cookie-file: cannot read {}", path.display()))?;
-    let cookies: Vec<HeaderValue> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(HeaderValue::from_str)
-        .collect::<Result<_, _>>()
-        .context("a cookie line is not a valid header value")?;
-    if cookies.is_empty() {
-        bail!("the cookie file has no buyers");
-    }
-    Ok(cookies)
 }
 
 /// Resolves with the moment the commit that took the group's last seat

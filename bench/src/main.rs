@@ -8,6 +8,7 @@
 //! `storefeed-bench group-rush` sends a crowd at a group's last seats.
 
 mod args;
+mod buyers;
 mod flash;
 mod gate;
 mod group_rush;
