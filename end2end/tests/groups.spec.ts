@@ -1,8 +1,9 @@
-import { Browser, Page } from '@playwright/test';
+import { Page } from '@playwright/test';
 import { fillWallet } from './fixtures/commerce';
+import { person, sellerWithDeal, startGroup } from './fixtures/groups';
 import { waitForHydration } from './fixtures/pages';
 import { postViaApi } from './fixtures/posts';
-import { advanceClock, expect, seedScenario, test } from './fixtures/test';
+import { advanceClock, expect, test } from './fixtures/test';
 
 // Buy-together groups end to end: a shop turns group buying on for a
 // product, a creator starts a group and posts it, shoppers join from the
@@ -10,49 +11,6 @@ import { advanceClock, expect, seedScenario, test } from './fixtures/test';
 // of time voids its authorizations and frees its stock. The second test
 // moves the server's clock, so the file runs its tests in order.
 test.describe.configure({ mode: 'serial' });
-
-/** A product title no other test uses. */
-function uniqueTitle(title: string): string {
-  return `${title} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-}
-
-/** A new browser context signed in as a new user (`prefix`…). */
-async function person(browser: Browser, baseURL: string, prefix: string) {
-  const ctx = await browser.newContext();
-  const page = await ctx.newPage();
-  const seeded = await seedScenario(page.request, baseURL, { prefix });
-  return { ctx, page, user: seeded.user };
-}
-
-/** A shop owner with a $40 one-variant product, `stock` on hand, who turns group buying on for it. */
-async function sellerWithDeal(browser: Browser, baseURL: string, deal: { price: string; size: string; hours: string; max: string }, stock = 10) {
-  const ctx = await browser.newContext();
-  const page = await ctx.newPage();
-  const title = uniqueTitle('Group tote');
-  const { shop } = await seedScenario(page.request, baseURL, { prefix: 'seller', product: { title, price: '40', stock } });
-  await page.goto(`/p/${shop!.product_id}/edit`);
-  await waitForHydration(page);
-  const editor = page.getByTestId('group-deal-editor');
-  const row = editor.getByTestId('group-deal-row').first();
-  await row.getByTestId('deal-price').fill(deal.price);
-  await row.getByTestId('deal-size').fill(deal.size);
-  await row.getByTestId('deal-hours').fill(deal.hours);
-  await row.getByTestId('deal-max').fill(deal.max);
-  await row.getByTestId('deal-save').click();
-  await expect(editor.getByTestId('form-success')).toHaveText('Group deal saved.');
-  return { ctx, page, productId: shop!.product_id, title };
-}
-
-/** Starts a group from the product page's "Open groups" section; returns the group's id. */
-async function startGroup(page: Page, productId: string): Promise<string> {
-  await page.goto(`/p/${productId}`);
-  await waitForHydration(page);
-  const section = page.getByTestId('product-groups');
-  await expect(section.getByTestId('group-deal')).toContainText('$30.00');
-  await section.getByTestId('group-start').click();
-  await expect(page).toHaveURL(/\/groups\/[0-9a-f-]{36}$/);
-  return page.url().match(/\/groups\/([0-9a-f-]{36})/)![1];
-}
 
 /** Joins from the post's group card: its Join opens the group page, whose form pays with the saved card. */
 async function joinFromPost(page: Page, postId: string, expectedAfter: string) {

@@ -14,7 +14,8 @@ use super::{saving, DealSlot, GroupCard, GroupDeal, GroupLive, GroupStatus, MAX_
 use crate::live::{use_live, Topic, Update as LiveUpdate};
 use crate::money::Money;
 use crate::ui::{
-    ErrorAlert, Loading, SuccessNote, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS,
+    ErrorAlert, Loading, Pick, PickFuture, SearchPicker, SuccessNote, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS,
+    SECONDARY_BUTTON_CLASS,
 };
 
 fn badge_class(status: GroupStatus) -> &'static str {
@@ -322,6 +323,28 @@ fn DealRow(row: DealSlot, save: ServerAction<SaveGroupDeal>) -> impl IntoView {
     }
 }
 
+/// What the group pickers offer: open groups the caller started or
+/// joined whose product matches, one line each.
+pub fn find_linkable_groups(query: String) -> PickFuture {
+    Box::pin(async move {
+        let cards = linkable_groups(query).await?;
+        Ok(cards
+            .into_iter()
+            .map(|card| Pick {
+                id: card.id.to_string(),
+                label: format!(
+                    "{} · {} · {}/{} joined · {}",
+                    card.product_title,
+                    card.price.display(),
+                    card.joined,
+                    card.size,
+                    card.time_left
+                ),
+            })
+            .collect())
+    })
+}
+
 /// The post author's group picker: search the active groups they started
 /// or joined, link one; unlink cards.
 #[component]
@@ -336,9 +359,8 @@ pub fn GroupLinkEditor(post_id: Uuid, groups: Vec<GroupCard>, changed: RwSignal<
     let error = Signal::derive(move || {
         link.value().get().and_then(Result::err).or_else(|| unlink.value().get().and_then(Result::err))
     });
-    let query = RwSignal::new(String::new());
-    let chosen = RwSignal::new(None::<(Uuid, String)>);
-    let results = Resource::new(move || query.get(), linkable_groups);
+    let chosen = RwSignal::new(None::<Pick>);
+    let on_pick = Callback::new(move |pick: Pick| chosen.set(Some(pick)));
     let full = groups.len() >= MAX_POST_GROUPS;
     view! {
         <section class="mt-6 space-y-3 rounded-2xl border border-stone-200 bg-white p-4 shadow-sm" data-testid="group-link-editor">
@@ -361,36 +383,11 @@ pub fn GroupLinkEditor(post_id: Uuid, groups: Vec<GroupCard>, changed: RwSignal<
                 <ActionForm action=link>
                     <div class="space-y-3">
                         <input type="hidden" name="post_id" value=post_id.to_string() />
-                        <input type="hidden" name="group" value=move || chosen.get().map(|(id, _)| id.to_string()).unwrap_or_default() />
-                        <div>
-                            <label for="group-search" class=LABEL_CLASS>"Find a group"</label>
-                            <input id="group-search" type="search" placeholder="Product name" class=INPUT_CLASS
-                                data-testid="group-search" on:input=move |ev| query.set(event_target_value(&ev)) />
-                        </div>
+                        <input type="hidden" name="group" value=move || chosen.get().map(|p| p.id).unwrap_or_default() />
+                        <SearchPicker name="group" label="Find a group" placeholder="Product name" search=find_linkable_groups on_pick />
                         <p class="text-sm text-stone-600" data-testid="chosen-group">
-                            {move || chosen.get().map(|(_, label)| format!("Linking: {label}")).unwrap_or_default()}
+                            {move || chosen.get().map(|p| format!("Linking: {}", p.label)).unwrap_or_default()}
                         </p>
-                        <Transition fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                let picks = results.await.unwrap_or_default();
-                                view! {
-                                    <ul class="divide-y divide-stone-100" data-testid="group-results">
-                                        {picks.into_iter().map(|card| {
-                                            let label = format!("{} · {} · {}/{} joined · {}", card.product_title, card.price.display(), card.joined, card.size, card.time_left);
-                                            let shown = label.clone();
-                                            view! {
-                                                <li>
-                                                    <button type="button" class="w-full py-1.5 text-left text-sm hover:bg-stone-50"
-                                                        on:click=move |_| chosen.set(Some((card.id, label.clone())))>
-                                                        {shown}
-                                                    </button>
-                                                </li>
-                                            }
-                                        }).collect_view()}
-                                    </ul>
-                                }
-                            })}
-                        </Transition>
                         <button type="submit" class=PRIMARY_BUTTON_CLASS data-testid="link-group" disabled=move || link.pending().get() || chosen.get().is_none()>
                             "Link group"
                         </button>

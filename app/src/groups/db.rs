@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 pub use super::seats::{capture_members, expire_due, join, JoinRequest, Joined, Target};
@@ -376,13 +376,31 @@ pub async fn link(pool: &PgPool, caller: Option<Uuid>, post: Uuid, group: Uuid, 
     let caller = signed_in(caller)?;
     let mut tx = pool.begin().await?;
     lock_own_post(&mut tx, post, caller).await?;
+    link_locked(&mut tx, caller, post, group, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Links `group` to `post`, whose row the caller (its author) has locked
+/// in `tx`: the rule every way of linking a group goes through (the post
+/// page's editor, the composer and the edit page). Refused with a 422 on
+/// `group`: a group that is not open (expired, full, cancelled or past its
+/// deadline at `now`), one the author neither started nor holds seats in,
+/// one already linked, and more than `MAX_POST_GROUPS`.
+pub async fn link_locked(
+    tx: &mut PgConnection,
+    author: Uuid,
+    post: Uuid,
+    group: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     let active = sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM buy_groups g WHERE g.id = $1 AND g.status = 'open' AND g.expires_at > $3
               AND (g.organiser_id = $2 OR EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = g.id
                                                   AND m.user_id = $2 AND m.status IN ('pending', 'authorized'))))
            AS "x!""#,
         group,
-        caller,
+        author,
         now
     )
     .fetch_one(&mut *tx)
@@ -410,8 +428,32 @@ pub async fn link(pool: &PgPool, caller: Option<Uuid>, post: Uuid, group: Uuid, 
     )
     .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
     Ok(())
+}
+
+/// Makes `wanted` the groups linked to `post` (locked in `tx` by its
+/// author): those no longer wanted come off, new ones go through
+/// `link_locked`, those kept stay as they are (even if they have since
+/// filled or expired). Returns whether anything changed.
+pub async fn set_links_locked(
+    tx: &mut PgConnection,
+    author: Uuid,
+    post: Uuid,
+    wanted: &[Uuid],
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
+    let removed = sqlx::query!("DELETE FROM post_groups WHERE post_id = $1 AND NOT (group_id = ANY($2))", post, wanted)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    let linked =
+        sqlx::query_scalar!("SELECT group_id FROM post_groups WHERE post_id = $1", post).fetch_all(&mut *tx).await?;
+    let mut added = false;
+    for group in wanted.iter().filter(|g| !linked.contains(g)) {
+        link_locked(tx, author, post, *group, now).await?;
+        added = true;
+    }
+    Ok(removed > 0 || added)
 }
 
 /// Takes a group card off the caller's post.

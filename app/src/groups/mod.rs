@@ -32,6 +32,9 @@ pub const MAX_HOURS: i32 = 720;
 pub const ALMOST_FULL_LEFT: i32 = 2;
 /// Groups a post may link.
 pub const MAX_POST_GROUPS: usize = 10;
+/// Explore's `?with=` that keeps only posts showing a group one can still
+/// join (`posts::card_filter`).
+pub const EXPLORE_FILTER: &str = "groups";
 
 /// What a group card and page say of a group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -231,8 +231,15 @@ pub async fn transition(
             let now = sqlx::query_scalar!(r#"SELECT app_now() AS "now!""#).fetch_one(&mut *tx).await?;
             crate::attribution::after_delivery(tx, order.id, now).await?
         }
-        // A cancelled order earns nobody anything.
-        OrderStatus::Cancelled => crate::attribution::after_refund(tx, order.id).await?,
+        // A cancelled order earns nobody anything, and owes no more instalments.
+        OrderStatus::Cancelled => {
+            crate::attribution::after_refund(tx, order.id).await?;
+            crate::plans::instalments::cancel_remaining(tx, order.id).await?;
+        }
+        // Refunded in full: no instalment of its plan is charged after.
+        OrderStatus::Refunded => {
+            crate::plans::instalments::cancel_remaining(tx, order.id).await?;
+        }
         _ => {}
     }
     crate::outbox::publish(
@@ -484,6 +491,11 @@ pub async fn refund(
     }
     // Creators' credit and pending commission follow what is left.
     crate::attribution::after_refund(&mut tx, order.id).await?;
+    // Refunding the whole order ends its plan too, even when what was
+    // refunded (the payments taken so far) is less than the order's total.
+    if scope == RefundScope::Whole {
+        crate::plans::instalments::cancel_remaining(&mut tx, order.id).await?;
+    }
     tx.commit().await?;
     Ok(money)
 }

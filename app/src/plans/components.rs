@@ -9,7 +9,7 @@ use super::api::{search_plans, LinkPostPlan, UnlinkPostPlan};
 use super::claims::claims_monthly_price;
 use super::eligibility::Verdict;
 use super::{PlanCard, PlanQuote, MAX_PLANS_PER_POST};
-use crate::ui::{ErrorAlert, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS};
+use crate::ui::{ErrorAlert, Pick, PickFuture, SearchPicker, PRIMARY_BUTTON_CLASS};
 
 /// The per-payment amount with its disclosure right under it: the two
 /// are never shown apart.
@@ -115,15 +115,28 @@ pub fn ClaimDisclosure(body: String, plans: Vec<PlanCard>, is_author: bool) -> i
 pub fn ClaimWarning() -> impl IntoView {
     view! {
         <p role="status" class="mx-4 mt-2 rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="plan-claim-warning">
-            "Your text mentions a monthly price, but no payment plan is linked. Link the plan (save a draft, then link plans) so readers see its APR, number of payments, total cost and down payment."
+            "Your text mentions a monthly price, but no payment plan is linked. Link the plan so readers see its APR, number of payments, total cost and down payment."
         </p>
     }
 }
 
-/// The compose form's live check of the text being typed.
+/// The compose and edit forms' live check of the text being typed, while
+/// no plan is picked (`plans_linked`).
 #[component]
-pub fn ComposeClaimWarning(body: ReadSignal<String>) -> impl IntoView {
-    move || claims_monthly_price(&body.get()).then(|| view! { <ClaimWarning /> })
+pub fn ComposeClaimWarning(
+    #[prop(into)] body: Signal<String>,
+    #[prop(into)] plans_linked: Signal<bool>,
+) -> impl IntoView {
+    move || (!plans_linked.get() && claims_monthly_price(&body.get())).then(|| view! { <ClaimWarning /> })
+}
+
+/// What the plan pickers offer: offered plans of products matching the
+/// query, one line each.
+pub fn find_plans(query: String) -> PickFuture {
+    Box::pin(async move {
+        let picks = search_plans(query).await?;
+        Ok(picks.into_iter().map(|p| Pick { id: p.plan_id.to_string(), label: p.label }).collect())
+    })
 }
 
 /// The author's plan picker on their post: search offered plans by product,
@@ -140,19 +153,8 @@ pub fn PlanEditor(post_id: Uuid, plans: Vec<PlanCard>, changed: RwSignal<u32>) -
     let error = Signal::derive(move || {
         link.value().get().and_then(Result::err).or_else(|| unlink.value().get().and_then(Result::err))
     });
-    let query = RwSignal::new(String::new());
-    let chosen = RwSignal::new(String::new());
-    let chosen_label = RwSignal::new(String::new());
-    let results = Resource::new(
-        move || query.get(),
-        |q| async move {
-            if q.trim().chars().count() < 2 {
-                Ok(Vec::new())
-            } else {
-                search_plans(q).await
-            }
-        },
-    );
+    let chosen = RwSignal::new(None::<Pick>);
+    let on_pick = Callback::new(move |pick: Pick| chosen.set(Some(pick)));
     let full = plans.len() >= MAX_PLANS_PER_POST;
     view! {
         <section class="mt-6 space-y-3 rounded-2xl border border-stone-200 bg-white p-4 shadow-sm" data-testid="plan-editor">
@@ -175,37 +177,11 @@ pub fn PlanEditor(post_id: Uuid, plans: Vec<PlanCard>, changed: RwSignal<u32>) -
                 <ActionForm action=link>
                     <div class="space-y-3">
                         <input type="hidden" name="post_id" value=post_id.to_string() />
-                        <input type="hidden" name="plan" value=move || chosen.get() />
-                        <div>
-                            <label for="plan-search" class=LABEL_CLASS>"Find a product's plans"</label>
-                            <input id="plan-search" type="search" placeholder="Search products" class=INPUT_CLASS
-                                data-testid="plan-search" on:input=move |ev| query.set(event_target_value(&ev)) />
-                            <p class="mt-1 text-sm text-stone-600" data-testid="chosen-plan">
-                                {move || if chosen_label.get().is_empty() { String::new() } else { format!("Linking: {}", chosen_label.get()) }}
-                            </p>
-                            <Transition fallback=|| ()>
-                                {move || Suspend::new(async move {
-                                    let picks = results.await.unwrap_or_default();
-                                    view! {
-                                        <ul class="mt-1 divide-y divide-stone-100" data-testid="plan-results">
-                                            {picks.into_iter().map(|p| {
-                                                let (id, label) = (p.plan_id.to_string(), p.label);
-                                                let shown = label.clone();
-                                                view! {
-                                                    <li>
-                                                        <button type="button" class="w-full py-1.5 text-left text-sm hover:bg-stone-50"
-                                                            data-testid="plan-result"
-                                                            on:click=move |_| { chosen.set(id.clone()); chosen_label.set(label.clone()); }>
-                                                            {shown}
-                                                        </button>
-                                                    </li>
-                                                }
-                                            }).collect_view()}
-                                        </ul>
-                                    }
-                                })}
-                            </Transition>
-                        </div>
+                        <input type="hidden" name="plan" value=move || chosen.get().map(|p| p.id).unwrap_or_default() />
+                        <SearchPicker name="plan" label="Find a product's plans" placeholder="Search products" search=find_plans on_pick />
+                        <p class="text-sm text-stone-600" data-testid="chosen-plan">
+                            {move || chosen.get().map(|p| format!("Linking: {}", p.label)).unwrap_or_default()}
+                        </p>
                         <label class="flex items-center gap-2 text-sm">
                             <input type="checkbox" name="featured" data-testid="plan-featured" />
                             "Feature this plan (highlighted in the comparison)"

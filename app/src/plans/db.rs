@@ -294,13 +294,30 @@ pub async fn search(pool: &PgPool, query: &str, limit: i64) -> AppResult<Vec<Pla
 }
 
 /// Links an offered plan to one of `author`'s posts, at the end; `featured`
-/// makes it the one highlighted (taking that from another). Refused: a plan
-/// not offered, one already linked, a fourth, and a plan of a shop whose
-/// owner and the author have blocked one another.
+/// makes it the one highlighted (taking that from another).
 pub async fn link(pool: &PgPool, author: Uuid, post_id: Uuid, plan_id: Uuid, featured: bool) -> AppResult<()> {
     let mut tx = pool.begin().await?;
     lock_own_post(&mut tx, post_id, author).await?;
-    let plan = offered(&mut tx, plan_id)
+    link_locked(&mut tx, author, post_id, plan_id, featured).await?;
+    events::publish(&mut tx, events::LINKS_CHANGED, post_id, author).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Links `plan_id` to `post_id`, whose row its author has locked in `tx`:
+/// the rule every way of linking a plan goes through (the post page's
+/// editor, the composer and the edit page). Refused with a 422 on
+/// `LINK_FIELD`: a plan not offered (retired, or its product not on sale),
+/// one already linked, a fourth, and a plan of a shop whose owner and the
+/// author have blocked one another.
+pub async fn link_locked(
+    tx: &mut PgConnection,
+    author: Uuid,
+    post_id: Uuid,
+    plan_id: Uuid,
+    featured: bool,
+) -> AppResult<()> {
+    let plan = offered(&mut *tx, plan_id)
         .await?
         .ok_or_else(|| AppError::validation(LINK_FIELD, "That plan is not available."))?;
     let blocked = sqlx::query_scalar!(
@@ -339,9 +356,27 @@ pub async fn link(pool: &PgPool, author: Uuid, post_id: Uuid, plan_id: Uuid, fea
     )
     .execute(&mut *tx)
     .await?;
-    events::publish(&mut tx, events::LINKS_CHANGED, post_id, author).await?;
-    tx.commit().await?;
     Ok(())
+}
+
+/// Makes `wanted` the plans linked to `post_id` (locked in `tx` by its
+/// author): those no longer wanted come off, new ones go through
+/// `link_locked` (not featured), those kept stay as they are, featured or
+/// not. Returns whether anything changed.
+pub async fn set_links_locked(tx: &mut PgConnection, author: Uuid, post_id: Uuid, wanted: &[Uuid]) -> AppResult<bool> {
+    let removed =
+        sqlx::query!("DELETE FROM post_plans WHERE post_id = $1 AND NOT (plan_id = ANY($2))", post_id, wanted)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+    let linked =
+        sqlx::query_scalar!("SELECT plan_id FROM post_plans WHERE post_id = $1", post_id).fetch_all(&mut *tx).await?;
+    let mut added = false;
+    for plan in wanted.iter().filter(|p| !linked.contains(p)) {
+        link_locked(tx, author, post_id, *plan, false).await?;
+        added = true;
+    }
+    Ok(removed > 0 || added)
 }
 
 /// Takes a plan off one of `author`'s posts.

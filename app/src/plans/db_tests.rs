@@ -200,7 +200,7 @@ async fn a_post_shows_its_plans_side_by_side_with_the_featured_one_and_explore_f
 
     // Explore's filter keeps the post with plans.
     let sam = user(&w.pool, "sam").await;
-    let filter = crate::posts::explore::Filter { plans_only: true };
+    let filter = crate::posts::explore::Filter { has: Some(crate::posts::card_filter::Has::Plans) };
     let found = crate::posts::explore::filtered(&w.pool, Some(sam), None, filter).await.unwrap();
     assert_eq!(found.posts.iter().map(|p| p.id).collect::<Vec<_>>(), vec![id]);
     let all = crate::posts::explore::feed(&w.pool, Some(sam), None).await.unwrap();
@@ -369,6 +369,68 @@ async fn the_job_charges_instalments_when_due_and_a_decline_fails_one(pool: PgPo
     assert_eq!((run.paid, run.failed), (1, 0));
     let quotes = db::product_quotes(&w.pool, w.product, Some(w.buyer)).await.unwrap();
     assert_eq!(quotes[0].quotes[0].verdict, Verdict::PreQualified);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_cancelled_plan_order_is_never_charged_again(pool: PgPool) {
+    let w = world(pool).await;
+    let six = w.plan(&six_months()).await;
+    let checkout_id = w.checkout_with(six).await;
+    let order = w.pay(checkout_id, w.due_now(checkout_id).await).await.unwrap();
+    // A month on the second payment is taken; the third then fails.
+    instalments::charge_due(&w.pool, &w.provider, moment() + Duration::days(32)).await.unwrap();
+    let token = sqlx::query_scalar!("SELECT token FROM saved_cards WHERE user_id = $1", w.buyer)
+        .fetch_one(&w.pool)
+        .await
+        .unwrap();
+    w.provider.script(&token, crate::payments::cards::TestOutcome::Declined).await.unwrap();
+    instalments::charge_due(&w.pool, &w.provider, moment() + Duration::days(63)).await.unwrap();
+    assert_eq!(w.statuses(order).await[..4], ["paid", "paid", "failed", "scheduled"].map(String::from));
+
+    // The shop cancels: the failed one and every scheduled one go with it,
+    // in the cancel's transaction; what was paid stays paid.
+    crate::orders::db::cancel(&w.pool, &w.provider, order, w.maker, "Sold out").await.unwrap();
+    let cancelled = ["paid", "paid", "cancelled", "cancelled", "cancelled", "cancelled"].map(String::from);
+    assert_eq!(w.statuses(order).await, cancelled);
+    w.provider.script(&token, crate::payments::cards::TestOutcome::Succeeds).await.unwrap();
+    let run = instalments::charge_due(&w.pool, &w.provider, moment() + Duration::days(400)).await.unwrap();
+    assert_eq!((run.paid, run.failed), (0, 0), "nothing left to charge");
+    let shown = instalments::order_plan(&w.pool, order).await.unwrap().unwrap();
+    assert_eq!(shown.instalments[5].status, InstalmentStatus::Cancelled);
+    // Nor does the failed instalment count against the buyer any more.
+    let quotes = db::product_quotes(&w.pool, w.product, Some(w.buyer)).await.unwrap();
+    assert_eq!(quotes[0].quotes[0].verdict, Verdict::PreQualified);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn refunding_a_whole_plan_order_cancels_its_remaining_instalments(pool: PgPool) {
+    let w = world(pool).await;
+    // All down and a $1.20 fee over six payments: the down payment covers
+    // every line, so the whole order can be refunded with instalments left.
+    let form = PlanForm { fee: "1.20".into(), ..form("6", "monthly", "0", "100") };
+    let plan = w.plan(&form.parse(Currency::USD).unwrap()).await;
+    let checkout_id = w.checkout_with(plan).await;
+    let order = w.pay(checkout_id, w.due_now(checkout_id).await).await.unwrap();
+    assert_eq!(w.statuses(order).await.iter().filter(|s| *s == "scheduled").count(), 6);
+
+    // Refunding the whole order ends the plan in the same transaction.
+    let refunded = crate::orders::db::refund(
+        &w.pool,
+        &w.provider,
+        order,
+        w.maker,
+        crate::orders::db::RefundScope::Whole,
+        "Returned",
+        true,
+    )
+    .await
+    .unwrap();
+    assert!(refunded.minor > 0);
+    let statuses = w.statuses(order).await;
+    assert_eq!(statuses[0], "paid");
+    assert!(statuses[1..].iter().all(|s| s == "cancelled"), "{statuses:?}");
+    let run = instalments::charge_due(&w.pool, &w.provider, moment() + Duration::days(400)).await.unwrap();
+    assert_eq!((run.paid, run.failed), (0, 0));
 }
 
 /// The buyer's "Buy with plan" on the world's variant with `plan`.

@@ -5,10 +5,11 @@
 //! failed instalment is tried again a day later, at most `MAX_ATTEMPTS`
 //! times in all. A provider that doesn't answer changes nothing: the next
 //! run asks again under the same idempotency key, so nothing is charged
-//! twice.
+//! twice. An order cancelled or refunded in full takes its unpaid
+//! instalments with it (`cancel_remaining`), so none is charged after.
 
 use chrono::{DateTime, Utc};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::amortization;
@@ -85,6 +86,23 @@ pub async fn charge_due(pool: &PgPool, provider: &dyn PaymentProvider, now: Date
         }
     }
     Ok(run)
+}
+
+/// Cancels every instalment of `order` not yet paid (scheduled, or failed
+/// and waiting for a retry), in the caller's transaction: the order was
+/// cancelled or refunded in full, so nothing more is owed. Paid ones stay
+/// as they were. Returns how many were cancelled (none for an order paid
+/// in full, which has no instalments).
+pub async fn cancel_remaining(tx: &mut PgConnection, order: Uuid) -> AppResult<u64> {
+    let cancelled = sqlx::query!(
+        "UPDATE order_instalments SET status = 'cancelled', retry_at = NULL
+         WHERE order_id = $1 AND status IN ('scheduled', 'failed')",
+        order
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    Ok(cancelled)
 }
 
 /// How charging one instalment ended.

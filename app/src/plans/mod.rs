@@ -328,6 +328,8 @@ pub enum InstalmentStatus {
     Scheduled,
     Paid,
     Failed,
+    /// Never to be charged: its order was cancelled or refunded in full.
+    Cancelled,
 }
 
 impl Instalment {
@@ -348,6 +350,7 @@ impl InstalmentStatus {
             InstalmentStatus::Scheduled => "scheduled",
             InstalmentStatus::Paid => "paid",
             InstalmentStatus::Failed => "failed",
+            InstalmentStatus::Cancelled => "cancelled",
         }
     }
 
@@ -356,6 +359,7 @@ impl InstalmentStatus {
             "scheduled" => Ok(InstalmentStatus::Scheduled),
             "paid" => Ok(InstalmentStatus::Paid),
             "failed" => Ok(InstalmentStatus::Failed),
+            "cancelled" => Ok(InstalmentStatus::Cancelled),
             _ => Err(AppError::Internal),
         }
     }
@@ -365,6 +369,7 @@ impl InstalmentStatus {
             InstalmentStatus::Scheduled => "Scheduled",
             InstalmentStatus::Paid => "Paid",
             InstalmentStatus::Failed => "Failed",
+            InstalmentStatus::Cancelled => "Cancelled",
         }
     }
 }

@@ -330,6 +330,7 @@ pub fn OrderPlanSection(plan: OrderPlan) -> impl IntoView {
                             InstalmentStatus::Paid => "text-emerald-700",
                             InstalmentStatus::Failed => "font-semibold text-rose-700",
                             InstalmentStatus::Scheduled => "text-stone-600",
+                            InstalmentStatus::Cancelled => "text-stone-400 line-through",
                         };
                         view! {
                             <tr class="border-t border-stone-100" data-testid="order-instalment" data-status=i.status.as_str()>

@@ -11,7 +11,9 @@ use crate::error::AppError;
 /// `images`, `quote_of` (a post it quotes, optional), `collaborators`
 /// (usernames to invite to co-author it, see `collabs`), and `intent`:
 /// `publish` (the default) or `draft`, which keeps it private to tag and
-/// link before publishing. Returns the new post's id.
+/// link before publishing; `groups` and `plans`, the ids of the group
+/// deals and installment plans it shows (`card_links`), linked in the
+/// same transaction. Returns the new post's id.
 #[server(prefix = "/api", endpoint = "posts/create", input = MultipartFormData)]
 #[middleware(crate::media::upload::RequireMultipart)]
 pub async fn create_post(data: MultipartData) -> Result<Uuid, AppError> {
@@ -28,6 +30,10 @@ pub async fn create_post(data: MultipartData) -> Result<Uuid, AppError> {
         raw => Some(Uuid::parse_str(raw).map_err(|_| AppError::validation("quote", "That post cannot be quoted."))?),
     };
     let collaborators = super::collabs::parse_usernames(form.text(super::collabs::FIELD))?;
+    let cards = super::card_links::CardLinks::parse(
+        form.text(super::card_links::GROUPS_FIELD),
+        form.text(super::card_links::PLANS_FIELD),
+    )?;
     let post = super::compose::NewPost {
         author: user.id,
         body: &body,
@@ -35,6 +41,7 @@ pub async fn create_post(data: MultipartData) -> Result<Uuid, AppError> {
         draft: form.text("intent") == "draft",
         quote_of,
         collaborators: &collaborators,
+        cards: &cards,
     };
     let id = super::compose::create(&state.pool, &state.config.media_dir, post, uploads).await?;
     leptos_axum::redirect(&format!("/post/{id}"));
@@ -66,7 +73,7 @@ pub async fn home_feed(cursor: Option<String>) -> Result<FeedPage, AppError> {
 pub async fn explore_feed(cursor: Option<String>, with: Option<String>) -> Result<FeedPage, AppError> {
     let state = crate::state::app_state()?;
     let viewer = crate::accounts::session::current_user().await?.map(|u| u.id);
-    let filter = super::explore::Filter { plans_only: with.as_deref() == Some(crate::plans::EXPLORE_FILTER) };
+    let filter = super::explore::Filter { has: super::card_filter::Has::parse(with.as_deref()) };
     super::explore::filtered(&state.pool, viewer, parse_cursor(cursor)?, filter).await
 }
 
@@ -95,13 +102,28 @@ pub async fn publish_post(id: Uuid) -> Result<(), AppError> {
 }
 
 /// Changes a post's text and visibility (the author only); published posts
-/// keep the old version in their history.
+/// keep the old version in their history. With `groups` or `plans` (the
+/// edit page sends both), the linked group deals and installment plans
+/// become those ids (a missing one: none), in the same transaction.
 #[server(prefix = "/api", endpoint = "posts/edit")]
-pub async fn edit_post(id: Uuid, body: String, visibility: String) -> Result<(), AppError> {
+pub async fn edit_post(
+    id: Uuid,
+    body: String,
+    visibility: String,
+    groups: Option<String>,
+    plans: Option<String>,
+) -> Result<(), AppError> {
     let user = crate::accounts::session::require_user().await?;
     let state = crate::state::app_state()?;
     let visibility = super::Visibility::parse(&visibility)?;
-    super::editing::edit(&state.pool, user.id, id, &body, visibility).await?;
+    let cards = match (groups, plans) {
+        (None, None) => None,
+        (groups, plans) => Some(super::card_links::CardLinks::parse(
+            groups.as_deref().unwrap_or_default(),
+            plans.as_deref().unwrap_or_default(),
+        )?),
+    };
+    super::editing::edit_with_cards(&state.pool, user.id, id, &body, visibility, cards.as_ref()).await?;
     leptos_axum::redirect(&format!("/post/{id}"));
     Ok(())
 }

@@ -1,13 +1,15 @@
 //! Creating a post from the compose form. Every image is checked, decoded
 //! and resized before any file is written, and the files go again if the
 //! post can't be saved (an invitation to co-author it refused among the
-//! reasons), so a refused post leaves nothing on disk.
+//! reasons, and a group or plan it may not link), so a refused post leaves
+//! nothing on disk.
 
 use std::path::Path;
 
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use super::card_links::CardLinks;
 use super::Visibility;
 use crate::error::AppResult;
 use crate::media;
@@ -24,23 +26,15 @@ pub struct NewPost<'a> {
     pub quote_of: Option<Uuid>,
     /// Usernames invited to co-author it (`collabs::parse_usernames`).
     pub collaborators: &'a [String],
+    /// The group deals and installment plans it shows (`card_links`).
+    pub cards: &'a CardLinks,
 }
 
 /// Stores the images of `post` under `media_dir` and saves the post with
 /// them; returns its id.
 pub async fn create(pool: &PgPool, media_dir: &Path, post: NewPost<'_>, uploads: Vec<Vec<u8>>) -> AppResult<Uuid> {
     let images = media::store_post_images(media_dir, super::POST_IMAGES, uploads).await?;
-    let saved = super::db::create(
-        pool,
-        post.author,
-        post.body,
-        post.visibility,
-        &images,
-        !post.draft,
-        post.quote_of,
-        post.collaborators,
-    )
-    .await;
+    let saved = super::db::create_linked(pool, &post, &images).await;
     media::keep_if_saved(media_dir, &media::post_image_urls(&images), saved).await
 }
 
@@ -77,6 +71,7 @@ mod tests {
             draft: false,
             quote_of: None,
             collaborators: &[],
+            cards: &CardLinks::default(),
         };
         let cut = jpeg(120, 90);
         let uploads = vec![png(120, 90), jpeg(90, 120), cut[..cut.len() - 30].to_vec()];
@@ -98,6 +93,7 @@ mod tests {
             draft: true,
             quote_of: None,
             collaborators: &[],
+            cards: &CardLinks::default(),
         };
         let err = create(&pool, &dir, post, vec![png(120, 90), png(90, 120)]).await.unwrap_err();
         assert_eq!(err, AppError::Internal);
@@ -118,6 +114,7 @@ mod tests {
             draft: false,
             quote_of: None,
             collaborators: &names,
+            cards: &CardLinks::default(),
         };
         let err = create(&pool, &dir, post, vec![png(120, 90)]).await.unwrap_err();
         assert_eq!(err, AppError::validation("collaborators", "No such account: @nobody_here."));
@@ -139,6 +136,7 @@ mod tests {
             draft: false,
             quote_of: None,
             collaborators: &[],
+            cards: &CardLinks::default(),
         };
         let id = create(&pool, &dir, post, vec![png(120, 90), jpeg(90, 120)]).await.unwrap();
         let urls = sqlx::query_scalar!("SELECT url_1200 FROM post_media WHERE post_id = $1 ORDER BY position", id)

@@ -8,7 +8,9 @@ use std::sync::Arc;
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use super::card_links::CardLinks;
 use super::cards::{Card, CardCache};
+use super::compose::NewPost;
 use super::text::{segments, Mention};
 use super::timeline::Candidate;
 use super::{Author, FeedPage, MediaView, PostView, TagKind, TagView, Visibility, FEED_PAGE_SIZE};
@@ -56,9 +58,19 @@ pub async fn create(
     insert(pool, author, body, visibility, images, published, quote_of, invite).await
 }
 
+/// Saves a post as the compose form sent it (`create`), with the group
+/// deals and installment plans it links (`card_links`) in the same
+/// transaction: a refused link saves nothing.
+pub async fn create_linked(pool: &PgPool, post: &NewPost<'_>, images: &[StoredPostImage]) -> AppResult<Uuid> {
+    let published = !post.draft;
+    let NewPost { author, body, visibility, quote_of, collaborators, cards, .. } = *post;
+    insert_linked(pool, author, body, visibility, images, published, quote_of, collaborators, cards).await
+}
+
 /// Saves a post (published or a draft), quoting `quote_of` if set: a
 /// published quote is checked and counted on its original in the same
-/// transaction (`reposts::db::count_quote`).
+/// transaction (`reposts::db::count_quote`), as are its invitations and
+/// its linked groups and plans.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn insert(
     pool: &PgPool,
@@ -69,6 +81,22 @@ pub(super) async fn insert(
     published: bool,
     quote_of: Option<Uuid>,
     invite: &[String],
+) -> AppResult<Uuid> {
+    insert_linked(pool, author, body, visibility, images, published, quote_of, invite, &CardLinks::default()).await
+}
+
+/// `insert`, with the group deals and installment plans the post shows.
+#[allow(clippy::too_many_arguments)]
+async fn insert_linked(
+    pool: &PgPool,
+    author: Uuid,
+    body: &str,
+    visibility: Visibility,
+    images: &[StoredPostImage],
+    published: bool,
+    quote_of: Option<Uuid>,
+    invite: &[String],
+    cards: &CardLinks,
 ) -> AppResult<Uuid> {
     let id = Uuid::new_v4();
     let mut tx = pool.begin().await?;
@@ -103,6 +131,11 @@ pub(super) async fn insert(
     super::refs::store(&mut tx, id, body).await?;
     if !invite.is_empty() {
         super::collabs::db::invite_locked(&mut tx, id, author, invite).await?;
+    }
+    if !cards.is_empty() {
+        // The database's side of the app's clock, in this transaction.
+        let now = sqlx::query_scalar!(r#"SELECT app_now() AS "now!""#).fetch_one(&mut *tx).await?;
+        super::card_links::save(&mut tx, author, id, cards, now).await?;
     }
     if published {
         if let Some(quoted) = quote_of {

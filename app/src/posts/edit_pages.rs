@@ -1,5 +1,5 @@
 //! The author's pages around a post: `/post/:id/edit` (text, visibility,
-//! collaborators, delete), `/post/:id/history` (every earlier version, for
+//! linked groups and plans, collaborators, delete), `/post/:id/history` (every earlier version, for
 //! readers too) and `/drafts`.
 
 use chrono::{DateTime, Utc};
@@ -10,10 +10,12 @@ use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 use super::api::{get_post, my_drafts, post_history, DeletePost, EditPost};
+use super::card_picker::{linked_picks, CardLinksPicker};
 use super::collabs::components::CollaboratorsEditor;
 use super::{PostView, Visibility, BODY_MAX};
 use crate::accounts::use_auth;
 use crate::error::AppError;
+use crate::plans::components::ComposeClaimWarning;
 use crate::ui::{
     exact_count, raw_text_safe, ErrorAlert, ErrorPage, Loading, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS,
 };
@@ -57,6 +59,12 @@ fn EditPostForm(post: PostView) -> impl IntoView {
     let error = Signal::derive(move || edit.value().get().and_then(Result::err));
     let delete_error = Signal::derive(move || delete.value().get().and_then(Result::err));
     let length = RwSignal::new(post.body.chars().count());
+    let body = RwSignal::new(post.body.clone());
+    // The linked group deals and plans, saved with the text (`card_picker`).
+    let (linked_groups, linked_plans) = linked_picks(&post);
+    let groups = RwSignal::new(linked_groups);
+    let plans = RwSignal::new(linked_plans);
+    let plans_linked = Signal::derive(move || plans.with(|p| !p.is_empty()));
     let confirm_delete = RwSignal::new(false);
     let followers = post.visibility == Visibility::Followers;
     view! {
@@ -71,8 +79,9 @@ fn EditPostForm(post: PostView) -> impl IntoView {
                 <div>
                     <label for="edit-body" class=LABEL_CLASS>"Text"</label>
                     <textarea id="edit-body" name="body" rows="6" maxlength=BODY_MAX.to_string() class=INPUT_CLASS
-                        on:input=move |ev| length.set(event_target_value(&ev).chars().count())>{raw_text_safe(post.body.clone())}</textarea>
+                        on:input=move |ev| { let text = event_target_value(&ev); length.set(text.chars().count()); body.set(text); }>{raw_text_safe(post.body.clone())}</textarea>
                     <p class="mt-1 text-right text-xs text-stone-500">{move || format!("{}/{BODY_MAX}", length.get())}</p>
+                    <div class="-mx-4"><ComposeClaimWarning body plans_linked /></div>
                 </div>
                 <div>
                     <label for="edit-visibility" class=LABEL_CLASS>"Who can see it"</label>
@@ -81,6 +90,7 @@ fn EditPostForm(post: PostView) -> impl IntoView {
                         <option value="followers" selected=followers>"Followers only"</option>
                     </select>
                 </div>
+                <CardLinksPicker groups plans />
                 <div class="flex flex-wrap items-center gap-3">
                     <button type="submit" class=PRIMARY_BUTTON_CLASS data-testid="save-edit" disabled=move || edit.pending().get()>
                         {move || if edit.pending().get() { "Saving…" } else { "Save" }}

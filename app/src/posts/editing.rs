@@ -1,11 +1,13 @@
 //! Changing a post after it was written: publishing a draft, editing the
-//! text (published posts keep every earlier version), and soft deletion.
+//! text (published posts keep every earlier version) and the groups and
+//! plans it links, and soft deletion.
 //! Only the author may do any of it; each change runs in one transaction
 //! with the post row locked.
 
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use super::card_links::CardLinks;
 use super::events;
 use super::ownership::lock_own_post;
 use super::{validate_body, DraftSummary, History, Revision, Visibility};
@@ -32,38 +34,58 @@ pub async fn publish_draft(pool: &PgPool, author: Uuid, post_id: Uuid) -> AppRes
 /// Replaces the text and visibility. A published post keeps the version it
 /// replaces in its history; a draft is simply overwritten.
 pub async fn edit(pool: &PgPool, author: Uuid, post_id: Uuid, body: &str, visibility: Visibility) -> AppResult<()> {
+    edit_with_cards(pool, author, post_id, body, visibility, None).await
+}
+
+/// `edit`, and with `cards` also the post's linked groups and plans
+/// (`card_links::save`), in the same transaction: a refused link changes
+/// nothing, the text included.
+pub async fn edit_with_cards(
+    pool: &PgPool,
+    author: Uuid,
+    post_id: Uuid,
+    body: &str,
+    visibility: Visibility,
+    cards: Option<&CardLinks>,
+) -> AppResult<()> {
     let mut tx = pool.begin().await?;
     let post = lock_own_post(&mut tx, post_id, author).await?;
     let images: i64 = sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM post_media WHERE post_id = $1"#, post_id)
         .fetch_one(&mut *tx)
         .await?;
     let body = validate_body(body, images as usize)?;
-    if body == post.body && visibility.as_str() == post.visibility {
-        return Ok(());
-    }
-    if post.status == "published" {
+    if body != post.body || visibility.as_str() != post.visibility {
+        if post.status == "published" {
+            sqlx::query!(
+                "INSERT INTO post_revisions (id, post_id, body, visibility) VALUES ($1, $2, $3, $4)",
+                Uuid::new_v4(),
+                post_id,
+                post.body,
+                post.visibility
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
         sqlx::query!(
-            "INSERT INTO post_revisions (id, post_id, body, visibility) VALUES ($1, $2, $3, $4)",
-            Uuid::new_v4(),
+            "UPDATE posts SET body = $2, visibility = $3,
+                    edited_at = CASE WHEN status = 'published' THEN app_now() ELSE edited_at END
+             WHERE id = $1",
             post_id,
-            post.body,
-            post.visibility
+            body,
+            visibility.as_str()
         )
         .execute(&mut *tx)
         .await?;
+        super::refs::store(&mut tx, post_id, &body).await?;
+        events::publish(&mut tx, events::EDITED, post_id, author).await?;
     }
-    sqlx::query!(
-        "UPDATE posts SET body = $2, visibility = $3,
-                edited_at = CASE WHEN status = 'published' THEN app_now() ELSE edited_at END
-         WHERE id = $1",
-        post_id,
-        body,
-        visibility.as_str()
-    )
-    .execute(&mut *tx)
-    .await?;
-    super::refs::store(&mut tx, post_id, &body).await?;
-    events::publish(&mut tx, events::EDITED, post_id, author).await?;
+    if let Some(cards) = cards {
+        // The database's side of the app's clock, in this transaction.
+        let now = sqlx::query_scalar!(r#"SELECT app_now() AS "now!""#).fetch_one(&mut *tx).await?;
+        if super::card_links::save(&mut tx, author, post_id, cards, now).await? {
+            events::publish(&mut tx, events::LINKS_CHANGED, post_id, author).await?;
+        }
+    }
     tx.commit().await?;
     Ok(())
 }

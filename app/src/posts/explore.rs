@@ -13,6 +13,7 @@
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use super::card_filter::Has;
 use super::db::{assemble_keyed, PostRow};
 use super::timeline::{merge, Candidate, Key};
 use super::{FeedPage, FEED_PAGE_SIZE};
@@ -71,8 +72,8 @@ pub async fn refresh(pool: &PgPool) -> AppResult<u64> {
 /// What Explore is narrowed to.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Filter {
-    /// Only posts showing installment plan cards (`plans`).
-    pub plans_only: bool,
+    /// Only posts showing this kind of card (`card_filter`); `None`: all.
+    pub has: Option<Has>,
 }
 
 /// A page of Explore for `viewer` (signed out: `None`).
@@ -98,14 +99,15 @@ pub async fn filtered(
              AND p.status = 'published' AND p.visibility = 'public' AND post_visible_to(p, $1)
              AND post_wanted_by(p, $1) AND NOT not_interested_in(p.author_id, $1)
              AND NOT post_from_followed(p, $1)
-             AND (NOT $5 OR EXISTS (SELECT 1 FROM post_plans pp WHERE pp.post_id = p.id))
+             AND ($5::text IS NULL OR ($5 = 'groups' AND post_shows_open_group(p.id))
+                  OR ($5 = 'plans' AND post_shows_plan(p.id)))
            ORDER BY r.score_at DESC, r.post_id DESC
            LIMIT $4"#,
         viewer,
         at,
         after,
         limit,
-        filter.plans_only
+        filter.has.map(Has::as_str)
     )
     .fetch_all(pool)
     .await?;
@@ -122,7 +124,8 @@ pub async fn filtered(
                    AND post_visible_to(p, $1)
                    AND post_wanted_by(p, $1) AND NOT not_interested_in(p.author_id, $1)
                    AND NOT post_from_followed(p, $1)
-                   AND (NOT $7 OR EXISTS (SELECT 1 FROM post_plans pp WHERE pp.post_id = p.id))) s
+                   AND ($7::text IS NULL OR ($7 = 'groups' AND post_shows_open_group(p.id))
+                        OR ($7 = 'plans' AND post_shows_plan(p.id)))) s
            WHERE (s.score_at, s.id) < (COALESCE($2::timestamptz, 'infinity'),
                                        COALESCE($3::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
            ORDER BY s.score_at DESC, s.id DESC
@@ -133,7 +136,7 @@ pub async fn filtered(
         limit,
         HOURS_PER_TENFOLD,
         WINDOW_DAYS,
-        filter.plans_only
+        filter.has.map(Has::as_str)
     )
     .fetch_all(pool)
     .await?;

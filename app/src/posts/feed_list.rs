@@ -14,10 +14,8 @@ use leptos::prelude::*;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FeedSource {
     Home,
-    /// Explore; `plans_only` keeps posts showing installment plans.
-    Explore {
-        plans_only: bool,
-    },
+    /// Explore, narrowed to posts showing a kind of card (`card_filter`).
+    Explore(Option<super::card_filter::Has>),
     User(String),
     About(About),
 }
@@ -26,9 +24,7 @@ impl FeedSource {
     async fn page(self, cursor: String) -> Result<FeedPage, AppError> {
         match self {
             FeedSource::Home => home_feed(Some(cursor)).await,
-            FeedSource::Explore { plans_only } => {
-                explore_feed(Some(cursor), plans_only.then(|| crate::plans::EXPLORE_FILTER.to_string())).await
-            }
+            FeedSource::Explore(has) => explore_feed(Some(cursor), has.map(|h| h.as_str().to_string())).await,
             FeedSource::User(name) => user_posts(name, Some(cursor)).await,
             FeedSource::About(about) => {
                 let (kind, key) = about.kind_and_key();

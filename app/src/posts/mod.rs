@@ -5,6 +5,9 @@
 pub mod api;
 pub mod author_tools;
 pub mod bookmarks;
+pub mod card_filter;
+pub mod card_links;
+pub mod card_picker;
 pub mod collabs;
 pub mod comments;
 pub mod components;
@@ -25,6 +28,8 @@ pub mod text;
 #[cfg(feature = "ssr")]
 pub mod visibility;
 
+#[cfg(all(test, feature = "ssr"))]
+mod card_links_db_tests;
 #[cfg(feature = "ssr")]
 pub mod cards;
 #[cfg(feature = "ssr")]

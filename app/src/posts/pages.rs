@@ -12,6 +12,7 @@ use web_sys::{FormData, HtmlFormElement, SubmitEvent};
 
 use super::api::{create_post, get_post, CreatePost, PublishPost};
 use super::author_tools::{author_tools, AuthorTools};
+use super::card_picker::CardLinksPicker;
 use super::collabs::components::LeaveCollaboration;
 use super::components::PostCard;
 use super::conversation::conversation;
@@ -23,7 +24,7 @@ use crate::error::AppError;
 use crate::media::{check_picked, ImagePicker};
 use crate::plans::components::ComposeClaimWarning;
 use crate::ui::{
-    ErrorAlert, ErrorPage, Loading, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS,
+    ErrorAlert, ErrorPage, Loading, Pick, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS,
 };
 
 #[component]
@@ -86,6 +87,10 @@ fn ComposeForm(quote: Option<Uuid>) -> impl IntoView {
     let error = Signal::derive(move || local_error.get().or_else(|| publish.value().get().and_then(Result::err)));
     let length = RwSignal::new(0usize);
     let body = RwSignal::new(String::new());
+    // The group deals and plans picked to show on the post (`card_picker`).
+    let groups = RwSignal::new(Vec::<Pick>::new());
+    let plans = RwSignal::new(Vec::<Pick>::new());
+    let plans_linked = Signal::derive(move || plans.with(|p| !p.is_empty()));
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(id)) = publish.value().get() {
@@ -121,7 +126,7 @@ fn ComposeForm(quote: Option<Uuid>) -> impl IntoView {
                     <textarea id="body" name="body" rows="5" maxlength=BODY_MAX.to_string() class=INPUT_CLASS
                         aria-describedby="body-count" on:input=move |ev| { let text = event_target_value(&ev); length.set(text.chars().count()); body.set(text); }></textarea>
                     <p id="body-count" class="mt-1 text-right text-xs text-stone-500">{move || format!("{}/{BODY_MAX}", length.get())}</p>
-                    <div class="-mx-4"><ComposeClaimWarning body=body.read_only() /></div>
+                    <div class="-mx-4"><ComposeClaimWarning body plans_linked /></div>
                 </div>
                 <div>
                     <ImagePicker limits=POST_IMAGES id="images" label=format!("Images (up to {MAX_IMAGES}, JPEG, PNG or WebP)") />
@@ -133,6 +138,7 @@ fn ComposeForm(quote: Option<Uuid>) -> impl IntoView {
                         <option value="followers">"Followers only"</option>
                     </select>
                 </div>
+                <CardLinksPicker groups plans />
                 <div>
                     <label for="collaborators" class=LABEL_CLASS>"Collaborators"</label>
                     <input id="collaborators" name=super::collabs::FIELD type="text" class=INPUT_CLASS autocomplete="off"
@@ -152,7 +158,7 @@ fn ComposeForm(quote: Option<Uuid>) -> impl IntoView {
                     </button>
                 </div>
                 <p class="text-sm text-stone-500">
-                    "A draft is only visible to you: tag products and people on your images and link products, shops or events, then publish. "
+                    "A draft is only visible to you: tag products and people on your images and link products, shops or events, then publish. Groups and plans picked above are linked either way. "
                     <A href="/drafts" attr:class="font-medium text-fuchsia-700 hover:underline">"Your drafts"</A>
                 </p>
             </form>

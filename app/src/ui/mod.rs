@@ -12,6 +12,7 @@ mod icons;
 mod me_page;
 mod query;
 mod raw_text;
+mod search_picker;
 mod srcset;
 mod tab_bar;
 
@@ -24,6 +25,7 @@ pub use header::Header;
 pub use me_page::MePage;
 pub use query::encode_query_value;
 pub use raw_text::raw_text_safe;
+pub use search_picker::{Pick, PickFuture, PickSearch, SearchPicker};
 pub use srcset::srcset_600_1200;
 pub use tab_bar::{TabBar, TAB_BAR_CLEARANCE};
 

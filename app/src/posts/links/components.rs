@@ -8,7 +8,7 @@ use super::{LinkCard, LinkKind, MAX_LINKS};
 use crate::catalog::api::search_products;
 use crate::events::api::search_events;
 use crate::posts::product_sheet::use_sheet_opener;
-use crate::ui::{ErrorAlert, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS};
+use crate::ui::{ErrorAlert, Pick, PickFuture, SearchPicker, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS};
 
 /// The cards as readers see them: a row that scrolls sideways on phones.
 /// A product card opens the product sheet over the feed once hydrated.
@@ -49,11 +49,32 @@ pub fn LinkCards(links: Vec<LinkCard>) -> impl IntoView {
     }
 }
 
-/// What the picker is searching for.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-struct Pick {
-    id: String,
-    label: String,
+/// Active products matching the query, for the picker.
+fn find_products(query: String) -> PickFuture {
+    Box::pin(async move {
+        let products = search_products(query).await?;
+        Ok(products
+            .into_iter()
+            .map(|p| Pick {
+                id: p.id.to_string(),
+                label: format!("{} · {} · {}", p.title, p.shop_name, p.price_from.display()),
+            })
+            .collect())
+    })
+}
+
+/// Scheduled events matching the query, for the picker.
+fn find_events(query: String) -> PickFuture {
+    Box::pin(async move {
+        let events = search_events(query).await?;
+        Ok(events
+            .into_iter()
+            .map(|e| Pick {
+                id: e.id.to_string(),
+                label: format!("{} · {} · {}", e.title, e.starts_at.format("%-d %b %Y"), e.venue),
+            })
+            .collect())
+    })
 }
 
 /// The author's link editor: choose a kind, search, pick, add; remove cards.
@@ -72,35 +93,10 @@ pub fn LinkEditor(post_id: Uuid, links: Vec<LinkCard>, changed: RwSignal<u32>) -
     let kind = RwSignal::new("product".to_string());
     let target = RwSignal::new(String::new());
     let chosen = RwSignal::new(String::new());
-    let query = RwSignal::new(String::new());
-    let results = Resource::new(
-        move || (kind.get(), query.get()),
-        |(kind, q)| async move {
-            if q.trim().len() < 2 {
-                return Ok(Vec::new());
-            }
-            match kind.as_str() {
-                "event" => search_events(q).await.map(|events| {
-                    events
-                        .into_iter()
-                        .map(|e| Pick {
-                            id: e.id.to_string(),
-                            label: format!("{} · {} · {}", e.title, e.starts_at.format("%-d %b %Y"), e.venue),
-                        })
-                        .collect::<Vec<_>>()
-                }),
-                _ => search_products(q).await.map(|products| {
-                    products
-                        .into_iter()
-                        .map(|p| Pick {
-                            id: p.id.to_string(),
-                            label: format!("{} · {} · {}", p.title, p.shop_name, p.price_from.display()),
-                        })
-                        .collect()
-                }),
-            }
-        },
-    );
+    let on_pick = Callback::new(move |pick: Pick| {
+        target.set(pick.id);
+        chosen.set(pick.label);
+    });
     let full = links.len() >= MAX_LINKS;
 
     view! {
@@ -144,33 +140,14 @@ pub fn LinkEditor(post_id: Uuid, links: Vec<LinkCard>, changed: RwSignal<u32>) -
                             view! {
                                 <div>
                                     <input type="hidden" name="target" value=move || target.get() />
-                                    <label for="link-search" class=LABEL_CLASS>{move || if kind.get() == "event" { "Find an event" } else { "Find a product" }}</label>
-                                    <input id="link-search" type="search" placeholder="Search" class=INPUT_CLASS
-                                        on:input=move |ev| query.set(event_target_value(&ev)) />
+                                    {move || if kind.get() == "event" {
+                                        view! { <SearchPicker name="link" label="Find an event" placeholder="Search" search=find_events on_pick /> }.into_any()
+                                    } else {
+                                        view! { <SearchPicker name="link" label="Find a product" placeholder="Search" search=find_products on_pick /> }.into_any()
+                                    }}
                                     <p class="mt-1 text-sm text-stone-600" data-testid="chosen-link">
                                         {move || if chosen.get().is_empty() { String::new() } else { format!("Linking: {}", chosen.get()) }}
                                     </p>
-                                    <Transition fallback=|| ()>
-                                        {move || Suspend::new(async move {
-                                            let picks = results.await.unwrap_or_default();
-                                            view! {
-                                                <ul class="mt-1 divide-y divide-stone-100" data-testid="link-results">
-                                                    {picks.into_iter().map(|p| {
-                                                        let Pick { id, label } = p;
-                                                        let shown = label.clone();
-                                                        view! {
-                                                            <li>
-                                                                <button type="button" class="w-full py-1.5 text-left text-sm hover:bg-stone-50"
-                                                                    on:click=move |_| { target.set(id.clone()); chosen.set(label.clone()); }>
-                                                                    {shown}
-                                                                </button>
-                                                            </li>
-                                                        }
-                                                    }).collect_view()}
-                                                </ul>
-                                            }
-                                        })}
-                                    </Transition>
                                 </div>
                             }.into_any()
                         }}

@@ -7,8 +7,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::accounts::use_auth;
-use crate::plans::EXPLORE_FILTER as PLANS_FILTER;
 use crate::posts::api::explore_feed;
+use crate::posts::card_filter::Has;
 use crate::posts::feed_list::{FeedSource, InfiniteFeed};
 use crate::social::api::discover_people;
 use crate::social::components::PeopleList;
@@ -20,11 +20,11 @@ pub fn ExplorePage() -> impl IntoView {
     let auth = use_auth();
     let q = move || query.read().get("q").filter(|q| !q.trim().is_empty());
     let people = Resource::new(q, discover_people);
-    // `?with=plans`: only posts showing installment plans (`plans`).
-    let plans_only = move || query.read().get("with").as_deref() == Some(PLANS_FILTER);
+    // `?with=groups` / `?with=plans`: only posts showing such cards.
+    let has = move || Has::parse(query.read().get("with").as_deref());
     let posts = Resource::new(
-        move || (query.read().get("cursor"), plans_only()),
-        |(cursor, plans)| explore_feed(cursor, plans.then(|| PLANS_FILTER.to_string())),
+        move || (query.read().get("cursor"), has()),
+        |(cursor, has)| explore_feed(cursor, has.map(|h| h.as_str().to_string())),
     );
 
     view! {
@@ -54,22 +54,24 @@ pub fn ExplorePage() -> impl IntoView {
         <section class="lg:order-1 lg:col-span-2" aria-labelledby="explore-posts-heading" data-testid="explore-posts">
             <div class="mb-3 flex flex-wrap items-center justify-between gap-2">
                 <h2 id="explore-posts-heading" class="text-lg font-semibold">"Recent posts"</h2>
-                <nav aria-label="Filter posts" class="flex gap-2 text-sm">
-                    <a href="/explore" data-testid="explore-all" aria-current=move || (!plans_only()).then_some("page")
-                        class=move || filter_class(!plans_only())>"All"</a>
-                    <a href=format!("/explore?with={PLANS_FILTER}") data-testid="explore-plans" aria-current=move || plans_only().then_some("page")
-                        class=move || filter_class(plans_only())>"Has payment plans"</a>
+                <nav aria-label="Filter posts" class="flex flex-wrap items-center gap-2 text-sm" data-testid="explore-filter">
+                    <a href="/explore" data-testid="explore-all" aria-current=move || has().is_none().then_some("page")
+                        class=move || filter_class(has().is_none())>"All"</a>
+                    <span class="text-stone-500">"Has:"</span>
+                    {Has::ALL.into_iter().map(|h| view! {
+                        <a href=format!("/explore?with={}", h.as_str()) data-testid=format!("explore-{}", h.as_str())
+                            aria-current=move || (has() == Some(h)).then_some("page")
+                            class=move || filter_class(has() == Some(h))>{h.label()}</a>
+                    }).collect_view()}
                 </nav>
             </div>
             <Suspense fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match posts.await {
                         Ok(first) => {
-                            let (source, empty) = if plans_only() {
-                                (FeedSource::Explore { plans_only: true }, "No posts with payment plans to explore yet.")
-                            } else {
-                                (FeedSource::Explore { plans_only: false }, "Nothing new to explore yet.")
-                            };
+                            let has = has();
+                            let empty = has.map_or("Nothing new to explore yet.", Has::empty);
+                            let source = FeedSource::Explore(has);
                             view! { <InfiniteFeed first source empty /> }.into_any()
                         }
                         Err(error) => view! { <ErrorPage error /> }.into_any(),
