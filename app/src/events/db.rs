@@ -69,6 +69,7 @@ pub async fn create(
 }
 
 pub async fn event(pool: &PgPool, id: Uuid, viewer: Option<Uuid>) -> AppResult<Option<Event>> {
+    let mut conn = pool.acquire().await?;
     let Some(r) = sqlx::query!(
         r#"SELECT e.id, e.title, e.description, e.venue, e.starts_at, e.ends_at, e.image_url_600, e.image_url_1200,
                   e.image_width, e.image_height, e.currency, e.ticket_min_minor, e.ticket_max_minor,
@@ -78,11 +79,12 @@ pub async fn event(pool: &PgPool, id: Uuid, viewer: Option<Uuid>) -> AppResult<O
            WHERE e.id = $1"#,
         id
     )
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?
     else {
         return Ok(None);
     };
+    let ticket_types = super::tickets::db::types(&mut conn, id).await?;
     let image = match (r.image_url_600, r.image_url_1200, r.image_width, r.image_height) {
         (Some(url_600), Some(url_1200), Some(width), Some(height)) => {
             Some(EventImage { url_600, url_1200, width, height })
@@ -108,6 +110,7 @@ pub async fn event(pool: &PgPool, id: Uuid, viewer: Option<Uuid>) -> AppResult<O
         organizer: Organizer { username: r.username, display_name: r.display_name },
         shop,
         is_organizer: viewer == Some(r.organizer_id),
+        ticket_types,
     }))
 }
 
@@ -123,8 +126,15 @@ pub async fn upcoming(pool: &PgPool, now: DateTime<Utc>, limit: i64) -> AppResul
     )
     .fetch_all(pool)
     .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut stock = super::tickets::db::stock_by_event(pool, &ids).await?;
     rows.into_iter()
         .map(|r| {
+            let ticket_stock = stock.remove(&r.id);
+            let availability = match &ticket_stock {
+                Some(types) => super::tickets::availability_of(types.iter().map(|t| t.1)),
+                None => Availability::of(r.tickets_total, r.tickets_sold),
+            };
             Ok(EventCard {
                 id: r.id,
                 title: r.title,
@@ -133,7 +143,8 @@ pub async fn upcoming(pool: &PgPool, now: DateTime<Utc>, limit: i64) -> AppResul
                 venue: r.venue,
                 image_url: r.image_url_600,
                 prices: prices(&r.currency, r.ticket_min_minor, r.ticket_max_minor)?,
-                availability: Availability::of(r.tickets_total, r.tickets_sold),
+                availability,
+                ticket_stock: ticket_stock.unwrap_or_default(),
             })
         })
         .collect()
