@@ -11,8 +11,8 @@ use uuid::Uuid;
 use wasm_bindgen::JsCast;
 use web_sys::{FormData, HtmlFormElement, SubmitEvent};
 
-use super::tickets::pages::{LiveAvailability, TicketActions, TicketTypesEditor, TicketsSection};
 use super::api::{create_event, get_event, upcoming_events, CancelEvent, CreateEvent, UpdateEvent};
+use super::tickets::pages::{stock_on_sale, LiveAvailability, TicketActions, TicketTypesEditor, TicketsSection};
 use super::{
     datetime_local_value, span_label, Event, EventCard, EventForm, EventStatus, DESCRIPTION_MAX, EVENT_IMAGE,
     TITLE_MAX, VENUE_MAX,
@@ -84,7 +84,9 @@ fn EventCardView(event: EventCard) -> impl IntoView {
                 <p class="text-sm text-stone-600">{event.venue}</p>
                 <p class="flex flex-wrap gap-x-3 text-sm">
                     <span class="font-medium">{event.prices.label()}</span>
-                    <LiveAvailability rendered=event.availability stock=event.ticket_stock />
+                    <span class="text-stone-600">
+                        <LiveAvailability rendered=event.availability stock=event.ticket_stock testid="event-card-availability" />
+                    </span>
                 </p>
             </div>
         </li>
@@ -299,7 +301,7 @@ fn EventView(
     tickets: TicketActions,
 ) -> impl IntoView {
     let cancelled = event.status == EventStatus::Cancelled;
-    let availability = event.availability().label();
+    let availability = event.availability();
     let description: String = event.description.chars().take(160).collect();
     let organizer_panel = (event.is_organizer && !cancelled).then(|| event.clone());
     let event_id = event.id;
@@ -329,8 +331,8 @@ fn EventView(
                     <dt class="text-stone-500">"Tickets"</dt>
                     <dd>
                         <span class="font-semibold" data-testid="event-price">{event.prices.label()}</span>
-                        {(!cancelled).then_some(availability).flatten().map(|label| view! {
-                            " · "<span data-testid="event-availability">{label}</span>
+                        {(!cancelled && availability.label().is_some()).then(|| view! {
+                            " · "<LiveAvailability rendered=availability stock=stock_on_sale(&event.ticket_types) testid="event-availability" />
                         })}
                     </dd>
                     <dt class="text-stone-500">"Organizer"</dt>

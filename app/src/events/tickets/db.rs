@@ -148,24 +148,20 @@ pub async fn add_type(pool: &PgPool, event_id: Uuid, user: Uuid, new: &NewTicket
         Some(id) => id,
         None => create_product(&mut tx, event_id, &selling).await?,
     };
-    let existing = sqlx::query!(
-        r#"SELECT lower(title) AS "name!" FROM product_variants WHERE product_id = $1"#,
-        product_id
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    let existing =
+        sqlx::query!(r#"SELECT lower(title) AS "name!" FROM product_variants WHERE product_id = $1"#, product_id)
+            .fetch_all(&mut *tx)
+            .await?;
     if existing.len() >= TYPES_MAX {
         return Err(AppError::validation("name", format!("An event can have at most {TYPES_MAX} ticket types.")));
     }
     if existing.iter().any(|r| r.name == new.name.to_lowercase()) {
         return Err(AppError::conflict("name", "There is already a ticket type with that name."));
     }
-    let option_id = sqlx::query_scalar!(
-        "SELECT id FROM product_options WHERE product_id = $1 AND position = 0",
-        product_id
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    let option_id =
+        sqlx::query_scalar!("SELECT id FROM product_options WHERE product_id = $1 AND position = 0", product_id)
+            .fetch_one(&mut *tx)
+            .await?;
     let position = existing.len() as i16;
     let value_id = Uuid::new_v4();
     sqlx::query!(
@@ -281,10 +277,9 @@ pub async fn stop_type(pool: &PgPool, variant: Uuid, user: Uuid) -> AppResult<()
 /// Issues one ticket per unit of the order's ticket lines (in the
 /// transaction that marks it paid). Issuing twice issues nothing more.
 pub async fn issue(tx: &mut PgConnection, order_id: Uuid) -> AppResult<u64> {
-    let already =
-        sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM event_tickets WHERE order_id = $1"#, order_id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let already = sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM event_tickets WHERE order_id = $1"#, order_id)
+        .fetch_one(&mut *tx)
+        .await?;
     if already > 0 {
         return Ok(0);
     }
@@ -391,11 +386,9 @@ pub async fn only_tickets(db: &mut PgConnection, products: &[Uuid]) -> AppResult
     if products.is_empty() {
         return Ok(false);
     }
-    let all = sqlx::query_scalar!(
-        r#"SELECT bool_and(kind = 'ticket') AS "all!" FROM products WHERE id = ANY($1)"#,
-        products
-    )
-    .fetch_one(&mut *db)
-    .await?;
+    let all =
+        sqlx::query_scalar!(r#"SELECT bool_and(kind = 'ticket') AS "all!" FROM products WHERE id = ANY($1)"#, products)
+            .fetch_one(&mut *db)
+            .await?;
     Ok(all)
 }

@@ -90,10 +90,10 @@ async fn buying_tickets_issues_one_code_per_ticket(pool: PgPool) {
     let ga = w.add("General admission", "10", "5").await;
     let vip = w.add("VIP", "45.50", "2").await;
     let types = w.types().await;
-    assert_eq!(types.iter().map(|t| (t.name.as_str(), t.price.minor, t.quota)).collect::<Vec<_>>(), [
-        ("General admission", 1000, 5),
-        ("VIP", 4550, 2)
-    ]);
+    assert_eq!(
+        types.iter().map(|t| (t.name.as_str(), t.price.minor, t.quota)).collect::<Vec<_>>(),
+        [("General admission", 1000, 5), ("VIP", 4550, 2)]
+    );
     let e = events_db::event(&w.pool, w.event, None).await.unwrap().unwrap();
     assert_eq!(e.availability(), Availability::Left(7), "summed over the ticket types");
 
@@ -103,7 +103,10 @@ async fn buying_tickets_issues_one_code_per_ticket(pool: PgPool) {
     assert_eq!(tickets.len(), 2);
     assert!(tickets.iter().all(|t| is_code(&t.code) && t.status == TicketStatus::Valid), "{tickets:?}");
     assert_ne!(tickets[0].code, tickets[1].code);
-    assert_eq!((tickets[0].type_name.as_str(), tickets[0].event_title.as_str()), ("General admission", "Rooftop market"));
+    assert_eq!(
+        (tickets[0].type_name.as_str(), tickets[0].event_title.as_str()),
+        ("General admission", "Rooftop market")
+    );
 
     // No delivery for tickets: the order ships as a free e-ticket.
     let view = orders_db::view(&w.pool, order, Reader::User(buyer)).await.unwrap();
@@ -203,10 +206,8 @@ async fn refunds_and_cancellations_void_tickets(pool: PgPool) {
     let order = w.buy(buyer, ga, 3).await;
     assert_eq!(valid(&w.tickets(order).await), 3);
 
-    let line = sqlx::query_scalar!("SELECT id FROM order_lines WHERE order_id = $1", order)
-        .fetch_one(&w.pool)
-        .await
-        .unwrap();
+    let line =
+        sqlx::query_scalar!("SELECT id FROM order_lines WHERE order_id = $1", order).fetch_one(&w.pool).await.unwrap();
     let one = RefundScope::Line { line, quantity: 1 };
     orders_db::refund(&w.pool, &w.provider, order, w.ann, one, "can't come", true).await.unwrap();
     let tickets = w.tickets(order).await;
@@ -282,7 +283,9 @@ async fn bad_ticket_input_writes_nothing(pool: PgPool) {
     let euro = super::NewTicketType { price: Money::new(500, Currency::EUR), ..new("VIP", 0, 3) };
     assert_eq!(db::add_type(&w.pool, w.event, w.ann, &euro).await.unwrap_err().field(), Some("price"));
     for f in [("", "1", "1"), ("VIP", "-1", "1"), ("VIP", "1", "0"), ("VIP", "1", "1000001")] {
-        assert!(TicketTypeForm { name: f.0.into(), price: f.1.into(), quota: f.2.into() }.validate(Currency::USD).is_err());
+        assert!(TicketTypeForm { name: f.0.into(), price: f.1.into(), quota: f.2.into() }
+            .validate(Currency::USD)
+            .is_err());
     }
     // An event without a shop, or priced in another currency than its shop, sells nothing.
     let no_shop = {
@@ -324,8 +327,13 @@ async fn authorization_matrix_for_ticket_types(pool: PgPool) {
     set_relation(&pool, w.ann, "bob", Relation::Block, true).await.unwrap();
     // Someone else's shop can't host the organizer's tickets either.
     stocked_variant(&pool, sam, "sam_shop", 1).await;
-    let callers: [(&str, Option<Uuid>); 5] =
-        [("anonymous", None), ("unrelated", Some(sam)), ("blocked", Some(bob)), ("organizer", Some(w.ann)), ("admin", Some(boss))];
+    let callers: [(&str, Option<Uuid>); 5] = [
+        ("anonymous", None),
+        ("unrelated", Some(sam)),
+        ("blocked", Some(bob)),
+        ("organizer", Some(w.ann)),
+        ("admin", Some(boss)),
+    ];
     let expected: [(&str, [&str; 5]); 3] = [
         ("add_ticket_type", ["401", "403", "403", "ok", "403"]),
         ("update_ticket_type", ["401", "403", "403", "ok", "403"]),

@@ -55,6 +55,16 @@ impl Default for TicketActions {
     }
 }
 
+/// The most ticket types an event's availability follows live (the
+/// `/events` list shows 50 events).
+pub const LIVE_TYPES_MAX: usize = 3;
+
+/// The (variant, available) pairs of the ticket types on sale, for
+/// [`LiveAvailability`].
+pub fn stock_on_sale(types: &[TicketType]) -> Vec<(Uuid, i32)> {
+    types.iter().filter(|t| t.on_sale).map(|t| (t.variant_id, t.available)).collect()
+}
+
 /// "Tickets": each type with its price, what is left (live) and an
 /// add-to-cart form.
 #[component]
@@ -130,18 +140,22 @@ fn TicketRow(t: TicketType, cancelled: bool) -> impl IntoView {
     }
 }
 
-/// An event card's "N tickets left", summed over its ticket types as each
-/// changes; the rendered availability for events without ticket types.
+/// An event's "N tickets left" (on its card or page, marked `testid`),
+/// summed over its ticket types on sale as each changes; the rendered
+/// availability for events without ticket types.
 #[component]
-pub fn LiveAvailability(rendered: Availability, stock: Vec<(Uuid, i32)>) -> impl IntoView {
-    let counts: Vec<Signal<i32>> = stock.iter().map(|(variant, n)| live_available(*variant, *n)).collect();
-    let live = !stock.is_empty();
+pub fn LiveAvailability(rendered: Availability, stock: Vec<(Uuid, i32)>, testid: &'static str) -> impl IntoView {
+    // A page's one live connection watches at most `live::MAX_TOPICS`: a
+    // list of events follows those with a few ticket types.
+    let live = !stock.is_empty() && stock.len() <= LIVE_TYPES_MAX;
+    let counts: Vec<Signal<i32>> =
+        if live { stock.iter().map(|(variant, n)| live_available(*variant, *n)).collect() } else { Vec::new() };
     let label = move || {
         let now = if live { availability_of(counts.iter().map(|c| c.get())) } else { rendered };
         now.label()
     };
     view! {
-        {move || label().map(|label| view! { <span class="text-stone-600" data-testid="event-card-availability">{label}</span> })}
+        {move || label().map(|label| view! { <span data-testid=testid>{label}</span> })}
     }
 }
 
