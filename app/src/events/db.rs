@@ -201,6 +201,24 @@ pub async fn update(
         return Err(AppError::conflict("status", "This event was cancelled and can't be changed."));
     }
     check_capacity(details.tickets_total, sold)?;
+    // Tickets on sale are priced in the event's currency and sold by its shop.
+    let selling = sqlx::query!(
+        r#"SELECT e.shop_id, e.currency FROM events e WHERE e.id = $1 AND e.ticket_product_id IS NOT NULL"#,
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(selling) = selling {
+        if selling.shop_id != shop_id {
+            return Err(AppError::conflict(
+                "shop",
+                "This event sells tickets through its shop: the shop can't change.",
+            ));
+        }
+        if selling.currency != details.prices.min.currency.code() {
+            return Err(AppError::conflict("currency", "This event sells tickets: its currency can't change."));
+        }
+    }
     sqlx::query!(
         "UPDATE events SET title = $2, description = $3, venue = $4, starts_at = $5, ends_at = $6, currency = $7,
                            ticket_min_minor = $8, ticket_max_minor = $9, tickets_total = $10, shop_id = $11
@@ -223,11 +241,20 @@ pub async fn update(
     Ok(())
 }
 
-/// Cancels the event (only its organizer may); cancelling twice is harmless.
+/// Cancels the event (only its organizer may) and stops its ticket sales;
+/// cancelling twice is harmless.
 pub async fn cancel(pool: &PgPool, id: Uuid, organizer: Uuid) -> AppResult<()> {
     let mut tx = pool.begin().await?;
     lock_for_organizer(&mut tx, id, organizer).await?;
     sqlx::query!("UPDATE events SET status = 'cancelled' WHERE id = $1", id).execute(&mut *tx).await?;
+    // A cancelled event sells no more tickets (those sold stay on their orders).
+    sqlx::query!(
+        "UPDATE product_variants SET on_sale = false
+         WHERE product_id = (SELECT ticket_product_id FROM events WHERE id = $1)",
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -297,9 +297,17 @@ async fn bad_ticket_input_writes_nothing(pool: PgPool) {
     let shillings = new_event(&w.pool, w.ann, "ann_shop", "KES").await;
     let err = db::add_type(&w.pool, shillings, w.ann, &new("VIP", 0, 3)).await.unwrap_err();
     assert_eq!(err.field(), Some("price"));
+    // Once it sells tickets, the event keeps its shop and currency.
+    let moved = form().validate(fixed_now()).unwrap();
+    let err = events_db::update(&w.pool, w.event, w.ann, &moved, None).await.unwrap_err();
+    assert_eq!(err.field(), Some("shop"));
+    let shop_id = events_db::own_shop(&w.pool, w.ann, "ann_shop").await.unwrap();
+    let err = events_db::update(&w.pool, w.event, w.ann, &moved, shop_id).await.unwrap_err();
+    assert_eq!(err.field(), Some("currency"), "the form's event is in KES");
     events_db::cancel(&w.pool, w.event, w.ann).await.unwrap();
     let err = db::add_type(&w.pool, w.event, w.ann, &new("VIP", 0, 3)).await.unwrap_err();
     assert_eq!(err.field(), Some("status"));
+    assert!(w.types().await.iter().all(|t| !t.on_sale), "a cancelled event sells no tickets");
     assert_eq!(snapshot(w.pool.clone()).await, before);
 }
 
