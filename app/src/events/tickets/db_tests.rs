@@ -380,3 +380,16 @@ async fn authorization_matrix_for_ticket_types(pool: PgPool) {
     // A ticket type that doesn't exist is 404 for everyone.
     assert_eq!(outcome(db::stop_type(&pool, Uuid::new_v4(), w.ann).await), "404");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_post_card_of_the_event_carries_its_ticket_stock(pool: PgPool) {
+    use crate::posts::links::{db as links_db, LinkTarget};
+    let w = world(pool).await;
+    let ga = w.add("GA", "10", "5").await;
+    let vip = w.add("VIP", "40", "2").await;
+    db::stop_type(&w.pool, vip, w.ann).await.unwrap();
+    let post = crate::test_support::post(&w.pool, w.ann, "Tickets out now", crate::posts::Visibility::Public).await;
+    links_db::add(&w.pool, w.ann, post, &LinkTarget::Event(w.event)).await.unwrap();
+    let cards = links_db::cards(&w.pool, &[post]).await.unwrap();
+    assert_eq!(cards[&post][0].ticket_stock, vec![(ga, 5)], "the types on sale, with what is left");
+}
