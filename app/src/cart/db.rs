@@ -101,7 +101,7 @@ pub async fn merge_guest(tx: &mut PgConnection, guest_hash: &[u8], user: Uuid) -
     Ok(true)
 }
 
-/// The variant a shopper may add: its product must be for sale.
+/// The variant a shopper may add: it and its product must be for sale.
 struct Buyable {
     price_minor: i64,
     currency: String,
@@ -112,13 +112,13 @@ struct Buyable {
 async fn buyable(tx: &mut PgConnection, variant: Uuid) -> AppResult<Buyable> {
     let row = sqlx::query!(
         r#"SELECT v.price_minor, v.currency, v.stock_on_hand - v.stock_reserved AS "available!",
-                  p.title, v.title AS variant_title, p.status
+                  p.title, v.title AS variant_title, p.status, v.on_sale
            FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.id = $1"#,
         variant
     )
     .fetch_optional(&mut *tx)
     .await?
-    .filter(|r| r.status == "active")
+    .filter(|r| r.status == "active" && r.on_sale)
     .ok_or_else(|| AppError::NotFound("Product".into()))?;
     Ok(Buyable {
         price_minor: row.price_minor,
@@ -282,7 +282,7 @@ pub async fn lines(db: &mut PgConnection, cart: Uuid, shop: Option<Uuid>) -> App
         r#"SELECT l.id, l.variant_id, l.quantity, l.seen_price_minor, l.currency AS seen_currency, l.attribution,
                   v.title AS variant_title, v.sku, v.price_minor, v.currency,
                   v.stock_on_hand - v.stock_reserved + COALESCE(held.quantity, 0) AS "available!",
-                  p.id AS product_id, p.title, p.status = 'active' AS "for_sale!",
+                  p.id AS product_id, p.title, p.status = 'active' AND v.on_sale AS "for_sale!",
                   s.id AS shop_id, s.handle, s.name AS shop_name, s.currency AS shop_currency,
                   (SELECT i.url_150 FROM product_images i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1) AS image_url
            FROM cart_lines l

@@ -324,11 +324,19 @@ pub async fn price_lines(
     // goods first, then again with the shipping that subtotal earns.
     let goods = pricing::price(row.currency, inputs.clone(), &rules, &row.promo_codes, &usage, now, &rate, None);
     let after_discounts = Money::new(goods.totals.subtotal - goods.totals.discount, row.currency);
+    // Tickets alone need no delivery: their one option is a free e-ticket,
+    // whatever was chosen before (Buy now stores standard).
+    let products: Vec<Uuid> = inputs.iter().map(|l| l.product_id).collect();
+    let tickets_only = crate::events::tickets::db::only_tickets(tx, &products).await?;
     let quotes = match &row.address {
+        Some(_) if tickets_only => vec![shipping::e_ticket(row.currency)],
         Some(a) => shipping::quotes(row.currency, &a.country, after_discounts),
         None => Vec::new(),
     };
-    let chosen = row.shipping_option.and_then(|o| quotes.iter().find(|q| q.option == o).cloned());
+    let chosen = match tickets_only {
+        true => row.shipping_option.and(quotes.first().cloned()),
+        false => row.shipping_option.and_then(|o| quotes.iter().find(|q| q.option == o).cloned()),
+    };
     let priced = match chosen {
         Some(quote) => pricing::price(row.currency, inputs, &rules, &row.promo_codes, &usage, now, &rate, Some(quote)),
         None => goods,

@@ -212,7 +212,7 @@ fn ShippingStep(v: CheckoutView, action: ServerAction<ChooseShipping>) -> impl I
                                             <input type="radio" name="shipping_option" value=q.option.code() checked=checked data-testid=format!("ship-{}", q.option.code()) />
                                             <span>
                                                 <span class="font-medium">{q.label.clone()}</span>
-                                                <span class="block text-xs text-stone-500">{format!("{}–{} business days", q.min_days, q.max_days)}</span>
+                                                <span class="block text-xs text-stone-500">{if q.max_days == 0 { "Nothing to ship".to_string() } else { format!("{}–{} business days", q.min_days, q.max_days) }}</span>
                                             </span>
                                         </span>
                                         <span class="font-semibold">{if q.price.minor == 0 { "Free".to_string() } else { q.price.display() }}</span>

@@ -31,6 +31,8 @@ use crate::money::{Currency, Money};
 pub enum ShippingOption {
     Standard,
     Express,
+    /// Tickets only: nothing to deliver, the codes are on the order page.
+    ETicket,
 }
 
 impl ShippingOption {
@@ -41,11 +43,12 @@ impl ShippingOption {
         match self {
             ShippingOption::Standard => "standard",
             ShippingOption::Express => "express",
+            ShippingOption::ETicket => "eticket",
         }
     }
 
     pub fn parse(code: &str) -> Result<ShippingOption, AppError> {
-        ShippingOption::ALL
+        [ShippingOption::Standard, ShippingOption::Express, ShippingOption::ETicket]
             .into_iter()
             .find(|o| o.code().eq_ignore_ascii_case(code.trim()))
             .ok_or_else(|| AppError::validation("shipping_option", "Choose a shipping option."))
@@ -55,6 +58,7 @@ impl ShippingOption {
         match self {
             ShippingOption::Standard => "Standard",
             ShippingOption::Express => "Express",
+            ShippingOption::ETicket => "E-ticket",
         }
     }
 }
@@ -114,6 +118,17 @@ pub fn quotes(currency: Currency, country: &str, items_subtotal: Money) -> Vec<S
     ShippingOption::ALL.into_iter().map(|option| quote(option, currency, country, items_subtotal)).collect()
 }
 
+/// The one option of a checkout of tickets only: free, nothing shipped.
+pub fn e_ticket(currency: Currency) -> ShippingQuote {
+    ShippingQuote {
+        option: ShippingOption::ETicket,
+        label: "E-ticket (on your order page)".to_string(),
+        price: Money::new(0, currency),
+        min_days: 0,
+        max_days: 0,
+    }
+}
+
 /// The price and delivery estimate of one option (see the table above).
 pub fn quote(option: ShippingOption, currency: Currency, country: &str, items_subtotal: Money) -> ShippingQuote {
     debug_assert_eq!(items_subtotal.currency, currency, "the subtotal is in the cart's currency");
@@ -125,6 +140,7 @@ pub fn quote(option: ShippingOption, currency: Currency, country: &str, items_su
         (ShippingOption::Express, true) => (rates.express, 1, 2),
         (ShippingOption::Standard, false) => (rates.international_standard, 7, 14),
         (ShippingOption::Express, false) => (rates.international_express, 3, 5),
+        (ShippingOption::ETicket, _) => return e_ticket(currency),
     };
     ShippingQuote {
         option,
@@ -138,6 +154,15 @@ pub fn quote(option: ShippingOption, currency: Currency, country: &str, items_su
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_e_ticket_is_free_and_reads_back_from_its_code() {
+        let q = e_ticket(Currency::GBP);
+        assert_eq!((q.option, q.price, q.max_days), (ShippingOption::ETicket, Money::new(0, Currency::GBP), 0));
+        assert_eq!(quote(ShippingOption::ETicket, Currency::GBP, "US", Money::new(1, Currency::GBP)), q);
+        assert_eq!(ShippingOption::parse("eticket").unwrap(), ShippingOption::ETicket);
+        assert!(!ShippingOption::ALL.contains(&ShippingOption::ETicket), "goods are never sent as e-tickets");
+    }
 
     fn price(option: ShippingOption, currency: Currency, country: &str, subtotal: i64) -> i64 {
         quote(option, currency, country, Money::new(subtotal, currency)).price.minor

@@ -69,6 +69,7 @@ pub async fn create(
 }
 
 pub async fn event(pool: &PgPool, id: Uuid, viewer: Option<Uuid>) -> AppResult<Option<Event>> {
+    let mut conn = pool.acquire().await?;
     let Some(r) = sqlx::query!(
         r#"SELECT e.id, e.title, e.description, e.venue, e.starts_at, e.ends_at, e.image_url_600, e.image_url_1200,
                   e.image_width, e.image_height, e.currency, e.ticket_min_minor, e.ticket_max_minor,
@@ -78,11 +79,12 @@ pub async fn event(pool: &PgPool, id: Uuid, viewer: Option<Uuid>) -> AppResult<O
            WHERE e.id = $1"#,
         id
     )
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?
     else {
         return Ok(None);
     };
+    let ticket_types = super::tickets::db::types(&mut conn, id).await?;
     let image = match (r.image_url_600, r.image_url_1200, r.image_width, r.image_height) {
         (Some(url_600), Some(url_1200), Some(width), Some(height)) => {
             Some(EventImage { url_600, url_1200, width, height })
@@ -108,6 +110,7 @@ pub async fn event(pool: &PgPool, id: Uuid, viewer: Option<Uuid>) -> AppResult<O
         organizer: Organizer { username: r.username, display_name: r.display_name },
         shop,
         is_organizer: viewer == Some(r.organizer_id),
+        ticket_types,
     }))
 }
 
@@ -123,8 +126,15 @@ pub async fn upcoming(pool: &PgPool, now: DateTime<Utc>, limit: i64) -> AppResul
     )
     .fetch_all(pool)
     .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut stock = super::tickets::db::stock_by_event(pool, &ids).await?;
     rows.into_iter()
         .map(|r| {
+            let ticket_stock = stock.remove(&r.id);
+            let availability = match &ticket_stock {
+                Some(types) => super::tickets::availability_of(types.iter().map(|t| t.1)),
+                None => Availability::of(r.tickets_total, r.tickets_sold),
+            };
             Ok(EventCard {
                 id: r.id,
                 title: r.title,
@@ -133,7 +143,8 @@ pub async fn upcoming(pool: &PgPool, now: DateTime<Utc>, limit: i64) -> AppResul
                 venue: r.venue,
                 image_url: r.image_url_600,
                 prices: prices(&r.currency, r.ticket_min_minor, r.ticket_max_minor)?,
-                availability: Availability::of(r.tickets_total, r.tickets_sold),
+                availability,
+                ticket_stock: ticket_stock.unwrap_or_default(),
             })
         })
         .collect()
@@ -190,6 +201,24 @@ pub async fn update(
         return Err(AppError::conflict("status", "This event was cancelled and can't be changed."));
     }
     check_capacity(details.tickets_total, sold)?;
+    // Tickets on sale are priced in the event's currency and sold by its shop.
+    let selling = sqlx::query!(
+        r#"SELECT e.shop_id, e.currency FROM events e WHERE e.id = $1 AND e.ticket_product_id IS NOT NULL"#,
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(selling) = selling {
+        if selling.shop_id != shop_id {
+            return Err(AppError::conflict(
+                "shop",
+                "This event sells tickets through its shop: the shop can't change.",
+            ));
+        }
+        if selling.currency != details.prices.min.currency.code() {
+            return Err(AppError::conflict("currency", "This event sells tickets: its currency can't change."));
+        }
+    }
     sqlx::query!(
         "UPDATE events SET title = $2, description = $3, venue = $4, starts_at = $5, ends_at = $6, currency = $7,
                            ticket_min_minor = $8, ticket_max_minor = $9, tickets_total = $10, shop_id = $11
@@ -212,11 +241,20 @@ pub async fn update(
     Ok(())
 }
 
-/// Cancels the event (only its organizer may); cancelling twice is harmless.
+/// Cancels the event (only its organizer may) and stops its ticket sales;
+/// cancelling twice is harmless.
 pub async fn cancel(pool: &PgPool, id: Uuid, organizer: Uuid) -> AppResult<()> {
     let mut tx = pool.begin().await?;
     lock_for_organizer(&mut tx, id, organizer).await?;
     sqlx::query!("UPDATE events SET status = 'cancelled' WHERE id = $1", id).execute(&mut *tx).await?;
+    // A cancelled event sells no more tickets (those sold stay on their orders).
+    sqlx::query!(
+        "UPDATE product_variants SET on_sale = false
+         WHERE product_id = (SELECT ticket_product_id FROM events WHERE id = $1)",
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod pages;
+pub mod tickets;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -135,6 +136,10 @@ pub struct EventCard {
     pub image_url: Option<String>,
     pub prices: TicketPrices,
     pub availability: Availability,
+    /// The ticket types on sale, as (variant, available when read), so the
+    /// card's availability follows the live channel; empty when the event
+    /// sells no tickets.
+    pub ticket_stock: Vec<(Uuid, i32)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,11 +180,16 @@ pub struct Event {
     pub shop: Option<ShopLink>,
     /// The viewer organizes this event (may edit or cancel it).
     pub is_organizer: bool,
+    /// The ticket types sold through its shop, in order (`tickets`).
+    pub ticket_types: Vec<tickets::TicketType>,
 }
 
 impl Event {
+    /// Summed over its ticket types when it sells tickets; from the ticket
+    /// total otherwise.
     pub fn availability(&self) -> Availability {
-        Availability::of(self.tickets_total, self.tickets_sold)
+        tickets::availability(&self.ticket_types)
+            .unwrap_or_else(|| Availability::of(self.tickets_total, self.tickets_sold))
     }
 }
 

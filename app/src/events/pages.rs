@@ -12,6 +12,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{FormData, HtmlFormElement, SubmitEvent};
 
 use super::api::{create_event, get_event, upcoming_events, CancelEvent, CreateEvent, UpdateEvent};
+use super::tickets::pages::{stock_on_sale, LiveAvailability, TicketActions, TicketTypesEditor, TicketsSection};
 use super::{
     datetime_local_value, span_label, Event, EventCard, EventForm, EventStatus, DESCRIPTION_MAX, EVENT_IMAGE,
     TITLE_MAX, VENUE_MAX,
@@ -83,7 +84,9 @@ fn EventCardView(event: EventCard) -> impl IntoView {
                 <p class="text-sm text-stone-600">{event.venue}</p>
                 <p class="flex flex-wrap gap-x-3 text-sm">
                     <span class="font-medium">{event.prices.label()}</span>
-                    {event.availability.label().map(|label| view! { <span class="text-stone-600">{label}</span> })}
+                    <span class="text-stone-600">
+                        <LiveAvailability rendered=event.availability stock=event.ticket_stock testid="event-card-availability" />
+                    </span>
                 </p>
             </div>
         </li>
@@ -268,9 +271,10 @@ pub fn EventPage() -> impl IntoView {
     let id = event_id();
     let update = ServerAction::<UpdateEvent>::new();
     let cancel = ServerAction::<CancelEvent>::new();
+    let tickets = TicketActions::new();
     let event = Resource::new(
-        move || (id(), update.version().get(), cancel.version().get()),
-        |(id, _, _)| async move {
+        move || (id(), update.version().get(), cancel.version().get(), tickets.version()),
+        |(id, _, _, _)| async move {
             match id {
                 Some(id) => get_event(id).await,
                 None => Err(AppError::NotFound("Event".into())),
@@ -281,7 +285,7 @@ pub fn EventPage() -> impl IntoView {
         <Transition fallback=|| view! { <Loading label="Loading event…" /> }>
             {move || Suspend::new(async move {
                 match event.await {
-                    Ok(event) => view! { <EventView event update cancel /> }.into_any(),
+                    Ok(event) => view! { <EventView event update cancel tickets /> }.into_any(),
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }
             })}
@@ -290,12 +294,18 @@ pub fn EventPage() -> impl IntoView {
 }
 
 #[component]
-fn EventView(event: Event, update: ServerAction<UpdateEvent>, cancel: ServerAction<CancelEvent>) -> impl IntoView {
+fn EventView(
+    event: Event,
+    update: ServerAction<UpdateEvent>,
+    cancel: ServerAction<CancelEvent>,
+    tickets: TicketActions,
+) -> impl IntoView {
     let cancelled = event.status == EventStatus::Cancelled;
-    let availability = event.availability().label();
+    let availability = event.availability();
     let description: String = event.description.chars().take(160).collect();
     let organizer_panel = (event.is_organizer && !cancelled).then(|| event.clone());
     let event_id = event.id;
+    let ticket_types = (!event.ticket_types.is_empty()).then(|| event.ticket_types.clone());
     view! {
         <Title text=event.title.clone() />
         <Meta name="description" content=if description.is_empty() { format!("{} at {}", event.title, event.venue) } else { description } />
@@ -321,8 +331,8 @@ fn EventView(event: Event, update: ServerAction<UpdateEvent>, cancel: ServerActi
                     <dt class="text-stone-500">"Tickets"</dt>
                     <dd>
                         <span class="font-semibold" data-testid="event-price">{event.prices.label()}</span>
-                        {(!cancelled).then_some(availability).flatten().map(|label| view! {
-                            " · "<span data-testid="event-availability">{label}</span>
+                        {(!cancelled && availability.label().is_some()).then(|| view! {
+                            " · "<LiveAvailability rendered=availability stock=stock_on_sale(&event.ticket_types) testid="event-availability" />
                         })}
                     </dd>
                     <dt class="text-stone-500">"Organizer"</dt>
@@ -341,22 +351,30 @@ fn EventView(event: Event, update: ServerAction<UpdateEvent>, cancel: ServerActi
                 })}
             </div>
         </article>
+        {ticket_types.map(|types| view! { <TicketsSection types cancelled /> })}
         <div class="mx-auto max-w-xl">
             <RelatedPosts about=About::Event(event_id) heading="Posts about this event".into()
                 empty="No posts link this event yet." />
         </div>
-        {organizer_panel.map(|event| view! { <OrganizerPanel event update cancel /> })}
+        {organizer_panel.map(|event| view! { <OrganizerPanel event update cancel tickets /> })}
     }
 }
 
 /// The organizer's forms under their event: edit the details, or cancel it.
 #[component]
-fn OrganizerPanel(event: Event, update: ServerAction<UpdateEvent>, cancel: ServerAction<CancelEvent>) -> impl IntoView {
+fn OrganizerPanel(
+    event: Event,
+    update: ServerAction<UpdateEvent>,
+    cancel: ServerAction<CancelEvent>,
+    tickets: TicketActions,
+) -> impl IntoView {
     let shops = Resource::new(|| (), |_| my_shops());
     let error = Signal::derive(move || update.value().get().and_then(Result::err));
     let saved = Signal::derive(move || matches!(update.value().get(), Some(Ok(()))));
     let cancel_error = Signal::derive(move || cancel.value().get().and_then(Result::err));
     let id = event.id.to_string();
+    let (event_id, currency, has_shop) = (event.id, event.prices.min.currency, event.shop.is_some());
+    let ticket_types = event.ticket_types.clone();
     let initial = EventForm {
         title: event.title,
         description: event.description,
@@ -399,6 +417,7 @@ fn OrganizerPanel(event: Event, update: ServerAction<UpdateEvent>, cancel: Serve
                     }}
                 </Suspense>
             </div>
+            <TicketTypesEditor event_id types=ticket_types currency has_shop actions=tickets />
             <details class="rounded-2xl border border-rose-200 bg-white p-4 shadow-sm sm:p-6">
                 <summary class="cursor-pointer font-semibold text-rose-800">"Cancel this event…"</summary>
                 <p class="mt-2 text-sm text-stone-600">"It stays visible, marked as cancelled, and leaves the events list. This can't be undone."</p>

@@ -231,14 +231,20 @@ pub async fn transition(
             let now = sqlx::query_scalar!(r#"SELECT app_now() AS "now!""#).fetch_one(&mut *tx).await?;
             crate::attribution::after_delivery(tx, order.id, now).await?
         }
-        // A cancelled order earns nobody anything, and owes no more instalments.
+        // A cancelled order earns nobody anything, owes no more instalments,
+        // and its tickets admit nobody.
         OrderStatus::Cancelled => {
             crate::attribution::after_refund(tx, order.id).await?;
             crate::plans::instalments::cancel_remaining(tx, order.id).await?;
+            crate::events::tickets::db::void_all(tx, order.id).await?;
         }
         // Refunded in full: no instalment of its plan is charged after.
         OrderStatus::Refunded => {
             crate::plans::instalments::cancel_remaining(tx, order.id).await?;
+        }
+        // Tickets are issued in the transaction that marks the order paid.
+        OrderStatus::Paid => {
+            crate::events::tickets::db::issue(tx, order.id).await?;
         }
         _ => {}
     }
@@ -489,13 +495,14 @@ pub async fn refund(
     } else {
         transition(&mut tx, &order, to, Some(owner), &note).await?;
     }
-    // Creators' credit and pending commission follow what is left.
+    // Creators' credit and pending commission follow what is left; so do tickets.
     crate::attribution::after_refund(&mut tx, order.id).await?;
     // Refunding the whole order ends its plan too, even when what was
     // refunded (the payments taken so far) is less than the order's total.
     if scope == RefundScope::Whole {
         crate::plans::instalments::cancel_remaining(&mut tx, order.id).await?;
     }
+    crate::events::tickets::db::void_refunded(&mut tx, order.id).await?;
     tx.commit().await?;
     Ok(money)
 }
@@ -636,6 +643,12 @@ pub async fn view(pool: &PgPool, id: Uuid, reader: Reader) -> AppResult<OrderVie
     })
     .ok_or_else(|| AppError::NotFound("Order".into()))?;
     let can_manage = matches!(reader, Reader::User(viewer) if o.owner_id == viewer);
+    // Tickets admit their holder: only the buyer (or the order's link) sees the codes.
+    let is_buyer = match reader {
+        Reader::User(viewer) => o.buyer_id == Some(viewer),
+        Reader::Link => true,
+    };
+    let tickets = if is_buyer { crate::events::tickets::db::for_order(pool, id).await? } else { Vec::new() };
     let currency = Currency::parse(&o.currency)?;
     let m = |minor: i64| Money::new(minor, currency);
     let line_rows = sqlx::query!(
@@ -727,6 +740,7 @@ pub async fn view(pool: &PgPool, id: Uuid, reader: Reader) -> AppResult<OrderVie
         history,
         can_manage,
         plan: None,
+        tickets,
     })
 }
 

@@ -105,6 +105,8 @@ pub struct OrderView {
     pub can_manage: bool,
     /// The installment plan it is paid by, with its instalments (`plans`).
     pub plan: Option<crate::plans::OrderPlan>,
+    /// The event tickets it issued, shown to its buyer only (`events::tickets`).
+    pub tickets: Vec<crate::events::tickets::Ticket>,
 }
 
 impl OrderView {

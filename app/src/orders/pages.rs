@@ -199,6 +199,7 @@ fn OrderDetail(o: OrderView, placed: bool, actions: ManageActions) -> impl IntoV
                 {o.paid_with.clone().map(|p| view! { <p class="mt-2 text-xs text-stone-500">{format!("Paid with {p}")}</p> })}
             </section>
             {o.plan.clone().map(|plan| view! { <crate::plans::pages::OrderPlanSection plan /> })}
+            {(!o.tickets.is_empty()).then(|| view! { <crate::events::tickets::pages::OrderTickets tickets=o.tickets.clone() /> })}
             <section class="rounded-2xl border border-stone-200 bg-white p-4 text-sm shadow-sm">
                 <h2 class="font-semibold">"Shipping to"</h2>
                 <address class="mt-1 not-italic text-stone-700">{o.ship_to.iter().map(|l| view! { <span class="block">{l.clone()}</span> }).collect_view()}</address>

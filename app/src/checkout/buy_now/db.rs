@@ -59,14 +59,15 @@ async fn item(conn: &mut PgConnection, variant: Uuid, quantity: i32) -> AppResul
     }
     let row = sqlx::query!(
         r#"SELECT v.shop_id, s.currency AS shop_currency, v.product_id, v.sku, v.price_minor, v.currency,
-                  v.stock_on_hand - v.stock_reserved AS "available!", p.title, v.title AS variant_title, p.status
+                  v.stock_on_hand - v.stock_reserved AS "available!", p.title, v.title AS variant_title, p.status,
+                  v.on_sale
            FROM product_variants v JOIN products p ON p.id = v.product_id JOIN shops s ON s.id = v.shop_id
            WHERE v.id = $1"#,
         variant
     )
     .fetch_optional(&mut *conn)
     .await?
-    .filter(|r| r.status == "active")
+    .filter(|r| r.status == "active" && r.on_sale)
     .ok_or_else(|| AppError::NotFound("Product".into()))?;
     let name = crate::inventory::item_name(&row.title, &row.variant_title);
     if row.available <= 0 {

@@ -7,6 +7,8 @@ use super::api::{AddPostLink, RemovePostLink};
 use super::{LinkCard, LinkKind, MAX_LINKS};
 use crate::catalog::api::search_products;
 use crate::events::api::search_events;
+use crate::events::tickets::availability_of;
+use crate::events::tickets::pages::LiveAvailability;
 use crate::posts::product_sheet::use_sheet_opener;
 use crate::ui::{ErrorAlert, Pick, PickFuture, SearchPicker, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS};
 
@@ -40,6 +42,14 @@ pub fn LinkCards(links: Vec<LinkCard>) -> impl IntoView {
                                 <span class="block text-xs font-semibold uppercase tracking-wide text-stone-500">{badge}</span>
                                 <span class="block truncate font-semibold">{card.title.clone()}</span>
                                 <span class="block truncate text-sm text-stone-600">{card.subtitle.clone()}</span>
+                                {(!card.ticket_stock.is_empty()).then(|| {
+                                    let rendered = availability_of(card.ticket_stock.iter().map(|t| t.1));
+                                    view! {
+                                        <span class="block text-xs text-stone-600">
+                                            <LiveAvailability rendered stock=card.ticket_stock.clone() testid="link-card-availability" />
+                                        </span>
+                                    }
+                                })}
                             </span>
                         </a>
                     </li>

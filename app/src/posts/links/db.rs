@@ -109,6 +109,8 @@ pub async fn cards(pool: &PgPool, post_ids: &[Uuid]) -> AppResult<HashMap<Uuid, 
     .fetch_all(pool)
     .await?;
     let mut out: HashMap<Uuid, Vec<LinkCard>> = HashMap::new();
+    // (post, card index, event) of each event card, for its tickets.
+    let mut events: Vec<(Uuid, usize, Uuid)> = Vec::new();
     for r in rows {
         let card = match r.kind.as_str() {
             "product" => {
@@ -127,6 +129,7 @@ pub async fn cards(pool: &PgPool, post_ids: &[Uuid]) -> AppResult<HashMap<Uuid, 
                     href: format!("/p/{id}"),
                     product_id: Some(id),
                     ctx: None,
+                    ticket_stock: Vec::new(),
                 }
             }
             "shop" => {
@@ -140,6 +143,7 @@ pub async fn cards(pool: &PgPool, post_ids: &[Uuid]) -> AppResult<HashMap<Uuid, 
                     href: format!("/s/{handle}"),
                     product_id: None,
                     ctx: None,
+                    ticket_stock: Vec::new(),
                 }
             }
             _ => {
@@ -148,7 +152,7 @@ pub async fn cards(pool: &PgPool, post_ids: &[Uuid]) -> AppResult<HashMap<Uuid, 
                 else {
                     continue;
                 };
-                LinkCard {
+                let card = LinkCard {
                     position: r.position,
                     kind: LinkKind::Event,
                     title,
@@ -157,10 +161,22 @@ pub async fn cards(pool: &PgPool, post_ids: &[Uuid]) -> AppResult<HashMap<Uuid, 
                     href: format!("/e/{id}"),
                     product_id: None,
                     ctx: None,
-                }
+                    ticket_stock: Vec::new(),
+                };
+                events.push((r.post_id, out.get(&r.post_id).map_or(0, Vec::len), id));
+                card
             }
         };
         out.entry(r.post_id).or_default().push(card);
+    }
+    if !events.is_empty() {
+        let ids: Vec<Uuid> = events.iter().map(|e| e.2).collect();
+        let stock = crate::events::tickets::db::stock_by_event(pool, &ids).await?;
+        for (post, index, event) in events {
+            if let (Some(card), Some(types)) = (out.get_mut(&post).and_then(|c| c.get_mut(index)), stock.get(&event)) {
+                card.ticket_stock = types.clone();
+            }
+        }
     }
     Ok(out)
 }

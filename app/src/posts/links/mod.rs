@@ -34,6 +34,10 @@ pub struct LinkCard {
     pub product_id: Option<Uuid>,
     /// The signed context token of a product card (also in `href`).
     pub ctx: Option<String>,
+    /// An event card's ticket types on sale, as (variant, available when
+    /// read), so its "N tickets left" follows the live channel; empty for
+    /// everything else.
+    pub ticket_stock: Vec<(Uuid, i32)>,
 }
 
 /// What the author asked to link.
