@@ -11,7 +11,6 @@ pub mod card_picker;
 pub mod collabs;
 pub mod comments;
 pub mod components;
-pub mod conversation;
 pub mod edit_pages;
 pub mod feed_list;
 pub mod feed_position;

@@ -12,10 +12,11 @@ use web_sys::{FormData, HtmlFormElement, SubmitEvent};
 
 use super::api::{create_post, get_post, CreatePost, PublishPost};
 use super::author_tools::{author_tools, AuthorTools};
+use super::bookmarks::components::SaveToChooser;
 use super::card_picker::CardLinksPicker;
 use super::collabs::components::LeaveCollaboration;
+use super::comments::components::CommentsSection;
 use super::components::PostCard;
-use super::conversation::conversation;
 use super::reposts::api::quotable_post;
 use super::reposts::components::QuotedPostCard;
 use super::{BODY_MAX, MAX_IMAGES, POST_IMAGES};
@@ -191,7 +192,6 @@ pub fn PostPage() -> impl IntoView {
                             Some(tools) => Some(author_tools(tools).await),
                             None => None,
                         };
-                        let talk = if is_draft { None } else { Some(conversation(id, changed).await) };
                         view! {
                             <Title text=title />
                             <Meta name="description" content=description />
@@ -199,7 +199,8 @@ pub fn PostPage() -> impl IntoView {
                             <div class="mx-auto max-w-xl"><PostCard post=p /></div>
                             {is_coauthor.then(|| view! { <div class="mx-auto max-w-xl"><LeaveCollaboration post_id=id changed /></div> })}
                             {tools}
-                            {talk}
+                            {(!is_draft).then(|| view! { <div class="mx-auto max-w-xl"><SaveToChooser post_id=id changed /></div> })}
+                            {(!is_draft).then(|| view! { <div class="mx-auto max-w-xl"><CommentsSection post_id=id /></div> })}
                         }
                         .into_any()
                     }
