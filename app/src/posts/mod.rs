@@ -3,7 +3,6 @@
 //! image so they land on the same spot at every size.
 
 pub mod api;
-pub mod author_tools;
 pub mod bookmarks;
 pub mod card_filter;
 pub mod card_links;

@@ -11,19 +11,21 @@ use wasm_bindgen::JsCast;
 use web_sys::{FormData, HtmlFormElement, SubmitEvent};
 
 use super::api::{create_post, get_post, CreatePost, PublishPost};
-use super::author_tools::{author_tools, AuthorTools};
 use super::bookmarks::components::SaveToChooser;
 use super::card_picker::CardLinksPicker;
 use super::collabs::components::LeaveCollaboration;
 use super::comments::components::CommentsSection;
 use super::components::PostCard;
+use super::links::components::LinkEditor;
 use super::reposts::api::quotable_post;
 use super::reposts::components::QuotedPostCard;
+use super::tag_editor::TagEditor;
 use super::{BODY_MAX, MAX_IMAGES, POST_IMAGES};
 use crate::accounts::use_auth;
 use crate::error::AppError;
+use crate::groups::components::GroupLinkEditor;
 use crate::media::{check_picked, ImagePicker};
-use crate::plans::components::ComposeClaimWarning;
+use crate::plans::components::{ComposeClaimWarning, PlanEditor};
 use crate::ui::{
     ErrorAlert, ErrorPage, Loading, Pick, INPUT_CLASS, LABEL_CLASS, PRIMARY_BUTTON_CLASS, SECONDARY_BUTTON_CLASS,
 };
@@ -188,17 +190,20 @@ pub fn PostPage() -> impl IntoView {
                         let title = format!("{} on Storefeed", p.author.display_name);
                         let description: String = p.body.chars().take(160).collect();
                         let (id, is_draft, is_coauthor) = (p.id, p.is_draft, p.is_coauthor);
-                        let tools = match AuthorTools::of(&p, changed) {
-                            Some(tools) => Some(author_tools(tools).await),
-                            None => None,
-                        };
+                        let tag_editor = (p.is_author && !p.media.is_empty()).then(|| p.media.clone());
+                        let link_editor = p.is_author.then(|| p.links.clone());
+                        let group_editor = p.is_author.then(|| p.groups.clone());
+                        let plan_editor = p.is_author.then(|| p.plans.clone());
                         view! {
                             <Title text=title />
                             <Meta name="description" content=description />
                             {is_draft.then(|| view! { <DraftBanner id changed /> })}
                             <div class="mx-auto max-w-xl"><PostCard post=p /></div>
                             {is_coauthor.then(|| view! { <div class="mx-auto max-w-xl"><LeaveCollaboration post_id=id changed /></div> })}
-                            {tools}
+                            {tag_editor.map(|media| view! { <div class="mx-auto max-w-3xl"><TagEditor media changed /></div> })}
+                            {link_editor.map(|links| view! { <div class="mx-auto max-w-xl"><LinkEditor post_id=id links changed /></div> })}
+                            {group_editor.map(|groups| view! { <div class="mx-auto max-w-xl"><GroupLinkEditor post_id=id groups changed /></div> })}
+                            {plan_editor.map(|plans| view! { <div class="mx-auto max-w-xl"><PlanEditor post_id=id plans changed /></div> })}
                             {(!is_draft).then(|| view! { <div class="mx-auto max-w-xl"><SaveToChooser post_id=id changed /></div> })}
                             {(!is_draft).then(|| view! { <div class="mx-auto max-w-xl"><CommentsSection post_id=id /></div> })}
                         }
