@@ -141,8 +141,9 @@ test('a ticket type is added to the cart by a plain form post without JavaScript
   await expect(seat.getByTestId('ticket-type-left')).toHaveText('10 left');
   await seat.getByTestId('ticket-quantity').fill('3');
   await seat.getByTestId('ticket-add-to-cart').click();
-  // The form posts and comes back to the event page.
-  await expect(noJs).toHaveURL(new RegExp(`/e/${eventId}$`));
+  // The form posts and comes back to the event page (the plain-form
+  // redirect back may leave an empty query on the address).
+  await expect(noJs).toHaveURL(new RegExp(`/e/${eventId}\\??$`));
   await noJs.goto('/cart');
   await expect(noJs.getByTestId('cart-line')).toHaveCount(1);
   await expect(noJs.getByTestId('cart-line')).toContainText('Seat');
