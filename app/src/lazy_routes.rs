@@ -20,6 +20,7 @@ use leptos_router::{lazy_route, LazyRoute};
 use crate::accounts::pages::{
     CheckEmailPage, ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage, VerifyEmailPage,
 };
+use crate::admin::outbox::OutboxAdminPage;
 use crate::attribution::{CreatorDashboardPage, CreatorStatementPage, ShopAnalyticsPage};
 use crate::cart::pages::CartPage;
 use crate::catalog::pages::EditProductPage;
@@ -100,6 +101,7 @@ split_pages! {
     WalletRoute => WalletPage,
     SafetyRoute => SafetyPage,
     FollowRequestsRoute => FollowRequestsPage,
+    OutboxAdminRoute => OutboxAdminPage,
     ComposeRoute => ComposePage,
     EditPostRoute => EditPostPage,
     PostHistoryRoute => PostHistoryPage,
@@ -166,6 +168,7 @@ pub fn split_route_at(href: &str) -> Option<Split> {
         ["settings", "payment"] => WalletRoute,
         ["settings", "safety"] => SafetyRoute,
         ["follow-requests"] => FollowRequestsRoute,
+        ["admin", "outbox"] => OutboxAdminRoute,
         ["compose"] => ComposeRoute,
         ["post", _, "edit"] => EditPostRoute,
         ["post", _, "history"] => PostHistoryRoute,
@@ -253,6 +256,7 @@ mod tests {
         assert_eq!(split_route_at("/collabs"), Some(Split::CollabsRoute));
         assert_eq!(split_route_at("/groups"), Some(Split::MyGroupsRoute));
         assert_eq!(split_route_at("/groups/0b6c7f0e-0000-4000-8000-000000000000?ctx=t"), Some(Split::GroupRoute));
+        assert_eq!(split_route_at("/admin/outbox"), Some(Split::OutboxAdminRoute));
     }
 
     #[test]

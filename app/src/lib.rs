@@ -3,6 +3,7 @@
 #![recursion_limit = "512"]
 
 pub mod accounts;
+pub mod admin;
 pub mod attribution;
 pub mod cart;
 pub mod catalog;
@@ -128,6 +129,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/payment") view={Lazy::<WalletRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings/safety") view={Lazy::<SafetyRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/follow-requests") view={Lazy::<FollowRequestsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin/outbox") view={Lazy::<OutboxAdminRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/u/:username") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/compose") view={Lazy::<ComposeRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/post/:id") view=PostPage ssr=SsrMode::Async />

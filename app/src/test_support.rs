@@ -322,3 +322,43 @@ pub async fn settle(pool: &PgPool) {
     }
     panic!("the timeline consumer did not catch up with the outbox");
 }
+
+/// What an entry point answered, in HTTP terms: `"ok"`, or the status code
+/// the error is served with (`"401"`, `"403"`, `"404"`, `"409"`, `"422"`,
+/// `"429"`). Anything else (a 500, a 503) fails the test: an authorization
+/// matrix never expects it.
+pub fn outcome<T>(result: crate::error::AppResult<T>) -> &'static str {
+    match result.map_err(|e| (e.status_code(), e)) {
+        Ok(_) => "ok",
+        Err((401, _)) => "401",
+        Err((403, _)) => "403",
+        Err((404, _)) => "404",
+        Err((409, _)) => "409",
+        Err((422, _)) => "422",
+        Err((429, _)) => "429",
+        Err((_, other)) => panic!("unexpected {other:?}"),
+    }
+}
+
+/// The callers of an authorization matrix, in its columns' order: signed
+/// out, someone unrelated (`sam`), someone `owner` blocked (`bob`), the
+/// owner (labelled `owner_label`) and an admin (`boss`) with no other tie.
+pub async fn matrix_callers(
+    pool: &PgPool,
+    owner: Uuid,
+    owner_label: &'static str,
+) -> [(&'static str, Option<Uuid>); 5] {
+    let sam = user(pool, "sam").await;
+    let bob = user(pool, "bob").await;
+    let boss = admin(pool, "boss").await;
+    crate::social::safety::db::set_relation(pool, owner, "bob", crate::social::safety::Relation::Block, true)
+        .await
+        .unwrap();
+    [
+        ("anonymous", None),
+        ("unrelated", Some(sam)),
+        ("blocked", Some(bob)),
+        (owner_label, Some(owner)),
+        ("admin", Some(boss)),
+    ]
+}

@@ -15,10 +15,13 @@ import { createEventViaApi, utcInput } from './fixtures/events';
 import { gradientPng } from './fixtures/images';
 import { LoginPage, waitForHydration } from './fixtures/pages';
 import { postViaApi } from './fixtures/posts';
+import { linkPlanViaApi, planViaApi } from './fixtures/plans';
 import { openShopViaApi } from './fixtures/shops';
 import { callServerFn, newUser, registerViaApi, TestUser } from './fixtures/users';
 
 const LONG_WORD = 'W'.repeat(2000);
+/** The longest ticket type name the organizer may give (`events::tickets::TYPE_NAME_MAX`). */
+const TICKET_NAME_MAX = 40;
 const LONG_URL = `https://example.com/${'a-very-long-path-segment/'.repeat(12)}?utm_source=${'x'.repeat(80)}`;
 
 /** The page's width against the phone's, naming what sticks out when it doesn't fit. */
@@ -115,6 +118,11 @@ async function seedWideSeller(request: APIRequestContext, baseURL: string): Prom
     shop,
   });
 
+  // A ticket type with the longest name, so the event page's ticket section
+  // (the organizer's editor and the buyer's picker) carries it too.
+  const ticket = await callServerFn(request, baseURL, 'events/tickets/add', { event: eventId, name: 'N'.repeat(TICKET_NAME_MAX), price: '25', quota: '50' });
+  expect(ticket.status(), await ticket.text()).toBe(200);
+
   const hashtag = `wide${Date.now().toString(36)}`.padEnd(50, 'x');
   const created = await request.post(`${baseURL}/api/posts/create`, {
     headers: { Origin: baseURL },
@@ -131,6 +139,10 @@ async function seedWideSeller(request: APIRequestContext, baseURL: string): Prom
     const link = await callServerFn(request, baseURL, 'posts/links/add', { post_id: postId, kind, target });
     expect(link.status(), await link.text()).toBe(200);
   }
+  // An installment plan card on the post, so the post page, its plan
+  // editor and the edit page's picker show one picked.
+  const plan = await planViaApi(request, baseURL, productId, { payments: 12, apr: '12.5', downPayment: '10', fee: '1.99' });
+  await linkPlanViaApi(request, baseURL, postId, plan, true);
   const comment = await callServerFn(request, baseURL, 'comments/add', { post_id: postId, body: `${'C'.repeat(1700)} ${LONG_URL}` });
   expect(comment.status(), await comment.text()).toBe(200);
   const edit = await callServerFn(request, baseURL, 'posts/edit', { id: postId, body: `${LONG_WORD} ${LONG_URL} #${hashtag} (edited)`, visibility: 'public' });

@@ -17,7 +17,7 @@ use crate::money::{Currency, Money};
 use crate::payments::test_provider::TestProvider;
 use crate::posts::Visibility;
 use crate::social::safety::{db::set_relation, Relation};
-use crate::test_support::{admin, post, stocked_variant, user, wallet_with, VISA};
+use crate::test_support::{admin, outcome, post, stocked_variant, user, wallet_with, VISA};
 
 const DECLINED: &str = "4000000000000002";
 
@@ -365,19 +365,6 @@ async fn a_post_shows_its_groups_as_they_are_now_and_a_join_through_it_keeps_its
 
     db::unlink(&w.pool, Some(ann), promo, group).await.unwrap();
     assert!(crate::posts::db::post(&w.pool, promo, Some(bob)).await.unwrap().unwrap().groups.is_empty());
-}
-
-/// What an entry point answered, in HTTP terms.
-fn outcome<T>(result: AppResult<T>) -> &'static str {
-    match result {
-        Ok(_) => "ok",
-        Err(AppError::Unauthorized) => "401",
-        Err(AppError::Forbidden) => "403",
-        Err(AppError::NotFound(_)) => "404",
-        Err(AppError::Conflict { .. }) => "409",
-        Err(AppError::Validation { .. }) => "422",
-        Err(other) => panic!("unexpected {other:?}"),
-    }
 }
 
 /// Every entry point groups add, called by each kind of caller. Each call

@@ -7,6 +7,7 @@ use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use super::charges::{provider_failed, Collected};
 use super::{HistoryEntry, OrderLine, OrderStatus, OrderSummary, OrderView};
 use crate::checkout::address::Address;
 use crate::checkout::pricing::Priced;
@@ -307,32 +308,19 @@ struct OrderPayment {
     id: Uuid,
     reference: String,
     status: String,
-    captured_minor: i64,
 }
 
 async fn payment(tx: &mut PgConnection, order: Uuid) -> AppResult<OrderPayment> {
-    let p = sqlx::query!(
-        "SELECT id, provider_ref, status, captured_minor FROM payments WHERE order_id = $1 FOR UPDATE",
-        order
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::Internal)?;
-    Ok(OrderPayment {
-        id: p.id,
-        reference: p.provider_ref.ok_or(AppError::Internal)?,
-        status: p.status,
-        captured_minor: p.captured_minor,
-    })
-}
-
-fn provider_failed(e: crate::payments::provider::ProviderError) -> AppError {
-    tracing::warn!(error = ?e, "payment provider refused or failed");
-    AppError::Unavailable("The payment provider didn't confirm that. Nothing changed; please try again.".into())
+    let p = sqlx::query!("SELECT id, provider_ref, status FROM payments WHERE order_id = $1 FOR UPDATE", order)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::Internal)?;
+    Ok(OrderPayment { id: p.id, reference: p.provider_ref.ok_or(AppError::Internal)?, status: p.status })
 }
 
 /// Cancels an order before it ships: the authorization is voided (or the
-/// captured money refunded) and the items go back on hand.
+/// money taken refunded, up to the order's price: a plan's fee and interest
+/// already paid are kept) and the items go back on hand.
 pub async fn cancel(
     pool: &PgPool,
     provider: &dyn PaymentProvider,
@@ -344,24 +332,16 @@ pub async fn cancel(
     let order = lock_for_owner(&mut tx, id, owner).await?;
     order.status.check(OrderStatus::Cancelled)?;
     let pay = payment(&mut tx, id).await?;
-    let left = pay.captured_minor - order.refunded_minor;
     if pay.status == "authorized" {
         provider.void(&pay.reference).await.map_err(provider_failed)?;
         sqlx::query!("UPDATE payments SET status = 'voided' WHERE id = $1", pay.id).execute(&mut *tx).await?;
-    } else if left > 0 {
-        let refund_id = Uuid::new_v4();
-        provider
-            .refund(&pay.reference, left, &format!("refund_{}", refund_id.simple()))
-            .await
-            .map_err(provider_failed)?;
-        record_refund(&mut tx, &order, refund_id, None, 0, left, reason, owner).await?;
-        sqlx::query!(
-            "UPDATE payments SET status = 'refunded', refunded_minor = refunded_minor + $2 WHERE id = $1",
-            pay.id,
-            left
-        )
-        .execute(&mut *tx)
-        .await?;
+    } else {
+        let collected = Collected::load(&mut tx, id).await?;
+        let left = collected.left().min(order.total_minor - order.refunded_minor);
+        if left > 0 {
+            collected.refund(&mut tx, provider, id, left).await?;
+            record_refund(&mut tx, &order, Uuid::new_v4(), None, 0, left, reason, owner).await?;
+        }
     }
     let lines = sqlx::query!(
         "SELECT variant_id, quantity - refunded_quantity AS \"left!\" FROM order_lines WHERE order_id = $1 ORDER BY variant_id",
@@ -441,16 +421,29 @@ pub async fn refund(
             parts.push((l.id, l.variant_id, quantity, amount));
         }
     }
-    let amount: i64 = parts.iter().map(|p| p.3).sum();
-    let refundable = pay.captured_minor - order.refunded_minor;
-    if amount <= 0 || amount > refundable {
+    let owed: i64 = parts.iter().map(|p| p.3).sum();
+    let collected = Collected::load(&mut tx, id).await?;
+    let amount = match scope {
+        // The whole order gives back what was taken of its price: for a plan
+        // still being paid, that is less than the price.
+        RefundScope::Whole => owed.min(collected.left()),
+        RefundScope::Line { .. } if owed > collected.left() => {
+            return Err(AppError::conflict(
+                "reason",
+                format!(
+                    "Only {} of this order's plan is paid so far: refund the whole order instead, \
+                     which also cancels the payments still to come.",
+                    Money::new(collected.left(), order.currency).display()
+                ),
+            ));
+        }
+        RefundScope::Line { .. } => owed,
+    };
+    if amount <= 0 {
         return Err(AppError::conflict("reason", "There is nothing left to refund on that."));
     }
+    collected.refund(&mut tx, provider, id, amount).await?;
     let refund_id = Uuid::new_v4();
-    provider
-        .refund(&pay.reference, amount, &format!("refund_{}", refund_id.simple()))
-        .await
-        .map_err(provider_failed)?;
     let (scope_line, scope_units) = match scope {
         RefundScope::Line { line, quantity } => (Some(line), quantity),
         RefundScope::Whole => (None, 0),
@@ -469,15 +462,7 @@ pub async fn refund(
             crate::inventory::db::restock(&mut tx, *variant, *units, id, Some(owner), reason).await?;
         }
     }
-    let whole = order.refunded_minor + amount >= order.total_minor;
-    sqlx::query!(
-        "UPDATE payments SET refunded_minor = refunded_minor + $2, status = $3 WHERE id = $1",
-        pay.id,
-        amount,
-        if whole { "refunded" } else { "partially_refunded" }
-    )
-    .execute(&mut *tx)
-    .await?;
+    let whole = scope == RefundScope::Whole || order.refunded_minor + amount >= order.total_minor;
     let to = if whole { OrderStatus::Refunded } else { OrderStatus::PartiallyRefunded };
     let money = Money::new(amount, order.currency);
     let note = format!("Refunded {}: {reason}", money.display());

@@ -5,6 +5,7 @@
 //! `social::events`, orders' `order.*`).
 
 pub mod relay;
+pub mod status;
 
 use serde_json::Value;
 use sqlx::PgConnection;

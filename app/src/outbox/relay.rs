@@ -11,8 +11,12 @@
 //!
 //! Delivery is at least once. A durable `Consumer` handles a batch inside
 //! the transaction that moves its cursor (`outbox_consumers`, locked, so two
-//! servers never run one consumer at once); if it fails, nothing moved and
-//! the batch comes again. A `LocalConsumer` (a per-process cache) keeps its
+//! servers never run one consumer at once); if it fails, or the process dies
+//! before that transaction commits, nothing moved and the batch comes again.
+//! A consumer that fails waits before its next try (`Backoff`: doubling per
+//! failure in a row), and its row records the failures, since when and the
+//! last error, which `status` shows admins with the event it is stuck on.
+//! A `LocalConsumer` (a per-process cache) keeps its
 //! cursor in memory, starting where the process started: every server
 //! process sees every event. Consumers must be idempotent.
 
@@ -28,6 +32,27 @@ use crate::error::AppResult;
 
 /// How many events a consumer gets at most at once.
 pub const BATCH: i64 = 500;
+/// The longest error text kept for admins.
+const ERROR_CHARS: usize = 1000;
+
+/// How long a failing durable consumer waits before its next try: `base`
+/// after its first failure in a row, doubled per further one, at most `max`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    pub base: Duration,
+    pub max: Duration,
+}
+
+impl Backoff {
+    /// One second, doubling up to five minutes.
+    pub const DEFAULT: Backoff = Backoff { base: Duration::from_secs(1), max: Duration::from_secs(300) };
+
+    /// The wait after `failures` failures in a row (1 = the first).
+    pub fn after(&self, failures: i32) -> Duration {
+        let doublings = (failures.max(1) - 1).min(20) as u32;
+        self.base.saturating_mul(1 << doublings).min(self.max)
+    }
+}
 
 pub type HandleFuture<'a> = Pin<Box<dyn Future<Output = AppResult<()>> + Send + 'a>>;
 
@@ -88,11 +113,17 @@ pub struct Relay {
     pool: PgPool,
     durable: Vec<Arc<dyn Consumer>>,
     local: Vec<Local>,
+    backoff: Backoff,
 }
 
 impl Relay {
     pub fn new(pool: PgPool) -> Relay {
-        Relay { pool, durable: Vec::new(), local: Vec::new() }
+        Relay { pool, durable: Vec::new(), local: Vec::new(), backoff: Backoff::DEFAULT }
+    }
+
+    pub fn with_backoff(mut self, backoff: Backoff) -> Relay {
+        self.backoff = backoff;
+        self
     }
 
     pub fn with(mut self, consumer: impl Consumer + 'static) -> Relay {
@@ -106,8 +137,8 @@ impl Relay {
     }
 
     /// Delivers everything deliverable now to every consumer; returns how
-    /// many events were handed out in all. A consumer that fails is logged
-    /// and tried again on the next pass; the others go on.
+    /// many events were handed out in all. A consumer that fails is logged,
+    /// recorded and tried again once its backoff has passed; the others go on.
     pub async fn run_once(&self) -> usize {
         let mut handed = 0;
         for consumer in &self.durable {
@@ -160,28 +191,41 @@ impl Relay {
     }
 
     async fn drain_durable(&self, consumer: &dyn Consumer) -> AppResult<usize> {
+        // Registered on its own, so a consumer whose first batch fails still
+        // has the row its failures are recorded on.
+        sqlx::query!(
+            "INSERT INTO outbox_consumers (name, last_tx, last_id) VALUES ($1, '0', 0) ON CONFLICT DO NOTHING",
+            consumer.name()
+        )
+        .execute(&self.pool)
+        .await?;
         let mut handed = 0;
         loop {
             let mut tx = self.pool.begin().await?;
-            sqlx::query!(
-                "INSERT INTO outbox_consumers (name, last_tx, last_id) VALUES ($1, '0', 0) ON CONFLICT DO NOTHING",
-                consumer.name()
-            )
-            .execute(&mut *tx)
-            .await?;
             let at = sqlx::query!(
-                r#"SELECT last_tx::text::bigint AS "tx_id!", last_id FROM outbox_consumers WHERE name = $1 FOR UPDATE"#,
+                r#"SELECT last_tx::text::bigint AS "tx_id!", last_id, failures,
+                          COALESCE(retry_at > app_now(), false) AS "waiting!"
+                   FROM outbox_consumers WHERE name = $1 FOR UPDATE"#,
                 consumer.name()
             )
             .fetch_one(&mut *tx)
             .await?;
+            if at.waiting {
+                return Ok(handed);
+            }
             let events = read_after(&mut tx, Position { tx_id: at.tx_id, id: at.last_id }).await?;
             let Some(last) = events.last().map(|e| Position { tx_id: e.tx_id, id: e.id }) else {
                 return Ok(handed);
             };
-            consumer.handle(&mut tx, &events).await?;
+            if let Err(e) = consumer.handle(&mut tx, &events).await {
+                // Nothing it did stays; the batch comes again after the wait.
+                tx.rollback().await?;
+                self.record_failure(consumer.name(), at.failures + 1, &e).await?;
+                return Err(e);
+            }
             sqlx::query!(
-                "UPDATE outbox_consumers SET last_tx = $2::bigint::text::xid8, last_id = $3, updated_at = app_now()
+                "UPDATE outbox_consumers SET last_tx = $2::bigint::text::xid8, last_id = $3, updated_at = app_now(),
+                        failures = 0, last_error = NULL, failing_since = NULL, retry_at = NULL
                  WHERE name = $1",
                 consumer.name(),
                 last.tx_id,
@@ -195,6 +239,25 @@ impl Relay {
                 return Ok(handed);
             }
         }
+    }
+
+    /// Records a consumer's `failures`-th failure in a row and when it may
+    /// try again.
+    async fn record_failure(&self, name: &str, failures: i32, error: &crate::error::AppError) -> AppResult<()> {
+        let wait = self.backoff.after(failures).as_secs_f64();
+        let text: String = format!("{error:?}").chars().take(ERROR_CHARS).collect();
+        sqlx::query!(
+            "UPDATE outbox_consumers SET failures = $2, last_error = $3, failing_since = COALESCE(failing_since, app_now()),
+                    retry_at = app_now() + make_interval(secs => $4)
+             WHERE name = $1",
+            name,
+            failures,
+            text,
+            wait
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     async fn drain_local(&self, local: &Local) -> AppResult<usize> {
@@ -313,6 +376,9 @@ mod tests {
         }
     }
 
+    /// A backoff short enough for a test to wait out.
+    const QUICK: Backoff = Backoff { base: Duration::from_millis(20), max: Duration::from_millis(80) };
+
     async fn event(pool: &PgPool, n: i64) -> i64 {
         let mut tx = pool.begin().await.unwrap();
         publish(&mut tx, "test", Uuid::new_v4(), "test.happened", json!({ "n": n })).await.unwrap();
@@ -338,7 +404,7 @@ mod tests {
     #[sqlx::test(migrations = "../migrations")]
     async fn two_consumers_read_independently_and_resume_from_their_cursors(pool: PgPool) {
         let (a, b) = (Recorder::named("a"), Recorder::named("b"));
-        let relay = Relay::new(pool.clone()).with(a.clone()).with(b.clone());
+        let relay = Relay::new(pool.clone()).with(a.clone()).with(b.clone()).with_backoff(QUICK);
         let first = vec![event(&pool, 1).await, event(&pool, 2).await];
         b.failing.store(true, Ordering::SeqCst);
         until_seen(&relay, &[&a], &first).await;
@@ -400,5 +466,122 @@ mod tests {
         open.rollback().await.unwrap();
         until_seen(&relay, &[&durable], &[after]).await;
         assert_eq!(durable.seen(), vec![after], "the rolled-back event never comes");
+    }
+
+    #[test]
+    fn the_wait_doubles_per_failure_in_a_row_up_to_the_cap() {
+        let b = Backoff::DEFAULT;
+        let secs: Vec<u64> = [1, 2, 3, 4, 9, 10, 1000].iter().map(|n| b.after(*n).as_secs()).collect();
+        assert_eq!(secs, [1, 2, 4, 8, 256, 300, 300]);
+        assert_eq!(b.after(0), Duration::from_secs(1), "read as the first");
+    }
+
+    async fn consumer_row(pool: &PgPool, name: &str) -> (i32, Option<String>, bool, bool) {
+        let r = sqlx::query!(
+            r#"SELECT failures, last_error, failing_since IS NOT NULL AS "since!", COALESCE(retry_at > app_now(), false) AS "waiting!"
+               FROM outbox_consumers WHERE name = $1"#,
+            name
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        (r.failures, r.last_error, r.since, r.waiting)
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_failing_consumer_waits_before_each_retry_and_is_recorded_until_it_recovers(pool: PgPool) {
+        let flaky = Recorder::named("flaky");
+        let backoff = Backoff { base: Duration::from_millis(400), max: Duration::from_secs(5) };
+        let relay = Relay::new(pool.clone()).with(flaky.clone()).with_backoff(backoff);
+        flaky.failing.store(true, Ordering::SeqCst);
+        let id = event(&pool, 1).await;
+        for _ in 0..2000 {
+            relay.run_once().await;
+            if consumer_row(&pool, "flaky").await.0 > 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let (failures, error, since, waiting) = consumer_row(&pool, "flaky").await;
+        assert_eq!(failures, 1);
+        assert!(error.is_some_and(|e| e.contains("Internal")), "the error is kept for admins");
+        assert!(since && waiting, "failing since now, waiting for its retry");
+        // Passes during the wait don't try it again.
+        relay.run_once().await;
+        relay.run_once().await;
+        assert_eq!(consumer_row(&pool, "flaky").await.0, 1, "no retry before the wait is over");
+
+        // After the wait it is tried again, fails again, and waits longer.
+        tokio::time::sleep(Duration::from_millis(450)).await;
+        relay.run_once().await;
+        assert_eq!(consumer_row(&pool, "flaky").await.0, 2);
+
+        // It recovers: the batch comes, the record is cleared.
+        flaky.failing.store(false, Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(850)).await;
+        until_seen(&relay, &[&flaky], &[id]).await;
+        assert_eq!(consumer_row(&pool, "flaky").await, (0, None, false, false));
+    }
+
+    /// Writes each event's id to `relay_ledger` in the relay's transaction;
+    /// with `crash` set it then panics, as a process dying between handling
+    /// a batch and committing its cursor.
+    #[derive(Clone, Default)]
+    struct Ledger {
+        crash: Arc<AtomicBool>,
+    }
+
+    impl Consumer for Ledger {
+        fn name(&self) -> &'static str {
+            "ledger"
+        }
+
+        fn handle<'a>(&'a self, tx: &'a mut PgConnection, events: &'a [Event]) -> HandleFuture<'a> {
+            Box::pin(async move {
+                for e in events {
+                    sqlx::query("INSERT INTO relay_ledger (event_id) VALUES ($1)").bind(e.id).execute(&mut *tx).await?;
+                }
+                assert!(!self.crash.load(Ordering::SeqCst), "the process dies before the cursor commits");
+                Ok(())
+            })
+        }
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_crash_between_handling_and_committing_the_cursor_skips_nothing_and_repeats_nothing(pool: PgPool) {
+        // No primary key on purpose: a second write of one event would show.
+        sqlx::query("CREATE TABLE relay_ledger (event_id bigint NOT NULL)").execute(&pool).await.unwrap();
+        let ids = vec![event(&pool, 1).await, event(&pool, 2).await, event(&pool, 3).await];
+        let crashing = Ledger { crash: Arc::new(AtomicBool::new(true)) };
+        let relay = Arc::new(Relay::new(pool.clone()).with(crashing));
+        let died = tokio::spawn({
+            let relay = relay.clone();
+            async move { relay.run_once().await }
+        })
+        .await;
+        assert!(died.is_err_and(|e| e.is_panic()), "the pass died mid-batch");
+        drop(relay);
+
+        // The restarted process resumes from the stored cursor.
+        let restarted = Relay::new(pool.clone()).with(Ledger::default());
+        let mut written: Vec<i64> = Vec::new();
+        for _ in 0..2000 {
+            restarted.run_once().await;
+            written = sqlx::query_scalar("SELECT event_id FROM relay_ledger ORDER BY event_id")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+            if ids.iter().all(|id| written.contains(id)) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let ours: Vec<i64> = written.into_iter().filter(|id| ids.contains(id)).collect();
+        assert_eq!(ours, ids, "every event handled once: the crashed pass left nothing behind");
+        let cursor = sqlx::query_scalar!("SELECT last_id FROM outbox_consumers WHERE name = 'ledger'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(cursor, *ids.last().unwrap());
     }
 }

@@ -18,8 +18,7 @@ use crate::money::{Currency, Money};
 use crate::payments::cards::CardInput;
 use crate::payments::test_provider::TestProvider;
 use crate::posts::Visibility;
-use crate::social::safety::{db::set_relation, Relation};
-use crate::test_support::{address, admin, checkout_ready, post, stocked_variant, user, TTL};
+use crate::test_support::{address, checkout_ready, matrix_callers, outcome, post, stocked_variant, user, TTL};
 
 /// The real time, as the app's clock reads it in tests.
 fn moment() -> DateTime<Utc> {
@@ -392,6 +391,15 @@ async fn a_cancelled_plan_order_is_never_charged_again(pool: PgPool) {
     crate::orders::db::cancel(&w.pool, &w.provider, order, w.maker, "Sold out").await.unwrap();
     let cancelled = ["paid", "paid", "cancelled", "cancelled", "cancelled", "cancelled"].map(String::from);
     assert_eq!(w.statuses(order).await, cancelled);
+    // Both payments taken come back, each through its own charge.
+    let paid: i64 = sqlx::query_scalar!(
+        r#"SELECT sum(amount_minor)::bigint AS "sum!" FROM order_instalments WHERE order_id = $1 AND status = 'paid'"#,
+        order
+    )
+    .fetch_one(&w.pool)
+    .await
+    .unwrap();
+    assert_eq!(refunded_at_provider(&w.pool, order).await, paid);
     w.provider.script(&token, crate::payments::cards::TestOutcome::Succeeds).await.unwrap();
     let run = instalments::charge_due(&w.pool, &w.provider, moment() + Duration::days(400)).await.unwrap();
     assert_eq!((run.paid, run.failed), (0, 0), "nothing left to charge");
@@ -433,20 +441,76 @@ async fn refunding_a_whole_plan_order_cancels_its_remaining_instalments(pool: Pg
     assert_eq!((run.paid, run.failed), (0, 0));
 }
 
+/// What the provider holds as refunded, across every charge of `order`
+/// (its checkout payment and the instalments charged since).
+async fn refunded_at_provider(pool: &PgPool, order: Uuid) -> i64 {
+    sqlx::query_scalar!(
+        r#"SELECT COALESCE(sum(t.refunded_minor), 0)::bigint AS "sum!" FROM test_provider_intents t
+           WHERE t.reference IN (SELECT provider_ref FROM payments WHERE order_id = $1
+                                 UNION SELECT provider_ref FROM order_instalments WHERE order_id = $1)"#,
+        order
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn refunding_a_plan_order_gives_back_every_payment_taken_through_its_own_charge(pool: PgPool) {
+    let w = world(pool).await;
+    let six = w.plan(&six_months()).await;
+    let checkout_id = w.checkout_with(six).await;
+    let order = w.pay(checkout_id, w.due_now(checkout_id).await).await.unwrap();
+    // Two more months paid: three of six payments taken, in three charges.
+    instalments::charge_due(&w.pool, &w.provider, moment() + Duration::days(32)).await.unwrap();
+    instalments::charge_due(&w.pool, &w.provider, moment() + Duration::days(63)).await.unwrap();
+    let taken: i64 = sqlx::query_scalar!(
+        r#"SELECT sum(amount_minor)::bigint AS "sum!" FROM order_instalments WHERE order_id = $1 AND status = 'paid'"#,
+        order
+    )
+    .fetch_one(&w.pool)
+    .await
+    .unwrap();
+    let line =
+        sqlx::query_scalar!("SELECT id FROM order_lines WHERE order_id = $1", order).fetch_one(&w.pool).await.unwrap();
+
+    // The line costs the whole price, more than is paid so far: refused,
+    // with the way forward, and nothing written or refunded.
+    let scope = crate::orders::db::RefundScope::Line { line, quantity: 1 };
+    let refused = crate::orders::db::refund(&w.pool, &w.provider, order, w.maker, scope, "Returned", true).await;
+    match refused {
+        Err(AppError::Conflict { message, .. }) => assert!(message.contains("refund the whole order"), "{message}"),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(refunded_at_provider(&w.pool, order).await, 0);
+
+    // The whole order: everything taken comes back, across the three charges.
+    let whole = crate::orders::db::RefundScope::Whole;
+    let refunded =
+        crate::orders::db::refund(&w.pool, &w.provider, order, w.maker, whole, "Returned", true).await.unwrap();
+    assert_eq!(refunded.minor, taken);
+    assert_eq!(refunded_at_provider(&w.pool, order).await, taken);
+    let rows = sqlx::query!(
+        "SELECT o.status, o.refunded_minor, p.status AS payment_status,
+                (SELECT sum(refunded_minor) FROM order_instalments WHERE order_id = o.id)::bigint AS instalments
+         FROM orders o JOIN payments p ON p.order_id = o.id WHERE o.id = $1",
+        order
+    )
+    .fetch_one(&w.pool)
+    .await
+    .unwrap();
+    assert_eq!((rows.status.as_str(), rows.refunded_minor), ("refunded", taken));
+    assert_eq!(rows.payment_status, "refunded");
+    assert!(rows.instalments.unwrap() > 0, "the later instalments were refunded through their own charges");
+    assert_eq!(w.statuses(order).await[3..], ["cancelled", "cancelled", "cancelled"].map(String::from));
+    // Nothing is left to give back.
+    let again = crate::orders::db::refund(&w.pool, &w.provider, order, w.maker, whole, "Again", true).await;
+    assert!(matches!(again, Err(AppError::Conflict { .. })), "{again:?}");
+}
+
 /// The buyer's "Buy with plan" on the world's variant with `plan`.
 fn buy(w: &World, plan: Uuid) -> checkout::BuyWithPlan<'static> {
     checkout::BuyWithPlan { buyer: w.buyer, variant: w.variant, plan, ctx: None }
-}
-
-fn outcome<T>(result: AppResult<T>) -> &'static str {
-    match result {
-        Ok(_) => "ok",
-        Err(AppError::Unauthorized) => "401",
-        Err(AppError::Forbidden) => "403",
-        Err(AppError::NotFound(_)) => "404",
-        Err(AppError::Validation { .. } | AppError::Conflict { .. }) => "422",
-        Err(other) => panic!("unexpected {other:?}"),
-    }
 }
 
 /// Every entry point per kind of caller. The server functions that need a
@@ -457,17 +521,8 @@ fn outcome<T>(result: AppResult<T>) -> &'static str {
 async fn authorization_matrix_for_plans(pool: PgPool) {
     let w = world(pool).await;
     let (owner, pool) = (w.maker, w.pool.clone());
-    let sam = user(&pool, "sam").await; // unrelated
-    let bob = user(&pool, "bob").await; // blocked by the shop's owner
-    let boss = admin(&pool, "boss").await;
-    set_relation(&pool, owner, "bob", Relation::Block, true).await.unwrap();
-    let callers: [(&str, Option<Uuid>); 5] = [
-        ("anonymous", None),
-        ("unrelated", Some(sam)),
-        ("blocked", Some(bob)),
-        ("owner", Some(owner)),
-        ("admin", Some(boss)),
-    ];
+    // Bob is blocked by the shop's owner.
+    let callers = matrix_callers(&pool, owner, "owner").await;
     // Entry point → expected answer per caller, in the order above.
     let expected: [(&str, [&str; 5]); 8] = [
         ("create_plan", ["401", "403", "403", "ok", "403"]),

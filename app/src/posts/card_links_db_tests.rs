@@ -25,7 +25,7 @@ use crate::payments::test_provider::TestProvider;
 use crate::plans::{db as plans_db, PlanForm};
 use crate::social::safety::db::{hide_post, set_relation};
 use crate::social::safety::{HideReason, Relation};
-use crate::test_support::{admin, follow, post, stocked_variant, user, wallet_with, VISA};
+use crate::test_support::{follow, matrix_callers, outcome, post, stocked_variant, user, wallet_with, VISA};
 
 fn clock_now() -> DateTime<Utc> {
     Clock::system().now()
@@ -225,17 +225,6 @@ async fn the_edit_page_replaces_the_links_with_the_text_or_changes_nothing(pool:
     assert_eq!(changed, 2, "each change of links republishes the post's cards");
 }
 
-fn outcome<T>(result: AppResult<T>) -> &'static str {
-    match result {
-        Ok(_) => "ok",
-        Err(AppError::Unauthorized) => "401",
-        Err(AppError::Forbidden) => "403",
-        Err(AppError::NotFound(_)) => "404",
-        Err(AppError::Validation { .. } | AppError::Conflict { .. }) => "422",
-        Err(other) => panic!("unexpected {other:?}"),
-    }
-}
-
 /// `create_post` and `edit_post` with the creator's group and the shop's
 /// plan, per kind of caller. Both need a session: signed out is refused by
 /// the server function before the database (written here as it answers).
@@ -244,17 +233,8 @@ fn outcome<T>(result: AppResult<T>) -> &'static str {
 #[sqlx::test(migrations = "../migrations")]
 async fn authorization_matrix_for_composing_and_editing_with_links(pool: PgPool) {
     let w = world(pool).await;
-    let sam = user(&w.pool, "sam").await; // unrelated
-    let bob = user(&w.pool, "bob").await; // blocked by the creator
-    let boss = admin(&w.pool, "boss").await;
-    set_relation(&w.pool, w.creator, "bob", Relation::Block, true).await.unwrap();
-    let callers: [(&str, Option<Uuid>); 5] = [
-        ("anonymous", None),
-        ("unrelated", Some(sam)),
-        ("blocked", Some(bob)),
-        ("owner", Some(w.creator)),
-        ("admin", Some(boss)),
-    ];
+    // Bob is blocked by the creator.
+    let callers = matrix_callers(&w.pool, w.creator, "owner").await;
     let expected: [(&str, [&str; 5]); 4] = [
         ("create_post with the creator's group", ["401", "422", "422", "ok", "422"]),
         ("create_post with the shop's plan", ["401", "ok", "ok", "ok", "ok"]),

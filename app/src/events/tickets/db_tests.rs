@@ -21,8 +21,7 @@ use crate::inventory::gate::StockGate;
 use crate::money::{Currency, Money};
 use crate::orders::db::{self as orders_db, Reader, RefundScope};
 use crate::payments::test_provider::TestProvider;
-use crate::social::safety::{db::set_relation, Relation};
-use crate::test_support::{address, admin, checkout_ready, shop, stocked_variant, user, TTL, VISA};
+use crate::test_support::{address, checkout_ready, matrix_callers, outcome, shop, stocked_variant, user, TTL, VISA};
 
 fn moment() -> DateTime<Utc> {
     Clock::system().now()
@@ -311,17 +310,6 @@ async fn bad_ticket_input_writes_nothing(pool: PgPool) {
     assert_eq!(snapshot(w.pool.clone()).await, before);
 }
 
-fn outcome<T>(r: AppResult<T>) -> &'static str {
-    match r {
-        Ok(_) => "ok",
-        Err(AppError::Unauthorized) => "401",
-        Err(AppError::Forbidden) => "403",
-        Err(AppError::NotFound(_)) => "404",
-        Err(AppError::Validation { .. } | AppError::Conflict { .. }) => "422",
-        Err(other) => panic!("unexpected {other:?}"),
-    }
-}
-
 /// Every server function per kind of caller. They all need a session, so a
 /// signed-out caller gets 401 from the session check before the database.
 #[sqlx::test(migrations = "../migrations")]
@@ -329,19 +317,10 @@ async fn authorization_matrix_for_ticket_types(pool: PgPool) {
     let w = world(pool).await;
     let ga = w.add("GA", "10", "5").await;
     let pool = w.pool.clone();
-    let sam = user(&pool, "sam").await; // unrelated
-    let bob = user(&pool, "bob").await; // blocked by the organizer
-    let boss = admin(&pool, "boss").await;
-    set_relation(&pool, w.ann, "bob", Relation::Block, true).await.unwrap();
+    // Bob is blocked by the organizer.
+    let callers = matrix_callers(&pool, w.ann, "organizer").await;
     // Someone else's shop can't host the organizer's tickets either.
-    stocked_variant(&pool, sam, "sam_shop", 1).await;
-    let callers: [(&str, Option<Uuid>); 5] = [
-        ("anonymous", None),
-        ("unrelated", Some(sam)),
-        ("blocked", Some(bob)),
-        ("organizer", Some(w.ann)),
-        ("admin", Some(boss)),
-    ];
+    stocked_variant(&pool, callers[1].1.unwrap(), "sam_shop", 1).await;
     let expected: [(&str, [&str; 5]); 3] = [
         ("add_ticket_type", ["401", "403", "403", "ok", "403"]),
         ("update_ticket_type", ["401", "403", "403", "ok", "403"]),

@@ -11,12 +11,12 @@ use uuid::Uuid;
 
 use super::db;
 use super::{byline, CollabStatus, FIELD};
-use crate::error::{AppError, AppResult};
+use crate::error::AppError;
 use crate::posts::cards::CardCache;
 use crate::posts::{editing, PostView, Visibility};
 use crate::social::db::set_follow;
 use crate::social::safety::{db::set_relation, Relation};
-use crate::test_support::{admin, follow, make_private, post, settle, user};
+use crate::test_support::{admin, follow, make_private, outcome, post, settle, user};
 
 fn names(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
@@ -570,19 +570,6 @@ async fn a_sale_through_a_collab_post_is_credited_to_its_creator_and_every_coaut
     assert_eq!(credited.iter().map(|(_, amount)| amount).sum::<i64>(), 2500, "the $25 line, split three ways");
     assert!(credited.iter().all(|(_, amount)| *amount == 833 || *amount == 834), "{credited:?}");
     assert_eq!(commissions(&pool).await.len(), 3, "each creator earns their share's commission");
-}
-
-/// What an entry point answered, in HTTP terms.
-fn outcome<T>(result: AppResult<T>) -> &'static str {
-    match result {
-        Ok(_) => "ok",
-        Err(AppError::Unauthorized) => "401",
-        Err(AppError::Forbidden) => "403",
-        Err(AppError::NotFound(_)) => "404",
-        Err(AppError::Conflict { .. }) => "409",
-        Err(AppError::Validation { .. }) => "422",
-        Err(other) => panic!("unexpected {other:?}"),
-    }
 }
 
 /// Every entry point collaborative posts add or change, called by each kind

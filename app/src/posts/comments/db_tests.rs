@@ -11,10 +11,10 @@ use super::db::{self, Reply};
 use super::thread::{build, Node};
 use super::{CommentPage, ThreadPage};
 use crate::clock::Clock;
-use crate::error::{AppError, AppResult};
+use crate::error::AppError;
 use crate::posts::text::Segment;
 use crate::posts::Visibility;
-use crate::test_support::{admin, follow, make_private, post, shop, user};
+use crate::test_support::{admin, follow, make_private, outcome, post, shop, user};
 
 /// The id of the newest comment on a post (what `db::add` just wrote).
 async fn newest(pool: &PgPool, post_id: Uuid) -> Uuid {
@@ -373,18 +373,6 @@ async fn comment_text_is_stored_verbatim_and_mentions_link(pool: PgPool) {
     assert_eq!(text, body, "the segments are the text, markup included, as text");
     assert_eq!(thread.replies[0].id, replied);
     assert_eq!(links(&thread.replies[0].segments), vec![("$maya_store".into(), "/s/maya_store".into())]);
-}
-
-/// What an entry point answered, in HTTP terms.
-fn outcome<T>(result: AppResult<T>) -> &'static str {
-    match result {
-        Ok(_) => "ok",
-        Err(AppError::Unauthorized) => "401",
-        Err(AppError::Forbidden) => "403",
-        Err(AppError::NotFound(_)) => "404",
-        Err(AppError::Conflict { .. }) => "409",
-        Err(other) => panic!("unexpected {other:?}"),
-    }
 }
 
 /// Every entry point this feature adds or changes, called by each kind of
