@@ -213,9 +213,8 @@ pub async fn act(
 ) -> AppResult<()> {
     let admin = require_admin(pool, caller).await?;
     let mut tx = pool.begin().await?;
-    let subject = subject_of(&mut tx, kind, target)
-        .await?
-        .ok_or_else(|| AppError::NotFound(capitalised(kind.noun())))?;
+    let subject =
+        subject_of(&mut tx, kind, target).await?.ok_or_else(|| AppError::NotFound(capitalised(kind.noun())))?;
     match action {
         ModerationAction::Dismiss => {}
         ModerationAction::Remove => remove(&mut tx, kind, target, subject, reason).await?,

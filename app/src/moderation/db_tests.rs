@@ -21,11 +21,18 @@ fn report(kind: TargetKind, target: Uuid, reason: &str, details: &str) -> NewRep
 }
 
 async fn newest_comment(pool: &PgPool) -> Uuid {
-    sqlx::query_scalar("SELECT id FROM comments ORDER BY created_at DESC, id DESC LIMIT 1").fetch_one(pool).await.unwrap()
+    sqlx::query_scalar("SELECT id FROM comments ORDER BY created_at DESC, id DESC LIMIT 1")
+        .fetch_one(pool)
+        .await
+        .unwrap()
 }
 
 async fn product_of(pool: &PgPool, variant: Uuid) -> Uuid {
-    sqlx::query_scalar("SELECT product_id FROM product_variants WHERE id = $1").bind(variant).fetch_one(pool).await.unwrap()
+    sqlx::query_scalar("SELECT product_id FROM product_variants WHERE id = $1")
+        .bind(variant)
+        .fetch_one(pool)
+        .await
+        .unwrap()
 }
 
 async fn report_statuses(pool: &PgPool, target: Uuid) -> Vec<String> {
@@ -110,10 +117,14 @@ async fn each_action_takes_effect_closes_the_reports_and_is_logged(pool: PgPool)
     let bad = post(&pool, ann, "bad", Visibility::Public).await;
     let variant = stocked_variant(&pool, cat, "cat_store", 3).await;
     let product = product_of(&pool, variant).await;
-    for (kind, id) in [(TargetKind::Post, fine), (TargetKind::Post, bad), (TargetKind::User, ann), (TargetKind::Product, product)] {
+    for (kind, id) in
+        [(TargetKind::Post, fine), (TargetKind::Post, bad), (TargetKind::User, ann), (TargetKind::Product, product)]
+    {
         db::report(&pool, Some(bob), &report(kind, id, "scam", "")).await.unwrap();
     }
-    crate::accounts::session::create(&pool, cat, std::time::Duration::from_secs(3600), "127.0.0.1", None).await.unwrap();
+    crate::accounts::session::create(&pool, cat, std::time::Duration::from_secs(3600), "127.0.0.1", None)
+        .await
+        .unwrap();
 
     // Dismiss: the reports close, nothing else changes.
     db::act(&pool, Some(boss), TargetKind::Post, fine, ModerationAction::Dismiss, "not a scam").await.unwrap();
@@ -130,10 +141,16 @@ async fn each_action_takes_effect_closes_the_reports_and_is_logged(pool: PgPool)
     // Suspend: for the days given, with the reason.
     db::act(&pool, Some(boss), TargetKind::User, ann, ModerationAction::Suspend { days: 3 }, "spamming").await.unwrap();
     let (until, now): (Option<DateTime<Utc>>, DateTime<Utc>) =
-        sqlx::query_as("SELECT suspended_until, app_now() FROM users WHERE id = $1").bind(ann).fetch_one(&pool).await.unwrap();
+        sqlx::query_as("SELECT suspended_until, app_now() FROM users WHERE id = $1")
+            .bind(ann)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert!((until.unwrap() - (now + Duration::days(3))).num_seconds().abs() < 5);
     let refused = standing::require_active(&pool, ann).await.unwrap_err();
-    assert!(matches!(&refused, AppError::AccountRestricted(m) if m.starts_with("Your account is suspended until ") && m.ends_with(": spamming")));
+    assert!(
+        matches!(&refused, AppError::AccountRestricted(m) if m.starts_with("Your account is suspended until ") && m.ends_with(": spamming"))
+    );
     assert_eq!(refused.status_code(), 403);
 
     // Remove a product: archived, kept archived, its owner told; ban its owner: signed out.
@@ -145,9 +162,14 @@ async fn each_action_takes_effect_closes_the_reports_and_is_logged(pool: PgPool)
         db::product_removal(&pool, Some(cat), product).await.unwrap().as_deref(),
         Some("Removed by Storefeed: counterfeit")
     );
-    db::act(&pool, Some(boss), TargetKind::Product, product, ModerationAction::Ban, "repeat counterfeits").await.unwrap();
-    let sessions: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM sessions WHERE user_id = $1").bind(cat).fetch_one(&pool).await.unwrap();
+    db::act(&pool, Some(boss), TargetKind::Product, product, ModerationAction::Ban, "repeat counterfeits")
+        .await
+        .unwrap();
+    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions WHERE user_id = $1")
+        .bind(cat)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(sessions, 0, "the banned account is signed out");
     assert_eq!(
         standing::refuse_banned(&pool, cat).await,
@@ -184,15 +206,17 @@ async fn refused_actions_change_nothing(pool: PgPool) {
     db::report(&pool, Some(bob), &report(TargetKind::User, ann, "spam", "")).await.unwrap();
     let err = db::act(&pool, Some(boss), TargetKind::User, ann, ModerationAction::Remove, "x").await.unwrap_err();
     assert_eq!(err.field(), Some("action"));
-    let err =
-        db::act(&pool, Some(boss), TargetKind::User, other_admin, ModerationAction::Ban, "x").await.unwrap_err();
+    let err = db::act(&pool, Some(boss), TargetKind::User, other_admin, ModerationAction::Ban, "x").await.unwrap_err();
     assert_eq!(err.field(), Some("action"));
     let missing = db::act(&pool, Some(boss), TargetKind::Post, Uuid::new_v4(), ModerationAction::Dismiss, "x").await;
     assert_eq!(missing, Err(AppError::NotFound("Post".into())));
     assert_eq!(report_statuses(&pool, ann).await, ["open"]);
     assert_eq!(audit_rows(&pool).await, 0);
-    let banned: Option<DateTime<Utc>> =
-        sqlx::query_scalar("SELECT banned_at FROM users WHERE id = $1").bind(other_admin).fetch_one(&pool).await.unwrap();
+    let banned: Option<DateTime<Utc>> = sqlx::query_scalar("SELECT banned_at FROM users WHERE id = $1")
+        .bind(other_admin)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(banned, None);
 }
 
@@ -211,7 +235,9 @@ async fn a_removed_comment_is_left_to_its_writer_with_the_reason(pool: PgPool) {
     comments::add(&pool, Some(fan), post_id, "nice").await.unwrap();
     db::act(&pool, Some(boss), TargetKind::Comment, rude, ModerationAction::Remove, "harassment").await.unwrap();
 
-    for (who, viewer) in [("signed out", None), ("post's author", Some(ann)), ("replier", Some(fan)), ("admin", Some(boss))] {
+    for (who, viewer) in
+        [("signed out", None), ("post's author", Some(ann)), ("replier", Some(fan)), ("admin", Some(boss))]
+    {
         let page = comments::list(&pool, post_id, viewer, None).await.unwrap();
         assert!(page.threads.iter().all(|t| t.root.id != rude), "{who}");
         assert_eq!(page.total, 1, "{who}");
@@ -247,7 +273,12 @@ impl Gated {
             stock: 3,
             options: Vec::new(),
         };
-        let update = catalog::VariantUpdate { sku: format!("SKU-{}", &Uuid::new_v4().simple().to_string()[..6]), price_minor: 1500, compare_at_minor: None, stock_on_hand: 4 };
+        let update = catalog::VariantUpdate {
+            sku: format!("SKU-{}", &Uuid::new_v4().simple().to_string()[..6]),
+            price_minor: 1500,
+            compare_at_minor: None,
+            stock_on_hand: 4,
+        };
         let new_shop = crate::shops::db::NewShop {
             handle: &format!("s{}", &Uuid::new_v4().simple().to_string()[..8]),
             name: "Another",
@@ -258,7 +289,10 @@ impl Gated {
             ("post", ok(crate::posts::db::publish(pool, self.me, "hello", Visibility::Public, &[]).await)),
             ("publish draft", crate::posts::editing::publish_draft(pool, self.me, self.draft).await),
             ("edit post", crate::posts::editing::edit(pool, self.me, self.draft, "edited", Visibility::Public).await),
-            ("repost", crate::posts::reposts::db::set_repost(pool, Some(self.me), self.other_post, true).await.map(|_| ())),
+            (
+                "repost",
+                crate::posts::reposts::db::set_repost(pool, Some(self.me), self.other_post, true).await.map(|_| ()),
+            ),
             ("comment", comments::add(pool, Some(self.me), self.other_post, "hi").await.map(|_| ())),
             ("reply", comments::reply(pool, Some(self.me), self.comment, "hi").await.map(|_| ())),
             ("edit comment", comments::edit(pool, Some(self.me), self.comment, "edited").await),
@@ -277,7 +311,7 @@ async fn a_suspended_account_is_refused_every_gated_action_until_it_ends(
 ) {
     let clock = Clock::movable();
     let pool = clock.share_with(options).max_connections(2).connect_with(connect).await.unwrap();
-    let me = user(&pool, "me").await;
+    let me = user(&pool, "meg").await;
     let ann = user(&pool, "ann").await;
     let boss = admin(&pool, "boss").await;
     let variant = stocked_variant(&pool, me, "me_store", 5).await;
@@ -286,7 +320,7 @@ async fn a_suspended_account_is_refused_every_gated_action_until_it_ends(
     let draft = crate::posts::db::save_draft(&pool, me, "draft", Visibility::Public, &[]).await.unwrap();
     comments::add(&pool, Some(me), other_post, "mine").await.unwrap();
     let comment = newest_comment(&pool).await;
-    let gated = Gated { me, other_post, draft, comment, product, variant };
+    let mut gated = Gated { me, other_post, draft, comment, product, variant };
 
     db::act(&pool, Some(boss), TargetKind::User, me, ModerationAction::Suspend { days: 2 }, "spam").await.unwrap();
     for (what, result) in gated.run(&pool).await {
@@ -303,6 +337,9 @@ async fn a_suspended_account_is_refused_every_gated_action_until_it_ends(
 
     clock.advance(Duration::days(2) + Duration::minutes(1)).unwrap();
     assert_eq!(standing::restriction(&pool, me).await.unwrap(), None);
+    // Two days on, the old comment's edit window has closed: edit a new one.
+    comments::add(&pool, Some(me), other_post, "back").await.unwrap();
+    gated.comment = newest_comment(&pool).await;
     for (what, result) in gated.run(&pool).await {
         assert_eq!(result, Ok(()), "{what} after the suspension");
     }
@@ -334,8 +371,13 @@ async fn authorization_matrix_for_moderation(pool: PgPool) {
     db::act(&pool, Some(boss), TargetKind::Post, removed_post, ModerationAction::Remove, "spam").await.unwrap();
     db::act(&pool, Some(boss), TargetKind::Product, product, ModerationAction::Remove, "fake").await.unwrap();
     db::act(&pool, Some(boss), TargetKind::User, sus, ModerationAction::Suspend { days: 5 }, "abuse").await.unwrap();
-    let callers: [(&str, Option<Uuid>); 5] =
-        [("anonymous", None), ("unrelated", Some(sam)), ("suspended", Some(sus)), ("owner", Some(owner)), ("admin", Some(boss))];
+    let callers: [(&str, Option<Uuid>); 5] = [
+        ("anonymous", None),
+        ("unrelated", Some(sam)),
+        ("suspended", Some(sus)),
+        ("owner", Some(owner)),
+        ("admin", Some(boss)),
+    ];
     let expected: [(&str, [&str; 5]); 7] = [
         // Reporting the owner's post: anyone signed in but the owner.
         ("report_content", ["401", "ok", "ok", "422", "ok"]),
@@ -353,7 +395,9 @@ async fn authorization_matrix_for_moderation(pool: PgPool) {
     for (i, (who, caller)) in callers.iter().enumerate() {
         for (entry, answers) in &expected {
             let got = match *entry {
-                "report_content" => outcome(db::report(&pool, *caller, &report(TargetKind::Post, target, "spam", "")).await),
+                "report_content" => {
+                    outcome(db::report(&pool, *caller, &report(TargetKind::Post, target, "spam", "")).await)
+                }
                 "moderation_queue" => outcome(db::queue(&pool, *caller).await),
                 "moderate" => {
                     let dismiss = ModerationAction::Dismiss;

@@ -178,10 +178,8 @@ impl ModerationAction {
             "remove" => Ok(ModerationAction::Remove),
             "ban" => Ok(ModerationAction::Ban),
             "suspend" => {
-                let days: i32 = days
-                    .trim()
-                    .parse()
-                    .map_err(|_| AppError::validation("days", "Enter how many days (1 to 365)."))?;
+                let days: i32 =
+                    days.trim().parse().map_err(|_| AppError::validation("days", "Enter how many days (1 to 365)."))?;
                 if !SUSPENSION_DAYS.contains(&days) {
                     return Err(AppError::validation("days", "A suspension lasts 1 to 365 days."));
                 }

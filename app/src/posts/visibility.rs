@@ -273,7 +273,13 @@ mod tests {
         assert_eq!(event, 1, "the card cache hears of it");
 
         let all = [removed, kept];
-        let others = [("signed out", None), ("stranger", Some(sam)), ("follower", Some(fay)), ("reposter", Some(rex)), ("admin", Some(boss))];
+        let others = [
+            ("signed out", None),
+            ("stranger", Some(sam)),
+            ("follower", Some(fay)),
+            ("reposter", Some(rex)),
+            ("admin", Some(boss)),
+        ];
         for (who, viewer) in others {
             let ids = |page: FeedPage| set(page.posts.into_iter().map(|p| p.id));
             assert_eq!(rule(&pool, &all, viewer).await, set([kept]), "rule for {who}");
