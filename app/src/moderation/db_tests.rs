@@ -107,6 +107,9 @@ async fn reports_are_refused_clearly_for_oneself_missing_targets_and_signed_out(
     assert_eq!(stored, 2, "nothing half-written by the refusals");
 }
 
+/// An audit row as the test compares it: action, subject, reason, days, reports closed.
+type LogRow<'a> = (&'a str, Option<&'a str>, &'a str, Option<i32>, i32);
+
 #[sqlx::test(migrations = "../migrations")]
 async fn each_action_takes_effect_closes_the_reports_and_is_logged(pool: PgPool) {
     let ann = user(&pool, "ann").await;
@@ -179,7 +182,7 @@ async fn each_action_takes_effect_closes_the_reports_and_is_logged(pool: PgPool)
 
     // The audit log: every action, newest first, with who, what and why.
     let log = db::queue(&pool, Some(boss)).await.unwrap().log;
-    let rows: Vec<(&str, Option<&str>, &str, Option<i32>, i32)> = log
+    let rows: Vec<LogRow> = log
         .iter()
         .map(|e| (e.action.as_str(), e.subject.as_deref(), e.reason.as_str(), e.days, e.reports_closed))
         .collect();
