@@ -23,6 +23,10 @@ pub enum AppError {
     InvalidCredentials,
     #[error("You are not allowed to do that.")]
     Forbidden,
+    /// The account is suspended or banned (`moderation::standing`); the
+    /// message says until when and why.
+    #[error("{0}")]
+    AccountRestricted(String),
     #[error("{0} not found.")]
     NotFound(String),
     /// The card was declined; the message is the provider's, for the buyer.
@@ -79,7 +83,7 @@ impl AppError {
             AppError::Validation { .. } => 422,
             AppError::Conflict { .. } => 409,
             AppError::Unauthorized | AppError::InvalidCredentials => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::AccountRestricted(_) => 403,
             AppError::NotFound(_) => 404,
             AppError::SoldOut(_) => 409,
             AppError::TotalChanged { .. } => 409,

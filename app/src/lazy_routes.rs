@@ -28,6 +28,7 @@ use crate::checkout::pages::CheckoutPage;
 use crate::events::pages::{EventPage, EventsPage, NewEventPage};
 use crate::groups::pages::{GroupPage, MyGroupsPage};
 use crate::inventory::pages::StockPageView;
+use crate::moderation::pages::{ModerationPage, ReportPage};
 use crate::orders::pages::{OrderPage, OrdersPage, ShopOrdersPage};
 use crate::posts::bookmarks::pages::SavedPostsPage;
 use crate::posts::collabs::pages::CollabInvitesPage;
@@ -130,6 +131,8 @@ split_pages! {
     ShopWindowRoute => ShopWindowPage,
     EventsRoute => EventsPage,
     EventRoute => EventPage,
+    ReportRoute => ReportPage,
+    ModerationRoute => ModerationPage,
 }
 
 #[component]
@@ -197,6 +200,8 @@ pub fn split_route_at(href: &str) -> Option<Split> {
         ["s", _] => ShopWindowRoute,
         ["events"] => EventsRoute,
         ["e", _] => EventRoute,
+        ["report", _, _] => ReportRoute,
+        ["admin", "moderation"] => ModerationRoute,
         _ => return None,
     })
 }

@@ -17,6 +17,7 @@ pub mod inventory;
 pub mod lazy_routes;
 pub mod live;
 pub mod media;
+pub mod moderation;
 pub mod money;
 pub mod orders;
 pub mod payments;
@@ -108,6 +109,7 @@ pub fn App() -> impl IntoView {
             </a>
             <Header />
             <ForgetFormErrorInUrl />
+            <crate::moderation::pages::StandingBanner />
             <main id="main" class=format!("mx-auto w-full max-w-5xl px-4 pt-4 sm:px-6 {TAB_BAR_CLEARANCE}")>
                 // Every page waits for its data before the HTML is sent (SsrMode::Async):
                 // pages are complete without WASM, and the status and <title> are right.
@@ -157,6 +159,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/events") view={Lazy::<EventsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/events/new") view={Lazy::<NewEventRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/e/:id") view={Lazy::<EventRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/report/:kind/:id") view={Lazy::<ReportRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin/moderation") view={Lazy::<ModerationRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/u/:username/followers") view={Lazy::<FollowersRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/u/:username/following") view={Lazy::<FollowingRoute>::new()} ssr=SsrMode::Async />
                 </Routes>

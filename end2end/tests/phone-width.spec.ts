@@ -17,6 +17,7 @@ import { LoginPage, waitForHydration } from './fixtures/pages';
 import { postViaApi } from './fixtures/posts';
 import { linkPlanViaApi, planViaApi } from './fixtures/plans';
 import { openShopViaApi } from './fixtures/shops';
+import { seedScenario } from './fixtures/test';
 import { callServerFn, newUser, registerViaApi, TestUser } from './fixtures/users';
 
 const LONG_WORD = 'W'.repeat(2000);
@@ -239,9 +240,16 @@ test('no page is wider than a 390 px phone, even with a 2,000-character word and
     '/shops/new',
     '/creator',
     '/creator/statement',
+    `/report/post/${world.postId}`,
   ]) {
     await visit(buyer, path);
   }
+  // The shopper reports the post (with the seeded long text), so the
+  // moderation queue below holds its preview.
+  const reported = await callServerFn(buyer.request, baseURL!, 'moderation/report', {
+    kind: 'post', id: world.postId, reason: 'other', details: 'x'.repeat(1000),
+  });
+  expect(reported.status(), await reported.text()).toBeLessThan(400);
 
   // Every step of checkout, then the order.
   const checkout = new Checkout(buyer);
@@ -303,7 +311,13 @@ test('no page is wider than a 390 px phone, even with a 2,000-character word and
     await visit(seller, path);
   }
 
-  for (const side of [sellerSide, guestSide, buyerSide]) await side.ctx.close();
+  // An admin: the moderation queue and its audit log.
+  const adminSide = await phone(browser);
+  await seedScenario(adminSide.page.request, baseURL!, { prefix: 'admin', admin: true });
+  await visit(adminSide.page, '/admin/moderation');
+  await expect(adminSide.page.getByTestId('queue-item').first()).toBeVisible();
+
+  for (const side of [sellerSide, guestSide, buyerSide, adminSide]) await side.ctx.close();
 });
 
 test('the tab bar takes a phone everywhere, and its cart badge follows the cart', { tag: '@phone' }, async ({ browser, baseURL, playwright }) => {

@@ -40,6 +40,7 @@ pub async fn authenticate(
     match user_id.filter(|_| ok) {
         Some(id) => {
             rate_limit::succeeded(pool, &key, &source).await?;
+            crate::moderation::standing::refuse_banned(pool, id).await?;
             Ok(id)
         }
         None => Err(AppError::InvalidCredentials),

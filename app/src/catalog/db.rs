@@ -32,6 +32,8 @@ pub async fn create_product(pool: &PgPool, shop: &Shop, new: &NewProduct) -> App
     let product_id = Uuid::new_v4();
     let suffix = &product_id.simple().to_string()[..4].to_uppercase();
     let mut tx = pool.begin().await?;
+    let owner = sqlx::query_scalar!("SELECT owner_id FROM shops WHERE id = $1", shop.id).fetch_one(&mut *tx).await?;
+    crate::moderation::standing::require_active(&mut *tx, owner).await?;
     sqlx::query!(
         "INSERT INTO products (id, shop_id, title, description, status, currency) VALUES ($1, $2, $3, $4, $5, $6)",
         product_id,
@@ -431,6 +433,7 @@ pub async fn variant_currency_for_owner(pool: &PgPool, variant_id: Uuid, owner: 
 pub async fn update_variant(pool: &PgPool, variant_id: Uuid, owner: Uuid, u: &VariantUpdate) -> AppResult<()> {
     super::rules::check_compare_at(u.price_minor, u.compare_at_minor)?;
     let mut tx = pool.begin().await?;
+    crate::moderation::standing::require_active(&mut *tx, owner).await?;
     let done = sqlx::query!(
         "UPDATE product_variants v SET sku = $3, price_minor = $4, compare_at_minor = $5
          FROM shops s WHERE v.id = $1 AND s.id = v.shop_id AND s.owner_id = $2",
@@ -461,9 +464,25 @@ pub async fn update_variant(pool: &PgPool, variant_id: Uuid, owner: Uuid, u: &Va
     Ok(())
 }
 
+/// Changes a product's status (its shop's owner only). A product an admin
+/// removed stays archived (`moderation`).
 pub async fn set_status(pool: &PgPool, product_id: Uuid, owner: Uuid, status: ProductStatus) -> AppResult<()> {
+    crate::moderation::standing::require_active(pool, owner).await?;
+    let row = sqlx::query!(
+        "SELECT p.removed_at IS NOT NULL AS \"removed!\" FROM products p JOIN shops s ON s.id = p.shop_id
+         WHERE p.id = $1 AND s.owner_id = $2",
+        product_id,
+        owner
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or(AppError::Forbidden)?;
+    if row.removed {
+        return Err(AppError::validation("status", "Storefeed removed this product, so it can't be shown again."));
+    }
     let done = sqlx::query!(
-        "UPDATE products p SET status = $3 FROM shops s WHERE p.id = $1 AND s.id = p.shop_id AND s.owner_id = $2",
+        "UPDATE products p SET status = $3 FROM shops s
+         WHERE p.id = $1 AND s.id = p.shop_id AND s.owner_id = $2 AND p.removed_at IS NULL",
         product_id,
         owner,
         status.as_str()

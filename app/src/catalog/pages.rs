@@ -238,6 +238,11 @@ fn ProductView(product: Product) -> impl IntoView {
             {p.is_owner.then(|| view! {
                 <A href=format!("/p/{}/edit", p.id) attr:class=format!("{SECONDARY_BUTTON_CLASS} mt-6") attr:data-testid="edit-product">"Edit product"</A>
             })}
+            {if p.is_owner {
+                view! { <crate::moderation::pages::ProductRemovalNotice product_id=p.id /> }.into_any()
+            } else {
+                view! { <p class="mt-6"><crate::moderation::pages::ReportLink kind=crate::moderation::TargetKind::Product id=p.id /></p> }.into_any()
+            }}
         </article>
         {(p.status == ProductStatus::Active).then(|| view! { <ProductGroupsSection product=p.id ctx=context_from_url() /> })}
         <div class="mx-auto max-w-2xl">

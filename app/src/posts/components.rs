@@ -120,7 +120,8 @@ pub fn PostCard(post: PostView) -> impl IntoView {
                         attr:data-testid="edit-post">"Edit"</A>
                 })}
                 {(!is_draft).then(|| view! {
-                    <PostMenu path=format!("/post/{id}") kind=MenuFor::Post share_title=share_title.clone() comments_switch hide />
+                    <PostMenu path=format!("/post/{id}") kind=MenuFor::Post share_title=share_title.clone() comments_switch hide
+                        report=(!is_author).then(|| crate::moderation::pages::report_href(crate::moderation::TargetKind::Post, id)) />
                 })}
             </header>
             {move || failed().map(|e| view! { <p role="alert" class="px-4 text-sm text-rose-700">{e.to_string()}</p> })}

@@ -33,6 +33,8 @@ pub struct NewPost<'a> {
 /// Stores the images of `post` under `media_dir` and saves the post with
 /// them; returns its id.
 pub async fn create(pool: &PgPool, media_dir: &Path, post: NewPost<'_>, uploads: Vec<Vec<u8>>) -> AppResult<Uuid> {
+    // Asked again when saving; first, so a suspended account's images are not processed.
+    crate::moderation::standing::require_active(pool, post.author).await?;
     let images = media::store_post_images(media_dir, super::POST_IMAGES, uploads).await?;
     let saved = super::db::create_linked(pool, &post, &images).await;
     media::keep_if_saved(media_dir, &media::post_image_urls(&images), saved).await

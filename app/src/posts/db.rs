@@ -100,6 +100,7 @@ async fn insert_linked(
 ) -> AppResult<Uuid> {
     let id = Uuid::new_v4();
     let mut tx = pool.begin().await?;
+    crate::moderation::standing::require_active(&mut *tx, author).await?;
     sqlx::query!(
         "INSERT INTO posts (id, author_id, body, status, visibility, published_at, quote_of)
          VALUES ($1, $2, $3, CASE WHEN $5 THEN 'published' ELSE 'draft' END, $4, CASE WHEN $5 THEN app_now() END, $6)",

@@ -16,6 +16,7 @@ use crate::error::{AppError, AppResult};
 /// Publishes one of the author's drafts; publishing twice is harmless.
 pub async fn publish_draft(pool: &PgPool, author: Uuid, post_id: Uuid) -> AppResult<()> {
     let mut tx = pool.begin().await?;
+    crate::moderation::standing::require_active(&mut *tx, author).await?;
     let post = lock_own_post(&mut tx, post_id, author).await?;
     if post.status == "draft" {
         sqlx::query!("UPDATE posts SET status = 'published', published_at = app_now() WHERE id = $1", post_id)
@@ -49,6 +50,7 @@ pub async fn edit_with_cards(
     cards: Option<&CardLinks>,
 ) -> AppResult<()> {
     let mut tx = pool.begin().await?;
+    crate::moderation::standing::require_active(&mut *tx, author).await?;
     let post = lock_own_post(&mut tx, post_id, author).await?;
     let images: i64 = sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM post_media WHERE post_id = $1"#, post_id)
         .fetch_one(&mut *tx)

@@ -15,6 +15,9 @@ pub const PUBLISHED: &str = "post.published";
 pub const EDITED: &str = "post.edited";
 /// It was deleted.
 pub const DELETED: &str = "post.deleted";
+/// An admin removed it (`moderation`): it leaves every reader's feeds but
+/// its author's; the card cache drops its card.
+pub const REMOVED: &str = "post.removed";
 /// Its like or comment count changed.
 pub const COUNTS_CHANGED: &str = "post.counts_changed";
 /// A tag on one of its images was added, moved or removed.

@@ -189,7 +189,7 @@ pub fn PostPage() -> impl IntoView {
                     Ok(p) => {
                         let title = format!("{} on Storefeed", p.author.display_name);
                         let description: String = p.body.chars().take(160).collect();
-                        let (id, is_draft, is_coauthor) = (p.id, p.is_draft, p.is_coauthor);
+                        let (id, is_draft, is_coauthor, is_author) = (p.id, p.is_draft, p.is_coauthor, p.is_author);
                         let tag_editor = (p.is_author && !p.media.is_empty()).then(|| p.media.clone());
                         let link_editor = p.is_author.then(|| p.links.clone());
                         let group_editor = p.is_author.then(|| p.groups.clone());
@@ -198,6 +198,7 @@ pub fn PostPage() -> impl IntoView {
                             <Title text=title />
                             <Meta name="description" content=description />
                             {is_draft.then(|| view! { <DraftBanner id changed /> })}
+                            {is_author.then(|| view! { <crate::moderation::pages::PostRemovalNotice post_id=id /> })}
                             <div class="mx-auto max-w-xl"><PostCard post=p /></div>
                             {is_coauthor.then(|| view! { <div class="mx-auto max-w-xl"><LeaveCollaboration post_id=id changed /></div> })}
                             {tag_editor.map(|media| view! { <div class="mx-auto max-w-3xl"><TagEditor media changed /></div> })}

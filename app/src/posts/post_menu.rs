@@ -1,8 +1,8 @@
 //! The "…" menu on a post or a comment: copy its link, or share it (the
 //! Web Share API where the browser has one, else the link is copied).
 //! On someone else's post it also has "Hide this post" and "Not interested"
-//! (`social::safety`). Reporting comes with moderation; until then the menu
-//! has no Report entry rather than one that does nothing.
+//! (`social::safety`), and on anyone else's post or comment "Report…", a
+//! link to the report form (`moderation`).
 //!
 //! On the post's own card its author also finds "Turn off commenting" (or
 //! on): a plain form, so it works with or without the client.
@@ -76,6 +76,9 @@ pub fn PostMenu(
     /// "Hide this post" and "Not interested", for someone else's post.
     #[prop(default = None)]
     hide: Option<HideControl>,
+    /// The report form's address, for someone else's post or comment.
+    #[prop(default = None)]
+    report: Option<String>,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
     // Copy and Share need the client; they appear once it runs.
@@ -90,6 +93,7 @@ pub fn PostMenu(
     let switch_item = NodeRef::<leptos::html::Button>::new();
     let hide_item = NodeRef::<leptos::html::Button>::new();
     let not_interested_item = NodeRef::<leptos::html::Button>::new();
+    let report_item = NodeRef::<leptos::html::A>::new();
     let id = menu_id(&path);
     let (path, share_title) = (StoredValue::new(path), StoredValue::new(share_title));
 
@@ -101,6 +105,7 @@ pub fn PostMenu(
             switch_item.get().map(Into::into),
             hide_item.get().map(Into::into),
             not_interested_item.get().map(Into::into),
+            report_item.get().map(Into::into),
         ]
         .into_iter()
         .flatten()
@@ -260,6 +265,13 @@ pub fn PostMenu(
                                 {form(HideReason::NotInterested, "Not interested", "not-interested", not_interested_item, 4)}
                             </div>
                         }
+                    })}
+                    {report.map(|href| view! {
+                        <a href=href rel="nofollow" role="menuitem" class=format!("{item_class} border-t border-stone-100 text-rose-700")
+                            node_ref=report_item data-testid="post-menu-report"
+                            on:focus=move |_| focused.set(5) on:click=move |_| open.set(false)>
+                            "Report…"
+                        </a>
                     })}
                 </div>
             </details>

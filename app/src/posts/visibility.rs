@@ -6,7 +6,9 @@
 //! are an accepted follower of the private account) and the post is public
 //! or they are an accepted follower. A repost (migration
 //! `…10000100_reposts.sql`) is visible only while its original is, to the
-//! same reader. Every read path below asks it; the
+//! same reader. A post an admin removed (migration
+//! `…13000500_moderation.sql`) is seen by its author only. Every read path
+//! below asks it; the
 //! tests walk each path with each kind of viewer, so a path that forgets the
 //! rule (or a new rule that a path bypasses) fails here.
 //!
@@ -227,6 +229,89 @@ mod tests {
                 assert_eq!(home, expect_home, "home feed, {who}");
             }
         }
+    }
+
+    /// A post an admin removed leaves every read path for everyone but its
+    /// author at once: signed out, a stranger, a follower, someone who
+    /// reposted it and the admin who removed it no longer find it anywhere
+    /// (nor comment on, like or repost it); its author still sees it.
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_removed_post_leaves_every_read_path_but_its_authors(pool: PgPool) {
+        use crate::moderation::{db as moderation, ModerationAction, TargetKind};
+        let ann = user(&pool, "ann").await;
+        let fay = user(&pool, "fay").await;
+        let sam = user(&pool, "sam").await;
+        let rex = user(&pool, "rex").await;
+        let boss = crate::test_support::admin(&pool, "boss").await;
+        let kim = user(&pool, "kim").await;
+        let variant = stocked_variant(&pool, kim, "kim_store", 5).await;
+        let product: Uuid = sqlx::query_scalar("SELECT product_id FROM product_variants WHERE id = $1")
+            .bind(variant)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        follow(&pool, fay, "ann").await;
+        follow(&pool, fay, "rex").await;
+        let removed = post(&pool, ann, "fake goods #linen at $kim_store", Visibility::Public).await;
+        let kept = post(&pool, ann, "real goods #linen", Visibility::Public).await;
+        links::add(&pool, ann, removed, &LinkTarget::Product(product)).await.unwrap();
+        crate::posts::reposts::db::set_repost(&pool, Some(rex), removed, true).await.unwrap();
+        settle(&pool).await;
+        let seen_by_fay = |page: FeedPage| set(page.posts.into_iter().map(|p| p.id));
+        assert!(seen_by_fay(db::home_feed(&pool, fay, None).await.unwrap()).contains(&removed), "before");
+
+        moderation::act(&pool, Some(boss), TargetKind::Post, removed, ModerationAction::Remove, "counterfeit")
+            .await
+            .unwrap();
+        settle(&pool).await;
+        let event: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM outbox_events WHERE aggregate_id = $1 AND kind = 'post.removed'")
+                .bind(removed)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(event, 1, "the card cache hears of it");
+
+        let all = [removed, kept];
+        let others = [
+            ("signed out", None),
+            ("stranger", Some(sam)),
+            ("follower", Some(fay)),
+            ("reposter", Some(rex)),
+            ("admin", Some(boss)),
+        ];
+        for (who, viewer) in others {
+            let ids = |page: FeedPage| set(page.posts.into_iter().map(|p| p.id));
+            assert_eq!(rule(&pool, &all, viewer).await, set([kept]), "rule for {who}");
+            assert!(db::post(&pool, removed, viewer).await.unwrap().is_none(), "post page, {who}");
+            assert!(editing::history(&pool, removed, viewer).await.is_err(), "history, {who}");
+            assert!(comments::db::list(&pool, removed, viewer, None).await.is_err(), "comments, {who}");
+            let grid = ids(db::author_posts(&pool, "ann", viewer, None).await.unwrap());
+            assert!(!grid.contains(&removed) && grid.contains(&kept), "profile grid, {who}");
+            let tagged = ids(related::feed(&pool, &About::Hashtag("linen".into()), viewer, None).await.unwrap());
+            assert!(!tagged.contains(&removed) && tagged.contains(&kept), "hashtag page, {who}");
+            let shop = ids(related::feed(&pool, &About::Shop("kim_store".into()), viewer, None).await.unwrap());
+            assert!(!shop.contains(&removed), "shop's posts, {who}");
+            let featuring = ids(related::feed(&pool, &About::Product(product), viewer, None).await.unwrap());
+            assert!(!featuring.contains(&removed), "product's posts, {who}");
+            let explore = ids(db::explore_feed(&pool, viewer, None).await.unwrap());
+            assert!(!explore.contains(&removed), "explore, {who}");
+            if let Some(v) = viewer {
+                let home = ids(db::home_feed(&pool, v, None).await.unwrap());
+                assert!(!home.contains(&removed), "home feed (and the repost in it), {who}");
+                assert!(comments::db::add(&pool, Some(v), removed, "hi").await.is_err(), "commenting, {who}");
+                assert!(likes::set_like(&pool, v, removed, true).await.is_err(), "liking, {who}");
+            }
+        }
+        assert!(seen_by_fay(db::home_feed(&pool, fay, None).await.unwrap()).contains(&kept));
+        let reposted = crate::posts::reposts::db::set_repost(&pool, Some(sam), removed, true).await;
+        assert_eq!(reposted.unwrap_err(), AppError::NotFound("Post".into()), "reposting it");
+
+        // Its author still sees it, on its page and in her grid.
+        assert_eq!(rule(&pool, &all, Some(ann)).await, set(all));
+        assert!(db::post(&pool, removed, Some(ann)).await.unwrap().is_some());
+        let grid = db::author_posts(&pool, "ann", Some(ann), None).await.unwrap();
+        assert!(grid.posts.iter().any(|p| p.id == removed));
     }
 
     /// A private account, walked through every read path by someone signed

@@ -16,6 +16,7 @@ pub struct NewShop<'a> {
 }
 
 pub async fn create(pool: &PgPool, owner: Uuid, new: &NewShop<'_>) -> AppResult<Uuid> {
+    crate::moderation::standing::require_active(pool, owner).await?;
     let id = Uuid::new_v4();
     sqlx::query!(
         "INSERT INTO shops (id, owner_id, handle, name, description, currency) VALUES ($1, $2, $3, $4, $5, $6)",

@@ -159,6 +159,9 @@ pub fn ShopWindowPage() -> impl IntoView {
                                 })}
                             </div>
                             {(!shop.description.is_empty()).then(|| view! { <p class="mt-3 whitespace-pre-line px-4 sm:px-6">{shop.description.clone()}</p> })}
+                            {(!shop.is_owner).then(|| view! {
+                                <p class="mt-2 px-4 sm:px-6"><crate::moderation::pages::ReportLink kind=crate::moderation::TargetKind::Shop id=shop.id /></p>
+                            })}
                             <div class="h-4 sm:h-6"></div>
                         </article>
                         <h2 class="mt-6 text-lg font-semibold">"Products"</h2>

@@ -66,6 +66,7 @@ fn LogInFirst() -> impl IntoView {
 #[component]
 fn MeMenu(user: SessionUser, shops: Result<Vec<ShopSummary>, crate::error::AppError>, invites: i64) -> impl IntoView {
     let profile = format!("/u/{}", user.username);
+    let is_admin = user.role == crate::accounts::Role::Admin;
     view! {
         <div class="mx-auto max-w-xl space-y-4" data-testid="me-page">
             <section class="flex items-center gap-4 rounded-2xl border border-stone-200 bg-white p-4 shadow-sm">
@@ -107,6 +108,9 @@ fn MeMenu(user: SessionUser, shops: Result<Vec<ShopSummary>, crate::error::AppEr
                 <MenuLink href="/settings/profile" testid="me-settings" label="Edit profile" />
                 <MenuLink href="/settings/payment" testid="me-payment" label="Payment and shipping" />
                 <MenuLink href="/settings/safety" testid="me-safety" label="Privacy and safety" />
+                {is_admin.then(|| view! {
+                    <MenuLink href="/admin/moderation" testid="me-moderation" label="Moderation queue" />
+                })}
                 <li><LogoutRow /></li>
             </MenuSection>
         </div>

@@ -342,6 +342,12 @@ fn CommentItem(section: Section, comment: CommentView, replying_to: Option<Strin
                 {replying_to.map(|name| view! {
                     <p class="text-xs text-stone-500" data-testid="replying-to">"Replying to @"{name}</p>
                 })}
+                {comment.removed.clone().map(|notice| view! {
+                    <p class="mt-1 rounded-lg border border-rose-300 bg-rose-50 px-2 py-1 text-xs text-rose-900"
+                        role="status" data-testid="comment-removal-notice">
+                        {notice}" Only you can see it."
+                    </p>
+                })}
                 {move || if editing() {
                     view! { <EditForm section id body=body.clone() /> }.into_any()
                 } else {
@@ -380,7 +386,8 @@ fn CommentItem(section: Section, comment: CommentView, replying_to: Option<Strin
                 </div>
             </div>
             <div class="flex shrink-0 items-start">
-                <PostMenu path=format!("/post/{post_id}#{anchor}") kind=MenuFor::Comment share_title />
+                <PostMenu path=format!("/post/{post_id}#{anchor}") kind=MenuFor::Comment share_title
+                    report=(!comment.is_mine).then(|| crate::moderation::pages::report_href(crate::moderation::TargetKind::Comment, id)) />
             </div>
         </article>
     }

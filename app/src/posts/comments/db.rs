@@ -32,6 +32,7 @@ fn not_found() -> AppError {
 pub async fn add(pool: &PgPool, actor: Option<Uuid>, post_id: Uuid, body: &str) -> AppResult<i64> {
     let author = signed_in(actor)?;
     let mut tx = pool.begin().await?;
+    crate::moderation::standing::require_active(&mut *tx, author).await?;
     let post = sqlx::query!(
         "SELECT p.author_id, p.comments_off FROM posts p
          WHERE p.id = $1 AND p.status = 'published' AND post_visible_to(p, $2)
@@ -79,6 +80,7 @@ pub struct Reply {
 pub async fn reply(pool: &PgPool, actor: Option<Uuid>, parent_id: Uuid, body: &str) -> AppResult<Reply> {
     let author = signed_in(actor)?;
     let mut tx = pool.begin().await?;
+    crate::moderation::standing::require_active(&mut *tx, author).await?;
     let parent = target(&mut tx, author, parent_id).await?;
     if parent.comments_off {
         return Err(comments_off_error());
@@ -113,6 +115,7 @@ pub async fn reply(pool: &PgPool, actor: Option<Uuid>, parent_id: Uuid, body: &s
 pub async fn edit(pool: &PgPool, actor: Option<Uuid>, comment_id: Uuid, body: &str) -> AppResult<()> {
     let user = signed_in(actor)?;
     let mut tx = pool.begin().await?;
+    crate::moderation::standing::require_active(&mut *tx, user).await?;
     let comment = target(&mut tx, user, comment_id).await?;
     if comment.author != user {
         return Err(AppError::Forbidden);
@@ -309,6 +312,7 @@ struct CommentRow {
     like_count: i32,
     liked: bool,
     reply_count: i64,
+    removal_reason: Option<String>,
 }
 
 /// What the reader is to the post whose comments they read.
@@ -349,7 +353,7 @@ pub async fn list(
         r#"SELECT c.id, c.parent_id, c.root_id, c.depth, c.author_id, u.username, u.display_name, u.avatar_url,
                   CASE WHEN c.deleted_at IS NULL THEN c.body ELSE '' END AS "body!",
                   c.created_at, c.deleted_at IS NOT NULL AS "deleted!", c.edited_at IS NOT NULL AS "edited!",
-                  c.hidden_at IS NOT NULL AS "hidden!", c.held, c.like_count,
+                  c.hidden_at IS NOT NULL AS "hidden!", c.held, c.like_count, c.removal_reason,
                   EXISTS (SELECT 1 FROM comment_likes l WHERE l.comment_id = c.id AND l.user_id = $2) AS "liked!",
                   (SELECT count(*) FROM comments r
                     WHERE r.root_id = c.id AND r.deleted_at IS NULL AND comment_visible_to(r, $2)) AS "reply_count!"
@@ -381,7 +385,7 @@ pub async fn list(
                   CASE WHEN c.deleted_at IS NULL THEN c.body ELSE '' END AS "body!",
                   c.created_at AS "created_at!", c.deleted_at IS NOT NULL AS "deleted!",
                   c.edited_at IS NOT NULL AS "edited!", c.hidden_at IS NOT NULL AS "hidden!",
-                  c.held AS "held!", c.like_count AS "like_count!",
+                  c.held AS "held!", c.like_count AS "like_count!", c.removal_reason,
                   EXISTS (SELECT 1 FROM comment_likes l WHERE l.comment_id = c.id AND l.user_id = $2) AS "liked!",
                   0::bigint AS "reply_count!"
            FROM unnest($1::uuid[]) AS t(root)
@@ -459,7 +463,7 @@ pub async fn replies(
         r#"SELECT c.id, c.parent_id, c.root_id, c.depth, c.author_id, u.username, u.display_name, u.avatar_url,
                   CASE WHEN c.deleted_at IS NULL THEN c.body ELSE '' END AS "body!",
                   c.created_at, c.deleted_at IS NOT NULL AS "deleted!", c.edited_at IS NOT NULL AS "edited!",
-                  c.hidden_at IS NOT NULL AS "hidden!", c.held, c.like_count,
+                  c.hidden_at IS NOT NULL AS "hidden!", c.held, c.like_count, c.removal_reason,
                   EXISTS (SELECT 1 FROM comment_likes l WHERE l.comment_id = c.id AND l.user_id = $2) AS "liked!",
                   0::bigint AS "reply_count!"
            FROM comments c JOIN users u ON u.id = c.author_id
@@ -507,6 +511,8 @@ fn view(r: CommentRow, reader: Reader) -> CommentView {
         can_edit: live && mine && edit_window_open(r.created_at, reader.now),
         can_delete: live && (mine || moderator),
         can_moderate: live && moderator,
+        // Only its writer still sees a removed comment, with the reason.
+        removed: r.removal_reason.filter(|_| live && mine).map(|r| crate::moderation::removal_notice(&r)),
     }
 }
 

@@ -66,6 +66,9 @@ pub struct CommentView {
     pub can_delete: bool,
     /// The viewer wrote the post: may hide or remove the comment.
     pub can_moderate: bool,
+    /// Removed by an admin: "Removed by Storefeed: <reason>", set for its
+    /// writer only (nobody else is shown it at all).
+    pub removed: Option<String>,
 }
 
 impl CommentView {

@@ -123,6 +123,7 @@ mod tests {
             can_edit: false,
             can_delete: false,
             can_moderate: false,
+            removed: None,
         }
     }
 

@@ -23,6 +23,9 @@ const NOT_SHAREABLE: &str = "Only public posts of public accounts can be reposte
 pub async fn set_repost(pool: &PgPool, user: Option<Uuid>, post_id: Uuid, repost: bool) -> AppResult<RepostState> {
     let user = user.ok_or(AppError::Unauthorized)?;
     let mut tx = pool.begin().await?;
+    if repost {
+        crate::moderation::standing::require_active(&mut *tx, user).await?;
+    }
     let original = sqlx::query!(
         r#"SELECT p.author_id, post_visible_to(p, $2) AS "visible!", post_shareable(p) AS "shareable!"
            FROM posts p WHERE p.id = $1 FOR NO KEY UPDATE"#,

@@ -147,6 +147,9 @@ fn ProfileView(profile: Profile, signed_in: bool, changed: Callback<()>) -> impl
                         }
                     })}
                     <li data-testid="profile-joined">{joined(profile.joined_at)}</li>
+                    {(!profile.is_self).then(|| view! {
+                        <li><crate::moderation::pages::ReportLink kind=crate::moderation::TargetKind::User id=profile.id /></li>
+                    })}
                 </ul>
                 <ul class="mt-4 flex gap-6 text-sm" aria-label="Profile stats">
                     <li><span class="font-bold" data-testid="posts-count">{compact_count(profile.posts_count)}</span>" "{plural(profile.posts_count, "post", "posts")}</li>
