@@ -48,7 +48,9 @@ pub enum AppError {
         .total.display()
     )]
     TotalChanged { shown: Money, total: Money },
-    #[error("Too many attempts. Please wait {retry_after_secs} seconds and try again.")]
+    /// Too many of something in too short a time (rate limits, login
+    /// throttling, checkout attempts); answered 429 with `Retry-After`.
+    #[error("You're doing that too fast. Try again in {}.", crate::limits::wait_phrase(*retry_after_secs))]
     RateLimited { retry_after_secs: u64 },
     #[error("That file is too large: the limit is {limit_mb} MB.")]
     PayloadTooLarge { limit_mb: u64 },
@@ -115,11 +117,12 @@ impl FromServerFnError for AppError {
 
     /// Called on the server as the error leaves a server function: this is the
     /// one place that knows both the error and the response, so it sets the
-    /// HTTP status here. Plain form posts (no WASM yet) keep server_fn's
-    /// redirect back to the form, which then shows the message.
+    /// HTTP status (and a 429's `Retry-After`) here. Plain form posts (no
+    /// WASM yet) keep server_fn's redirect back to the form, which then
+    /// shows the message.
     fn ser(&self) -> leptos::server_fn::Bytes {
         #[cfg(feature = "ssr")]
-        crate::http_status::apply(self.status_code());
+        crate::http_status::apply_error(self);
         <JsonEncoding as leptos::server_fn::Encodes<Self>>::encode(self)
             .unwrap_or_else(|_| leptos::server_fn::Bytes::from_static(b"\"Internal\""))
     }

@@ -1,21 +1,30 @@
 //! Sets the HTTP status of the response a server function or page is building.
 
-use http::{header::ACCEPT, request::Parts, StatusCode};
+use http::header::{ACCEPT, RETRY_AFTER};
+use http::{request::Parts, HeaderValue, StatusCode};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
-/// Sets `status` on the current response. A plain HTML form post (no WASM
-/// yet) is left alone: server_fn answers it with a redirect back to the form,
-/// carrying the error in the URL, and the re-rendered form shows it.
-pub fn apply(status: u16) {
+use crate::error::AppError;
+
+/// Sets the status of the current response to `error`'s, with
+/// `Retry-After` (whole seconds) when it is `RateLimited`. A plain HTML
+/// form post (no WASM yet) is left alone: server_fn answers it with a
+/// redirect back to the form, carrying the error in the URL, and the
+/// re-rendered form shows it (a wait on a redirect would mean "wait before
+/// following it", which is not what is meant).
+pub fn apply_error(error: &AppError) {
     let Some(res) = use_context::<ResponseOptions>() else {
         return;
     };
     if is_plain_form_post() {
         return;
     }
-    if let Ok(code) = StatusCode::from_u16(status) {
+    if let Ok(code) = StatusCode::from_u16(error.status_code()) {
         res.set_status(code);
+    }
+    if let AppError::RateLimited { retry_after_secs } = error {
+        res.insert_header(RETRY_AFTER, HeaderValue::from(*retry_after_secs));
     }
 }
 

@@ -15,6 +15,7 @@ pub mod groups;
 pub mod home;
 pub mod inventory;
 pub mod lazy_routes;
+pub mod limits;
 pub mod live;
 pub mod media;
 pub mod moderation;

@@ -3,7 +3,7 @@
 use http::header::{COOKIE, USER_AGENT};
 use http::request::Parts;
 use leptos::prelude::use_context;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use crate::state::AppConfig;
 
@@ -52,4 +52,30 @@ pub fn client_ip(config: &AppConfig) -> String {
         .get::<axum::extract::ConnectInfo<SocketAddr>>()
         .map(|ci| ci.0.ip().to_string())
         .unwrap_or_else(|| "unknown".into())
+}
+
+/// The address a per-address cap counts by: an IPv4 address as it is, an
+/// IPv6 one by its /64 network, since one subscriber is usually given a
+/// whole /64 and can change the rest at will (impressions, rate limits).
+pub fn source_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_capped_by_ipv4_or_by_ipv6_network() {
+        let key = |s: &str| source_key(s.parse().unwrap()).to_string();
+        assert_eq!(key("198.51.100.4"), "198.51.100.4");
+        assert_eq!(key("2001:db8:aa:bb:1:2:3:4"), "2001:db8:aa:bb::");
+        assert_eq!(key("::ffff:198.51.100.4"), "198.51.100.4");
+    }
 }

@@ -52,6 +52,9 @@ pub struct AppConfig {
     /// Believe `X-Forwarded-For` for the client address (behind a reverse proxy).
     pub trust_proxy: bool,
     pub login_limits: LoginLimits,
+    /// Posts, comments, likes, follows… per hour per account or address
+    /// (`limits`).
+    pub action_limits: crate::limits::ActionLimits,
     /// How long a checkout holds its stock.
     pub reservation_ttl: Duration,
     /// Test-only controls (`STOREFEED_TEST_CONTROLS`: moving the clock, the
@@ -92,6 +95,7 @@ impl AppConfig {
             media_dir,
             trust_proxy: false,
             login_limits: LoginLimits::default(),
+            action_limits: crate::limits::ActionLimits::default(),
             reservation_ttl: Duration::from_secs(crate::inventory::DEFAULT_RESERVATION_TTL_SECS),
             test_controls: false,
             public_url: "http://127.0.0.1:3000".into(),

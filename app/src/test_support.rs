@@ -126,7 +126,7 @@ pub async fn post(pool: &PgPool, author: Uuid, body: &str, visibility: Visibilit
 
 /// `follower` follows the user named `followee`, as the follow button does.
 pub async fn follow(pool: &PgPool, follower: Uuid, followee: &str) {
-    crate::social::db::set_follow(pool, follower, followee, true).await.unwrap();
+    crate::social::db::set_follow(pool, &crate::limits::Quota::exempt(), follower, followee, true).await.unwrap();
 }
 
 /// Makes `user`'s account private, as the profile form's checkbox does

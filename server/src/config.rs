@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use app::limits::ActionLimits;
 use app::state::{AppConfig, LoginLimits};
 
 #[derive(Debug, thiserror::Error)]
@@ -124,6 +125,15 @@ impl Config {
             per_ip: env.parse("STOREFEED_LOGIN_MAX_FAILURES_PER_IP", defaults.per_ip)?,
             window: Duration::from_secs(env.parse("STOREFEED_LOGIN_WINDOW_SECS", defaults.window.as_secs())?),
         };
+        let per_hour = ActionLimits::default();
+        let action_limits = ActionLimits {
+            posts: per_hour_limit(&env, "STOREFEED_LIMIT_POSTS_PER_HOUR", per_hour.posts)?,
+            comments: per_hour_limit(&env, "STOREFEED_LIMIT_COMMENTS_PER_HOUR", per_hour.comments)?,
+            likes: per_hour_limit(&env, "STOREFEED_LIMIT_LIKES_PER_HOUR", per_hour.likes)?,
+            follows: per_hour_limit(&env, "STOREFEED_LIMIT_FOLLOWS_PER_HOUR", per_hour.follows)?,
+            reports: per_hour_limit(&env, "STOREFEED_LIMIT_REPORTS_PER_HOUR", per_hour.reports)?,
+            messages: per_hour_limit(&env, "STOREFEED_LIMIT_MESSAGES_PER_HOUR", per_hour.messages)?,
+        };
 
         let public_url = match env.var("STOREFEED_PUBLIC_URL") {
             Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => {
@@ -167,6 +177,7 @@ impl Config {
                 media_dir: PathBuf::from(env.var("STOREFEED_MEDIA_DIR").unwrap_or_else(|| "data/media".into())),
                 trust_proxy: env.flag("STOREFEED_TRUST_PROXY", false)?,
                 login_limits,
+                action_limits,
                 reservation_ttl: Duration::from_secs(
                     env.parse("STOREFEED_RESERVATION_TTL_SECS", app::inventory::DEFAULT_RESERVATION_TTL_SECS)?,
                 ),
@@ -208,6 +219,15 @@ fn positive(env: &Env, name: &'static str, default: u64) -> Result<u64, ConfigEr
     }
 }
 
+/// A rate limit (`app::limits`): at least one an hour, or the action could
+/// never be made.
+fn per_hour_limit(env: &Env, name: &'static str, default: u32) -> Result<u32, ConfigError> {
+    match env.parse(name, default)? {
+        0 => Err(ConfigError { var: name, value: "0".into(), reason: "must be at least 1 an hour".into() }),
+        n => Ok(n),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,6 +260,20 @@ mod tests {
         assert_eq!(config(&[("STOREFEED_CONTEXT_KEY", "short")], &[]).unwrap_err().var, "STOREFEED_CONTEXT_KEY");
         assert!(!config(&[], &[]).unwrap().app.test_controls, "test controls are off unless asked for");
         assert_eq!(config(&[("STOREFEED_PUBLIC_URL", "ftp://x")], &[]).unwrap_err().var, "STOREFEED_PUBLIC_URL");
+        let no_comments = config(&[("STOREFEED_LIMIT_COMMENTS_PER_HOUR", "0")], &[]).unwrap_err();
+        assert_eq!(no_comments.var, "STOREFEED_LIMIT_COMMENTS_PER_HOUR");
+        assert_eq!(
+            config(&[("STOREFEED_LIMIT_LIKES_PER_HOUR", "-3")], &[]).unwrap_err().var,
+            "STOREFEED_LIMIT_LIKES_PER_HOUR"
+        );
+    }
+
+    #[test]
+    fn rate_limits_default_to_seed_003s_table_and_each_can_be_set() {
+        assert_eq!(config(&[], &[]).unwrap().app.action_limits, ActionLimits::default());
+        let c = config(&[("STOREFEED_LIMIT_COMMENTS_PER_HOUR", "5"), ("STOREFEED_LIMIT_REPORTS_PER_HOUR", "3")], &[])
+            .unwrap();
+        assert_eq!(c.app.action_limits, ActionLimits { comments: 5, reports: 3, ..ActionLimits::default() });
     }
 
     #[test]

@@ -9,8 +9,8 @@
 //! time ran out goes back on sale; the context signing keys are reread (a
 //! rotation's new key starts signing, retired keys drop out). Every five
 //! seconds, mail waiting in the outbox is handed to the mailer. Every ten
-//! minutes, expired sessions, account tokens and login counters, and mail
-//! sent two days ago are purged. Every hour, media files no row names (and
+//! minutes, expired sessions, account tokens, login counters and closed
+//! rate-limit windows, and mail sent two days ago are purged. Every hour, media files no row names (and
 //! over an hour old) are removed. The outbox relay runs all the time (woken
 //! by each commit that published), and Explore's ranking is recomputed
 //! every minute.
@@ -151,6 +151,9 @@ fn spawn_housekeeping(pool: PgPool) {
             }
             if let Err(e) = app::accounts::rate_limit::purge_old(&pool).await {
                 tracing::warn!(error = %e, "login-counter purge failed");
+            }
+            if let Err(e) = app::limits::db::purge_old(&pool).await {
+                tracing::warn!(error = %e, "rate-limit purge failed");
             }
             if let Err(e) = app::accounts::tokens::purge_expired(&pool).await {
                 tracing::warn!(error = %e, "account-token purge failed");

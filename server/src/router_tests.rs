@@ -521,3 +521,51 @@ async fn a_guests_me_tab_and_log_in_link_return_to_the_page(pool: PgPool) {
     let (_, page) = site.get("/explore", Some(cookie.as_str())).await;
     assert!(page.contains("href=\"/me\""), "a signed-in Me tab opens the Me page");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_write_over_its_rate_limit_is_a_429_that_says_when_to_retry(pool: PgPool) {
+    let site = site(pool, |c| c.action_limits.comments = 1).await;
+    let config = AppConfig { test_controls: true, ..site.config.clone() };
+    let spec = ScenarioSpec {
+        prefix: "author".into(),
+        product: Some(ProductSpec::default()),
+        post: Some("Ask me anything".into()),
+        ..ScenarioSpec::default()
+    };
+    let post_id = seed(&site.pool, &config, &spec).await.unwrap().post.unwrap().id;
+    let cookie = site.session(false).await;
+    let comment = |body: &str| format!("post_id={post_id}&body={body}");
+
+    let (first, text) = site.form("/api/comments/add", &comment("first"), Some(cookie.as_str())).await;
+    assert_eq!(first.status(), StatusCode::OK, "{text}");
+    assert_eq!(header_of(&first, header::RETRY_AFTER), "");
+
+    let (second, text) = site.form("/api/comments/add", &comment("second"), Some(cookie.as_str())).await;
+    assert_eq!(second.status(), StatusCode::TOO_MANY_REQUESTS, "{text}");
+    let wait: u64 = header_of(&second, header::RETRY_AFTER).parse().expect("Retry-After in seconds");
+    assert!((3590..=3600).contains(&wait), "the window opened a moment ago: {wait}");
+    assert!(text.contains(&format!("\"retry_after_secs\":{wait}")), "the body says the same: {text}");
+
+    // A plain form post (no WASM) is sent back to its page, which shows the
+    // message: a redirect with a wait would mean something else.
+    let plain = Request::post("/api/comments/add")
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, format!("http://{HOST}"))
+        .header(header::REFERER, format!("http://{HOST}/post/{post_id}"))
+        .header(header::ACCEPT, "text/html")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, cookie.as_str())
+        .body(Body::from(comment("third")))
+        .unwrap();
+    let (back, _) = site.send(plain).await;
+    assert!(back.status().is_redirection(), "{}", back.status());
+    assert_eq!(header_of(&back, header::RETRY_AFTER), "");
+    let location = header_of(&back, header::LOCATION);
+    assert!(location.contains("__err="), "{:?}", back.headers());
+    let path = location.strip_prefix(&format!("http://{HOST}")).unwrap_or(location).to_string();
+    let (page, html) = site.get(&path, Some(cookie.as_str())).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let form = &html[html.find("data-testid=\"comment-form\"").expect("the comment form")..];
+    let form = &form[..form.find("</form>").unwrap()];
+    assert!(form.contains("doing that too fast. Try again in 60 minutes."), "{form}");
+}

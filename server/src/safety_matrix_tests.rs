@@ -49,7 +49,7 @@ async fn every_safety_call_answers_each_kind_of_caller(pool: PgPool) {
     let admin = person(&site, "boss", true).await;
     let ivy = owner.user.username.clone();
     // Fay follows Ivy, who then goes private and blocks Bob.
-    app::social::db::set_follow(&pool, follower.user.id, &ivy, true).await.unwrap();
+    app::social::db::set_follow(&pool, &app::limits::Quota::exempt(), follower.user.id, &ivy, true).await.unwrap();
     sqlx::query!("UPDATE users SET is_private = true WHERE id = $1", owner.user.id).execute(&pool).await.unwrap();
     app::social::safety::db::set_relation(
         &pool,

@@ -102,7 +102,7 @@ mod tests {
         }
         assert_eq!(evaluated, 5, "only the free failures had their password checked");
         assert_eq!(refused.len(), 10);
-        assert!(refused.iter().all(|e| e.to_string() == "Too many attempts. Please wait 15 seconds and try again."));
+        assert!(refused.iter().all(|e| e.to_string() == "You're doing that too fast. Try again in 15 seconds."));
 
         // Even the right password waits from the attacker's address…
         let from_attacker = authenticate(&pool, &limits, "victim", RIGHT.into(), "203.0.113.9", start).await;

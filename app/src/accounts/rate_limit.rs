@@ -21,6 +21,7 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::PgPool;
 
 use crate::error::{AppError, AppResult};
+use crate::limits::window::retry_after_secs;
 use crate::state::LoginLimits;
 
 /// The first wait past the free failures; each further failure doubles it.
@@ -57,12 +58,6 @@ pub fn admit(counter: Counter, free: i64, window: Duration, now: DateTime<Utc>) 
     let over = i64::from(failures) - free + 1;
     let blocked_until = (over > 0).then(|| now + backoff(over.min(i64::from(i32::MAX)) as i32));
     Ok(Counter { failures, last_failure_at: Some(now), blocked_until })
-}
-
-/// Whole seconds to tell the user, never zero.
-fn retry_secs(wait: Duration) -> u64 {
-    let ms = wait.num_milliseconds().max(1);
-    ((ms + 999) / 1000) as u64
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,7 +149,7 @@ pub async fn begin_attempt(
     if wait > Duration::zero() {
         // Nothing counted: a refused attempt neither checks a password nor lengthens the wait.
         tx.rollback().await?;
-        return Err(AppError::RateLimited { retry_after_secs: retry_secs(wait) });
+        return Err(AppError::RateLimited { retry_after_secs: retry_after_secs(wait) });
     }
     for (scope, account_key, source_key, next) in updates {
         sqlx::query!(
@@ -265,12 +260,5 @@ mod tests {
         }
         let later = admit(c, 5, WINDOW, at(16 * 60)).unwrap();
         assert_eq!((later.failures, later.blocked_until), (1, None));
-    }
-
-    #[test]
-    fn the_wait_is_reported_in_whole_seconds_rounded_up() {
-        assert_eq!(retry_secs(Duration::milliseconds(1)), 1);
-        assert_eq!(retry_secs(Duration::milliseconds(14_200)), 15);
-        assert_eq!(retry_secs(Duration::seconds(900)), 900);
     }
 }

@@ -11,6 +11,7 @@ use super::db::{self, Filed};
 use super::{standing, ModerationAction, NewReport, ReportReason, TargetKind};
 use crate::clock::Clock;
 use crate::error::{AppError, AppResult};
+use crate::limits::Quota;
 use crate::posts::comments::db as comments;
 use crate::posts::Visibility;
 use crate::social::safety::{db::set_relation, Relation};
@@ -54,7 +55,7 @@ async fn the_queue_puts_the_most_reported_first_then_the_oldest(pool: PgPool) {
     let boss = admin(&pool, "boss").await;
     let first = post(&pool, ann, "first <b>bold</b>", Visibility::Public).await;
     let second = post(&pool, ann, "second", Visibility::Public).await;
-    comments::add(&pool, Some(bob), first, "a comment").await.unwrap();
+    comments::add(&pool, &Quota::exempt(), Some(bob), first, "a comment").await.unwrap();
     let comment = newest_comment(&pool).await;
 
     // The comment is reported first, then the first post; the second post twice.
@@ -232,10 +233,10 @@ async fn a_removed_comment_is_left_to_its_writer_with_the_reason(pool: PgPool) {
     let fan = user(&pool, "fan").await;
     let boss = admin(&pool, "boss").await;
     let post_id = post(&pool, ann, "hi", Visibility::Public).await;
-    comments::add(&pool, Some(troll), post_id, "rude").await.unwrap();
+    comments::add(&pool, &Quota::exempt(), Some(troll), post_id, "rude").await.unwrap();
     let rude = newest_comment(&pool).await;
-    comments::reply(&pool, Some(fan), rude, "don't").await.unwrap();
-    comments::add(&pool, Some(fan), post_id, "nice").await.unwrap();
+    comments::reply(&pool, &Quota::exempt(), Some(fan), rude, "don't").await.unwrap();
+    comments::add(&pool, &Quota::exempt(), Some(fan), post_id, "nice").await.unwrap();
     db::act(&pool, Some(boss), TargetKind::Comment, rude, ModerationAction::Remove, "harassment").await.unwrap();
 
     for (who, viewer) in
@@ -248,7 +249,7 @@ async fn a_removed_comment_is_left_to_its_writer_with_the_reason(pool: PgPool) {
     let page = comments::list(&pool, post_id, Some(troll), None).await.unwrap();
     let own = page.threads.iter().find(|t| t.root.id == rude).expect("its writer still sees it");
     assert_eq!(own.root.removed.as_deref(), Some("Removed by Storefeed: harassment"));
-    assert!(comments::reply(&pool, Some(fan), rude, "again").await.is_err(), "nobody else replies to it");
+    assert!(comments::reply(&pool, &Quota::exempt(), Some(fan), rude, "again").await.is_err(), "nobody else replies to it");
 }
 
 /// Every gated action, for the account `me` (with a draft, a comment, a
@@ -294,10 +295,10 @@ impl Gated {
             ("edit post", crate::posts::editing::edit(pool, self.me, self.draft, "edited", Visibility::Public).await),
             (
                 "repost",
-                crate::posts::reposts::db::set_repost(pool, Some(self.me), self.other_post, true).await.map(|_| ()),
+                crate::posts::reposts::db::set_repost(pool, &Quota::exempt(), Some(self.me), self.other_post, true).await.map(|_| ()),
             ),
-            ("comment", comments::add(pool, Some(self.me), self.other_post, "hi").await.map(|_| ())),
-            ("reply", comments::reply(pool, Some(self.me), self.comment, "hi").await.map(|_| ())),
+            ("comment", comments::add(pool, &Quota::exempt(), Some(self.me), self.other_post, "hi").await.map(|_| ())),
+            ("reply", comments::reply(pool, &Quota::exempt(), Some(self.me), self.comment, "hi").await.map(|_| ())),
             ("edit comment", comments::edit(pool, Some(self.me), self.comment, "edited").await),
             ("open a shop", ok(crate::shops::db::create(pool, self.me, &new_shop).await)),
             ("list a product", ok(catalog::create_product(pool, &shop, &new_product).await)),
@@ -321,7 +322,7 @@ async fn a_suspended_account_is_refused_every_gated_action_until_it_ends(
     let product = product_of(&pool, variant).await;
     let other_post = post(&pool, ann, "hi", Visibility::Public).await;
     let draft = crate::posts::db::save_draft(&pool, me, "draft", Visibility::Public, &[]).await.unwrap();
-    comments::add(&pool, Some(me), other_post, "mine").await.unwrap();
+    comments::add(&pool, &Quota::exempt(), Some(me), other_post, "mine").await.unwrap();
     let comment = newest_comment(&pool).await;
     let mut gated = Gated { me, other_post, draft, comment, product, variant };
 
@@ -341,7 +342,7 @@ async fn a_suspended_account_is_refused_every_gated_action_until_it_ends(
     clock.advance(Duration::days(2) + Duration::minutes(1)).unwrap();
     assert_eq!(standing::restriction(&pool, me).await.unwrap(), None);
     // Two days on, the old comment's edit window has closed: edit a new one.
-    comments::add(&pool, Some(me), other_post, "back").await.unwrap();
+    comments::add(&pool, &Quota::exempt(), Some(me), other_post, "back").await.unwrap();
     gated.comment = newest_comment(&pool).await;
     for (what, result) in gated.run(&pool).await {
         assert_eq!(result, Ok(()), "{what} after the suspension");

@@ -43,7 +43,8 @@ pub async fn create_post(data: MultipartData) -> Result<Uuid, AppError> {
         collaborators: &collaborators,
         cards: &cards,
     };
-    let id = super::compose::create(&state.pool, &state.config.media_dir, post, uploads).await?;
+    let quota = crate::limits::Quota::for_caller(&state, Some(user.id));
+    let id = super::compose::create(&state.pool, &state.config.media_dir, &quota, post, uploads).await?;
     leptos_axum::redirect(&format!("/post/{id}"));
     Ok(id)
 }
@@ -181,6 +182,7 @@ pub async fn remove_image_tag(id: Uuid) -> Result<(), AppError> {
 pub async fn set_like(id: Uuid, like: bool) -> Result<super::LikeState, AppError> {
     let user = crate::accounts::session::require_user().await?;
     let state = crate::state::app_state()?;
-    let like_count = super::likes::set_like(&state.pool, user.id, id, like).await?;
+    let quota = crate::limits::Quota::for_caller(&state, Some(user.id));
+    let like_count = super::likes::set_like(&state.pool, &quota, user.id, id, like).await?;
     Ok(super::LikeState { liked: like, like_count })
 }

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::card_links::CardLinks;
 use super::Visibility;
 use crate::error::AppResult;
+use crate::limits::Quota;
 use crate::media;
 
 /// A post as the compose form sends it, its text already validated.
@@ -31,12 +32,18 @@ pub struct NewPost<'a> {
 }
 
 /// Stores the images of `post` under `media_dir` and saves the post with
-/// them; returns its id.
-pub async fn create(pool: &PgPool, media_dir: &Path, post: NewPost<'_>, uploads: Vec<Vec<u8>>) -> AppResult<Uuid> {
+/// them, counted against `quota` (`limits`); returns its id.
+pub async fn create(
+    pool: &PgPool,
+    media_dir: &Path,
+    quota: &Quota,
+    post: NewPost<'_>,
+    uploads: Vec<Vec<u8>>,
+) -> AppResult<Uuid> {
     // Asked again when saving; first, so a suspended account's images are not processed.
     crate::moderation::standing::require_active(pool, post.author).await?;
     let images = media::store_post_images(media_dir, super::POST_IMAGES, uploads).await?;
-    let saved = super::db::create_linked(pool, &post, &images).await;
+    let saved = super::db::create_linked(pool, quota, &post, &images).await;
     media::keep_if_saved(media_dir, &media::post_image_urls(&images), saved).await
 }
 
@@ -77,7 +84,7 @@ mod tests {
         };
         let cut = jpeg(120, 90);
         let uploads = vec![png(120, 90), jpeg(90, 120), cut[..cut.len() - 30].to_vec()];
-        let err = create(&pool, &dir, post, uploads).await.unwrap_err();
+        let err = create(&pool, &dir, &Quota::exempt(), post, uploads).await.unwrap_err();
         assert_eq!(err.status_code(), 422);
         assert_eq!(err.to_string(), "That image is damaged or incomplete. Please upload it again.");
         assert!(files(&dir).is_empty(), "{:?}", files(&dir));
@@ -97,7 +104,7 @@ mod tests {
             collaborators: &[],
             cards: &CardLinks::default(),
         };
-        let err = create(&pool, &dir, post, vec![png(120, 90), png(90, 120)]).await.unwrap_err();
+        let err = create(&pool, &dir, &Quota::exempt(), post, vec![png(120, 90), png(90, 120)]).await.unwrap_err();
         assert_eq!(err, AppError::Internal);
         assert!(files(&dir).is_empty(), "{:?}", files(&dir));
         let _ = std::fs::remove_dir_all(&dir);
@@ -118,7 +125,7 @@ mod tests {
             collaborators: &names,
             cards: &CardLinks::default(),
         };
-        let err = create(&pool, &dir, post, vec![png(120, 90)]).await.unwrap_err();
+        let err = create(&pool, &dir, &Quota::exempt(), post, vec![png(120, 90)]).await.unwrap_err();
         assert_eq!(err, AppError::validation("collaborators", "No such account: @nobody_here."));
         assert!(files(&dir).is_empty(), "{:?}", files(&dir));
         assert_eq!(posts(&pool).await, 0);
@@ -140,7 +147,7 @@ mod tests {
             collaborators: &[],
             cards: &CardLinks::default(),
         };
-        let id = create(&pool, &dir, post, vec![png(120, 90), jpeg(90, 120)]).await.unwrap();
+        let id = create(&pool, &dir, &Quota::exempt(), post, vec![png(120, 90), jpeg(90, 120)]).await.unwrap();
         let urls = sqlx::query_scalar!("SELECT url_1200 FROM post_media WHERE post_id = $1 ORDER BY position", id)
             .fetch_all(&pool)
             .await

@@ -15,6 +15,7 @@ use super::text::{segments, Mention};
 use super::timeline::Candidate;
 use super::{Author, FeedPage, MediaView, PostView, TagKind, TagView, Visibility, FEED_PAGE_SIZE};
 use crate::error::{AppError, AppResult};
+use crate::limits::{Action, Quota};
 use crate::media::StoredPostImage;
 use crate::social::Cursor;
 
@@ -60,11 +61,18 @@ pub async fn create(
 
 /// Saves a post as the compose form sent it (`create`), with the group
 /// deals and installment plans it links (`card_links`) in the same
-/// transaction: a refused link saves nothing.
-pub async fn create_linked(pool: &PgPool, post: &NewPost<'_>, images: &[StoredPostImage]) -> AppResult<Uuid> {
+/// transaction: a refused link saves nothing. It counts against the
+/// author's post limit (`quota`, see `limits`); the helpers above, for
+/// seeding and tests, count nothing.
+pub async fn create_linked(
+    pool: &PgPool,
+    quota: &Quota,
+    post: &NewPost<'_>,
+    images: &[StoredPostImage],
+) -> AppResult<Uuid> {
     let published = !post.draft;
     let NewPost { author, body, visibility, quote_of, collaborators, cards, .. } = *post;
-    insert_linked(pool, author, body, visibility, images, published, quote_of, collaborators, cards).await
+    insert_linked(pool, quota, author, body, visibility, images, published, quote_of, collaborators, cards).await
 }
 
 /// Saves a post (published or a draft), quoting `quote_of` if set: a
@@ -82,13 +90,16 @@ pub(super) async fn insert(
     quote_of: Option<Uuid>,
     invite: &[String],
 ) -> AppResult<Uuid> {
-    insert_linked(pool, author, body, visibility, images, published, quote_of, invite, &CardLinks::default()).await
+    let (quota, cards) = (&Quota::exempt(), &CardLinks::default());
+    insert_linked(pool, quota, author, body, visibility, images, published, quote_of, invite, cards).await
 }
 
-/// `insert`, with the group deals and installment plans the post shows.
+/// `insert`, with the group deals and installment plans the post shows,
+/// counted against `quota`.
 #[allow(clippy::too_many_arguments)]
 async fn insert_linked(
     pool: &PgPool,
+    quota: &Quota,
     author: Uuid,
     body: &str,
     visibility: Visibility,
@@ -101,6 +112,7 @@ async fn insert_linked(
     let id = Uuid::new_v4();
     let mut tx = pool.begin().await?;
     crate::moderation::standing::require_active(&mut *tx, author).await?;
+    quota.take(&mut tx, Action::Post).await?;
     sqlx::query!(
         "INSERT INTO posts (id, author_id, body, status, visibility, published_at, quote_of)
          VALUES ($1, $2, $3, CASE WHEN $5 THEN 'published' ELSE 'draft' END, $4, CASE WHEN $5 THEN app_now() END, $6)",
@@ -695,7 +707,7 @@ mod tests {
         let author = user(&pool, "author").await;
         let fan = user(&pool, "fan").await;
         let stranger = user(&pool, "stranger").await;
-        set_follow(&pool, fan, "author", true).await.unwrap();
+        set_follow(&pool, &Quota::exempt(), fan, "author", true).await.unwrap();
         let public = publish(&pool, author, "hello all", Visibility::Public, &[image()]).await.unwrap();
         let private = publish(&pool, author, "friends only", Visibility::Followers, &[]).await.unwrap();
 

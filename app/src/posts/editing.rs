@@ -177,7 +177,7 @@ mod tests {
     async fn drafts_stay_private_until_published(pool: PgPool) {
         let author = user(&pool, "author").await;
         let fan = user(&pool, "fan").await;
-        crate::social::db::set_follow(&pool, fan, "author", true).await.unwrap();
+        crate::social::db::set_follow(&pool, &crate::limits::Quota::exempt(), fan, "author", true).await.unwrap();
         let id = save_draft(&pool, author, "coming soon", Visibility::Public, &[]).await.unwrap();
 
         assert!(post(&pool, id, Some(fan)).await.unwrap().is_none());

@@ -195,7 +195,7 @@ mod tests {
         let newer = post(&pool, bob, "newer", Visibility::Public).await;
         for i in 0..3 {
             let fan = user(&pool, &format!("fan{i}")).await;
-            likes::set_like(&pool, fan, loved, true).await.unwrap();
+            likes::set_like(&pool, &crate::limits::Quota::exempt(), fan, loved, true).await.unwrap();
         }
         // Before any refresh every post is scored at read.
         assert_eq!(explore_ids(&pool, sam).await, vec![loved, newer]);

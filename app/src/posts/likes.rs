@@ -1,20 +1,23 @@
 //! Likes: one per person per post, with the post's counter changed in the
 //! same transaction (the post row is locked, so concurrent likes never miscount).
+//! A like or an unlike counts against the liker's rate limit (`limits`).
 
 use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::error::{AppError, AppResult};
+use crate::limits::{Action, Quota};
 
 /// Likes (`like = true`) or unlikes a post the viewer can see; idempotent.
 /// Returns the post's like count afterwards.
-pub async fn set_like(pool: &PgPool, user: Uuid, post_id: Uuid, like: bool) -> AppResult<i64> {
+pub async fn set_like(pool: &PgPool, quota: &Quota, user: Uuid, post_id: Uuid, like: bool) -> AppResult<i64> {
     // A repost's id likes the post it shows.
     let post_id = match super::db::post(pool, post_id, Some(user)).await? {
         Some(view) => view.id,
         None => return Err(AppError::NotFound("Post".into())),
     };
     let mut tx = pool.begin().await?;
+    quota.take(&mut tx, Action::Like).await?;
     let author = sqlx::query_scalar!("SELECT author_id FROM posts WHERE id = $1 FOR NO KEY UPDATE", post_id)
         .fetch_one(&mut *tx)
         .await?;
@@ -69,14 +72,14 @@ mod tests {
             .flat_map(|&fan| [fan, fan])
             .map(|fan| {
                 let pool = pool.clone();
-                tokio::spawn(async move { set_like(&pool, fan, post, true).await })
+                tokio::spawn(async move { set_like(&pool, &Quota::exempt(), fan, post, true).await })
             })
             .collect();
         for t in tasks {
             t.await.unwrap().unwrap();
         }
-        assert_eq!(set_like(&pool, fans[0], post, false).await.unwrap(), 11);
-        assert_eq!(set_like(&pool, fans[0], post, false).await.unwrap(), 11);
+        assert_eq!(set_like(&pool, &Quota::exempt(), fans[0], post, false).await.unwrap(), 11);
+        assert_eq!(set_like(&pool, &Quota::exempt(), fans[0], post, false).await.unwrap(), 11);
         let rows: i64 =
             sqlx::query_scalar!("SELECT count(*) AS \"n!\" FROM post_likes").fetch_one(&pool).await.unwrap();
         assert_eq!(rows, 11);
@@ -87,6 +90,9 @@ mod tests {
         let author = user(&pool, "author").await;
         let stranger = user(&pool, "stranger").await;
         let post = db::publish(&pool, author, "friends", Visibility::Followers, &[]).await.unwrap();
-        assert_eq!(set_like(&pool, stranger, post, true).await.unwrap_err(), AppError::NotFound("Post".into()));
+        assert_eq!(
+            set_like(&pool, &Quota::exempt(), stranger, post, true).await.unwrap_err(),
+            AppError::NotFound("Post".into())
+        );
     }
 }

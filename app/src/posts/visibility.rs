@@ -69,13 +69,13 @@ mod tests {
                 .await
                 .unwrap()
         };
-        c::add(&pool, Some(troll), post_id, "rude").await.unwrap();
+        c::add(&pool, &crate::limits::Quota::exempt(), Some(troll), post_id, "rude").await.unwrap();
         let rude = newest(pool.clone()).await;
-        let under = c::reply(&pool, Some(fan), rude, "don't").await.unwrap().id;
-        c::add(&pool, Some(fan), post_id, "nice").await.unwrap();
+        let under = c::reply(&pool, &crate::limits::Quota::exempt(), Some(fan), rude, "don't").await.unwrap().id;
+        c::add(&pool, &crate::limits::Quota::exempt(), Some(fan), post_id, "nice").await.unwrap();
         let nice = newest(pool.clone()).await;
-        let fine = c::reply(&pool, Some(sam), nice, "agreed").await.unwrap().id;
-        let snide = c::reply(&pool, Some(troll), nice, "snide").await.unwrap().id;
+        let fine = c::reply(&pool, &crate::limits::Quota::exempt(), Some(sam), nice, "agreed").await.unwrap().id;
+        let snide = c::reply(&pool, &crate::limits::Quota::exempt(), Some(troll), nice, "snide").await.unwrap().id;
         c::set_hidden(&pool, Some(ann), rude, true).await.unwrap();
         c::set_hidden(&pool, Some(ann), snide, true).await.unwrap();
 
@@ -112,11 +112,11 @@ mod tests {
         for (who, viewer, allowed) in &cases {
             if let Some(v) = viewer {
                 for id in [rude, under, nice, fine, snide] {
-                    let liked = c::set_like(&pool, Some(*v), id, true).await.is_ok();
+                    let liked = c::set_like(&pool, &crate::limits::Quota::exempt(), Some(*v), id, true).await.is_ok();
                     assert_eq!(liked, allowed.contains(&id), "liking, {who}");
                 }
                 for id in [rude, under, nice, snide] {
-                    let replied = c::reply(&pool, Some(*v), id, "hi").await.is_ok();
+                    let replied = c::reply(&pool, &crate::limits::Quota::exempt(), Some(*v), id, "hi").await.is_ok();
                     assert_eq!(replied, allowed.contains(&id), "replying, {who}");
                 }
             }
@@ -170,9 +170,10 @@ mod tests {
             let comments = comments::db::list(pool, id, viewer, None).await.is_ok();
             assert_eq!(comments, allowed.contains(&id), "comment list, {who}");
             if let Some(v) = viewer {
-                let commented = comments::db::add(pool, Some(v), id, "hi").await.is_ok();
+                let commented =
+                    comments::db::add(pool, &crate::limits::Quota::exempt(), Some(v), id, "hi").await.is_ok();
                 assert_eq!(commented, listed.contains(&id), "commenting, {who}");
-                let liked = likes::set_like(pool, v, id, true).await.is_ok();
+                let liked = likes::set_like(pool, &crate::limits::Quota::exempt(), v, id, true).await.is_ok();
                 assert_eq!(liked, allowed.contains(&id), "liking, {who}");
             }
         }
@@ -334,7 +335,7 @@ mod tests {
         // Fay followed while the account was public; Rex asks after it went private.
         follow(&pool, fay, "ivy").await;
         make_private(&pool, ivy).await;
-        let asked = set_follow(&pool, rex, "ivy", true).await.unwrap();
+        let asked = set_follow(&pool, &crate::limits::Quota::exempt(), rex, "ivy", true).await.unwrap();
         assert!(asked.requested && !asked.following);
 
         let posts = Posts {

@@ -77,7 +77,8 @@ pub async fn upload_profile_image(data: MultipartData) -> Result<String, AppErro
 pub async fn set_follow(username: String, follow: bool) -> Result<FollowState, AppError> {
     let user = crate::accounts::session::require_user().await?;
     let state = crate::state::app_state()?;
-    super::db::set_follow(&state.pool, user.id, &username, follow).await
+    let quota = crate::limits::Quota::for_caller(&state, Some(user.id));
+    super::db::set_follow(&state.pool, &quota, user.id, &username, follow).await
 }
 
 /// The signed-in user's pending follow requests, newest first.
@@ -109,7 +110,7 @@ pub async fn decline_follow_request(username: String) -> Result<(), AppError> {
 pub async fn cancel_follow_request(username: String) -> Result<FollowState, AppError> {
     let state = crate::state::app_state()?;
     let caller = crate::accounts::session::current_user().await?.map(|u| u.id);
-    super::requests::cancel(&state.pool, caller, &username).await
+    super::requests::cancel(&state.pool, &crate::limits::Quota::for_caller(&state, caller), caller, &username).await
 }
 
 /// A list cursor from a request; empty means the first page.

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::safety::Standing;
 use super::{Cursor, EditableProfile, FollowState, PeoplePage, PersonCard, Profile, PAGE_SIZE};
 use crate::error::{AppError, AppResult};
+use crate::limits::{Action, Quota};
 
 pub async fn profile_by_username(pool: &PgPool, username: &str, viewer: Option<Uuid>) -> AppResult<Option<Profile>> {
     let row = sqlx::query!(
@@ -189,13 +190,21 @@ pub(super) async fn follow_state(tx: &mut PgConnection, follower: Uuid, followee
 /// Follows (`follow = true`) or unfollows `target_username`. Following a
 /// private account sends a request instead (accepted by its owner later);
 /// `follow = false` removes the follow or withdraws the request. Idempotent:
-/// a repeat changes nothing and reports the current state.
-pub async fn set_follow(pool: &PgPool, me: Uuid, target_username: &str, follow: bool) -> AppResult<FollowState> {
+/// a repeat changes nothing and reports the current state. Either way it
+/// counts against the caller's follow limit (`limits`).
+pub async fn set_follow(
+    pool: &PgPool,
+    quota: &Quota,
+    me: Uuid,
+    target_username: &str,
+    follow: bool,
+) -> AppResult<FollowState> {
     let target = user_id_by_username(pool, target_username).await?;
     if target == me {
         return Err(AppError::validation("username", "You can't follow yourself."));
     }
     let mut tx = pool.begin().await?;
+    quota.take(&mut tx, Action::Follow).await?;
     let private = lock_pair(&mut tx, me, target).await?;
     // Between blocked accounts there is nobody to follow (checked under the
     // lock a block takes too, so a follow can't slip in beside a block).
@@ -416,20 +425,20 @@ mod tests {
         let a = user(&pool, "ann").await;
         let b = user(&pool, "ben").await;
         assert_eq!(
-            set_follow(&pool, a, "ben", true).await.unwrap(),
+            set_follow(&pool, &Quota::exempt(), a, "ben", true).await.unwrap(),
             FollowState { following: true, requested: false, followers_count: 1 }
         );
         assert_eq!(
-            set_follow(&pool, a, "BEN", true).await.unwrap(),
+            set_follow(&pool, &Quota::exempt(), a, "BEN", true).await.unwrap(),
             FollowState { following: true, requested: false, followers_count: 1 }
         );
         assert_eq!(counts(&pool, a).await, (0, 1));
         assert_eq!(counts(&pool, b).await, (1, 0));
         assert_eq!(
-            set_follow(&pool, a, "ben", false).await.unwrap(),
+            set_follow(&pool, &Quota::exempt(), a, "ben", false).await.unwrap(),
             FollowState { following: false, requested: false, followers_count: 0 }
         );
-        assert_eq!(set_follow(&pool, a, "ben", false).await.unwrap().followers_count, 0);
+        assert_eq!(set_follow(&pool, &Quota::exempt(), a, "ben", false).await.unwrap().followers_count, 0);
         assert_eq!(counts(&pool, a).await, (0, 0));
         assert_eq!(counts(&pool, b).await, (0, 0));
     }
@@ -437,8 +446,11 @@ mod tests {
     #[sqlx::test(migrations = "../migrations")]
     async fn nobody_follows_themselves_or_a_missing_account(pool: PgPool) {
         let a = user(&pool, "ann").await;
-        assert_eq!(set_follow(&pool, a, "ann", true).await.unwrap_err().status_code(), 422);
-        assert_eq!(set_follow(&pool, a, "ghost", true).await.unwrap_err(), AppError::NotFound("Account".into()));
+        assert_eq!(set_follow(&pool, &Quota::exempt(), a, "ann", true).await.unwrap_err().status_code(), 422);
+        assert_eq!(
+            set_follow(&pool, &Quota::exempt(), a, "ghost", true).await.unwrap_err(),
+            AppError::NotFound("Account".into())
+        );
         assert_eq!(counts(&pool, a).await, (0, 0));
     }
 
@@ -456,7 +468,9 @@ mod tests {
                 if i != j {
                     for _ in 0..2 {
                         let (pool, me, name) = (pool.clone(), *me, name.clone());
-                        tasks.push(tokio::spawn(async move { set_follow(&pool, me, &name, true).await }));
+                        tasks.push(tokio::spawn(
+                            async move { set_follow(&pool, &Quota::exempt(), me, &name, true).await },
+                        ));
                     }
                 }
             }
@@ -476,7 +490,7 @@ mod tests {
         let star = user(&pool, "star").await;
         for i in 0..25 {
             let fan = user(&pool, &format!("fan{i:02}")).await;
-            set_follow(&pool, fan, "star", true).await.unwrap();
+            set_follow(&pool, &Quota::exempt(), fan, "star", true).await.unwrap();
         }
         let first = follow_list(&pool, "star", Direction::Followers, Some(star), None).await.unwrap();
         assert_eq!(first.people.len(), 20);
@@ -498,7 +512,7 @@ mod tests {
     async fn profiles_know_whether_the_viewer_follows(pool: PgPool) {
         let a = user(&pool, "ann").await;
         let b = user(&pool, "ben").await;
-        set_follow(&pool, a, "ben", true).await.unwrap();
+        set_follow(&pool, &Quota::exempt(), a, "ben", true).await.unwrap();
         let seen_by_a = profile_by_username(&pool, "ben", Some(a)).await.unwrap().unwrap();
         assert!(seen_by_a.viewer_follows && !seen_by_a.is_self);
         assert_eq!(seen_by_a.followers_count, 1);

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::db::{count_follow, follow_state, lock_pair, user_id_by_username};
 use super::{Cursor, FollowRequest, FollowState, RequestsPage, PAGE_SIZE};
 use crate::error::{AppError, AppResult};
+use crate::limits::{Action, Quota};
 
 fn signed_in(caller: Option<Uuid>) -> AppResult<Uuid> {
     caller.ok_or(AppError::Unauthorized)
@@ -103,11 +104,13 @@ pub async fn decline(pool: &PgPool, caller: Option<Uuid>, requester: &str) -> Ap
     Ok(())
 }
 
-/// The caller withdraws their request to follow `owner`.
-pub async fn cancel(pool: &PgPool, caller: Option<Uuid>, owner: &str) -> AppResult<FollowState> {
+/// The caller withdraws their request to follow `owner` (an unfollow, for
+/// the follow limit: `limits`).
+pub async fn cancel(pool: &PgPool, quota: &Quota, caller: Option<Uuid>, owner: &str) -> AppResult<FollowState> {
     let requester = signed_in(caller)?;
     let owner = account(pool, owner).await?;
     let mut tx = pool.begin().await?;
+    quota.take(&mut tx, Action::Follow).await?;
     let cancelled = sqlx::query!(
         "DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2 AND status = 'pending'",
         requester,
@@ -178,9 +181,13 @@ mod tests {
         make_private(&pool, olive).await;
         let secret = post(&pool, olive, "only for friends", Visibility::Public).await;
 
-        let asked = set_follow(&pool, rex, "olive", true).await.unwrap();
+        let asked = set_follow(&pool, &Quota::exempt(), rex, "olive", true).await.unwrap();
         assert_eq!(asked, FollowState { following: false, requested: true, followers_count: 0 });
-        assert_eq!(set_follow(&pool, rex, "olive", true).await.unwrap(), asked, "asking twice is one request");
+        assert_eq!(
+            set_follow(&pool, &Quota::exempt(), rex, "olive", true).await.unwrap(),
+            asked,
+            "asking twice is one request"
+        );
         assert_eq!(
             (counts(&pool, olive).await, counts(&pool, rex).await),
             ((0, 0), (0, 0)),
@@ -202,7 +209,7 @@ mod tests {
         assert_eq!(accept(&pool, Some(olive), "rex").await.unwrap_err(), no_request(), "nothing left to accept");
 
         // Unfollowing removes the accepted follow and its counts.
-        let left = set_follow(&pool, rex, "olive", false).await.unwrap();
+        let left = set_follow(&pool, &Quota::exempt(), rex, "olive", false).await.unwrap();
         assert_eq!(left, FollowState { following: false, requested: false, followers_count: 0 });
         assert_eq!((counts(&pool, olive).await, counts(&pool, rex).await), ((0, 0), (0, 0)));
         assert!(posts::post(&pool, secret, Some(rex)).await.unwrap().is_none());
@@ -214,21 +221,21 @@ mod tests {
         let rex = user(&pool, "rex").await;
         make_private(&pool, olive).await;
 
-        set_follow(&pool, rex, "olive", true).await.unwrap();
+        set_follow(&pool, &Quota::exempt(), rex, "olive", true).await.unwrap();
         decline(&pool, Some(olive), "rex").await.unwrap();
         assert_eq!(status(&pool, rex, olive).await, None);
         assert_eq!(decline(&pool, Some(olive), "rex").await.unwrap_err(), no_request());
 
         // Asking again after a decline is a new request, withdrawn by the requester.
-        set_follow(&pool, rex, "olive", true).await.unwrap();
-        let state = cancel(&pool, Some(rex), "olive").await.unwrap();
+        set_follow(&pool, &Quota::exempt(), rex, "olive", true).await.unwrap();
+        let state = cancel(&pool, &Quota::exempt(), Some(rex), "olive").await.unwrap();
         assert_eq!(state, FollowState { following: false, requested: false, followers_count: 0 });
         assert_eq!(status(&pool, rex, olive).await, None);
-        assert_eq!(cancel(&pool, Some(rex), "olive").await.unwrap_err(), no_request());
+        assert_eq!(cancel(&pool, &Quota::exempt(), Some(rex), "olive").await.unwrap_err(), no_request());
 
         // The follow button's second click withdraws a request as well.
-        set_follow(&pool, rex, "olive", true).await.unwrap();
-        let state = set_follow(&pool, rex, "olive", false).await.unwrap();
+        set_follow(&pool, &Quota::exempt(), rex, "olive", true).await.unwrap();
+        let state = set_follow(&pool, &Quota::exempt(), rex, "olive", false).await.unwrap();
         assert!(!state.following && !state.requested);
         assert_eq!(status(&pool, rex, olive).await, None);
         assert_eq!((counts(&pool, olive).await, counts(&pool, rex).await), ((0, 0), (0, 0)));
@@ -245,7 +252,7 @@ mod tests {
         let sam = user(&pool, "sam").await;
         let root = admin(&pool, "root").await;
         make_private(&pool, olive).await;
-        set_follow(&pool, rex, "olive", true).await.unwrap();
+        set_follow(&pool, &Quota::exempt(), rex, "olive", true).await.unwrap();
 
         let callers = [("anonymous", None), ("stranger", Some(sam)), ("requester", Some(rex)), ("admin", Some(root))];
         for (who, caller) in callers {
@@ -257,30 +264,38 @@ mod tests {
                 Some(c) => assert!(requesters(&pool, c).await.is_empty(), "{who} lists no one's requests"),
             }
             if who != "requester" {
-                assert_eq!(cancel(&pool, caller, "olive").await.unwrap_err(), refused, "cancel as {who}");
+                assert_eq!(
+                    cancel(&pool, &Quota::exempt(), caller, "olive").await.unwrap_err(),
+                    refused,
+                    "cancel as {who}"
+                );
             }
             assert_eq!(status(&pool, rex, olive).await.as_deref(), Some("pending"), "still pending after {who}");
         }
         // The owner can't withdraw someone else's request either.
-        assert_eq!(cancel(&pool, Some(olive), "olive").await.unwrap_err(), no_request());
-        assert_eq!(cancel(&pool, Some(olive), "rex").await.unwrap_err(), no_request());
+        assert_eq!(cancel(&pool, &Quota::exempt(), Some(olive), "olive").await.unwrap_err(), no_request());
+        assert_eq!(cancel(&pool, &Quota::exempt(), Some(olive), "rex").await.unwrap_err(), no_request());
 
         // The owner lists and declines; the requester withdraws; the owner accepts.
         assert_eq!(requesters(&pool, olive).await, vec!["rex"]);
         decline(&pool, Some(olive), "rex").await.unwrap();
-        set_follow(&pool, rex, "olive", true).await.unwrap();
-        cancel(&pool, Some(rex), "olive").await.unwrap();
-        set_follow(&pool, rex, "olive", true).await.unwrap();
+        set_follow(&pool, &Quota::exempt(), rex, "olive", true).await.unwrap();
+        cancel(&pool, &Quota::exempt(), Some(rex), "olive").await.unwrap();
+        set_follow(&pool, &Quota::exempt(), rex, "olive", true).await.unwrap();
         accept(&pool, Some(olive), "rex").await.unwrap();
         assert_eq!(status(&pool, rex, olive).await.as_deref(), Some("accepted"));
-        assert_eq!(cancel(&pool, Some(rex), "olive").await.unwrap_err(), no_request(), "a follow is not a request");
+        assert_eq!(
+            cancel(&pool, &Quota::exempt(), Some(rex), "olive").await.unwrap_err(),
+            no_request(),
+            "a follow is not a request"
+        );
     }
 
     #[sqlx::test(migrations = "../migrations")]
     async fn going_public_accepts_every_request_and_going_private_keeps_followers(pool: PgPool) {
         let olive = user(&pool, "olive").await;
         let fans = [user(&pool, "fan_a").await, user(&pool, "fan_b").await, user(&pool, "fan_c").await];
-        set_follow(&pool, fans[0], "olive", true).await.unwrap();
+        set_follow(&pool, &Quota::exempt(), fans[0], "olive", true).await.unwrap();
         let profile = |is_private| ProfileUpdate {
             display_name: "Olive".into(),
             bio: String::new(),
@@ -293,8 +308,8 @@ mod tests {
         update_profile(&pool, olive, &profile(true)).await.unwrap();
         assert_eq!(status(&pool, fans[0], olive).await.as_deref(), Some("accepted"));
         assert_eq!(counts(&pool, olive).await, (1, 0));
-        set_follow(&pool, fans[1], "olive", true).await.unwrap();
-        set_follow(&pool, fans[2], "olive", true).await.unwrap();
+        set_follow(&pool, &Quota::exempt(), fans[1], "olive", true).await.unwrap();
+        set_follow(&pool, &Quota::exempt(), fans[2], "olive", true).await.unwrap();
         assert_eq!(requesters(&pool, olive).await.len(), 2);
 
         // Going public lets both requests in, counted.
@@ -316,10 +331,10 @@ mod tests {
         let rex = user(&pool, "rex").await;
         let sam = user(&pool, "sam").await;
         user(&pool, "pal").await;
-        set_follow(&pool, fay, "olive", true).await.unwrap();
-        set_follow(&pool, olive, "pal", true).await.unwrap();
+        set_follow(&pool, &Quota::exempt(), fay, "olive", true).await.unwrap();
+        set_follow(&pool, &Quota::exempt(), olive, "pal", true).await.unwrap();
         make_private(&pool, olive).await;
-        set_follow(&pool, rex, "olive", true).await.unwrap();
+        set_follow(&pool, &Quota::exempt(), rex, "olive", true).await.unwrap();
 
         for (who, viewer, allowed) in
             [("anonymous", None, false), ("stranger", Some(sam), false), ("requester", Some(rex), false)]

@@ -220,7 +220,9 @@ pub async fn ensure(
     }
     // Only around new accounts: an unfollow in an older demo stays.
     for (follower, followee) in FOLLOWS.iter().filter(|(a, b)| created.contains(a) || created.contains(b)) {
-        app::social::db::set_follow(pool, ids[follower], followee, true).await.map_err(|e| anyhow!("{e}"))?;
+        app::social::db::set_follow(pool, &app::limits::Quota::exempt(), ids[follower], followee, true)
+            .await
+            .map_err(|e| anyhow!("{e}"))?;
     }
     Ok(ids)
 }

@@ -23,7 +23,7 @@ pub struct NewEvent {
     pub surface: Option<Surface>,
     pub order_id: Option<Uuid>,
     pub amount_minor: Option<i64>,
-    /// The address the request came from (see `super::sink::source_key`):
+    /// The address the request came from (see `crate::request::source_key`):
     /// only the sink's filter reads it, it is not stored.
     pub source: Option<IpAddr>,
 }

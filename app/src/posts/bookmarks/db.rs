@@ -528,7 +528,7 @@ mod tests {
         // Not even its author saves a draft: it is not a post yet.
         assert_eq!(save(&pool, Some(ann), draft, None).await.unwrap_err(), AppError::NotFound("Post".into()));
         // Fay unfollows: the post leaves her saved page.
-        crate::social::db::set_follow(&pool, fay, "ann", false).await.unwrap();
+        crate::social::db::set_follow(&pool, &crate::limits::Quota::exempt(), fay, "ann", false).await.unwrap();
         assert!(tab(&pool, fay, None).await.is_empty());
     }
 

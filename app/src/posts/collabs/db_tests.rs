@@ -109,7 +109,7 @@ async fn an_accepted_invite_puts_the_post_on_both_profiles_with_a_joint_byline(p
         assert_eq!(profile_ids(&pool, profile, Some(sam)).await, vec![id], "on {profile}'s profile");
     }
     // Engagement is the one post's, whoever's profile it is liked from.
-    crate::posts::likes::set_like(&pool, sam, id, true).await.unwrap();
+    crate::posts::likes::set_like(&pool, &crate::limits::Quota::exempt(), sam, id, true).await.unwrap();
     let on_bobs = crate::posts::db::author_posts(&pool, "bob", Some(sam), None).await.unwrap();
     assert_eq!((on_bobs.posts[0].like_count, on_bobs.posts[0].liked), (1, true));
     let listed = db::collaborators(&pool, Some(ann), id).await.unwrap();
@@ -331,7 +331,7 @@ async fn a_coauthors_followers_get_the_post_once_they_accept_and_lose_it_when_th
     assert_eq!(rows_of(&pool, gil).await, BTreeSet::from([(id, ann)]), "one row for a post from two followed");
     assert_eq!(feed_ids(&pool, bob).await, vec![id], "a co-author's own feed has it");
     // A follower who unfollows one of the two still gets it through the other.
-    set_follow(&pool, gil, "ann", false).await.unwrap();
+    set_follow(&pool, &crate::limits::Quota::exempt(), gil, "ann", false).await.unwrap();
     assert_eq!(feed_ids(&pool, gil).await, vec![id], "at once: Gil still follows Bob");
     settle(&pool).await;
     assert_eq!(rows_of(&pool, gil).await, BTreeSet::from([(id, bob)]));
@@ -592,7 +592,7 @@ async fn authorization_matrix_for_collaborative_posts(pool: PgPool) {
         follow(&pool, id, "ivy").await;
     }
     make_private(&pool, ivy).await;
-    set_follow(&pool, rex, "ivy", true).await.unwrap();
+    set_follow(&pool, &crate::limits::Quota::exempt(), rex, "ivy", true).await.unwrap();
     set_relation(&pool, ivy, "bob", Relation::Block, true).await.unwrap();
     let _ = nia;
 

@@ -10,6 +10,9 @@ use super::{CommentLikeState, CommentPage, ReplyPage};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
+use crate::limits::Quota;
+
+#[cfg(feature = "ssr")]
 async fn caller() -> Result<Option<Uuid>, AppError> {
     Ok(crate::accounts::session::current_user().await?.map(|u| u.id))
 }
@@ -35,7 +38,7 @@ pub async fn add_comment(post_id: Uuid, body: String) -> Result<i64, AppError> {
     let state = crate::state::app_state()?;
     let user = caller().await?;
     let body = super::validate_comment(&body)?;
-    super::db::add(&state.pool, user, post_id, &body).await
+    super::db::add(&state.pool, &Quota::for_caller(&state, user), user, post_id, &body).await
 }
 
 /// Replies to a comment or a reply; returns the thread's top-level comment.
@@ -44,7 +47,7 @@ pub async fn reply_comment(parent_id: Uuid, body: String) -> Result<Uuid, AppErr
     let state = crate::state::app_state()?;
     let user = caller().await?;
     let body = super::validate_comment(&body)?;
-    Ok(super::db::reply(&state.pool, user, parent_id, &body).await?.root_id)
+    Ok(super::db::reply(&state.pool, &Quota::for_caller(&state, user), user, parent_id, &body).await?.root_id)
 }
 
 /// Changes the text of the caller's own comment in its first 15 minutes.
@@ -66,7 +69,8 @@ pub async fn delete_comment(id: Uuid) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "comments/like")]
 pub async fn set_comment_like(id: Uuid, like: bool) -> Result<CommentLikeState, AppError> {
     let state = crate::state::app_state()?;
-    super::db::set_like(&state.pool, caller().await?, id, like).await
+    let user = caller().await?;
+    super::db::set_like(&state.pool, &Quota::for_caller(&state, user), user, id, like).await
 }
 
 /// Hides a comment on the caller's post from everyone but its writer (or shows it again).

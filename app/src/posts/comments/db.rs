@@ -3,6 +3,8 @@
 //! counts); every write first reads its comment the same way, so what a
 //! person cannot see they cannot reply to, like, edit or moderate either.
 //! Writes that change `posts.comment_count` hold the post row's lock.
+//! Comments, replies and comment likes count against the writer's rate
+//! limit (`limits`), taken first in their transaction.
 
 use std::collections::{HashMap, HashSet};
 
@@ -15,6 +17,7 @@ use super::{
     ThreadPage, COMMENTS_PAGE, REPLIES_PAGE,
 };
 use crate::error::{AppError, AppResult};
+use crate::limits::{Action, Quota};
 use crate::posts::text::{mentions, segments, Mention};
 use crate::posts::{events, Author};
 use crate::social::Cursor;
@@ -29,10 +32,11 @@ fn not_found() -> AppError {
 
 /// Adds a top-level comment to a published post the commenter can see;
 /// returns the post's new comment count.
-pub async fn add(pool: &PgPool, actor: Option<Uuid>, post_id: Uuid, body: &str) -> AppResult<i64> {
+pub async fn add(pool: &PgPool, quota: &Quota, actor: Option<Uuid>, post_id: Uuid, body: &str) -> AppResult<i64> {
     let author = signed_in(actor)?;
     let mut tx = pool.begin().await?;
     crate::moderation::standing::require_active(&mut *tx, author).await?;
+    quota.take(&mut tx, Action::Comment).await?;
     let post = sqlx::query!(
         "SELECT p.author_id, p.comments_off FROM posts p
          WHERE p.id = $1 AND p.status = 'published' AND post_visible_to(p, $2)
@@ -77,10 +81,11 @@ pub struct Reply {
 }
 
 /// Replies to a live comment or reply the replier can see.
-pub async fn reply(pool: &PgPool, actor: Option<Uuid>, parent_id: Uuid, body: &str) -> AppResult<Reply> {
+pub async fn reply(pool: &PgPool, quota: &Quota, actor: Option<Uuid>, parent_id: Uuid, body: &str) -> AppResult<Reply> {
     let author = signed_in(actor)?;
     let mut tx = pool.begin().await?;
     crate::moderation::standing::require_active(&mut *tx, author).await?;
+    quota.take(&mut tx, Action::Comment).await?;
     let parent = target(&mut tx, author, parent_id).await?;
     if parent.comments_off {
         return Err(comments_off_error());
@@ -194,9 +199,16 @@ pub async fn set_comments_off(pool: &PgPool, actor: Option<Uuid>, post_id: Uuid,
 /// Likes (`like = true`) or unlikes a live comment the viewer can see;
 /// idempotent. The count moves only when a like row was really added or
 /// removed, in the same transaction, so it stays exact under concurrency.
-pub async fn set_like(pool: &PgPool, actor: Option<Uuid>, comment_id: Uuid, like: bool) -> AppResult<CommentLikeState> {
+pub async fn set_like(
+    pool: &PgPool,
+    quota: &Quota,
+    actor: Option<Uuid>,
+    comment_id: Uuid,
+    like: bool,
+) -> AppResult<CommentLikeState> {
     let user = signed_in(actor)?;
     let mut tx = pool.begin().await?;
+    quota.take(&mut tx, Action::Like).await?;
     let seen = sqlx::query_scalar!(
         r#"SELECT c.id FROM comments c JOIN posts p ON p.id = c.post_id
            WHERE c.id = $1 AND c.deleted_at IS NULL AND post_visible_to(p, $2) AND comment_visible_to(c, $2)"#,

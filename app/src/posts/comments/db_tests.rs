@@ -12,6 +12,7 @@ use super::thread::{build, Node};
 use super::{CommentPage, ThreadPage};
 use crate::clock::Clock;
 use crate::error::AppError;
+use crate::limits::Quota;
 use crate::posts::text::Segment;
 use crate::posts::Visibility;
 use crate::test_support::{admin, follow, make_private, outcome, post, shop, user};
@@ -25,12 +26,12 @@ async fn newest(pool: &PgPool, post_id: Uuid) -> Uuid {
 }
 
 async fn comment(pool: &PgPool, author: Uuid, post_id: Uuid, body: &str) -> Uuid {
-    db::add(pool, Some(author), post_id, body).await.unwrap();
+    db::add(pool, &Quota::exempt(), Some(author), post_id, body).await.unwrap();
     newest(pool, post_id).await
 }
 
 async fn reply(pool: &PgPool, author: Uuid, parent: Uuid, body: &str) -> Uuid {
-    db::reply(pool, Some(author), parent, body).await.unwrap().id
+    db::reply(pool, &Quota::exempt(), Some(author), parent, body).await.unwrap().id
 }
 
 async fn stored_count(pool: &PgPool, post_id: Uuid) -> i32 {
@@ -66,7 +67,7 @@ async fn replies_nest_three_levels_and_deeper_ones_list_under_the_third(pool: Pg
     let one = reply(&pool, ann, root, "thanks!").await;
     let two = reply(&pool, bob, one, "when in stock?").await;
     let three = reply(&pool, ann, two, "friday").await;
-    let Reply { root_id, .. } = db::reply(&pool, Some(bob), three, "great").await.unwrap();
+    let Reply { root_id, .. } = db::reply(&pool, &Quota::exempt(), Some(bob), three, "great").await.unwrap();
     assert_eq!(root_id, root, "every reply knows its thread");
     let depths: Vec<i32> =
         sqlx::query_scalar!("SELECT depth FROM comments WHERE post_id = $1 ORDER BY created_at", post_id)
@@ -139,8 +140,14 @@ async fn a_deleted_comment_keeps_its_replies_in_place(pool: PgPool) {
     assert_eq!(page.total, 1);
 
     // A deleted comment takes no replies, likes or edits.
-    assert_eq!(db::reply(&pool, Some(ann), root, "hello?").await.unwrap_err(), AppError::NotFound("Comment".into()));
-    assert_eq!(db::set_like(&pool, Some(ann), root, true).await.unwrap_err(), AppError::NotFound("Comment".into()));
+    assert_eq!(
+        db::reply(&pool, &Quota::exempt(), Some(ann), root, "hello?").await.unwrap_err(),
+        AppError::NotFound("Comment".into())
+    );
+    assert_eq!(
+        db::set_like(&pool, &Quota::exempt(), Some(ann), root, true).await.unwrap_err(),
+        AppError::NotFound("Comment".into())
+    );
     assert_eq!(db::delete(&pool, Some(bob), root).await.unwrap_err(), AppError::NotFound("Comment".into()));
 
     // Its last reply gone, the thread goes too.
@@ -190,7 +197,7 @@ async fn comment_likes_stay_exact_under_fifty_concurrent_tasks(pool: PgPool) {
             .flat_map(|&fan| [fan, fan]) // each twice: the second changes nothing
             .map(|fan| {
                 let pool = pool.clone();
-                tokio::spawn(async move { db::set_like(&pool, Some(fan), id, like).await.unwrap() })
+                tokio::spawn(async move { db::set_like(&pool, &Quota::exempt(), Some(fan), id, like).await.unwrap() })
             })
             .collect();
         async move {
@@ -230,9 +237,9 @@ async fn comment_and_reply_counts_stay_exact_under_concurrent_adds_and_deletes(p
     let mut tasks = Vec::new();
     for i in 0..30 {
         let pool = pool.clone();
-        tasks.push(tokio::spawn(
-            async move { db::reply(&pool, Some(ann), root, &format!("new {i}")).await.map(|_| ()) },
-        ));
+        tasks.push(tokio::spawn(async move {
+            db::reply(&pool, &Quota::exempt(), Some(ann), root, &format!("new {i}")).await.map(|_| ())
+        }));
     }
     for id in doomed {
         let pool = pool.clone();
@@ -276,8 +283,14 @@ async fn the_post_author_hides_and_removes_comments(pool: PgPool) {
         assert_eq!(page.total, 1);
         assert_eq!(db::replies(&pool, rude, viewer, None).await.unwrap_err(), AppError::NotFound("Comment".into()));
     }
-    assert_eq!(db::set_like(&pool, Some(sam), rude, true).await.unwrap_err(), AppError::NotFound("Comment".into()));
-    assert_eq!(db::reply(&pool, Some(sam), under, "hm").await.unwrap_err(), AppError::NotFound("Comment".into()));
+    assert_eq!(
+        db::set_like(&pool, &Quota::exempt(), Some(sam), rude, true).await.unwrap_err(),
+        AppError::NotFound("Comment".into())
+    );
+    assert_eq!(
+        db::reply(&pool, &Quota::exempt(), Some(sam), under, "hm").await.unwrap_err(),
+        AppError::NotFound("Comment".into())
+    );
     // The writer and the post's author still see it; only the author is
     // shown it is hidden (the writer is not told).
     for viewer in [troll, ann] {
@@ -315,19 +328,19 @@ async fn comments_off_refuses_new_comments_and_replies(pool: PgPool) {
 
     db::set_comments_off(&pool, Some(ann), post_id, true).await.unwrap();
     let off = AppError::conflict("body", "Comments are turned off for this post.");
-    assert_eq!(db::add(&pool, Some(bob), post_id, "after").await.unwrap_err(), off);
-    assert_eq!(db::reply(&pool, Some(bob), old, "after").await.unwrap_err(), off);
-    assert_eq!(db::reply(&pool, Some(ann), old, "even me").await.unwrap_err(), off);
+    assert_eq!(db::add(&pool, &Quota::exempt(), Some(bob), post_id, "after").await.unwrap_err(), off);
+    assert_eq!(db::reply(&pool, &Quota::exempt(), Some(bob), old, "after").await.unwrap_err(), off);
+    assert_eq!(db::reply(&pool, &Quota::exempt(), Some(ann), old, "even me").await.unwrap_err(), off);
     let page = db::list(&pool, post_id, None, None).await.unwrap();
     assert!(page.comments_off);
     assert_eq!(page.threads.len(), 1, "existing comments stay");
-    db::set_like(&pool, Some(ann), old, true).await.unwrap();
+    db::set_like(&pool, &Quota::exempt(), Some(ann), old, true).await.unwrap();
     db::edit(&pool, Some(bob), old, "before, edited").await.unwrap();
     let card = crate::posts::db::post(&pool, post_id, None).await.unwrap().unwrap();
     assert!(card.comments_off);
 
     db::set_comments_off(&pool, Some(ann), post_id, false).await.unwrap();
-    db::add(&pool, Some(bob), post_id, "after").await.unwrap();
+    db::add(&pool, &Quota::exempt(), Some(bob), post_id, "after").await.unwrap();
     assert_eq!(stored_count(&pool, post_id).await, 2);
 }
 
@@ -391,7 +404,7 @@ async fn authorization_matrix_for_conversations(pool: PgPool) {
     follow(&pool, cal, "ivy").await;
     follow(&pool, fay, "ivy").await;
     make_private(&pool, ivy).await;
-    crate::social::db::set_follow(&pool, rex, "ivy", true).await.unwrap();
+    crate::social::db::set_follow(&pool, &Quota::exempt(), rex, "ivy", true).await.unwrap();
     let post_id = post(&pool, ivy, "private thoughts", Visibility::Public).await;
 
     let callers: [(&str, Option<Uuid>); 7] = [
@@ -424,11 +437,11 @@ async fn authorization_matrix_for_conversations(pool: PgPool) {
             let got = match *entry {
                 "list" => outcome(db::list(&pool, post_id, *caller, None).await),
                 "replies" => outcome(db::replies(&pool, target, *caller, None).await),
-                "add" => outcome(db::add(&pool, *caller, post_id, "hello").await),
-                "reply" => outcome(db::reply(&pool, *caller, target, "hello").await),
+                "add" => outcome(db::add(&pool, &Quota::exempt(), *caller, post_id, "hello").await),
+                "reply" => outcome(db::reply(&pool, &Quota::exempt(), *caller, target, "hello").await),
                 "edit" => outcome(db::edit(&pool, *caller, target, "edited").await),
-                "like" => outcome(db::set_like(&pool, *caller, target, true).await),
-                "unlike" => outcome(db::set_like(&pool, *caller, target, false).await),
+                "like" => outcome(db::set_like(&pool, &Quota::exempt(), *caller, target, true).await),
+                "unlike" => outcome(db::set_like(&pool, &Quota::exempt(), *caller, target, false).await),
                 "hide" => outcome(db::set_hidden(&pool, *caller, target, false).await),
                 "delete" => outcome(db::delete(&pool, *caller, target).await),
                 "comments off" => outcome(db::set_comments_off(&pool, *caller, post_id, true).await),
@@ -445,13 +458,13 @@ async fn authorization_matrix_for_conversations(pool: PgPool) {
     let ann = user(&pool, "ann").await;
     let open = post(&pool, ann, "open", Visibility::Public).await;
     let theirs = comment(&pool, cal, open, "mine").await;
-    assert_eq!(outcome(db::reply(&pool, Some(boss), theirs, "admin here").await), "ok");
-    assert_eq!(outcome(db::set_like(&pool, Some(boss), theirs, true).await), "ok");
+    assert_eq!(outcome(db::reply(&pool, &Quota::exempt(), Some(boss), theirs, "admin here").await), "ok");
+    assert_eq!(outcome(db::set_like(&pool, &Quota::exempt(), Some(boss), theirs, true).await), "ok");
     assert_eq!(outcome(db::edit(&pool, Some(boss), theirs, "x").await), "403");
     assert_eq!(outcome(db::delete(&pool, Some(boss), theirs).await), "403");
     assert_eq!(outcome(db::set_hidden(&pool, Some(boss), theirs, true).await), "403");
     assert_eq!(outcome(db::set_comments_off(&pool, Some(boss), open, true).await), "403");
     // And the unrelated reader there gets the same answers.
-    assert_eq!(outcome(db::reply(&pool, Some(sam), theirs, "hi").await), "ok");
+    assert_eq!(outcome(db::reply(&pool, &Quota::exempt(), Some(sam), theirs, "hi").await), "ok");
     assert_eq!(outcome(db::set_hidden(&pool, Some(sam), theirs, true).await), "403");
 }

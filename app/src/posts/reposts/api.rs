@@ -13,7 +13,7 @@ use crate::error::AppError;
 pub async fn set_repost(id: Uuid, repost: bool) -> Result<RepostState, AppError> {
     let state = crate::state::app_state()?;
     let caller = crate::accounts::session::current_user().await?.map(|u| u.id);
-    super::db::set_repost(&state.pool, caller, id, repost).await
+    super::db::set_repost(&state.pool, &crate::limits::Quota::for_caller(&state, caller), caller, id, repost).await
 }
 
 /// The card the compose page embeds when quoting `id`; `NotFound` when the

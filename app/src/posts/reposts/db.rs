@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::{excerpt, QuotedPost, RepostState};
 use crate::error::{AppError, AppResult};
+use crate::limits::{Action, Quota};
 use crate::posts::events;
 use crate::posts::{Author, PostView};
 
@@ -19,13 +20,21 @@ const NOT_SHAREABLE: &str = "Only public posts of public accounts can be reposte
 /// idempotent. The original row is locked, so concurrent reposts count
 /// exactly. Reposting needs a post the caller may see (else `NotFound`,
 /// as for a block) that may be shared (else a validation error); undoing
-/// always works on one's own repost.
-pub async fn set_repost(pool: &PgPool, user: Option<Uuid>, post_id: Uuid, repost: bool) -> AppResult<RepostState> {
+/// always works on one's own repost. Both count against the caller's post
+/// limit (`limits`).
+pub async fn set_repost(
+    pool: &PgPool,
+    quota: &Quota,
+    user: Option<Uuid>,
+    post_id: Uuid,
+    repost: bool,
+) -> AppResult<RepostState> {
     let user = user.ok_or(AppError::Unauthorized)?;
     let mut tx = pool.begin().await?;
     if repost {
         crate::moderation::standing::require_active(&mut *tx, user).await?;
     }
+    quota.take(&mut tx, Action::Post).await?;
     let original = sqlx::query!(
         r#"SELECT p.author_id, post_visible_to(p, $2) AS "visible!", post_shareable(p) AS "shareable!"
            FROM posts p WHERE p.id = $1 FOR NO KEY UPDATE"#,

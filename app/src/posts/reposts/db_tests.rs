@@ -7,12 +7,13 @@ use uuid::Uuid;
 
 use super::db;
 use crate::error::{AppError, AppResult};
+use crate::limits::Quota;
 use crate::posts::{db as posts, editing, likes, FeedPage, PostView, Visibility};
 use crate::social::safety::Relation;
 use crate::test_support::{admin, follow, make_private, post, settle, user};
 
 async fn repost(pool: &PgPool, who: Uuid, id: Uuid) -> AppResult<i64> {
-    db::set_repost(pool, Some(who), id, true).await.map(|s| s.repost_count)
+    db::set_repost(pool, &Quota::exempt(), Some(who), id, true).await.map(|s| s.repost_count)
 }
 
 async fn quote(pool: &PgPool, who: Uuid, id: Uuid, body: &str) -> AppResult<Uuid> {
@@ -75,7 +76,7 @@ async fn a_repost_reaches_the_reposters_followers_as_the_original_with_reposted_
 
     // Liking through the repost likes the original.
     let repost_id = card.entry_id;
-    likes::set_like(&pool, fay, repost_id, true).await.unwrap();
+    likes::set_like(&pool, &Quota::exempt(), fay, repost_id, true).await.unwrap();
     assert_eq!(posts::post(&pool, original, None).await.unwrap().unwrap().like_count, 1);
     // A repost is not Bob's to edit or delete: undoing is the way.
     assert_eq!(
@@ -84,7 +85,7 @@ async fn a_repost_reaches_the_reposters_followers_as_the_original_with_reposted_
     );
     assert_eq!(editing::delete(&pool, bob, repost_id).await, Err(AppError::NotFound("Post".into())));
 
-    let undone = db::set_repost(&pool, Some(bob), original, false).await.unwrap();
+    let undone = db::set_repost(&pool, &Quota::exempt(), Some(bob), original, false).await.unwrap();
     assert_eq!((undone.reposted, undone.repost_count), (false, 0));
     assert!(home(&pool, fay).await.is_empty());
     assert!(profile(&pool, "bob", fay).await.is_empty());
@@ -255,7 +256,9 @@ async fn concurrent_reposts_and_undos_count_exactly(pool: PgPool) {
     assert_eq!(crate::test_support::count_true(tasks).await, 80);
     let tasks = people.iter().enumerate().map(|(i, &who)| {
         let pool = pool.clone();
-        tokio::spawn(async move { db::set_repost(&pool, Some(who), original, i % 2 == 1).await.is_ok() })
+        tokio::spawn(
+            async move { db::set_repost(&pool, &Quota::exempt(), Some(who), original, i % 2 == 1).await.is_ok() },
+        )
     });
     assert_eq!(crate::test_support::count_true(tasks).await, 40);
     let rows: i64 = sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM posts WHERE repost_of = $1"#, original)
@@ -282,8 +285,8 @@ async fn authorization_matrix(pool: PgPool) {
     block(&pool, owner, "blocked").await;
 
     // Signed out: nothing.
-    assert_eq!(db::set_repost(&pool, None, open, true).await, Err(AppError::Unauthorized));
-    assert_eq!(db::set_repost(&pool, None, open, false).await, Err(AppError::Unauthorized));
+    assert_eq!(db::set_repost(&pool, &Quota::exempt(), None, open, true).await, Err(AppError::Unauthorized));
+    assert_eq!(db::set_repost(&pool, &Quota::exempt(), None, open, false).await, Err(AppError::Unauthorized));
 
     // (who, post, may repost and quote, outcome when not)
     let not_found = |r: &AppResult<i64>| r == &Err(AppError::NotFound("Post".into()));
@@ -310,7 +313,7 @@ async fn authorization_matrix(pool: PgPool) {
         }
         // Undoing one's own repost always answers.
         assert_eq!(
-            db::set_repost(&pool, Some(caller), id, false).await.map(|s| s.reposted),
+            db::set_repost(&pool, &Quota::exempt(), Some(caller), id, false).await.map(|s| s.reposted),
             Ok(false),
             "undo as {who}"
         );

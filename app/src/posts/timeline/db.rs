@@ -650,7 +650,7 @@ mod tests {
         settle(&pool).await;
         assert_eq!(rows_of(&pool, fay).await.len(), 2);
 
-        set_follow(&pool, fay, "ann", false).await.unwrap();
+        set_follow(&pool, &crate::limits::Quota::exempt(), fay, "ann", false).await.unwrap();
         assert!(feed_ids(&pool, fay).await.is_empty(), "gone at once, before the relay runs");
         settle(&pool).await;
         assert!(rows_of(&pool, fay).await.is_empty());
@@ -685,7 +685,7 @@ mod tests {
         // account, a private account that dropped Fay, and rows forged for
         // Sam, who follows nobody.
         editing::delete(&pool, ann, deleted).await.unwrap();
-        set_follow(&pool, fay, "ann", false).await.unwrap();
+        set_follow(&pool, &crate::limits::Quota::exempt(), fay, "ann", false).await.unwrap();
         sqlx::query!("DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2", fay, ivy)
             .execute(&pool)
             .await
@@ -727,7 +727,7 @@ mod tests {
         assert_eq!((page.posts[0].body.as_str(), cache.len()), ("first words", 1));
 
         editing::edit(&pool, ann, id, "second thoughts", Visibility::Public).await.unwrap();
-        likes::set_like(&pool, fay, id, true).await.unwrap();
+        likes::set_like(&pool, &crate::limits::Quota::exempt(), fay, id, true).await.unwrap();
         wait_until_dropped(&relay, &cache, id).await;
         let fays = home_feed(&pool, Some(&cache), fay, None).await.unwrap().posts.remove(0);
         assert_eq!((fays.body.as_str(), fays.like_count, fays.liked), ("second thoughts", 1, true));

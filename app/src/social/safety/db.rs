@@ -279,6 +279,7 @@ pub async fn restricted_by<'c>(db: impl PgExecutor<'c>, owner: Uuid, commenter: 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::Quota;
     use crate::posts::comments::db as comments;
     use crate::posts::db::{author_posts, explore_feed, home_feed, post};
     use crate::posts::{likes, Visibility};
@@ -303,7 +304,7 @@ mod tests {
         let anns = publish(&pool, ann, "ann's post", Visibility::Public).await;
         let bens = publish(&pool, ben, "ben's post", Visibility::Public).await;
         let cats = publish(&pool, cat, "cat's post", Visibility::Public).await;
-        comments::add(&pool, Some(ben), cats, "ben was here").await.unwrap();
+        comments::add(&pool, &Quota::exempt(), Some(ben), cats, "ben was here").await.unwrap();
         assert_eq!(follow_counts(&pool, ann).await, (1, 1));
 
         block(&pool, ann, "ben").await;
@@ -328,10 +329,22 @@ mod tests {
             AppError::NotFound("Account".into())
         );
         // Nobody follows, comments, likes across the block, either way.
-        assert_eq!(set_follow(&pool, ben, "ann", true).await.unwrap_err(), AppError::NotFound("Account".into()));
-        assert_eq!(set_follow(&pool, ann, "ben", true).await.unwrap_err(), AppError::NotFound("Account".into()));
-        assert_eq!(comments::add(&pool, Some(ben), anns, "hey").await.unwrap_err(), AppError::NotFound("Post".into()));
-        assert_eq!(likes::set_like(&pool, ben, anns, true).await.unwrap_err(), AppError::NotFound("Post".into()));
+        assert_eq!(
+            set_follow(&pool, &Quota::exempt(), ben, "ann", true).await.unwrap_err(),
+            AppError::NotFound("Account".into())
+        );
+        assert_eq!(
+            set_follow(&pool, &Quota::exempt(), ann, "ben", true).await.unwrap_err(),
+            AppError::NotFound("Account".into())
+        );
+        assert_eq!(
+            comments::add(&pool, &Quota::exempt(), Some(ben), anns, "hey").await.unwrap_err(),
+            AppError::NotFound("Post".into())
+        );
+        assert_eq!(
+            likes::set_like(&pool, &Quota::exempt(), ben, anns, true).await.unwrap_err(),
+            AppError::NotFound("Post".into())
+        );
         // Search and people lists leave them out; others still find both.
         assert!(discover(&pool, Some(ben), Some("ann"), 10).await.unwrap().is_empty());
         assert!(discover(&pool, Some(ann), Some("ben"), 10).await.unwrap().is_empty());
@@ -532,7 +545,7 @@ mod tests {
         for (i, fan) in fans.iter().enumerate() {
             let (task_pool, fan) = (pool.clone(), *fan);
             tasks.push(tokio::spawn(async move {
-                let _ = set_follow(&task_pool, fan, "ann", true).await;
+                let _ = set_follow(&task_pool, &Quota::exempt(), fan, "ann", true).await;
             }));
             if i % 2 == 0 {
                 let pool = pool.clone();
@@ -576,14 +589,14 @@ mod tests {
         let cat = user(&pool, "cat").await;
         let dan = user(&pool, "dan").await;
         let id = publish(&pool, cat, "cat's post", Visibility::Public).await;
-        comments::add(&pool, Some(ann), id, "ann first").await.unwrap();
-        comments::add(&pool, Some(ben), id, "ben top").await.unwrap();
+        comments::add(&pool, &Quota::exempt(), Some(ann), id, "ann first").await.unwrap();
+        comments::add(&pool, &Quota::exempt(), Some(ben), id, "ben top").await.unwrap();
         let page = comments::list(&pool, id, Some(dan), None).await.unwrap();
         let (anns, bens) = (page.threads[0].root.id, page.threads[1].root.id);
-        let bens_reply = comments::reply(&pool, Some(ben), anns, "ben answers ann").await.unwrap();
-        comments::reply(&pool, Some(dan), bens_reply.id, "dan under ben").await.unwrap();
-        comments::reply(&pool, Some(dan), bens, "dan answers ben").await.unwrap();
-        comments::reply(&pool, Some(dan), anns, "dan answers ann").await.unwrap();
+        let bens_reply = comments::reply(&pool, &Quota::exempt(), Some(ben), anns, "ben answers ann").await.unwrap();
+        comments::reply(&pool, &Quota::exempt(), Some(dan), bens_reply.id, "dan under ben").await.unwrap();
+        comments::reply(&pool, &Quota::exempt(), Some(dan), bens, "dan answers ben").await.unwrap();
+        comments::reply(&pool, &Quota::exempt(), Some(dan), anns, "dan answers ann").await.unwrap();
         let everything = (
             vec!["ann first", "ben answers ann", "dan under ben", "dan answers ann", "ben top", "dan answers ben"]
                 .into_iter()
@@ -604,11 +617,11 @@ mod tests {
         assert_eq!(bens_view, (vec!["ben top".to_string(), "dan answers ben".to_string()], 2, vec![1]));
         // Neither can reply to or like what the other wrote.
         assert_eq!(
-            comments::reply(&pool, Some(ann), bens, "hi").await.unwrap_err(),
+            comments::reply(&pool, &Quota::exempt(), Some(ann), bens, "hi").await.unwrap_err(),
             AppError::NotFound("Comment".into())
         );
         assert_eq!(
-            comments::set_like(&pool, Some(ben), anns, true).await.unwrap_err(),
+            comments::set_like(&pool, &Quota::exempt(), Some(ben), anns, true).await.unwrap_err(),
             AppError::NotFound("Comment".into())
         );
         // Everyone else reads the whole conversation.
@@ -623,9 +636,9 @@ mod tests {
         let fay = user(&pool, "fay").await;
         let ann = user(&pool, "ann").await;
         let id = publish(&pool, ann, "post", Visibility::Public).await;
-        comments::add(&pool, Some(ann), id, "No SPOILERS please").await.unwrap();
-        comments::add(&pool, Some(fay), id, "spoilers are fine by me").await.unwrap();
-        comments::add(&pool, Some(ann), id, "nice").await.unwrap();
+        comments::add(&pool, &Quota::exempt(), Some(ann), id, "No SPOILERS please").await.unwrap();
+        comments::add(&pool, &Quota::exempt(), Some(fay), id, "spoilers are fine by me").await.unwrap();
+        comments::add(&pool, &Quota::exempt(), Some(ann), id, "nice").await.unwrap();
         add_muted_word(&pool, fay, &MutedWord::parse("spoilers").unwrap()).await.unwrap();
         let (shown, total, _) = thread_text(&pool, id, Some(fay)).await;
         assert_eq!(shown, vec!["spoilers are fine by me", "nice"]);
@@ -640,8 +653,8 @@ mod tests {
         let sam = user(&pool, "sam").await;
         let id = publish(&pool, ivy, "post", Visibility::Public).await;
         set_relation(&pool, ivy, "rex", Relation::Restrict, true).await.unwrap();
-        comments::add(&pool, Some(rex), id, "rude remark").await.unwrap();
-        comments::add(&pool, Some(sam), id, "lovely").await.unwrap();
+        comments::add(&pool, &Quota::exempt(), Some(rex), id, "rude remark").await.unwrap();
+        comments::add(&pool, &Quota::exempt(), Some(sam), id, "lovely").await.unwrap();
         // Rex sees his comment as any other, untold.
         let rexs = comments::list(&pool, id, Some(rex), None).await.unwrap();
         assert_eq!(rexs.threads.len(), 2);
@@ -654,7 +667,7 @@ mod tests {
         assert!(waiting.held && waiting.body == "rude remark");
         // Sam can't reply to it either; Ivy approves it and it is everyone's.
         assert_eq!(
-            comments::reply(&pool, Some(sam), waiting.id, "?").await.unwrap_err(),
+            comments::reply(&pool, &Quota::exempt(), Some(sam), waiting.id, "?").await.unwrap_err(),
             AppError::NotFound("Comment".into())
         );
         comments::set_hidden(&pool, Some(ivy), waiting.id, false).await.unwrap();
@@ -662,7 +675,7 @@ mod tests {
         assert!(!comments::list(&pool, id, Some(ivy), None).await.unwrap().threads[0].root.held);
         // Unrestricted, new comments show at once; the restrict was per account.
         set_relation(&pool, ivy, "rex", Relation::Restrict, false).await.unwrap();
-        comments::add(&pool, Some(rex), id, "sorry").await.unwrap();
+        comments::add(&pool, &Quota::exempt(), Some(rex), id, "sorry").await.unwrap();
         assert_eq!(thread_text(&pool, id, Some(sam)).await.0.len(), 3);
     }
 }
