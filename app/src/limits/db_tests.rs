@@ -77,22 +77,28 @@ async fn the_quota_frees_up_when_the_window_closes_on_the_apps_clock(pool: PgPoo
     let post_id = post(&pool, ann, "Hello", Visibility::Public).await;
     let clock = Clock::movable();
     let limits = ActionLimits { comments: 3, ..ActionLimits::default() };
-    let now = || quota(bob, limits, clock.now());
+    let by_clock = || quota(bob, limits, clock.now());
     for i in 0..3 {
-        comments::add(&pool, &now(), Some(bob), post_id, &format!("c{i}")).await.unwrap();
+        comments::add(&pool, &by_clock(), Some(bob), post_id, &format!("c{i}")).await.unwrap();
     }
-    assert!(matches!(comments::add(&pool, &now(), Some(bob), post_id, "c3").await, Err(AppError::RateLimited { .. })));
+    assert!(matches!(
+        comments::add(&pool, &by_clock(), Some(bob), post_id, "c3").await,
+        Err(AppError::RateLimited { .. })
+    ));
     clock.advance(Duration::minutes(59)).unwrap();
-    let wait = comments::add(&pool, &now(), Some(bob), post_id, "c3").await.unwrap_err();
+    let wait = comments::add(&pool, &by_clock(), Some(bob), post_id, "c3").await.unwrap_err();
     assert!(
         matches!(wait, AppError::RateLimited { retry_after_secs } if retry_after_secs <= 60),
         "a minute at most is left: {wait:?}"
     );
     clock.advance(Duration::minutes(1)).unwrap();
     for i in 3..6 {
-        comments::add(&pool, &now(), Some(bob), post_id, &format!("c{i}")).await.unwrap();
+        comments::add(&pool, &by_clock(), Some(bob), post_id, &format!("c{i}")).await.unwrap();
     }
-    assert!(matches!(comments::add(&pool, &now(), Some(bob), post_id, "c6").await, Err(AppError::RateLimited { .. })));
+    assert!(matches!(
+        comments::add(&pool, &by_clock(), Some(bob), post_id, "c6").await,
+        Err(AppError::RateLimited { .. })
+    ));
     assert_eq!(comment_rows(&pool, post_id).await, 6, "a full window's worth in each hour");
 }
 

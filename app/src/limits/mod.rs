@@ -31,20 +31,20 @@
 //! with it.
 //!
 //! **What is limited**: posts (compose, drafts included, quotes and
-//! reposts, and undoing a repost: toggling one fans out to every
-//! follower's feed, as liking and unliking would), comments and replies,
-//! likes and unlikes of posts and comments, follows and unfollows (a
-//! request to a private account and its withdrawal included). A repeat
-//! that changes nothing (liking a liked post) still counts. Accepting or declining a request that
-//! someone else sent is not the owner's own action and is not limited.
+//! reposts, and undoing a repost: toggling one in and out of every
+//! follower's feed is the abuse liking and unliking is), comments and
+//! replies, likes and unlikes of posts and comments, follows and unfollows
+//! (a request to a private account and its withdrawal included). A repeat
+//! that changes nothing (liking a liked post) still counts. Accepting or
+//! declining a request someone else sent is not limited. A post's images
+//! are checked and stored before its transaction opens, so a post refused
+//! for the limit still costs their decoding (and its files go again).
 //! Reports and messages don't exist yet: their limits are in the table for
 //! the code that will write them (`Action::Report`, `Action::Message`).
 //! Every server function that writes a limited action builds its
 //! [`Quota`] with [`Quota::for_caller`]; seeding and test setup use
 //! [`Quota::exempt`]. Counters older than the window are purged by the
 //! server's housekeeping job ([`db::purge_old`]).
-
-use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -60,7 +60,7 @@ mod db_tests;
 pub use quota::{Quota, Subject};
 
 /// A write that counts against a limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     /// A new post: composed (published or a draft), a quote or a repost (or
     /// undoing a repost).
