@@ -249,7 +249,10 @@ async fn a_removed_comment_is_left_to_its_writer_with_the_reason(pool: PgPool) {
     let page = comments::list(&pool, post_id, Some(troll), None).await.unwrap();
     let own = page.threads.iter().find(|t| t.root.id == rude).expect("its writer still sees it");
     assert_eq!(own.root.removed.as_deref(), Some("Removed by Storefeed: harassment"));
-    assert!(comments::reply(&pool, &Quota::exempt(), Some(fan), rude, "again").await.is_err(), "nobody else replies to it");
+    assert!(
+        comments::reply(&pool, &Quota::exempt(), Some(fan), rude, "again").await.is_err(),
+        "nobody else replies to it"
+    );
 }
 
 /// Every gated action, for the account `me` (with a draft, a comment, a
@@ -295,7 +298,9 @@ impl Gated {
             ("edit post", crate::posts::editing::edit(pool, self.me, self.draft, "edited", Visibility::Public).await),
             (
                 "repost",
-                crate::posts::reposts::db::set_repost(pool, &Quota::exempt(), Some(self.me), self.other_post, true).await.map(|_| ()),
+                crate::posts::reposts::db::set_repost(pool, &Quota::exempt(), Some(self.me), self.other_post, true)
+                    .await
+                    .map(|_| ()),
             ),
             ("comment", comments::add(pool, &Quota::exempt(), Some(self.me), self.other_post, "hi").await.map(|_| ())),
             ("reply", comments::reply(pool, &Quota::exempt(), Some(self.me), self.comment, "hi").await.map(|_| ())),

@@ -256,7 +256,9 @@ mod tests {
         let removed = post(&pool, ann, "fake goods #linen at $kim_store", Visibility::Public).await;
         let kept = post(&pool, ann, "real goods #linen", Visibility::Public).await;
         links::add(&pool, ann, removed, &LinkTarget::Product(product)).await.unwrap();
-        crate::posts::reposts::db::set_repost(&pool, &crate::limits::Quota::exempt(), Some(rex), removed, true).await.unwrap();
+        crate::posts::reposts::db::set_repost(&pool, &crate::limits::Quota::exempt(), Some(rex), removed, true)
+            .await
+            .unwrap();
         settle(&pool).await;
         let seen_by_fay = |page: FeedPage| set(page.posts.into_iter().map(|p| p.id));
         assert!(seen_by_fay(db::home_feed(&pool, fay, None).await.unwrap()).contains(&removed), "before");
@@ -300,12 +302,20 @@ mod tests {
             if let Some(v) = viewer {
                 let home = ids(db::home_feed(&pool, v, None).await.unwrap());
                 assert!(!home.contains(&removed), "home feed (and the repost in it), {who}");
-                assert!(comments::db::add(&pool, &crate::limits::Quota::exempt(), Some(v), removed, "hi").await.is_err(), "commenting, {who}");
-                assert!(likes::set_like(&pool, &crate::limits::Quota::exempt(), v, removed, true).await.is_err(), "liking, {who}");
+                assert!(
+                    comments::db::add(&pool, &crate::limits::Quota::exempt(), Some(v), removed, "hi").await.is_err(),
+                    "commenting, {who}"
+                );
+                assert!(
+                    likes::set_like(&pool, &crate::limits::Quota::exempt(), v, removed, true).await.is_err(),
+                    "liking, {who}"
+                );
             }
         }
         assert!(seen_by_fay(db::home_feed(&pool, fay, None).await.unwrap()).contains(&kept));
-        let reposted = crate::posts::reposts::db::set_repost(&pool, &crate::limits::Quota::exempt(), Some(sam), removed, true).await;
+        let reposted =
+            crate::posts::reposts::db::set_repost(&pool, &crate::limits::Quota::exempt(), Some(sam), removed, true)
+                .await;
         assert_eq!(reposted.unwrap_err(), AppError::NotFound("Post".into()), "reposting it");
 
         // Its author still sees it, on its page and in her grid.
