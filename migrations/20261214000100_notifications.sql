@@ -5,8 +5,14 @@
 -- is recipient + kind + entity; see notifications::batching), so "Alice,
 -- Bob and 10 others liked your post" is one row whose actors are listed in
 -- `notification_actors`.
+-- `seq` orders the inbox and the actors: every new row and every action
+-- batched into one takes the next value, so the newest is first even when
+-- one transaction made several.
+CREATE SEQUENCE notification_seq;
+
 CREATE TABLE notifications (
     id            uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    seq           bigint NOT NULL DEFAULT nextval('notification_seq'),
     recipient_id  uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     kind          text NOT NULL CHECK (kind ~ '^[a-z_]{1,40}$'),
     -- What the row is about and where it links: a post, comment, user,
@@ -18,23 +24,26 @@ CREATE TABLE notifications (
     -- A short quote of what was written ("nice!" for a comment), a product
     -- name, a tracking number: shown as text, never as markup.
     preview       text CHECK (length(preview) <= 300),
+    -- The page the row opens (a post, a comment on it, an order).
+    href          text NOT NULL CHECK (href ~ '^/'),
     actor_count   integer NOT NULL DEFAULT 0 CHECK (actor_count >= 0),
     created_at    timestamptz NOT NULL DEFAULT app_now(),
-    -- The newest action in the row: the inbox's order.
+    -- The newest action in the row, as shown.
     updated_at    timestamptz NOT NULL DEFAULT app_now(),
     read_at       timestamptz
 );
-CREATE INDEX notifications_inbox_idx ON notifications (recipient_id, updated_at DESC, id DESC);
+CREATE INDEX notifications_inbox_idx ON notifications (recipient_id, seq DESC);
 CREATE INDEX notifications_batch_idx ON notifications (recipient_id, kind, entity_id, updated_at DESC)
     WHERE read_at IS NULL;
 CREATE INDEX notifications_post_idx ON notifications (post_id) WHERE post_id IS NOT NULL;
 
--- Who did it, newest first by `acted_at`. Withdrawing an action (an undone
+-- Who did it, newest first by `seq`. Withdrawing an action (an undone
 -- like) deletes its actor, and the row with its last one.
 CREATE TABLE notification_actors (
     notification_id  uuid NOT NULL REFERENCES notifications (id) ON DELETE CASCADE,
     actor_id         uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     acted_at         timestamptz NOT NULL,
+    seq              bigint NOT NULL DEFAULT nextval('notification_seq'),
     PRIMARY KEY (notification_id, actor_id)
 );
 CREATE INDEX notification_actors_actor_idx ON notification_actors (actor_id);

@@ -29,6 +29,8 @@ use crate::events::pages::{EventPage, EventsPage, NewEventPage};
 use crate::groups::pages::{GroupPage, MyGroupsPage};
 use crate::inventory::pages::StockPageView;
 use crate::moderation::pages::{ModerationPage, ReportPage};
+use crate::notifications::pages::NotificationsPage;
+use crate::notifications::settings::NotificationSettingsPage;
 use crate::orders::pages::{OrderPage, OrdersPage, ShopOrdersPage};
 use crate::posts::bookmarks::pages::SavedPostsPage;
 use crate::posts::collabs::pages::CollabInvitesPage;
@@ -102,6 +104,8 @@ split_pages! {
     WalletRoute => WalletPage,
     SafetyRoute => SafetyPage,
     FollowRequestsRoute => FollowRequestsPage,
+    NotificationsRoute => NotificationsPage,
+    NotificationSettingsRoute => NotificationSettingsPage,
     OutboxAdminRoute => OutboxAdminPage,
     ComposeRoute => ComposePage,
     EditPostRoute => EditPostPage,
@@ -171,6 +175,8 @@ pub fn split_route_at(href: &str) -> Option<Split> {
         ["settings", "payment"] => WalletRoute,
         ["settings", "safety"] => SafetyRoute,
         ["follow-requests"] => FollowRequestsRoute,
+        ["notifications"] => NotificationsRoute,
+        ["settings", "notifications"] => NotificationSettingsRoute,
         ["admin", "outbox"] => OutboxAdminRoute,
         ["compose"] => ComposeRoute,
         ["post", _, "edit"] => EditPostRoute,

@@ -20,6 +20,7 @@ pub mod live;
 pub mod media;
 pub mod moderation;
 pub mod money;
+pub mod notifications;
 pub mod orders;
 pub mod payments;
 pub mod plans;
@@ -132,6 +133,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/payment") view={Lazy::<WalletRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings/safety") view={Lazy::<SafetyRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/follow-requests") view={Lazy::<FollowRequestsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/notifications") view={Lazy::<NotificationsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings/notifications") view={Lazy::<NotificationSettingsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin/outbox") view={Lazy::<OutboxAdminRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/u/:username") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/compose") view={Lazy::<ComposeRoute>::new()} ssr=SsrMode::Async />

@@ -13,9 +13,12 @@ fn parts() -> Option<Parts> {
 
 /// The value of cookie `name` on the current request.
 pub fn cookie(name: &str) -> Option<String> {
-    let parts = parts()?;
-    parts
-        .headers
+    cookie_in(&parts()?.headers, name)
+}
+
+/// The value of cookie `name` in `headers` (a handler outside Leptos).
+pub fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())

@@ -301,17 +301,24 @@ pub async fn in_currency(pool: &PgPool, variant: Uuid, currency: Currency, price
 }
 
 /// Runs the outbox relay's timeline consumer until it has handled every
-/// event committed so far, as the server's relay would in a moment. Other
-/// tests' open transactions can hold events back briefly, hence the wait.
+/// event committed so far, as the server's relay would in a moment.
 pub async fn settle(pool: &PgPool) {
     let relay = crate::outbox::Relay::new(pool.clone()).with(crate::posts::timeline::db::TimelineConsumer);
+    drain(pool, &relay, "timelines").await;
+}
+
+/// Runs `relay` until its consumer `name` has handled every event committed
+/// so far. Other tests' open transactions can hold events back briefly
+/// (the relay's snapshot rule is cluster-wide), hence the wait.
+pub async fn drain(pool: &PgPool, relay: &crate::outbox::Relay, name: &str) {
     for _ in 0..2000 {
         relay.run_once().await;
         let behind: bool = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM outbox_events e
                             WHERE NOT EXISTS (SELECT 1 FROM outbox_consumers c
-                                              WHERE c.name = 'timelines' AND (c.last_tx, c.last_id) >= (e.tx_id, e.id)))",
+                                              WHERE c.name = $1 AND (c.last_tx, c.last_id) >= (e.tx_id, e.id)))",
         )
+        .bind(name)
         .fetch_one(pool)
         .await
         .unwrap();
@@ -320,7 +327,7 @@ pub async fn settle(pool: &PgPool) {
         }
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
-    panic!("the timeline consumer did not catch up with the outbox");
+    panic!("the {name} consumer did not catch up with the outbox");
 }
 
 /// What an entry point answered, in HTTP terms: `"ok"`, or the status code

@@ -121,6 +121,7 @@ pub fn spawn_mail(pool: PgPool, mailer: Arc<dyn app::mail::Mailer>, every: Durat
 pub fn spawn_outbox_relay(pool: PgPool, cards: app::posts::cards::CardCache, live: app::live::hub::LiveHub) {
     let relay = app::outbox::Relay::new(pool)
         .with(app::posts::timeline::db::TimelineConsumer)
+        .with(app::notifications::consumer::NotificationsConsumer)
         .with_local(Arc::new(cards))
         .with_local(Arc::new(live));
     tokio::spawn(relay.run(Duration::from_millis(250)));

@@ -19,6 +19,10 @@
 //! re-exports.
 
 mod crediting;
+
+/// Published (aggregate `order`) once an order's lines are credited to the
+/// posts that drove them: notifications tell the shop.
+pub const ORDER_ATTRIBUTED: &str = "order.attributed";
 mod dashboards;
 mod rates;
 mod statement;

@@ -24,6 +24,10 @@ use crate::error::AppError;
 use crate::money::{Currency, Money};
 
 /// Group sizes a shop may set.
+/// Published (aggregate `group`) with every notice to a group's organiser
+/// and members (`kind`: joined, filled or failed; `actor_id`; `except`, who
+/// is not told): notifications tell the same people.
+pub const NOTICED: &str = "group.noticed";
 pub const MIN_SIZE: i32 = 2;
 pub const MAX_SIZE: i32 = 50;
 /// The longest a group may stay open, in hours (30 days).

@@ -157,7 +157,8 @@ async fn notify(
     )
     .execute(&mut *tx)
     .await?;
-    Ok(())
+    let payload = serde_json::json!({ "kind": kind, "actor_id": actor, "except": except });
+    crate::outbox::publish(tx, "group", group, super::NOTICED, payload).await
 }
 
 /// Starts a group on a variant's deal (the starter is its organiser and

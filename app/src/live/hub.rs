@@ -21,7 +21,9 @@ const BACKLOG: usize = 4096;
 pub const STOCK_CHANGED: &str = "stock.changed";
 /// Written by `groups` on every change of a group's seats or status.
 pub const GROUP_CHANGED: &str = "group.changed";
-const KINDS: [&str; 2] = [STOCK_CHANGED, GROUP_CHANGED];
+/// Written by `notifications` on every change of a user's inbox.
+pub const INBOX_CHANGED: &str = crate::notifications::db::INBOX_CHANGED;
+const KINDS: [&str; 3] = [STOCK_CHANGED, GROUP_CHANGED, INBOX_CHANGED];
 
 /// One update on its way to the streams.
 #[derive(Debug)]
@@ -95,6 +97,11 @@ pub fn update_of(event: &Event) -> Option<Update> {
             available: event.payload.get("available")?.as_i64()?.try_into().ok()?,
         }),
         GROUP_CHANGED => serde_json::from_value(event.payload.clone()).ok().map(Update::Group),
+        INBOX_CHANGED => Some(Update::Inbox {
+            user_id: event.aggregate_id,
+            unread: event.payload.get("unread")?.as_i64()?.try_into().ok()?,
+            version: event.payload.get("version")?.as_i64()?,
+        }),
         _ => None,
     }
 }
@@ -113,7 +120,7 @@ pub async fn replay(pool: &PgPool, after: Position, topics: &[Topic]) -> AppResu
     let ids: Vec<Uuid> = topics
         .iter()
         .map(|t| match t {
-            Topic::Stock(id) | Topic::Group(id) => *id,
+            Topic::Stock(id) | Topic::Group(id) | Topic::Inbox(id) => *id,
         })
         .collect();
     let kinds: Vec<String> = KINDS.iter().map(|k| k.to_string()).collect();
@@ -178,6 +185,14 @@ mod tests {
         let Some(Update::Group(group)) = update_of(&event(GROUP_CHANGED, payload)) else { panic!("a group update") };
         assert_eq!((group.group_id, group.joined, group.size), (id, 3, 5));
         assert_eq!(update_of(&event(GROUP_CHANGED, json!({ "joined": 3 }))), None);
+    }
+
+    #[test]
+    fn inbox_events_become_the_users_bell() {
+        let update = update_of(&event(INBOX_CHANGED, json!({ "unread": 3, "version": 12 }))).unwrap();
+        assert_eq!(update, Update::Inbox { user_id: Uuid::nil(), unread: 3, version: 12 });
+        assert_eq!(update.topic(), Topic::Inbox(Uuid::nil()));
+        assert_eq!(update_of(&event(INBOX_CHANGED, json!({ "unread": 3 }))), None);
     }
 
     #[test]

@@ -36,16 +36,19 @@ pub enum Topic {
     Stock(Uuid),
     /// A buy-together group's seats and status.
     Group(Uuid),
+    /// A user's notification bell: only that user's own pages may watch it.
+    Inbox(Uuid),
 }
 
 impl Topic {
-    /// From its wire form, `stock:<uuid>` or `group:<uuid>`.
+    /// From its wire form, `stock:<uuid>`, `group:<uuid>` or `inbox:<uuid>`.
     pub fn parse(raw: &str) -> Option<Topic> {
         let (kind, id) = raw.split_once(':')?;
         let id = Uuid::parse_str(id).ok()?;
         match kind {
             "stock" => Some(Topic::Stock(id)),
             "group" => Some(Topic::Group(id)),
+            "inbox" => Some(Topic::Inbox(id)),
             _ => None,
         }
     }
@@ -73,6 +76,7 @@ impl fmt::Display for Topic {
         match self {
             Topic::Stock(id) => write!(f, "stock:{id}"),
             Topic::Group(id) => write!(f, "group:{id}"),
+            Topic::Inbox(id) => write!(f, "inbox:{id}"),
         }
     }
 }
@@ -85,6 +89,8 @@ pub enum Update {
     Stock { variant_id: Uuid, available: i32 },
     /// A group's seats taken, size and status (`groups`).
     Group(GroupLive),
+    /// A user's unread notifications, counted at `version`.
+    Inbox { user_id: Uuid, unread: i32, version: i64 },
 }
 
 impl Update {
@@ -92,6 +98,7 @@ impl Update {
         match self {
             Update::Stock { variant_id, .. } => Topic::Stock(*variant_id),
             Update::Group(group) => Topic::Group(group.group_id),
+            Update::Inbox { user_id, .. } => Topic::Inbox(*user_id),
         }
     }
 }
@@ -106,6 +113,7 @@ mod tests {
         let topic = Topic::Stock(id);
         assert_eq!(Topic::parse(&topic.to_string()), Some(topic));
         assert_eq!(Topic::parse(&format!("group:{id}")), Some(Topic::Group(id)));
+        assert_eq!(Topic::parse(&format!("inbox:{id}")), Some(Topic::Inbox(id)));
         assert_eq!(Topic::parse("stock:nope"), None);
         assert_eq!(Topic::parse(&format!("weather:{id}")), None);
     }

@@ -2,8 +2,9 @@
 //! Each event's id is its outbox position, so the browser's automatic
 //! reconnect (which sends `Last-Event-ID`) resumes where the page left
 //! off; a page opening a new set of topics passes `after` for the same.
-//! What the channel carries is public state (stock, seats), so a stream
-//! needs no session.
+//! Stock and seats are public state and need no session; a user's bell
+//! (`inbox:<id>`) is theirs alone: the session cookie must name that user,
+//! or the stream is refused (401 signed out, 403 for anyone else).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,6 +39,9 @@ pub async fn handler(State(state): State<AppState>, headers: HeaderMap, Query(qu
         Ok(topics) => topics,
         Err(message) => return (StatusCode::BAD_REQUEST, message).into_response(),
     };
+    if let Err(refused) = may_watch(&state, &headers, &topics).await {
+        return refused;
+    }
     let after = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
@@ -59,6 +63,31 @@ pub async fn handler(State(state): State<AppState>, headers: HeaderMap, Query(qu
     let missed = stream::iter(missed).map(|p| Ok(event(&p)));
     let live = following(Following { updates, closed: state.live.closed(), topics, last });
     Sse::new(hello.chain(missed).chain(live)).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)).into_response()
+}
+
+/// Whether the request's session may watch every topic: a bell only by
+/// its owner.
+async fn may_watch(state: &AppState, headers: &HeaderMap, topics: &[Topic]) -> Result<(), Response> {
+    let inboxes: Vec<uuid::Uuid> = topics
+        .iter()
+        .filter_map(|t| match t {
+            Topic::Inbox(user) => Some(*user),
+            _ => None,
+        })
+        .collect();
+    if inboxes.is_empty() {
+        return Ok(());
+    }
+    let token = crate::request::cookie_in(headers, crate::accounts::session::COOKIE_NAME);
+    let user = match token {
+        Some(token) => crate::accounts::session::lookup(&state.pool, &token).await.ok().flatten(),
+        None => None,
+    };
+    match user {
+        None => Err((StatusCode::UNAUTHORIZED, "Sign in to watch your notifications.").into_response()),
+        Some(user) if inboxes.iter().all(|id| *id == user.id) => Ok(()),
+        Some(_) => Err((StatusCode::FORBIDDEN, "That is not your inbox.").into_response()),
+    }
 }
 
 fn event(pushed: &Pushed) -> SseEvent {

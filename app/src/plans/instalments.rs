@@ -23,6 +23,9 @@ pub const MAX_ATTEMPTS: i32 = 3;
 /// Instalments charged per run at most (the rest wait for the next run).
 const BATCH: i64 = 200;
 
+/// An instalment of order (the aggregate) was declined: `seq`, `failure`.
+pub const INSTALMENT_FAILED: &str = "order.instalment_failed";
+
 /// What one run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Run {
@@ -70,16 +73,24 @@ pub async fn charge_due(pool: &PgPool, provider: &dyn PaymentProvider, now: Date
                 run.paid += 1;
             }
             Charge::Refused(message) => {
-                sqlx::query!(
+                let message: String = message.chars().take(500).collect();
+                let mut tx = pool.begin().await?;
+                let failed = sqlx::query!(
                     "UPDATE order_instalments SET status = 'failed', attempts = attempts + 1, failure = $3, retry_at = $4
                      WHERE order_id = $1 AND seq = $2 AND status <> 'paid'",
                     i.order_id,
                     i.seq,
-                    message.chars().take(500).collect::<String>(),
+                    message,
                     now + chrono::Duration::days(1)
                 )
-                .execute(pool)
-                .await?;
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if failed == 1 {
+                    let payload = serde_json::json!({ "seq": i.seq, "failure": message });
+                    crate::outbox::publish(&mut tx, "order", i.order_id, INSTALMENT_FAILED, payload).await?;
+                }
+                tx.commit().await?;
                 run.failed += 1;
             }
             Charge::Unknown => {}

@@ -32,6 +32,19 @@ pub const COMMENTS_SWITCHED: &str = "post.comments_switched";
 /// out to the co-author's followers, or take it back; the card cache
 /// drops its card (the byline changed).
 pub const COLLABORATORS_CHANGED: &str = "post.collaborators_changed";
+/// Someone (`actor_id`) liked it, or took the like back: notifications.
+pub const LIKED: &str = "post.liked";
+pub const UNLIKED: &str = "post.unliked";
+/// `actor_id` wrote comment `comment_id` on it (a top-level comment or a
+/// reply): notifications.
+pub const COMMENTED: &str = "post.commented";
+/// `actor_id` liked comment `comment_id` on it, or took the like back.
+pub const COMMENT_LIKED: &str = "post.comment_liked";
+pub const COMMENT_UNLIKED: &str = "post.comment_unliked";
+/// Its creator (`author_id`) invited `user_id` to co-author it, or the
+/// invitee declined: notifications (an acceptance is `COLLABORATORS_CHANGED`).
+pub const COLLAB_INVITED: &str = "post.collab_invited";
+pub const COLLAB_DECLINED: &str = "post.collab_declined";
 
 pub async fn publish(tx: &mut PgConnection, kind: &str, post_id: Uuid, author_id: Uuid) -> AppResult<()> {
     crate::outbox::publish(tx, AGGREGATE, post_id, kind, json!({ "author_id": author_id })).await
@@ -47,4 +60,21 @@ pub async fn collaborators_changed(
 ) -> AppResult<()> {
     let payload = json!({ "author_id": author_id, "user_id": coauthor, "joined": joined });
     crate::outbox::publish(tx, AGGREGATE, post_id, COLLABORATORS_CHANGED, payload).await
+}
+
+/// An event naming who did it: `actor_id`, and whatever `extra` adds
+/// (`comment_id`, `user_id`), beside the post's `author_id`.
+pub async fn acted(
+    tx: &mut PgConnection,
+    kind: &str,
+    post_id: Uuid,
+    author_id: Uuid,
+    actor_id: Uuid,
+    extra: Option<(&str, Uuid)>,
+) -> AppResult<()> {
+    let mut payload = json!({ "author_id": author_id, "actor_id": actor_id });
+    if let Some((field, id)) = extra {
+        payload[field] = json!(id);
+    }
+    crate::outbox::publish(tx, AGGREGATE, post_id, kind, payload).await
 }

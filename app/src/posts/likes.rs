@@ -47,7 +47,10 @@ pub async fn set_like(pool: &PgPool, quota: &Quota, user: Uuid, post_id: Uuid, l
     .fetch_one(&mut *tx)
     .await?;
     if delta != 0 {
-        super::events::publish(&mut tx, super::events::COUNTS_CHANGED, post_id, author).await?;
+        use super::events;
+        events::publish(&mut tx, events::COUNTS_CHANGED, post_id, author).await?;
+        let said = if like { events::LIKED } else { events::UNLIKED };
+        events::acted(&mut tx, said, post_id, author, user, None).await?;
     }
     tx.commit().await?;
     Ok(count.into())

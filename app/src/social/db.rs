@@ -225,6 +225,8 @@ pub async fn set_follow(
         if inserted == 1 && !private {
             count_follow(&mut tx, me, target, 1).await?;
             super::events::follow(&mut tx, super::events::FOLLOW_ACCEPTED, me, target).await?;
+        } else if inserted == 1 {
+            super::events::follow(&mut tx, super::events::FOLLOW_REQUESTED, me, target).await?;
         }
     } else {
         let removed = sqlx::query_scalar!(

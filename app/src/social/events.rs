@@ -12,6 +12,8 @@ pub const AGGREGATE: &str = "user";
 /// `follower_id` now follows `followee_id` (an open follow, or a request
 /// accepted). The event's aggregate is the follower.
 pub const FOLLOW_ACCEPTED: &str = "follow.accepted";
+/// `follower_id` asked to follow the private account `followee_id`.
+pub const FOLLOW_REQUESTED: &str = "follow.requested";
 /// `follower_id` no longer follows `followee_id`.
 pub const FOLLOW_REMOVED: &str = "follow.removed";
 /// The account's name, picture or privacy changed.
@@ -20,6 +22,13 @@ pub const PROFILE_CHANGED: &str = "user.profile_changed";
 pub async fn follow(tx: &mut PgConnection, kind: &str, follower: Uuid, followee: Uuid) -> AppResult<()> {
     let payload = json!({ "follower_id": follower, "followee_id": followee });
     crate::outbox::publish(tx, AGGREGATE, follower, kind, payload).await
+}
+
+/// `followee` approved `follower`'s request: `FOLLOW_ACCEPTED` with
+/// `approved` set, so the requester is told and the approver is not.
+pub async fn approved(tx: &mut PgConnection, follower: Uuid, followee: Uuid) -> AppResult<()> {
+    let payload = json!({ "follower_id": follower, "followee_id": followee, "approved": true });
+    crate::outbox::publish(tx, AGGREGATE, follower, FOLLOW_ACCEPTED, payload).await
 }
 
 /// Every follower in `followers` now follows `followee`.

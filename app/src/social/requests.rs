@@ -80,7 +80,7 @@ pub async fn accept(pool: &PgPool, caller: Option<Uuid>, requester: &str) -> App
         return Err(no_request());
     }
     count_follow(&mut tx, requester, owner, 1).await?;
-    super::events::follow(&mut tx, super::events::FOLLOW_ACCEPTED, requester, owner).await?;
+    super::events::approved(&mut tx, requester, owner).await?;
     tx.commit().await?;
     Ok(())
 }

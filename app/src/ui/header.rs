@@ -80,6 +80,10 @@ fn AccountLinks(user: SessionUser) -> impl IntoView {
     });
     let profile_href = format!("/u/{}", user.username);
     view! {
+        // On every screen: a phone's header has room for the bell.
+        <li>
+            <crate::notifications::components::Bell user=user.id class="" />
+        </li>
         <li class=WIDE_ONLY>
             <A href="/compose" attr:class=NAV_LINK attr:data-testid="nav-compose">"Post"</A>
         </li>

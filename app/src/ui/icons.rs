@@ -72,3 +72,13 @@ pub fn PersonIcon() -> impl IntoView {
         </svg>
     }
 }
+
+#[component]
+pub fn BellIcon() -> impl IntoView {
+    view! {
+        <svg class="h-5 w-5" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">
+            <path d="M6 8a6 6 0 1 1 12 0c0 7 3 8 3 8H3s3-1 3-8" />
+            <path d="M10.3 20a1.9 1.9 0 0 0 3.4 0" />
+        </svg>
+    }
+}

@@ -108,6 +108,7 @@ fn MeMenu(user: SessionUser, shops: Result<Vec<ShopSummary>, crate::error::AppEr
                 <MenuLink href="/settings/profile" testid="me-settings" label="Edit profile" />
                 <MenuLink href="/settings/payment" testid="me-payment" label="Payment and shipping" />
                 <MenuLink href="/settings/safety" testid="me-safety" label="Privacy and safety" />
+                <MenuLink href="/settings/notifications" testid="me-notification-settings" label="Notifications" />
                 {is_admin.then(|| view! {
                     <MenuLink href="/admin/moderation" testid="me-moderation" label="Moderation queue" />
                 })}

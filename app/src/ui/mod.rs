@@ -22,6 +22,7 @@ pub use feedback::{ErrorAlert, ErrorPage, FieldError, Loading, NotFound, Success
 pub use form_error_url::ForgetFormErrorInUrl;
 pub use format::{compact_count, count_label, exact_count, plural};
 pub use header::Header;
+pub use icons::BellIcon;
 pub use me_page::MePage;
 pub use query::encode_query_value;
 pub use raw_text::raw_text_safe;

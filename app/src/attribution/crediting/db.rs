@@ -145,6 +145,9 @@ pub async fn attribute_order(pool: &PgPool, keys: &ContextKeys, order: Uuid) -> 
     for l in lines {
         recompute_line(&mut tx, l, &s).await?;
     }
+    // Notifications tell the shop which posts sold it.
+    let payload = serde_json::json!({ "order_id": order });
+    crate::outbox::publish(&mut tx, "order", order, crate::attribution::ORDER_ATTRIBUTED, payload).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -129,6 +129,9 @@ pub(crate) async fn invite_locked(
     )
     .execute(&mut *tx)
     .await?;
+    for user in invited {
+        events::acted(tx, events::COLLAB_INVITED, post_id, creator, creator, Some(("user_id", user))).await?;
+    }
     Ok(())
 }
 
@@ -199,7 +202,7 @@ pub async fn accept(pool: &PgPool, actor: Option<Uuid>, post_id: Uuid) -> AppRes
 pub async fn decline(pool: &PgPool, actor: Option<Uuid>, post_id: Uuid) -> AppResult<()> {
     let me = signed_in(actor)?;
     let mut tx = pool.begin().await?;
-    lock_for_invitee(&mut tx, post_id, me).await?;
+    let creator = lock_for_invitee(&mut tx, post_id, me).await?;
     let declined = sqlx::query!(
         "DELETE FROM post_collaborators WHERE post_id = $1 AND user_id = $2 AND status = 'invited'",
         post_id,
@@ -216,6 +219,7 @@ pub async fn decline(pool: &PgPool, actor: Option<Uuid>, post_id: Uuid) -> AppRe
             _ => Err(no_invitation()),
         };
     }
+    events::acted(&mut tx, events::COLLAB_DECLINED, post_id, creator, me, None).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -51,10 +51,11 @@ pub async fn add(pool: &PgPool, quota: &Quota, actor: Option<Uuid>, post_id: Uui
         return Err(comments_off_error());
     }
     let held = held_for(&mut tx, post.author_id, author).await?;
+    let id = Uuid::new_v4();
     sqlx::query!(
         "INSERT INTO comments (id, post_id, author_id, body, held, hidden_at)
          VALUES ($1, $2, $3, $4, $5, CASE WHEN $5 THEN app_now() END)",
-        Uuid::new_v4(),
+        id,
         post_id,
         author,
         body,
@@ -62,6 +63,7 @@ pub async fn add(pool: &PgPool, quota: &Quota, actor: Option<Uuid>, post_id: Uui
     )
     .execute(&mut *tx)
     .await?;
+    events::acted(&mut tx, events::COMMENTED, post_id, post.author_id, author, Some(("comment_id", id))).await?;
     let count = count_changed(&mut tx, post_id, post.author_id, 1).await?;
     tx.commit().await?;
     Ok(count)
@@ -110,6 +112,8 @@ pub async fn reply(pool: &PgPool, quota: &Quota, actor: Option<Uuid>, parent_id:
     )
     .execute(&mut *tx)
     .await?;
+    events::acted(&mut tx, events::COMMENTED, parent.post_id, parent.post_author, author, Some(("comment_id", id)))
+        .await?;
     count_changed(&mut tx, parent.post_id, parent.post_author, 1).await?;
     tx.commit().await?;
     Ok(Reply { id, root_id })
@@ -209,17 +213,15 @@ pub async fn set_like(
     let user = signed_in(actor)?;
     let mut tx = pool.begin().await?;
     quota.take(&mut tx, Action::Like).await?;
-    let seen = sqlx::query_scalar!(
-        r#"SELECT c.id FROM comments c JOIN posts p ON p.id = c.post_id
+    let seen = sqlx::query!(
+        r#"SELECT c.post_id, p.author_id FROM comments c JOIN posts p ON p.id = c.post_id
            WHERE c.id = $1 AND c.deleted_at IS NULL AND post_visible_to(p, $2) AND comment_visible_to(c, $2)"#,
         comment_id,
         user
     )
     .fetch_optional(&mut *tx)
-    .await?;
-    if seen.is_none() {
-        return Err(not_found());
-    }
+    .await?
+    .ok_or_else(not_found)?;
     let changed = if like {
         sqlx::query!(
             "INSERT INTO comment_likes (comment_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -247,6 +249,10 @@ pub async fn set_like(
     )
     .fetch_one(&mut *tx)
     .await?;
+    if delta != 0 {
+        let said = if like { events::COMMENT_LIKED } else { events::COMMENT_UNLIKED };
+        events::acted(&mut tx, said, seen.post_id, seen.author_id, user, Some(("comment_id", comment_id))).await?;
+    }
     tx.commit().await?;
     Ok(CommentLikeState { liked: like, like_count: count.into() })
 }
