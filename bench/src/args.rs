@@ -18,6 +18,7 @@ usage: storefeed-bench --url URL [--url URL ...] [options]
        storefeed-bench gate --help
        storefeed-bench live --help
        storefeed-bench group-rush --help
+       storefeed-bench notify --help
 
 Benchmarks each URL in turn over keep-alive HTTP/1.1 connections and prints
 one report per URL (plus a `BENCH_JSON {...}` line). `jpeg` writes a
@@ -101,6 +102,8 @@ pub enum Command {
     LiveHelp,
     GroupRush(crate::group_rush::RushArgs),
     GroupRushHelp,
+    Notify(crate::notify::NotifyArgs),
+    NotifyHelp,
     Help,
 }
 
@@ -137,6 +140,10 @@ where
     if args.peek().map(String::as_str) == Some("live") {
         args.next();
         return Ok(crate::live::parse(args)?.map_or(Command::LiveHelp, Command::Live));
+    }
+    if args.peek().map(String::as_str) == Some("notify") {
+        args.next();
+        return Ok(crate::notify::parse(args)?.map_or(Command::NotifyHelp, Command::Notify));
     }
     if args.peek().map(String::as_str) == Some("group-rush") {
         args.next();

@@ -5,7 +5,8 @@
 //! `storefeed-bench flash-sale` runs buyers through checkout at once;
 //! `storefeed-bench gate` drives the stock gate directly, without HTTP;
 //! `storefeed-bench live` times the real-time channel under many open pages;
-//! `storefeed-bench group-rush` sends a crowd at a group's last seats.
+//! `storefeed-bench group-rush` sends a crowd at a group's last seats;
+//! `storefeed-bench notify` times notifications from a like to the bell.
 
 mod args;
 mod buyers;
@@ -15,6 +16,7 @@ mod group_rush;
 mod ingest;
 mod live;
 mod load;
+mod notify;
 mod photo;
 mod report;
 mod requests;
@@ -76,6 +78,11 @@ async fn run() -> Result<()> {
             return Ok(());
         }
         Command::GroupRush(rush) => return group_rush::run(rush).await,
+        Command::NotifyHelp => {
+            println!("{}", notify::USAGE);
+            return Ok(());
+        }
+        Command::Notify(notify) => return notify::run(notify).await,
         Command::Run(args) => args,
     };
     let files = requests::ClientFiles::load(&args)?;

@@ -1,5 +1,5 @@
 //! Open `/live` streams, as many browser tabs hold them, for the real-time
-//! benchmarks (`live`, `group-rush`), and the server's memory as /proc
+//! benchmarks (`live`, `group-rush`, `notify`), and the server's memory as /proc
 //! reports it.
 
 use std::time::Duration;
@@ -7,6 +7,7 @@ use std::time::Duration;
 use anyhow::{anyhow, bail, Context, Result};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Empty};
+use hyper::header::{HeaderValue, COOKIE};
 use hyper::{Request, Uri};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
@@ -20,13 +21,20 @@ pub type Seen = (usize, String, Instant);
 /// once every one is subscribed (the server's greeting has arrived), with
 /// the receiver of everything they are told from then on.
 pub async fn open(uri: &Uri, count: usize) -> Result<mpsc::UnboundedReceiver<Seen>> {
+    open_each((0..count).map(|_| (uri.clone(), None)).collect()).await
+}
+
+/// Opens one stream per `(uri, cookie)` (a signed-in page sends its
+/// session cookie), as [`open`] does; stream `i` is the `i`th pair.
+pub async fn open_each(pages: Vec<(Uri, Option<HeaderValue>)>) -> Result<mpsc::UnboundedReceiver<Seen>> {
+    let count = pages.len();
     let (seen_tx, seen) = mpsc::unbounded_channel::<Seen>();
     let (ready_tx, mut ready) = mpsc::unbounded_channel::<()>();
     let opening = Instant::now();
-    for stream in 0..count {
-        let (uri, seen_tx, ready_tx) = (uri.clone(), seen_tx.clone(), ready_tx.clone());
+    for (stream, (uri, cookie)) in pages.into_iter().enumerate() {
+        let (seen_tx, ready_tx) = (seen_tx.clone(), ready_tx.clone());
         tokio::spawn(async move {
-            if let Err(e) = watch(stream, uri, seen_tx, ready_tx).await {
+            if let Err(e) = watch(stream, uri, cookie, seen_tx, ready_tx).await {
                 eprintln!("stream {stream}: {e:#}");
             }
         });
@@ -46,6 +54,7 @@ pub async fn open(uri: &Uri, count: usize) -> Result<mpsc::UnboundedReceiver<See
 async fn watch(
     stream: usize,
     uri: Uri,
+    cookie: Option<HeaderValue>,
     seen: mpsc::UnboundedSender<Seen>,
     ready: mpsc::UnboundedSender<()>,
 ) -> Result<()> {
@@ -54,7 +63,11 @@ async fn watch(
     tcp.set_nodelay(true)?;
     let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tcp)).await?;
     tokio::spawn(connection);
-    let request = Request::get(uri.clone()).header("host", authority.as_str()).body(Empty::<Bytes>::new())?;
+    let mut request = Request::get(uri.clone()).header("host", authority.as_str());
+    if let Some(cookie) = cookie {
+        request = request.header(COOKIE, cookie);
+    }
+    let request = request.body(Empty::<Bytes>::new())?;
     let response = sender.send_request(request).await?;
     if !response.status().is_success() {
         bail!("{}", response.status());
