@@ -25,6 +25,7 @@ pub mod payments;
 pub mod plans;
 pub mod posts;
 pub mod promotions;
+pub mod reconcile;
 pub mod shops;
 pub mod social;
 pub mod test_controls;
@@ -133,6 +134,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/safety") view={Lazy::<SafetyRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/follow-requests") view={Lazy::<FollowRequestsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin/outbox") view={Lazy::<OutboxAdminRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin/counters") view={Lazy::<CountersAdminRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/u/:username") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/compose") view={Lazy::<ComposeRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/post/:id") view=PostPage ssr=SsrMode::Async />
