@@ -297,7 +297,8 @@ async fn every_limited_write_counts_against_its_own_limit(pool: PgPool) {
     moderation::report(&pool, &q, Some(bob), &spam(original)).await.unwrap();
     assert!(limited(moderation::report(&pool, &q, Some(bob), &spam(original)).await.map(|_| ())));
 
-    let counted = [(Action::Post, 1), (Action::Comment, 1), (Action::Like, 1), (Action::Follow, 1), (Action::Report, 1)];
+    let counted =
+        [(Action::Post, 1), (Action::Comment, 1), (Action::Like, 1), (Action::Follow, 1), (Action::Report, 1)];
     for (action, n) in counted {
         assert_eq!(used(&pool, &Subject::Account(bob), action).await, n, "{action:?}");
     }

@@ -72,7 +72,7 @@ async fn world(pool: &PgPool) -> World {
     follow(pool, cyd, "ann").await;
     make_private(pool, dee).await;
     follow(pool, bob, "dee").await; // a request: counted by neither
-    // Ann has two unread notifications and one read; Cyd one unread.
+                                    // Ann has two unread notifications and one read; Cyd one unread.
     for (recipient, read) in [(ann, false), (ann, false), (ann, true), (cyd, false)] {
         notify(pool, recipient, read).await;
     }
@@ -327,10 +327,8 @@ async fn authorization_matrix_for_counter_reconciliation(pool: PgPool) {
     let callers = matrix_callers(&pool, sus, "suspended").await;
     let boss = callers[4].1;
     moderation::act(&pool, boss, TargetKind::User, sus, ModerationAction::Suspend { days: 5 }, "abuse").await.unwrap();
-    let expected: [(&str, [&str; 5]); 2] = [
-        ("counter_runs", ["401", "403", "403", "403", "ok"]),
-        ("run_counters", ["401", "403", "403", "403", "ok"]),
-    ];
+    let expected: [(&str, [&str; 5]); 2] =
+        [("counter_runs", ["401", "403", "403", "403", "ok"]), ("run_counters", ["401", "403", "403", "403", "ok"])];
     let now = Clock::system().now();
     for (i, (who, caller)) in callers.iter().enumerate() {
         for (entry, answers) in &expected {
@@ -342,9 +340,7 @@ async fn authorization_matrix_for_counter_reconciliation(pool: PgPool) {
             assert_eq!(got, answers[i], "{entry} by {who}");
         }
     }
-    let runs: Vec<Option<Uuid>> = sqlx::query_scalar!("SELECT requested_by FROM counter_reconciliation_runs")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
+    let runs: Vec<Option<Uuid>> =
+        sqlx::query_scalar!("SELECT requested_by FROM counter_reconciliation_runs").fetch_all(&pool).await.unwrap();
     assert_eq!(runs, vec![boss], "only the admin's run was made");
 }

@@ -52,7 +52,12 @@ pub(super) struct Definition {
     pub ensure_rows: Option<&'static str>,
 }
 
-const fn post_counter(counter: Counter, column: &'static str, source: &'static str, source_key: &'static str) -> Definition {
+const fn post_counter(
+    counter: Counter,
+    column: &'static str,
+    source: &'static str,
+    source_key: &'static str,
+) -> Definition {
     Definition {
         counter,
         table: "posts",

@@ -29,7 +29,9 @@ pub async fn run_and_record(
     log(&report, trigger);
     let id = record(pool, trigger, requested_by, started_at, duration_ms, &report).await?;
     let requested_by = match requested_by {
-        Some(user) => sqlx::query_scalar!("SELECT username FROM users WHERE id = $1", user).fetch_optional(pool).await?,
+        Some(user) => {
+            sqlx::query_scalar!("SELECT username FROM users WHERE id = $1", user).fetch_optional(pool).await?
+        }
         None => None,
     };
     Ok(Run { id, trigger, requested_by, started_at, duration_ms, report })
@@ -39,7 +41,13 @@ pub async fn run_and_record(
 /// its examples: it means a write path miscounted.
 fn log(report: &Report, trigger: Trigger) {
     let summary = report.summary();
-    tracing::info!(trigger = trigger.as_str(), checked = report.checked(), fixed = report.fixed(), busy = report.busy(), "counter reconciliation: {summary}");
+    tracing::info!(
+        trigger = trigger.as_str(),
+        checked = report.checked(),
+        fixed = report.fixed(),
+        busy = report.busy(),
+        "counter reconciliation: {summary}"
+    );
     for counter in report.drifted() {
         tracing::warn!(
             counter = counter.counter.column(),
