@@ -1,7 +1,8 @@
 //! Database tests for counter reconciliation: counters kept by the write
 //! paths need no fix; drift put in with raw UPDATEs on every counter is
 //! found, fixed and reported, once; likes committed during a run are never
-//! undone; runs are recorded and pruned; only admins see and start them.
+//! undone, and a write in flight is skipped or lands on the fix; runs are
+//! recorded and pruned; only admins see and start them.
 
 use std::collections::HashMap;
 
@@ -280,6 +281,72 @@ async fn likes_committed_during_runs_are_never_undone(pool: PgPool) {
     .await
     .unwrap();
     assert_eq!((i64::from(c.like_count), c.rows), (16, 16));
+}
+
+/// The two shapes of a write in flight, held open while a run goes on: a
+/// post like holding the post's lock is skipped (busy) and fixed by the
+/// next run; a comment like that inserted its row but has not reached the
+/// comment's counter yet is not counted, and its `+ 1` lands on the fix.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_write_in_flight_is_left_for_the_next_run_or_lands_on_the_fix(pool: PgPool) {
+    let ann = user(&pool, "ann").await;
+    let fan = user(&pool, "fan").await;
+    let post_id = post(&pool, ann, "Three too many", Visibility::Public).await;
+    comments::add(&pool, &Quota::exempt(), Some(ann), post_id, "two too many").await.unwrap();
+    let comment = newest_comment(&pool).await;
+    sqlx::query!("UPDATE posts SET like_count = 3 WHERE id = $1", post_id).execute(&pool).await.unwrap();
+    sqlx::query!("UPDATE comments SET like_count = 2 WHERE id = $1", comment).execute(&pool).await.unwrap();
+
+    // As `posts::likes::set_like`: the post's lock, the row, the count.
+    let mut post_like = pool.begin().await.unwrap();
+    sqlx::query!("SELECT id FROM posts WHERE id = $1 FOR NO KEY UPDATE", post_id)
+        .fetch_one(&mut *post_like)
+        .await
+        .unwrap();
+    sqlx::query!("INSERT INTO post_likes (post_id, user_id) VALUES ($1, $2)", post_id, fan)
+        .execute(&mut *post_like)
+        .await
+        .unwrap();
+    sqlx::query!("UPDATE posts SET like_count = like_count + 1 WHERE id = $1", post_id)
+        .execute(&mut *post_like)
+        .await
+        .unwrap();
+    // As `posts::comments::db::set_like`: the row first, the count later.
+    let mut comment_like = pool.begin().await.unwrap();
+    sqlx::query!("INSERT INTO comment_likes (comment_id, user_id) VALUES ($1, $2)", comment, fan)
+        .execute(&mut *comment_like)
+        .await
+        .unwrap();
+
+    let during = reconcile(&pool).await.unwrap();
+    let likes = during.counters.iter().find(|c| c.counter == Counter::PostLikes).unwrap();
+    assert_eq!((likes.fixed, likes.busy), (0, 1), "the locked post waits for the next run");
+    assert_eq!(fixes(&during, Counter::CommentLikes), vec![Fix { id: comment, was: 2, now: 0 }]);
+    assert_eq!(
+        during.summary(),
+        format!("Fixed 1 counter in 1 column of {} checked. 1 busy, left for the next run.", during.checked())
+    );
+
+    sqlx::query!("UPDATE comments SET like_count = like_count + 1 WHERE id = $1", comment)
+        .execute(&mut *comment_like)
+        .await
+        .unwrap();
+    comment_like.commit().await.unwrap();
+    post_like.commit().await.unwrap();
+
+    let after = reconcile(&pool).await.unwrap();
+    assert_eq!(fixes(&after, Counter::PostLikes), vec![Fix { id: post_id, was: 4, now: 1 }]);
+    assert_eq!(fixes(&after, Counter::CommentLikes), vec![], "the comment like landed on the fixed count");
+    assert_eq!(after.busy(), 0);
+    let stored = sqlx::query!(
+        "SELECT (SELECT like_count FROM posts WHERE id = $1) AS post, (SELECT like_count FROM comments WHERE id = $2) AS comment",
+        post_id,
+        comment
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((stored.post, stored.comment), (Some(1), Some(1)));
 }
 
 #[sqlx::test(migrations = "../migrations")]
