@@ -20,6 +20,7 @@ use leptos_router::{lazy_route, LazyRoute};
 use crate::accounts::pages::{
     CheckEmailPage, ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage, VerifyEmailPage,
 };
+use crate::admin::counters::CountersAdminPage;
 use crate::admin::outbox::OutboxAdminPage;
 use crate::attribution::{CreatorDashboardPage, CreatorStatementPage, ShopAnalyticsPage};
 use crate::cart::pages::CartPage;
@@ -107,6 +108,7 @@ split_pages! {
     NotificationsRoute => NotificationsPage,
     NotificationSettingsRoute => NotificationSettingsPage,
     OutboxAdminRoute => OutboxAdminPage,
+    CountersAdminRoute => CountersAdminPage,
     ComposeRoute => ComposePage,
     EditPostRoute => EditPostPage,
     PostHistoryRoute => PostHistoryPage,
@@ -178,6 +180,7 @@ pub fn split_route_at(href: &str) -> Option<Split> {
         ["notifications"] => NotificationsRoute,
         ["settings", "notifications"] => NotificationSettingsRoute,
         ["admin", "outbox"] => OutboxAdminRoute,
+        ["admin", "counters"] => CountersAdminRoute,
         ["compose"] => ComposeRoute,
         ["post", _, "edit"] => EditPostRoute,
         ["post", _, "history"] => PostHistoryRoute,
@@ -268,6 +271,7 @@ mod tests {
         assert_eq!(split_route_at("/groups"), Some(Split::MyGroupsRoute));
         assert_eq!(split_route_at("/groups/0b6c7f0e-0000-4000-8000-000000000000?ctx=t"), Some(Split::GroupRoute));
         assert_eq!(split_route_at("/admin/outbox"), Some(Split::OutboxAdminRoute));
+        assert_eq!(split_route_at("/admin/counters"), Some(Split::CountersAdminRoute));
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod payments;
 pub mod plans;
 pub mod posts;
 pub mod promotions;
+pub mod reconcile;
 pub mod shops;
 pub mod social;
 pub mod test_controls;
@@ -136,6 +137,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/notifications") view={Lazy::<NotificationsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings/notifications") view={Lazy::<NotificationSettingsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin/outbox") view={Lazy::<OutboxAdminRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin/counters") view={Lazy::<CountersAdminRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/u/:username") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/compose") view={Lazy::<ComposeRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/post/:id") view=PostPage ssr=SsrMode::Async />

@@ -11,7 +11,9 @@
 //! seconds, mail waiting in the outbox is handed to the mailer. Every ten
 //! minutes, expired sessions, account tokens, login counters and closed
 //! rate-limit windows, and mail sent two days ago are purged. Every hour, media files no row names (and
-//! over an hour old) are removed. The outbox relay runs all the time (woken
+//! over an hour old) are removed, and every stored counter is recounted
+//! from its rows and fixed if it drifted (`app::reconcile`, its report kept
+//! for `/admin/counters`). The outbox relay runs all the time (woken
 //! by each commit that published), and Explore's ranking is recomputed
 //! every minute.
 
@@ -161,6 +163,24 @@ fn spawn_housekeeping(pool: PgPool) {
             }
             if let Err(e) = app::mail::purge_sent(&pool).await {
                 tracing::warn!(error = %e, "sent-mail purge failed");
+            }
+        }
+    });
+}
+
+/// Recounts every stored counter each `every` and fixes the drifted ones
+/// (`app::reconcile`); the run logs its report and records it for
+/// `/admin/counters`. The first run waits one period after start, so a
+/// restart does not add a full recount to its own load.
+pub fn spawn_counter_reconciliation(pool: PgPool, clock: app::clock::Clock, every: Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.tick().await; // the first tick is immediate
+        loop {
+            tick.tick().await;
+            let run = app::reconcile::run_and_record(&pool, app::reconcile::Trigger::Schedule, None, clock.now());
+            if let Err(e) = run.await {
+                tracing::warn!(error = %e, "counter reconciliation failed");
             }
         }
     });

@@ -127,6 +127,7 @@ async fn main() -> anyhow::Result<()> {
     let mailer: Arc<dyn app::mail::Mailer> = Arc::new(app::mail::FileMailer::new(&config.mail_dir));
     jobs::spawn_mail(pool.clone(), mailer, std::time::Duration::from_secs(5));
     jobs::spawn_media_sweep(pool.clone(), config.app.media_dir.clone(), state.clock.clone());
+    jobs::spawn_counter_reconciliation(pool.clone(), state.clock.clone(), std::time::Duration::from_secs(3600));
     jobs::spawn_outbox_relay(pool.clone(), state.cards.clone(), state.live.clone());
     jobs::spawn_explore_ranking(pool.clone());
     let live = state.live.clone();

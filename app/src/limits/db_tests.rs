@@ -11,6 +11,8 @@ use super::window::WINDOW;
 use super::{db, Action, ActionLimits, Quota, Subject};
 use crate::clock::Clock;
 use crate::error::AppError;
+use crate::moderation::db as moderation;
+use crate::moderation::NewReport;
 use crate::posts::comments::db as comments;
 use crate::posts::Visibility;
 use crate::test_support::{post, user};
@@ -69,6 +71,42 @@ async fn the_101st_comment_in_an_hour_is_refused_with_the_wait_and_writes_nothin
     assert_eq!(comment_rows(&pool, post_id).await, 100, "the refused comments wrote nothing");
     assert_eq!(comment_count(&pool, post_id).await, 100);
     assert_eq!(used(&pool, &Subject::Account(bob), Action::Comment).await, 100, "and counted nothing");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_21st_report_in_an_hour_is_refused_with_the_wait_and_writes_nothing(pool: PgPool) {
+    let (ann, bob) = (user(&pool, "ann").await, user(&pool, "bob").await);
+    let limits = ActionLimits::default();
+    let start = Clock::system().now();
+    let mut targets = Vec::new();
+    for i in 0..21 {
+        targets.push(post(&pool, ann, &format!("post {i}"), Visibility::Public).await);
+    }
+    let spam = |target| NewReport::parse("post", target, "spam", "").unwrap();
+    for (i, target) in targets[..20].iter().enumerate() {
+        let at = quota(bob, limits, start + Duration::seconds(i as i64));
+        moderation::report(&pool, &at, Some(bob), &spam(*target)).await.unwrap();
+    }
+    // Twenty minutes after the first: the window closes in 40.
+    let late = quota(bob, limits, start + Duration::minutes(20));
+    let refused = moderation::report(&pool, &late, Some(bob), &spam(targets[20])).await.unwrap_err();
+    assert_eq!(refused, AppError::RateLimited { retry_after_secs: 40 * 60 });
+    assert_eq!(refused.status_code(), 429);
+    // Nor may an open report be replaced.
+    let scam = NewReport::parse("post", targets[0], "scam", "").unwrap();
+    assert_eq!(
+        moderation::report(&pool, &late, Some(bob), &scam).await.unwrap_err(),
+        AppError::RateLimited { retry_after_secs: 40 * 60 }
+    );
+    let reports = sqlx::query!(
+        r#"SELECT count(*) AS "n!", count(*) FILTER (WHERE reason = 'spam') AS "spam!" FROM reports WHERE reporter_id = $1"#,
+        bob
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((reports.n, reports.spam), (20, 20), "the refused reports wrote nothing");
+    assert_eq!(used(&pool, &Subject::Account(bob), Action::Report).await, 20, "and counted nothing");
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -254,7 +292,14 @@ async fn every_limited_write_counts_against_its_own_limit(pool: PgPool) {
     assert!(limited(social::set_follow(&pool, &q, bob, "ann", true).await.map(|_| ())));
     assert!(limited(social::set_follow(&pool, &q, bob, "olive", false).await.map(|_| ())));
 
-    for (action, n) in [(Action::Post, 1), (Action::Comment, 1), (Action::Like, 1), (Action::Follow, 1)] {
+    // Reports, a replaced one too.
+    let spam = |target| NewReport::parse("post", target, "spam", "").unwrap();
+    moderation::report(&pool, &q, Some(bob), &spam(original)).await.unwrap();
+    assert!(limited(moderation::report(&pool, &q, Some(bob), &spam(original)).await.map(|_| ())));
+
+    let counted =
+        [(Action::Post, 1), (Action::Comment, 1), (Action::Like, 1), (Action::Follow, 1), (Action::Report, 1)];
+    for (action, n) in counted {
         assert_eq!(used(&pool, &Subject::Account(bob), action).await, n, "{action:?}");
     }
 }

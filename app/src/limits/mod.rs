@@ -34,13 +34,15 @@
 //! reposts, and undoing a repost: toggling one in and out of every
 //! follower's feed is the abuse liking and unliking is), comments and
 //! replies, likes and unlikes of posts and comments, follows and unfollows
-//! (a request to a private account and its withdrawal included). A repeat
-//! that changes nothing (liking a liked post) still counts. Accepting or
+//! (a request to a private account and its withdrawal included), and
+//! reports (`moderation::db::report`, a report that replaces the
+//! reporter's open one included). A repeat that changes nothing (liking a
+//! liked post) still counts. Accepting or
 //! declining a request someone else sent is not limited. A post's images
 //! are checked and stored before its transaction opens, so a post refused
 //! for the limit still costs their decoding (and its files go again).
-//! Reports and messages don't exist yet: their limits are in the table for
-//! the code that will write them (`Action::Report`, `Action::Message`).
+//! Messages don't exist yet: their limit is in the table for the code that
+//! will write them (`Action::Message`).
 //! Every server function that writes a limited action builds its
 //! [`Quota`] with [`Quota::for_caller`]; seeding and test setup use
 //! [`Quota::exempt`]. Counters older than the window are purged by the
@@ -71,7 +73,7 @@ pub enum Action {
     Like,
     /// A follow or an unfollow (a follow request and its withdrawal too).
     Follow,
-    /// A report of a post, comment or account (not built yet).
+    /// A report of a post, comment, account, shop or product.
     Report,
     /// A direct message (not built yet).
     Message,

@@ -22,7 +22,8 @@ pub async fn report_content(kind: String, id: Uuid, reason: String, details: Str
     let state = crate::state::app_state()?;
     let reporter = caller().await?;
     let new = super::NewReport::parse(&kind, id, &reason, &details)?;
-    super::db::report(&state.pool, reporter, &new).await?;
+    let quota = crate::limits::Quota::for_caller(&state, reporter);
+    super::db::report(&state.pool, &quota, reporter, &new).await?;
     leptos_axum::redirect(&format!("/report/{}/{id}?sent=1", new.kind.as_str()));
     Ok(())
 }

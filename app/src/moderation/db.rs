@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::{AuditEntry, ModerationAction, NewReport, Queue, QueueItem, ReportReason, TargetKind};
 use crate::error::{AppError, AppResult};
+use crate::limits::{Action, Quota};
 
 /// `caller` if they are an admin: signed out is 401, anyone else 403.
 pub async fn require_admin(pool: &PgPool, caller: Option<Uuid>) -> AppResult<Uuid> {
@@ -16,7 +17,7 @@ pub async fn require_admin(pool: &PgPool, caller: Option<Uuid>) -> AppResult<Uui
     match role.as_deref() {
         Some("admin") => Ok(caller),
         _ => {
-            tracing::warn!(%caller, "refused a moderation call: not an admin");
+            tracing::warn!(%caller, "refused an admin call: not an admin");
             Err(AppError::Forbidden)
         }
     }
@@ -65,10 +66,13 @@ async fn subject_of(db: &mut PgConnection, kind: TargetKind, id: Uuid) -> AppRes
 /// Files `reporter`'s report. One report per reporter and target is open
 /// at a time: reporting again replaces its reason and words. Nobody may
 /// report themselves or what is theirs; a block between the two does not
-/// stop a report (that is how someone escapes abuse).
-pub async fn report(pool: &PgPool, reporter: Option<Uuid>, new: &NewReport) -> AppResult<Filed> {
+/// stop a report (that is how someone escapes abuse). Every report, a
+/// replaced one too, counts against the reporter's limit (`limits`), taken
+/// first in its transaction so a refused report writes nothing.
+pub async fn report(pool: &PgPool, quota: &Quota, reporter: Option<Uuid>, new: &NewReport) -> AppResult<Filed> {
     let reporter = reporter.ok_or(AppError::Unauthorized)?;
     let mut tx = pool.begin().await?;
+    quota.take(&mut tx, Action::Report).await?;
     let subject = subject_of(&mut tx, new.kind, new.target)
         .await?
         .ok_or_else(|| AppError::NotFound(capitalised(new.kind.noun())))?;

@@ -59,14 +59,23 @@ async fn the_queue_puts_the_most_reported_first_then_the_oldest(pool: PgPool) {
     let comment = newest_comment(&pool).await;
 
     // The comment is reported first, then the first post; the second post twice.
-    assert_eq!(db::report(&pool, Some(dan), &report(TargetKind::Comment, comment, "spam", "")).await, Ok(Filed::New));
-    assert_eq!(db::report(&pool, Some(bob), &report(TargetKind::Post, first, "scam", "")).await, Ok(Filed::New));
-    db::report(&pool, Some(bob), &report(TargetKind::Post, second, "nudity", "")).await.unwrap();
-    db::report(&pool, Some(cat), &report(TargetKind::Post, second, "other", "looks fake")).await.unwrap();
+    assert_eq!(
+        db::report(&pool, &Quota::exempt(), Some(dan), &report(TargetKind::Comment, comment, "spam", "")).await,
+        Ok(Filed::New)
+    );
+    assert_eq!(
+        db::report(&pool, &Quota::exempt(), Some(bob), &report(TargetKind::Post, first, "scam", "")).await,
+        Ok(Filed::New)
+    );
+    db::report(&pool, &Quota::exempt(), Some(bob), &report(TargetKind::Post, second, "nudity", "")).await.unwrap();
+    db::report(&pool, &Quota::exempt(), Some(cat), &report(TargetKind::Post, second, "other", "looks fake"))
+        .await
+        .unwrap();
     // Reporting again replaces the open report instead of adding one.
-    let again = db::report(&pool, Some(bob), &report(TargetKind::Post, second, "counterfeit", "")).await;
+    let again =
+        db::report(&pool, &Quota::exempt(), Some(bob), &report(TargetKind::Post, second, "counterfeit", "")).await;
     assert_eq!(again, Ok(Filed::Updated));
-    db::report(&pool, Some(dan), &report(TargetKind::User, ann, "harassment", "")).await.unwrap();
+    db::report(&pool, &Quota::exempt(), Some(dan), &report(TargetKind::User, ann, "harassment", "")).await.unwrap();
 
     let queue = db::queue(&pool, Some(boss)).await.unwrap();
     let order: Vec<(Uuid, i64)> = queue.items.iter().map(|i| (i.target_id, i.open_reports)).collect();
@@ -92,18 +101,25 @@ async fn reports_are_refused_clearly_for_oneself_missing_targets_and_signed_out(
     let own = post(&pool, ann, "mine", Visibility::Public).await;
     let shop_id = shop(&pool, ann, "ann_shop").await;
     for (kind, id) in [(TargetKind::Post, own), (TargetKind::User, ann), (TargetKind::Shop, shop_id)] {
-        let err = db::report(&pool, Some(ann), &report(kind, id, "spam", "")).await.unwrap_err();
+        let err = db::report(&pool, &Quota::exempt(), Some(ann), &report(kind, id, "spam", "")).await.unwrap_err();
         assert_eq!(err.field(), Some("reason"), "{kind:?}");
         assert_eq!(err.status_code(), 422);
     }
-    let missing = db::report(&pool, Some(bob), &report(TargetKind::Post, Uuid::new_v4(), "spam", "")).await;
+    let missing =
+        db::report(&pool, &Quota::exempt(), Some(bob), &report(TargetKind::Post, Uuid::new_v4(), "spam", "")).await;
     assert_eq!(missing, Err(AppError::NotFound("Post".into())));
-    let signed_out = db::report(&pool, None, &report(TargetKind::Post, own, "spam", "")).await;
+    let signed_out = db::report(&pool, &Quota::exempt(), None, &report(TargetKind::Post, own, "spam", "")).await;
     assert_eq!(signed_out, Err(AppError::Unauthorized));
     // A block either way doesn't stop a report: it is how abuse is escaped.
     set_relation(&pool, ann, "bob", Relation::Block, true).await.unwrap();
-    assert_eq!(db::report(&pool, Some(bob), &report(TargetKind::Post, own, "harassment", "")).await, Ok(Filed::New));
-    assert_eq!(db::report(&pool, Some(bob), &report(TargetKind::User, ann, "harassment", "")).await, Ok(Filed::New));
+    assert_eq!(
+        db::report(&pool, &Quota::exempt(), Some(bob), &report(TargetKind::Post, own, "harassment", "")).await,
+        Ok(Filed::New)
+    );
+    assert_eq!(
+        db::report(&pool, &Quota::exempt(), Some(bob), &report(TargetKind::User, ann, "harassment", "")).await,
+        Ok(Filed::New)
+    );
     let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM reports").fetch_one(&pool).await.unwrap();
     assert_eq!(stored, 2, "nothing half-written by the refusals");
 }
@@ -124,7 +140,7 @@ async fn each_action_takes_effect_closes_the_reports_and_is_logged(pool: PgPool)
     for (kind, id) in
         [(TargetKind::Post, fine), (TargetKind::Post, bad), (TargetKind::User, ann), (TargetKind::Product, product)]
     {
-        db::report(&pool, Some(bob), &report(kind, id, "scam", "")).await.unwrap();
+        db::report(&pool, &Quota::exempt(), Some(bob), &report(kind, id, "scam", "")).await.unwrap();
     }
     crate::accounts::session::create(&pool, cat, std::time::Duration::from_secs(3600), "127.0.0.1", None)
         .await
@@ -207,7 +223,7 @@ async fn refused_actions_change_nothing(pool: PgPool) {
     let bob = user(&pool, "bob").await;
     let boss = admin(&pool, "boss").await;
     let other_admin = admin(&pool, "other_admin").await;
-    db::report(&pool, Some(bob), &report(TargetKind::User, ann, "spam", "")).await.unwrap();
+    db::report(&pool, &Quota::exempt(), Some(bob), &report(TargetKind::User, ann, "spam", "")).await.unwrap();
     let err = db::act(&pool, Some(boss), TargetKind::User, ann, ModerationAction::Remove, "x").await.unwrap_err();
     assert_eq!(err.field(), Some("action"));
     let err = db::act(&pool, Some(boss), TargetKind::User, other_admin, ModerationAction::Ban, "x").await.unwrap_err();
@@ -342,7 +358,9 @@ async fn a_suspended_account_is_refused_every_gated_action_until_it_ends(
     }
     // Reading, liking, reporting stay open.
     assert!(crate::posts::db::post(&pool, other_post, Some(me)).await.unwrap().is_some());
-    assert!(db::report(&pool, Some(me), &report(TargetKind::Post, other_post, "spam", "")).await.is_ok());
+    assert!(db::report(&pool, &Quota::exempt(), Some(me), &report(TargetKind::Post, other_post, "spam", ""))
+        .await
+        .is_ok());
 
     clock.advance(Duration::days(2) + Duration::minutes(1)).unwrap();
     assert_eq!(standing::restriction(&pool, me).await.unwrap(), None);
@@ -404,9 +422,9 @@ async fn authorization_matrix_for_moderation(pool: PgPool) {
     for (i, (who, caller)) in callers.iter().enumerate() {
         for (entry, answers) in &expected {
             let got = match *entry {
-                "report_content" => {
-                    outcome(db::report(&pool, *caller, &report(TargetKind::Post, target, "spam", "")).await)
-                }
+                "report_content" => outcome(
+                    db::report(&pool, &Quota::exempt(), *caller, &report(TargetKind::Post, target, "spam", "")).await,
+                ),
                 "moderation_queue" => outcome(db::queue(&pool, *caller).await),
                 "moderate" => {
                     let dismiss = ModerationAction::Dismiss;

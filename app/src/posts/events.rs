@@ -18,7 +18,8 @@ pub const DELETED: &str = "post.deleted";
 /// An admin removed it (`moderation`): it leaves every reader's feeds but
 /// its author's; the card cache drops its card.
 pub const REMOVED: &str = "post.removed";
-/// Its like or comment count changed.
+/// Its like, comment, repost, quote or bookmark count changed: by a write,
+/// or by `reconcile` fixing a count that drifted.
 pub const COUNTS_CHANGED: &str = "post.counts_changed";
 /// A tag on one of its images was added, moved or removed.
 pub const TAGS_CHANGED: &str = "post.tags_changed";
