@@ -102,7 +102,8 @@ impl World {
     /// The `group.changed` payloads published for `group`, oldest first.
     async fn events(&self, group: Uuid) -> Vec<serde_json::Value> {
         sqlx::query_scalar(
-            "SELECT payload FROM outbox_events WHERE aggregate = 'group' AND aggregate_id = $1 ORDER BY id",
+            "SELECT payload FROM outbox_events
+             WHERE aggregate = 'group' AND kind = 'group.changed' AND aggregate_id = $1 ORDER BY id",
         )
         .bind(group)
         .fetch_all(&self.pool)
@@ -303,7 +304,8 @@ async fn a_declined_card_gives_its_seat_back_and_an_unpaid_start_is_cancelled(po
     assert!(matches!(err, AppError::PaymentDeclined(_)));
     assert_eq!(count(&w.pool, "SELECT count(*) FROM buy_groups WHERE status = 'cancelled'").await, 1);
     let statuses: Vec<String> = sqlx::query_scalar(
-        "SELECT payload->>'status' FROM outbox_events WHERE aggregate = 'group' AND aggregate_id <> $1 ORDER BY id",
+        "SELECT payload->>'status' FROM outbox_events
+         WHERE aggregate = 'group' AND kind = 'group.changed' AND aggregate_id <> $1 ORDER BY id",
     )
     .bind(group)
     .fetch_all(&w.pool)
