@@ -65,3 +65,9 @@ CREATE TABLE notification_inboxes (
     unread   integer NOT NULL DEFAULT 0 CHECK (unread >= 0),
     version  bigint NOT NULL DEFAULT 0
 );
+
+-- When the buyer was reminded that an instalment is coming due
+-- (plans::instalments::remind_due), so each is announced once.
+ALTER TABLE order_instalments ADD COLUMN reminded_at timestamptz;
+CREATE INDEX order_instalments_remind_idx ON order_instalments (due_on)
+    WHERE status = 'scheduled' AND reminded_at IS NULL AND seq > 0;

@@ -200,7 +200,9 @@ pub async fn run(args: NotifyArgs) -> Result<()> {
         ms(&fanout_us, 100.0)
     );
     if let Some(rate) = fanout_rate {
-        println!("              {rate:.0} notifications a second made and delivered, from the first like to the last page");
+        println!(
+            "              {rate:.0} notifications a second made and delivered, from the first like to the last page"
+        );
     }
     println!(
         "fan-in        {likers} likes on the author's post in {fan_in_likes_secs:.2} s ({:.0} likes/s, {failed_in} refused); consumer caught up after {fan_in_secs:.2} s ({:.0} events/s)",

@@ -81,6 +81,11 @@ pub fn spawn(
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "charging due instalments failed"),
             }
+            match app::plans::instalments::remind_due(&checkout_pool, now).await {
+                Ok(n) if n > 0 => tracing::info!(reminded = n, "buyers reminded of instalments coming due"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "reminding buyers of instalments failed"),
+            }
         }
     });
     spawn_housekeeping(pool);

@@ -81,9 +81,7 @@ async fn apply(tx: &mut PgConnection, e: &Event) -> AppResult<()> {
             None => Ok(()),
         },
         (post_events::AGGREGATE, post_events::COLLAB_DECLINED) => match (e.uuid("author_id"), actor) {
-            (Some(author), Some(actor)) => {
-                tell(tx, author, Kind::CollabDeclined, post, Some(actor), None).await
-            }
+            (Some(author), Some(actor)) => tell(tx, author, Kind::CollabDeclined, post, Some(actor), None).await,
             _ => Ok(()),
         },
         (post_events::AGGREGATE, post_events::COLLABORATORS_CHANGED) => {
@@ -279,12 +277,10 @@ async fn published(tx: &mut PgConnection, post: Uuid) -> AppResult<()> {
     }
     mentioned_in_post(tx, post, &p).await?;
     tagged(tx, post).await?;
-    let invitees = sqlx::query_scalar!(
-        "SELECT user_id FROM post_collaborators WHERE post_id = $1 AND status = 'invited'",
-        post
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    let invitees =
+        sqlx::query_scalar!("SELECT user_id FROM post_collaborators WHERE post_id = $1 AND status = 'invited'", post)
+            .fetch_all(&mut *tx)
+            .await?;
     for invitee in invitees {
         invited(tx, post, invitee).await?;
     }
@@ -306,12 +302,10 @@ async fn edited(tx: &mut PgConnection, post: Uuid) -> AppResult<()> {
         return Ok(());
     }
     mentioned_in_post(tx, post, &p).await?;
-    let coauthors = sqlx::query_scalar!(
-        "SELECT user_id FROM post_collaborators WHERE post_id = $1 AND status = 'accepted'",
-        post
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    let coauthors =
+        sqlx::query_scalar!("SELECT user_id FROM post_collaborators WHERE post_id = $1 AND status = 'accepted'", post)
+            .fetch_all(&mut *tx)
+            .await?;
     for coauthor in coauthors {
         tell(tx, coauthor, Kind::CollabEdited, post, Some(p.author), None).await?;
     }
@@ -444,6 +438,18 @@ async fn order_event(tx: &mut PgConnection, order: Uuid, kind: &str, e: &Event) 
         "order.delivered" => to_buyer(Kind::OrderDelivered, number),
         "order.refunded" | "order.partially_refunded" => to_buyer(Kind::OrderRefunded, number),
         "order.cancelled" => to_buyer(Kind::OrderCancelled, number),
+        crate::plans::instalments::INSTALMENT_DUE => {
+            let amount = e.payload.get("amount_minor").and_then(|a| a.as_i64());
+            let currency = e.payload.get("currency").and_then(|c| c.as_str()).map(crate::money::Currency::parse);
+            let due_on = e.payload.get("due_on").and_then(|d| d.as_str()).unwrap_or_default();
+            let text = match (amount, currency) {
+                (Some(amount), Some(Ok(currency))) => {
+                    format!("{} for order {number} on {due_on}", crate::money::Money::new(amount, currency).display())
+                }
+                _ => format!("order {number} on {due_on}"),
+            };
+            to_buyer(Kind::InstalmentDue, text)
+        }
         crate::plans::instalments::INSTALMENT_FAILED => {
             let failure = e.payload.get("failure").and_then(|f| f.as_str()).unwrap_or("the card was declined");
             to_buyer(Kind::InstalmentFailed, format!("order {number}: {failure}"))

@@ -174,7 +174,13 @@ async fn batch_into_open_row(tx: &mut PgConnection, n: &Notice, actor: Uuid) -> 
 
 /// Takes `actor`'s part out of the recipient's rows of `kind` about
 /// `entity_id` (an undone like): the row goes with its last actor.
-pub async fn withdraw(tx: &mut PgConnection, recipient: Uuid, kind: Kind, entity_id: Uuid, actor: Uuid) -> AppResult<()> {
+pub async fn withdraw(
+    tx: &mut PgConnection,
+    recipient: Uuid,
+    kind: Kind,
+    entity_id: Uuid,
+    actor: Uuid,
+) -> AppResult<()> {
     let touched = sqlx::query_scalar!(
         "DELETE FROM notification_actors a USING notifications n
          WHERE a.notification_id = n.id AND n.recipient_id = $1 AND n.kind = $2 AND n.entity_id = $3 AND a.actor_id = $4
@@ -368,13 +374,11 @@ pub async fn read_all(pool: &PgPool, caller: Option<Uuid>) -> AppResult<Inbox> {
     sqlx::query!("SELECT user_id FROM notification_inboxes WHERE user_id = $1 FOR UPDATE", me)
         .fetch_optional(&mut *tx)
         .await?;
-    let marked = sqlx::query!(
-        "UPDATE notifications SET read_at = app_now() WHERE recipient_id = $1 AND read_at IS NULL",
-        me
-    )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
+    let marked =
+        sqlx::query!("UPDATE notifications SET read_at = app_now() WHERE recipient_id = $1 AND read_at IS NULL", me)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
     let inbox = inbox_changed(&mut tx, me, -(marked as i32)).await?;
     tx.commit().await?;
     Ok(inbox)
@@ -395,7 +399,12 @@ pub async fn preferences(pool: &PgPool, caller: Option<Uuid>) -> AppResult<Vec<(
         .collect()
 }
 
-pub async fn set_preference(pool: &PgPool, caller: Option<Uuid>, category: Category, setting: Setting) -> AppResult<()> {
+pub async fn set_preference(
+    pool: &PgPool,
+    caller: Option<Uuid>,
+    category: Category,
+    setting: Setting,
+) -> AppResult<()> {
     let me = signed_in(caller)?;
     sqlx::query!(
         "INSERT INTO notification_preferences (user_id, category, setting) VALUES ($1, $2, $3)

@@ -181,7 +181,11 @@ async fn preferences_are_honoured_when_a_notice_is_made(pool: PgPool) {
     like(&pool, friend, p, true).await;
     like(&pool, stranger, p, true).await;
     deliver(&pool).await;
-    assert_eq!(rows(&pool, ann).await, vec![("like_post".into(), 1, vec!["friend".into()])], "only from people Ann follows");
+    assert_eq!(
+        rows(&pool, ann).await,
+        vec![("like_post".into(), 1, vec!["friend".into()])],
+        "only from people Ann follows"
+    );
     let prefs = db::preferences(&pool, Some(ann)).await.unwrap();
     assert!(prefs.contains(&(Category::Likes, Setting::Following)));
     assert!(prefs.contains(&(Category::Comments, Setting::On)), "unset means on");
@@ -273,9 +277,9 @@ async fn authorization_matrix(pool: PgPool) {
         "UPDATE users SET suspended_until = app_now() + interval '3 days', standing_reason = 'spam' WHERE id = $1",
         sue
     )
-        .execute(&pool)
-        .await
-        .unwrap();
+    .execute(&pool)
+    .await
+    .unwrap();
     let mut callers = callers.to_vec();
     callers.push(("suspended", Some(sue)));
     for (who, caller) in callers {

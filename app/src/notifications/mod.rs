@@ -65,6 +65,7 @@ pub enum Kind {
     GroupFilled,
     GroupFailed,
     InstalmentFailed,
+    InstalmentDue,
 }
 
 /// What a preference switches, and the inbox's filter tabs.
@@ -93,7 +94,7 @@ pub enum Entity {
     Plan,
 }
 
-const KINDS: [Kind; 30] = [
+const KINDS: [Kind; 31] = [
     Kind::Follow,
     Kind::FollowRequest,
     Kind::FollowApproved,
@@ -124,6 +125,7 @@ const KINDS: [Kind; 30] = [
     Kind::GroupFilled,
     Kind::GroupFailed,
     Kind::InstalmentFailed,
+    Kind::InstalmentDue,
 ];
 
 impl Kind {
@@ -159,6 +161,7 @@ impl Kind {
             Kind::GroupFilled => "group_filled",
             Kind::GroupFailed => "group_failed",
             Kind::InstalmentFailed => "instalment_failed",
+            Kind::InstalmentDue => "instalment_due",
         }
     }
 
@@ -179,7 +182,7 @@ impl Kind {
             CollabInvite | CollabAccepted | CollabDeclined | CollabEdited => Category::Collaborations,
             ProductTagged | ShopTagged | ProductPostLike | TaggedPostSold | NewOrder | OrderPaid | OrderShipped
             | OrderDelivered | OrderRefunded | OrderCancelled | GroupJoined | GroupFilled | GroupFailed
-            | InstalmentFailed => Category::Commerce,
+            | InstalmentFailed | InstalmentDue => Category::Commerce,
         }
     }
 
@@ -190,7 +193,14 @@ impl Kind {
         use Kind::*;
         matches!(
             self,
-            OrderPaid | OrderShipped | OrderDelivered | OrderRefunded | OrderCancelled | GroupFailed | InstalmentFailed
+            OrderPaid
+                | OrderShipped
+                | OrderDelivered
+                | OrderRefunded
+                | OrderCancelled
+                | GroupFailed
+                | InstalmentFailed
+                | InstalmentDue
         )
     }
 }

@@ -77,8 +77,15 @@ pub fn sentence(kind: Kind, names: &[String], count: i32, preview: Option<&str>)
         Kind::GroupJoined => format!("{who} joined your buy-together group for {}", preview.unwrap_or("a product")),
         Kind::GroupFilled => format!("Your buy-together group for {} is full", preview.unwrap_or("a product")),
         Kind::GroupFailed => {
-            format!("Your buy-together group for {} expired before it filled; nothing was charged", preview.unwrap_or("a product"))
+            format!(
+                "Your buy-together group for {} expired before it filled; nothing was charged",
+                preview.unwrap_or("a product")
+            )
         }
+        Kind::InstalmentDue => match preview {
+            Some(p) => format!("An instalment is coming due: {p}"),
+            None => "An instalment is coming due".into(),
+        },
         Kind::InstalmentFailed => match preview {
             Some(p) => format!("An instalment payment failed: {p}"),
             None => "An instalment payment failed".into(),

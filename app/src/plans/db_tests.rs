@@ -371,6 +371,37 @@ async fn the_job_charges_instalments_when_due_and_a_decline_fails_one(pool: PgPo
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn the_buyer_is_reminded_once_before_an_instalment_and_told_when_one_fails(pool: PgPool) {
+    use crate::notifications::{consumer::NotificationsConsumer, db as inbox, Filter, Kind};
+    let w = world(pool).await;
+    let six = w.plan(&six_months()).await;
+    let checkout_id = w.checkout_with(six).await;
+    let due = w.due_now(checkout_id).await;
+    w.pay(checkout_id, due).await.unwrap();
+    assert_eq!(instalments::remind_due(&w.pool, moment()).await.unwrap(), 0, "the next one is a month off");
+    let near = moment() + Duration::days(29);
+    assert_eq!(instalments::remind_due(&w.pool, near).await.unwrap(), 1);
+    assert_eq!(instalments::remind_due(&w.pool, near).await.unwrap(), 0, "each is announced once");
+
+    let token = sqlx::query_scalar!("SELECT token FROM saved_cards WHERE user_id = $1", w.buyer)
+        .fetch_one(&w.pool)
+        .await
+        .unwrap();
+    w.provider.script(&token, crate::payments::cards::TestOutcome::Declined).await.unwrap();
+    let run = instalments::charge_due(&w.pool, &w.provider, moment() + Duration::days(32)).await.unwrap();
+    assert_eq!(run.failed, 1);
+    let relay = crate::outbox::Relay::new(w.pool.clone()).with(NotificationsConsumer);
+    crate::test_support::drain(&w.pool, &relay, "notifications").await;
+
+    let page = inbox::page(&w.pool, Some(w.buyer), Filter::Commerce, None).await.unwrap();
+    let kinds: Vec<Kind> = page.items.iter().map(|n| n.kind).collect();
+    assert_eq!(kinds[..2], [Kind::InstalmentFailed, Kind::InstalmentDue], "{kinds:?}");
+    assert!(page.items[1].sentence().starts_with("An instalment is coming due: "), "{}", page.items[1].sentence());
+    assert!(page.items[0].sentence().starts_with("An instalment payment failed: order #"));
+    assert!(page.items.iter().all(|n| n.href.starts_with("/orders/")));
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn a_cancelled_plan_order_is_never_charged_again(pool: PgPool) {
     let w = world(pool).await;
     let six = w.plan(&six_months()).await;

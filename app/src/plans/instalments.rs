@@ -25,6 +25,42 @@ const BATCH: i64 = 200;
 
 /// An instalment of order (the aggregate) was declined: `seq`, `failure`.
 pub const INSTALMENT_FAILED: &str = "order.instalment_failed";
+/// An instalment of order (the aggregate) comes due within `REMIND_DAYS`:
+/// `seq`, `amount_minor`, `currency`, `due_on`.
+pub const INSTALMENT_DUE: &str = "order.instalment_due";
+/// How many days ahead a buyer is reminded of an instalment.
+pub const REMIND_DAYS: i32 = 3;
+
+/// Announces, once each, the instalments still to be charged that fall due
+/// within `REMIND_DAYS` of `now`, so the buyer can make sure the card
+/// works. Returns how many.
+pub async fn remind_due(pool: &PgPool, now: DateTime<Utc>) -> AppResult<usize> {
+    let mut tx = pool.begin().await?;
+    let due = sqlx::query!(
+        r#"UPDATE order_instalments SET reminded_at = $1
+           WHERE (order_id, seq) IN (
+               SELECT order_id, seq FROM order_instalments
+               WHERE status = 'scheduled' AND reminded_at IS NULL AND seq > 0
+                 AND due_on BETWEEN $2::date AND $2::date + $3::int
+               ORDER BY due_on LIMIT $4
+               FOR UPDATE SKIP LOCKED)
+           RETURNING order_id, seq, amount_minor, currency, due_on"#,
+        now,
+        now.date_naive(),
+        REMIND_DAYS,
+        BATCH
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for i in &due {
+        let payload = serde_json::json!({
+            "seq": i.seq, "amount_minor": i.amount_minor, "currency": i.currency, "due_on": i.due_on,
+        });
+        crate::outbox::publish(&mut tx, "order", i.order_id, INSTALMENT_DUE, payload).await?;
+    }
+    tx.commit().await?;
+    Ok(due.len())
+}
 
 /// What one run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

@@ -93,8 +93,8 @@ async fn newest_comment(pool: &PgPool) -> Uuid {
 
 async fn notify(pool: &PgPool, recipient: Uuid, read: bool) {
     sqlx::query!(
-        "INSERT INTO notifications (recipient_id, kind, entity_type, entity_id, actor_count, read_at)
-         VALUES ($1, 'liked', 'post', gen_random_uuid(), 1, CASE WHEN $2 THEN app_now() END)",
+        "INSERT INTO notifications (recipient_id, kind, entity_type, entity_id, href, actor_count, read_at)
+         VALUES ($1, 'like_post', 'post', gen_random_uuid(), '/', 1, CASE WHEN $2 THEN app_now() END)",
         recipient,
         read
     )
