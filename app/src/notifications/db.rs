@@ -342,7 +342,7 @@ pub async fn page(pool: &PgPool, caller: Option<Uuid>, filter: Filter, before: O
     .fetch_all(pool)
     .await?;
     let more = rows.len() as i64 > PAGE;
-    let last_seq = rows.iter().take(PAGE as usize).last().map(|r| r.seq);
+    let last_seq = rows[..rows.len().min(PAGE as usize)].last().map(|r| r.seq);
     let items: Vec<NotificationView> = rows.into_iter().take(PAGE as usize).filter_map(SeenRow::into_view).collect();
     let next = if more { last_seq.map(|seq| seq.to_string()) } else { None };
     Ok(InboxPage { items, next, inbox: inbox(pool, Some(me)).await? })

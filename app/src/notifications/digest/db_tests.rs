@@ -3,7 +3,7 @@
 //! a digest, what it says, that it goes once a day even when two servers
 //! run at once, and who may read and set the choice.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -34,10 +34,6 @@ async fn verified(pool: &PgPool, name: &str) -> Uuid {
     id
 }
 
-fn now() -> DateTime<Utc> {
-    Clock::system().now()
-}
-
 async fn digests_to(pool: &PgPool, name: &str) -> i64 {
     sqlx::query_scalar("SELECT count(*) FROM mail_outbox WHERE kind = 'digest' AND to_address = $1")
         .bind(format!("{name}@example.test"))
@@ -63,7 +59,7 @@ async fn unread_notifications_make_one_digest_with_their_sentences_links_and_esc
     like(&pool, cy, p).await;
     deliver(&pool).await;
 
-    let at = now();
+    let at = Clock::system().now();
     assert_eq!(send_due(&pool, URL, at).await.unwrap(), 1);
     let mail = latest_digest(&pool, "ann").await;
     assert_eq!(mail.subject, "Your Storefeed digest: 2 new notifications");
@@ -121,7 +117,7 @@ async fn no_digest_when_nothing_is_unread_off_unverified_or_hidden(pool: PgPool)
     inbox::read_all(&pool, Some(reader)).await.unwrap();
     set_frequency(&pool, Some(quiet), Frequency::Off).await.unwrap();
 
-    assert_eq!(send_due(&pool, URL, now()).await.unwrap(), 0);
+    assert_eq!(send_due(&pool, URL, Clock::system().now()).await.unwrap(), 0);
     let mails: i64 = sqlx::query_scalar("SELECT count(*) FROM mail_outbox").fetch_one(&pool).await.unwrap();
     assert_eq!(mails, 0);
     let stamped: i64 = sqlx::query_scalar("SELECT count(*) FROM notification_digests WHERE last_sent_at IS NOT NULL")
@@ -132,7 +128,7 @@ async fn no_digest_when_nothing_is_unread_off_unverified_or_hidden(pool: PgPool)
 
     // Switched back on, the quiet user's like is in the next run.
     set_frequency(&pool, Some(quiet), Frequency::Daily).await.unwrap();
-    assert_eq!(send_due(&pool, URL, now()).await.unwrap(), 1);
+    assert_eq!(send_due(&pool, URL, Clock::system().now()).await.unwrap(), 1);
     assert_eq!(latest_digest(&pool, "quiet").await.subject, "Your Storefeed digest: 1 new notification");
 }
 
@@ -143,7 +139,11 @@ async fn old_notifications_are_not_in_the_digest(pool: PgPool) {
     let p = post(&pool, ann, "look", Visibility::Public).await;
     like(&pool, fan, p).await;
     deliver(&pool).await;
-    assert_eq!(send_due(&pool, URL, now() + Duration::hours(25)).await.unwrap(), 0, "a day and more ago");
+    assert_eq!(
+        send_due(&pool, URL, Clock::system().now() + Duration::hours(25)).await.unwrap(),
+        0,
+        "a day and more ago"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -155,7 +155,7 @@ async fn two_servers_running_at_once_send_one_digest(pool: PgPool) {
         like(&pool, fan, p).await;
     }
     deliver(&pool).await;
-    let at = now();
+    let at = Clock::system().now();
     let runs: Vec<_> = (0..2)
         .map(|_| {
             let pool = pool.clone();
