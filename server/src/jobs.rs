@@ -11,9 +11,10 @@
 //! seconds, mail waiting in the outbox is handed to the mailer. Every ten
 //! minutes, expired sessions, account tokens, login counters and closed
 //! rate-limit windows, and mail sent two days ago are purged. Every hour, media files no row names (and
-//! over an hour old) are removed, and every stored counter is recounted
-//! from its rows and fixed if it drifted (`app::reconcile`, its report kept
-//! for `/admin/counters`). The outbox relay runs all the time (woken
+//! over an hour old) are removed, every stored counter is recounted from
+//! its rows and fixed if it drifted (`app::reconcile`, its report kept for
+//! `/admin/counters`), and the daily notification digests that are due are
+//! written to the mail outbox. The outbox relay runs all the time (woken
 //! by each commit that published), and Explore's ranking is recomputed
 //! every minute.
 
@@ -132,6 +133,23 @@ pub fn spawn_outbox_relay(pool: PgPool, cards: app::posts::cards::CardCache, liv
         .with_local(Arc::new(cards))
         .with_local(Arc::new(live));
     tokio::spawn(relay.run(Duration::from_millis(250)));
+}
+
+/// Writes the notification digests that are due to the mail outbox, every
+/// hour (`app::notifications::digest`: once a day per user, however many
+/// servers run this), with links on `public_url`.
+pub fn spawn_digest(pool: PgPool, public_url: String, clock: app::clock::Clock) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match app::notifications::digest::db::send_due(&pool, &public_url, clock.now()).await {
+                Ok(n) if n > 0 => tracing::info!(digests = n, "notification digests written"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "writing notification digests failed"),
+            }
+        }
+    });
 }
 
 /// Recomputes Explore's ranking every minute.

@@ -124,12 +124,14 @@ async fn main() -> anyhow::Result<()> {
     jobs::spawn(pool.clone(), payments, config.jobs, state.clock.clone(), context_keys.clone());
     jobs::spawn_key_refresh(context_keys, state.clock.clone(), config.jobs.every);
     // Mail goes to files in STOREFEED_MAIL_DIR: the one sender this build ships.
-    let mailer: Arc<dyn app::mail::Mailer> = Arc::new(app::mail::FileMailer::new(&config.mail_dir));
+    let mailer: Arc<dyn app::mail::Mailer> =
+        Arc::new(app::mail::FileMailer::new(&config.mail_dir, app::mail::sender_for(&config.app.public_url)));
     jobs::spawn_mail(pool.clone(), mailer, std::time::Duration::from_secs(5));
     jobs::spawn_media_sweep(pool.clone(), config.app.media_dir.clone(), state.clock.clone());
     jobs::spawn_counter_reconciliation(pool.clone(), state.clock.clone(), std::time::Duration::from_secs(3600));
     jobs::spawn_outbox_relay(pool.clone(), state.cards.clone(), state.live.clone());
     jobs::spawn_explore_ranking(pool.clone());
+    jobs::spawn_digest(pool.clone(), config.app.public_url.clone(), state.clock.clone());
     let live = state.live.clone();
     let router = routes::build(state);
 

@@ -8,7 +8,8 @@
 //!
 //! - **Senders.** [`Mailer`] is the one interface a transport implements.
 //!   The shipped default is [`FileMailer`]: each mail becomes a file in
-//!   `STOREFEED_MAIL_DIR` (`data/mail`), with a log line naming the
+//!   `STOREFEED_MAIL_DIR` (`data/mail`) holding the real multipart message
+//!   ([`message::build`], made with `lettre`), with a log line naming the
 //!   recipient and subject (not the body: it may hold a sign-in link).
 //!   A self-hosted instance reads its mail there until an SMTP or API
 //!   sender is added behind the same trait.
@@ -23,9 +24,11 @@
 //! - **Tests** read mail from the outbox ([`latest_to`]); end-to-end tests
 //!   through the test controls (`/api/test/mail`).
 
+pub mod message;
 mod outbox;
 mod sender;
 
+pub use message::sender_for;
 pub use outbox::{drain, enqueue, latest_to, purge_sent, sent_recently, QueuedMail};
 pub use sender::{FileMailer, MailError, Mailer};
 

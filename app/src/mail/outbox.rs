@@ -138,7 +138,7 @@ mod tests {
     #[sqlx::test(migrations = "../migrations")]
     async fn queued_mail_is_written_to_files_once_and_stamped_sent(pool: PgPool) {
         let dir = std::env::temp_dir().join(format!("storefeed-mail-{}", uuid::Uuid::new_v4()));
-        let mailer = FileMailer::new(&dir);
+        let mailer = FileMailer::new(&dir, crate::mail::sender_for("https://shop.example"));
         enqueue(&pool, &mail("a@example.test", "verify_email")).await.unwrap();
         enqueue(&pool, &mail("b@example.test", "password_reset")).await.unwrap();
 

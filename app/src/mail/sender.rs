@@ -4,6 +4,8 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
 
+use lettre::message::Mailbox;
+
 use super::QueuedMail;
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -19,35 +21,25 @@ pub trait Mailer: Send + Sync + 'static {
     fn send<'a>(&'a self, mail: &'a QueuedMail) -> BoxFuture<'a, Result<(), MailError>>;
 }
 
-/// Writes each mail to `<dir>/<id>-<kind>.eml` (headers, the plain text,
-/// then the HTML) and logs who it was for. The file is named by the
-/// outbox id, so sending the same mail twice rewrites the same file.
+/// Writes each mail to `<dir>/<id>-<kind>.eml` as the RFC 5322 message an
+/// SMTP sender would send (`message::build`; any mail program opens it) and
+/// logs who it was for. The file is named by the outbox id, so sending the
+/// same mail twice rewrites the same file.
 #[derive(Debug, Clone)]
 pub struct FileMailer {
     dir: PathBuf,
+    from: Mailbox,
 }
 
 impl FileMailer {
-    pub fn new(dir: impl Into<PathBuf>) -> Self {
-        FileMailer { dir: dir.into() }
+    /// `from` is what the messages say they come from (`message::sender_for`).
+    pub fn new(dir: impl Into<PathBuf>, from: Mailbox) -> Self {
+        FileMailer { dir: dir.into(), from }
     }
 
     pub fn path_for(&self, mail: &QueuedMail) -> PathBuf {
         self.dir.join(format!("{:08}-{}.eml", mail.id, mail.kind))
     }
-}
-
-/// The file's contents: a readable approximation of the MIME message.
-fn render(mail: &QueuedMail) -> String {
-    format!(
-        "To: {}\nSubject: {}\nX-Storefeed-Kind: {}\nDate: {}\n\n{}\n\n--- HTML ---\n{}\n",
-        mail.to,
-        mail.subject,
-        mail.kind,
-        mail.created_at.to_rfc2822(),
-        mail.text,
-        mail.html
-    )
 }
 
 impl Mailer for FileMailer {
@@ -57,7 +49,8 @@ impl Mailer for FileMailer {
                 .await
                 .map_err(|e| MailError(format!("creating {}: {e}", self.dir.display())))?;
             let path = self.path_for(mail);
-            tokio::fs::write(&path, render(mail))
+            let message = super::message::build(mail, &self.from)?;
+            tokio::fs::write(&path, message.formatted())
                 .await
                 .map_err(|e| MailError(format!("writing {}: {e}", path.display())))?;
             tracing::info!(to = %mail.to, subject = %mail.subject, kind = %mail.kind, file = %path.display(), "mail written");

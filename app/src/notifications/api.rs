@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::{Category, Filter, Inbox, InboxPage, Setting};
+use super::{Category, Inbox, InboxPage, Setting};
 use crate::error::AppError;
 
 /// The caller's bell: unread count and its version.
@@ -21,7 +21,7 @@ pub async fn my_inbox() -> Result<Inbox, AppError> {
 pub async fn my_notifications(filter: Option<String>, before: Option<String>) -> Result<InboxPage, AppError> {
     let user = crate::accounts::session::require_user().await?;
     let state = crate::state::app_state()?;
-    let filter = Filter::parse(filter.as_deref());
+    let filter = super::Filter::parse(filter.as_deref());
     super::db::page(&state.pool, Some(user.id), filter, before.as_deref()).await
 }
 

@@ -4,6 +4,7 @@
 //! (`notification_inboxes`, locked by the update) and publishes its new
 //! count, in the same transaction.
 
+use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -274,30 +275,62 @@ pub fn parse_before(raw: &str) -> Option<i64> {
     raw.parse().ok().filter(|seq| *seq > 0)
 }
 
-/// A page of the caller's inbox, newest first. Rows about a post or
-/// comment the caller can no longer see, and actors across a block, are
-/// left out as they are read (the rules may have changed since).
+/// A notification as the viewer may see it, read from
+/// `notifications_seen_by` (the migration holds the visibility rule:
+/// rows about a post or comment the viewer can no longer see, and actors
+/// across a block, are left out as they are read). The inbox and the email
+/// digest both read rows through it and turn them into views with
+/// [`SeenRow::into_view`].
+#[derive(Debug)]
+pub struct SeenRow {
+    pub id: Uuid,
+    pub seq: i64,
+    pub kind: String,
+    pub preview: Option<String>,
+    pub href: String,
+    pub actor_count: i32,
+    pub updated_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+    pub names: Vec<String>,
+    pub avatar_url: Option<String>,
+}
+
+impl SeenRow {
+    /// The row as shown (`None` for a kind this build does not know). A
+    /// follow links to the newest follower's profile.
+    pub fn into_view(self) -> Option<NotificationView> {
+        let kind = Kind::parse(&self.kind)?;
+        let href = match (kind, self.names.first()) {
+            (Kind::Follow | Kind::FollowApproved, Some(name)) => format!("/u/{name}"),
+            _ => self.href,
+        };
+        Some(NotificationView {
+            id: self.id,
+            kind,
+            actors: self.names,
+            actor_count: self.actor_count,
+            preview: self.preview,
+            href,
+            updated_at: self.updated_at,
+            read: self.read_at.is_some(),
+            avatar_url: self.avatar_url,
+        })
+    }
+}
+
+/// A page of the caller's inbox, newest first, as `notifications_seen_by`
+/// lets the caller see it.
 pub async fn page(pool: &PgPool, caller: Option<Uuid>, filter: Filter, before: Option<&str>) -> AppResult<InboxPage> {
     let me = signed_in(caller)?;
     let before = before.and_then(parse_before);
     let kinds: Option<Vec<String>> = filter.kinds().map(|k| k.into_iter().map(String::from).collect());
-    let rows = sqlx::query!(
-        r#"SELECT n.id, n.seq, n.kind, n.preview, n.href, n.actor_count, n.updated_at, n.read_at,
-                  COALESCE(actors.names, '{}') AS "names!", actors.avatar_url
-           FROM notifications n
-           LEFT JOIN posts p ON p.id = n.post_id
-           LEFT JOIN LATERAL (
-               SELECT array_agg(u.username ORDER BY a.seq DESC) AS names,
-                      (array_agg(u.avatar_url ORDER BY a.seq DESC))[1] AS avatar_url
-               FROM (SELECT actor_id, seq FROM notification_actors
-                     WHERE notification_id = n.id ORDER BY seq DESC LIMIT 3) a
-               JOIN users u ON u.id = a.actor_id
-               WHERE NOT blocked_between($1, u.id)
-           ) actors ON true
-           WHERE n.recipient_id = $1
-             AND ($2::text[] IS NULL OR n.kind = ANY($2))
-             AND (n.post_id IS NULL OR (p.id IS NOT NULL AND post_visible_to(p, $1)))
-             AND (n.actor_count = 0 OR actors.names IS NOT NULL)
+    let rows = sqlx::query_as!(
+        SeenRow,
+        r#"SELECT n.id AS "id!", n.seq AS "seq!", n.kind AS "kind!", n.preview, n.href AS "href!",
+                  n.actor_count AS "actor_count!", n.updated_at AS "updated_at!", n.read_at,
+                  n.names AS "names!", n.avatar_url
+           FROM notifications_seen_by($1) n
+           WHERE ($2::text[] IS NULL OR n.kind = ANY($2))
              AND ($3::bigint IS NULL OR n.seq < $3)
            ORDER BY n.seq DESC
            LIMIT $4"#,
@@ -309,29 +342,8 @@ pub async fn page(pool: &PgPool, caller: Option<Uuid>, filter: Filter, before: O
     .fetch_all(pool)
     .await?;
     let more = rows.len() as i64 > PAGE;
-    let last_seq = rows.iter().take(PAGE as usize).last().map(|r| r.seq);
-    let items: Vec<NotificationView> = rows
-        .into_iter()
-        .take(PAGE as usize)
-        .filter_map(|r| {
-            let kind = Kind::parse(&r.kind)?;
-            let href = match (kind, r.names.first()) {
-                (Kind::Follow | Kind::FollowApproved, Some(name)) => format!("/u/{name}"),
-                _ => r.href,
-            };
-            Some(NotificationView {
-                id: r.id,
-                kind,
-                actors: r.names,
-                actor_count: r.actor_count,
-                preview: r.preview,
-                href,
-                updated_at: r.updated_at,
-                read: r.read_at.is_some(),
-                avatar_url: r.avatar_url,
-            })
-        })
-        .collect();
+    let last_seq = rows[..rows.len().min(PAGE as usize)].last().map(|r| r.seq);
+    let items: Vec<NotificationView> = rows.into_iter().take(PAGE as usize).filter_map(SeenRow::into_view).collect();
     let next = if more { last_seq.map(|seq| seq.to_string()) } else { None };
     Ok(InboxPage { items, next, inbox: inbox(pool, Some(me)).await? })
 }

@@ -21,6 +21,7 @@ pub mod consumer;
 pub mod db;
 #[cfg(all(test, feature = "ssr"))]
 mod db_tests;
+pub mod digest;
 pub mod pages;
 pub mod settings;
 pub mod text;

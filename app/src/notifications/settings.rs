@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 use super::api::{notification_settings, SetNotificationSetting};
+use super::digest::components::DigestSetting;
 use super::{Category, Setting};
 use crate::accounts::use_auth;
 use crate::ui::{ErrorAlert, ErrorPage, Loading, SECONDARY_BUTTON_CLASS};
@@ -43,6 +44,7 @@ pub fn NotificationSettingsPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <DigestSetting />
         </section>
     }
 }
