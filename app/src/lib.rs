@@ -183,5 +183,6 @@ pub fn App() -> impl IntoView {
 #[component]
 fn RouterContexts() -> impl IntoView {
     CartCountResource::provide();
+    crate::notifications::components::InboxResource::provide();
     provide_sheet_data();
 }

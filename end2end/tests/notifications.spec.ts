@@ -94,8 +94,10 @@ test('another user cannot watch my bell, and the inbox needs a sign-in', async (
   const stranger = await browser.newContext();
   const anon = await stranger.request.get(`${baseURL}/live?topics=inbox:00000000-0000-0000-0000-000000000001`);
   expect(anon.status()).toBe(401);
-  const signedOut = await callServerFn(stranger.request, baseURL!, 'notifications/inbox', {});
+  const signedOut = await callServerFn(stranger.request, baseURL!, 'notifications/page', {});
   expect(signedOut.status()).toBe(401);
+  const noBell = await callServerFn(stranger.request, baseURL!, 'notifications/inbox', {});
+  expect(await noBell.json()).toBeNull();
   const other = await person(browser, baseURL!, 'snoop');
   const refused = await other.page.request.get(`${baseURL}/live?topics=inbox:00000000-0000-0000-0000-000000000001`);
   expect(refused.status()).toBe(403);

@@ -22,18 +22,33 @@ pub fn use_live_inbox(user: Uuid) -> Signal<Option<Inbox>> {
     })
 }
 
+/// The bell's count as the server reads it: one resource for the whole
+/// page, made with the router's other contexts (a resource made inside the
+/// header's account links, after the session resolves, would be created
+/// in the middle of hydration), read again after sign-in changes and on
+/// each navigation, so a page that marked rows read shows it.
+#[derive(Clone, Copy)]
+pub struct InboxResource(Resource<Result<Option<Inbox>, crate::error::AppError>>);
+
+impl InboxResource {
+    pub fn provide() {
+        let auth = crate::accounts::use_auth();
+        let location = use_location();
+        let read = Resource::new(move || (auth.version(), location.pathname.get()), |_| my_inbox());
+        provide_context(InboxResource(read));
+    }
+}
+
 #[component]
 pub fn Bell(user: Uuid, class: &'static str) -> impl IntoView {
-    let location = use_location();
-    // Read again on each navigation, so a page that marked rows read shows it.
-    let read = Resource::new(move || location.pathname.get(), |_| my_inbox());
+    let read = expect_context::<InboxResource>().0;
     let pushed = use_live_inbox(user);
     view! {
         <A href="/notifications" attr:class=format!("relative flex items-center rounded-lg p-1.5 text-stone-600 hover:text-fuchsia-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-fuchsia-400 {class}") attr:data-testid="nav-bell">
             <BellIcon />
             <Transition fallback=|| view! { <span class="sr-only">"Notifications"</span> }>
                 {move || Suspend::new(async move {
-                    let rendered = read.await.unwrap_or_default();
+                    let rendered = read.await.ok().flatten().unwrap_or_default();
                     view! { <Badge rendered pushed /> }
                 })}
             </Transition>
