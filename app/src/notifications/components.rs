@@ -39,19 +39,21 @@ impl InboxResource {
     }
 }
 
-#[component]
-pub fn Bell(user: Uuid, class: &'static str) -> impl IntoView {
+/// The count the server read for this page (none signed out or on error).
+pub async fn rendered_inbox() -> Inbox {
     let read = expect_context::<InboxResource>().0;
+    read.await.ok().flatten().unwrap_or_default()
+}
+
+/// The bell with `rendered`, the count the page was rendered with (the
+/// header awaits it with the session), and whatever is pushed after.
+#[component]
+pub fn Bell(user: Uuid, rendered: Inbox) -> impl IntoView {
     let pushed = use_live_inbox(user);
     view! {
-        <A href="/notifications" attr:class=format!("relative flex items-center rounded-lg p-1.5 text-stone-600 hover:text-fuchsia-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-fuchsia-400 {class}") attr:data-testid="nav-bell">
+        <A href="/notifications" attr:class="relative flex items-center rounded-lg p-1.5 text-stone-600 hover:text-fuchsia-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-fuchsia-400" attr:data-testid="nav-bell">
             <BellIcon />
-            <Transition fallback=|| view! { <span class="sr-only">"Notifications"</span> }>
-                {move || Suspend::new(async move {
-                    let rendered = read.await.ok().flatten().unwrap_or_default();
-                    view! { <Badge rendered pushed /> }
-                })}
-            </Transition>
+            <Badge rendered pushed />
         </A>
     }
 }

@@ -41,7 +41,12 @@ pub fn Header() -> impl IntoView {
                     <Transition fallback=|| view! { <li class="h-8 w-16"></li> }>
                         {move || Suspend::new(async move {
                             match auth.user.await {
-                                Ok(Some(user)) => view! { <AccountLinks user /> }.into_any(),
+                                Ok(Some(user)) => {
+                                    // Awaited here with the session, so the bell
+                                    // has no suspense of its own inside this one.
+                                    let inbox = crate::notifications::components::rendered_inbox().await;
+                                    view! { <AccountLinks user inbox /> }.into_any()
+                                }
                                 _ => view! { <GuestLinks /> }.into_any(),
                             }
                         })}
@@ -70,7 +75,7 @@ fn GuestLinks() -> impl IntoView {
 
 /// The signed-in user's links; the same set is on the Me page for phones.
 #[component]
-fn AccountLinks(user: SessionUser) -> impl IntoView {
+fn AccountLinks(user: SessionUser, inbox: crate::notifications::Inbox) -> impl IntoView {
     let auth = use_auth();
     let logout = ServerAction::<Logout>::new();
     Effect::new(move |_| {
@@ -82,7 +87,7 @@ fn AccountLinks(user: SessionUser) -> impl IntoView {
     view! {
         // On every screen: a phone's header has room for the bell.
         <li>
-            <crate::notifications::components::Bell user=user.id class="" />
+            <crate::notifications::components::Bell user=user.id rendered=inbox />
         </li>
         <li class=WIDE_ONLY>
             <A href="/compose" attr:class=NAV_LINK attr:data-testid="nav-compose">"Post"</A>
