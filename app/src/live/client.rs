@@ -96,11 +96,12 @@ mod browser {
     pub fn unwatch(topic: Topic) {
         CHANNEL.with(|c| {
             let mut c = c.borrow_mut();
+            // At zero the watch stays until the reopen: a part of the page
+            // that is rebuilt (unwatch, then watch again in the same tick)
+            // keeps what was pushed to it meanwhile. The connection stayed
+            // open on the topic throughout, so that value is still current.
             if let Some(watch) = c.watches.get_mut(&topic) {
-                watch.count -= 1;
-                if watch.count == 0 {
-                    c.watches.remove(&topic);
-                }
+                watch.count = watch.count.saturating_sub(1);
             }
         });
         reopen_soon();
@@ -119,6 +120,7 @@ mod browser {
         CHANNEL.with(|c| {
             let mut c = c.borrow_mut();
             c.reopen_due = false;
+            c.watches.retain(|_, w| w.count > 0);
             let topics: Vec<Topic> = c.watches.keys().copied().collect();
             if c.open.as_ref().is_some_and(|o| o.topics == topics) {
                 return;

@@ -9,10 +9,11 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Redirect, A};
-use leptos_router::hooks::use_query_map;
+use leptos::ev::MouseEvent;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use uuid::Uuid;
 
-use super::api::{my_notifications, MarkAllNotificationsRead, MarkNotification};
+use super::api::{mark_notification, my_notifications, MarkAllNotificationsRead, MarkNotification};
 use super::components::use_live_inbox;
 use super::{Filter, InboxPage, NotificationView};
 use crate::accounts::use_auth;
@@ -143,11 +144,23 @@ fn Row(n: NotificationView, mark: ServerAction<MarkNotification>) -> impl IntoVi
     let avatar_name = actors.first().cloned().unwrap_or_else(|| "Storefeed".into());
     let toggle = if read { "Mark unread" } else { "Mark read" };
     let toggle_label = format!("{toggle}: {sentence}");
-    // Opening a row marks it read (once hydrated; before, "Mark read" does).
-    let open = move |_| {
-        if !read {
-            mark.dispatch(MarkNotification { id, read: true });
+    // Opening an unread row marks it read first and then follows the link,
+    // so the next page's bell is read after the change (once hydrated;
+    // before, "Mark read" does). A click meant for a new tab is left alone.
+    let navigate = use_navigate();
+    let target = href.clone();
+    let open = move |ev: MouseEvent| {
+        if read || ev.button() != 0 || ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() {
+            return;
         }
+        ev.prevent_default();
+        let (navigate, target) = (navigate.clone(), target.clone());
+        leptos::task::spawn_local(async move {
+            // A failed mark still opens what the row is about; the row
+            // stays unread and the inbox shows it so.
+            let _ = mark_notification(id, true).await;
+            navigate(&target, Default::default());
+        });
     };
     view! {
         <li class=if read { "flex items-start gap-3 p-3" } else { "flex items-start gap-3 bg-fuchsia-50 p-3" }
