@@ -307,15 +307,21 @@ test('no page is wider than a 390 px phone, even with a 2,000-character word and
     '/settings/profile',
     '/follow-requests',
     orderPath,
+    // The seller's inbox holds the follow and the order by now.
+    '/notifications',
+    '/notifications?filter=commerce',
+    '/settings/notifications',
   ]) {
     await visit(seller, path);
   }
 
-  // An admin: the moderation queue and its audit log.
+  // An admin: the moderation queue, the outbox's consumers and the counter runs.
   const adminSide = await phone(browser);
   await seedScenario(adminSide.page.request, baseURL!, { prefix: 'admin', admin: true });
   await visit(adminSide.page, '/admin/moderation');
   await expect(adminSide.page.getByTestId('queue-item').first()).toBeVisible();
+  await visit(adminSide.page, '/admin/outbox');
+  await visit(adminSide.page, '/admin/counters');
 
   for (const side of [sellerSide, guestSide, buyerSide, adminSide]) await side.ctx.close();
 });
