@@ -6,10 +6,10 @@
 //! reload.
 
 use chrono::{DateTime, Utc};
+use leptos::ev::MouseEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Redirect, A};
-use leptos::ev::MouseEvent;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use uuid::Uuid;
 
