@@ -33,4 +33,5 @@ SELECT post_id, id, 'Watching my bell', app_now() FROM nf_people WHERE n <= :wat
 SELECT 'post 00000000-0000-4000-8000-00000000a002';
 SELECT 'watcher ' || id || ' ' || post_id || ' sf_session=' || token FROM nf_people WHERE n <= :watchers ORDER BY n;
 SELECT 'liker sf_session=' || token FROM nf_people WHERE n > :watchers ORDER BY n;
+\set QUIET on
 COMMIT;
