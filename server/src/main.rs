@@ -42,6 +42,10 @@ use sqlx::postgres::PgPoolOptions;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The outbox relay's own connections: its two durable consumers, its two
+/// local ones and the LISTEN, with one to spare (`jobs::spawn_outbox_relay`).
+const RELAY_CONNECTIONS: u32 = 6;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -77,6 +81,16 @@ async fn main() -> anyhow::Result<()> {
         .connect(&config.database_url)
         .await
         .with_context(|| format!("connecting to the database in DATABASE_URL ({})", redact(&config.database_url)))?;
+    // The outbox relay reads and hands out events on connections of its
+    // own: a rush of requests queued for the main pool (a group filling, a
+    // flash sale) never holds back the live updates it is causing. One for
+    // each consumer's task and one for the LISTEN.
+    let relay_pool = clock
+        .share_with(PgPoolOptions::new())
+        .max_connections(RELAY_CONNECTIONS)
+        .acquire_timeout(std::time::Duration::from_secs(10))
+        .connect_lazy(&config.database_url)
+        .with_context(|| format!("the database in DATABASE_URL ({})", redact(&config.database_url)))?;
     sqlx::migrate!("../migrations").run(&pool).await.context("applying migrations")?;
     tracing::info!("migrations applied");
 
@@ -129,7 +143,7 @@ async fn main() -> anyhow::Result<()> {
     jobs::spawn_mail(pool.clone(), mailer, std::time::Duration::from_secs(5));
     jobs::spawn_media_sweep(pool.clone(), config.app.media_dir.clone(), state.clock.clone());
     jobs::spawn_counter_reconciliation(pool.clone(), state.clock.clone(), std::time::Duration::from_secs(3600));
-    jobs::spawn_outbox_relay(pool.clone(), state.cards.clone(), state.live.clone());
+    jobs::spawn_outbox_relay(relay_pool, state.cards.clone(), state.live.clone());
     jobs::spawn_explore_ranking(pool.clone());
     jobs::spawn_digest(pool.clone(), config.app.public_url.clone(), state.clock.clone());
     let live = state.live.clone();

@@ -26,6 +26,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sqlx::{PgConnection, PgPool};
+use tokio::sync::watch;
 
 use super::{Event, CHANNEL};
 use crate::error::AppResult;
@@ -63,6 +64,14 @@ pub trait Consumer: Send + Sync {
     /// Its cursor's key in `outbox_consumers`; never rename a deployed one.
     fn name(&self) -> &'static str;
     fn handle<'a>(&'a self, tx: &'a mut PgConnection, events: &'a [Event]) -> HandleFuture<'a>;
+
+    /// How many events it gets at most at once. A batch is one transaction,
+    /// and while it is open the relay hands nobody an event committed after
+    /// it began (`pg_snapshot_xmin`): a consumer with slow events keeps its
+    /// batches short.
+    fn batch(&self) -> i64 {
+        BATCH
+    }
 }
 
 /// A consumer of this process only (an in-memory cache): sees every event
@@ -156,11 +165,39 @@ impl Relay {
         handed
     }
 
-    /// Runs forever: a pass whenever a transaction that published commits
-    /// (LISTEN), and at least every `poll` (events held back by a long
-    /// transaction, a lost notification, a lost connection).
+    /// Runs forever. Each consumer drains in a task of its own, so a slow
+    /// one (the notifications' writes) never holds back another (the live
+    /// channel's pushes). They all pass whenever a transaction that
+    /// published commits (one LISTEN, shared), and at least every `poll`
+    /// (events held back by a long transaction, a lost notification, a
+    /// lost connection).
     pub async fn run(self, poll: Duration) {
-        let mut listener = match sqlx::postgres::PgListener::connect_with(&self.pool).await {
+        let relay = Arc::new(self);
+        let (wake, _) = watch::channel(0u64);
+        for index in 0..relay.durable.len() {
+            let (relay, mut woken) = (relay.clone(), wake.subscribe());
+            tokio::spawn(async move {
+                let consumer = relay.durable[index].clone();
+                loop {
+                    if let Err(e) = relay.drain_durable(consumer.as_ref()).await {
+                        tracing::warn!(consumer = consumer.name(), error = %e, "outbox consumer failed");
+                    }
+                    wait(&mut woken, poll).await;
+                }
+            });
+        }
+        for index in 0..relay.local.len() {
+            let (relay, mut woken) = (relay.clone(), wake.subscribe());
+            tokio::spawn(async move {
+                loop {
+                    if let Err(e) = relay.drain_local(&relay.local[index]).await {
+                        tracing::warn!(error = %e, "reading the outbox for a local consumer failed");
+                    }
+                    wait(&mut woken, poll).await;
+                }
+            });
+        }
+        let mut listener = match sqlx::postgres::PgListener::connect_with(&relay.pool).await {
             Ok(mut l) => match l.listen(CHANNEL).await {
                 Ok(()) => Some(l),
                 Err(e) => {
@@ -174,18 +211,16 @@ impl Relay {
             }
         };
         loop {
-            self.run_once().await;
             match listener.as_mut() {
-                Some(l) => {
-                    tokio::select! {
-                        got = l.recv() => if let Err(e) = got {
-                            tracing::warn!(error = %e, "outbox relay: listener lost");
-                            tokio::time::sleep(poll).await;
-                        },
-                        _ = tokio::time::sleep(poll) => {}
+                Some(l) => match l.recv().await {
+                    Ok(_) => wake.send_modify(|n| *n = n.wrapping_add(1)),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "outbox relay: listener lost");
+                        tokio::time::sleep(poll).await;
                     }
-                }
-                None => tokio::time::sleep(poll).await,
+                },
+                // The consumers poll on their own.
+                None => std::future::pending::<()>().await,
             }
         }
     }
@@ -213,7 +248,7 @@ impl Relay {
             if at.waiting {
                 return Ok(handed);
             }
-            let events = read_after(&mut tx, Position { tx_id: at.tx_id, id: at.last_id }).await?;
+            let events = read_after(&mut tx, Position { tx_id: at.tx_id, id: at.last_id }, consumer.batch()).await?;
             let Some(last) = events.last().map(|e| Position { tx_id: e.tx_id, id: e.id }) else {
                 return Ok(handed);
             };
@@ -235,7 +270,7 @@ impl Relay {
             .await?;
             tx.commit().await?;
             handed += events.len();
-            if (events.len() as i64) < BATCH {
+            if (events.len() as i64) < consumer.batch() {
                 return Ok(handed);
             }
         }
@@ -277,7 +312,7 @@ impl Relay {
         };
         let mut handed = 0;
         loop {
-            let events = read_after(&mut conn, at).await?;
+            let events = read_after(&mut conn, at, BATCH).await?;
             if let Some(last) = events.last() {
                 local.consumer.handle(&events);
                 at = Position { tx_id: last.tx_id, id: last.id };
@@ -292,8 +327,20 @@ impl Relay {
     }
 }
 
-/// The next batch after `at`, of transactions that can no longer change.
-async fn read_after(conn: &mut PgConnection, at: Position) -> AppResult<Vec<Event>> {
+/// Until the next commit that published (`woken`) or `poll`, whichever
+/// comes first.
+async fn wait(woken: &mut watch::Receiver<u64>, poll: Duration) {
+    tokio::select! {
+        changed = woken.changed() => if changed.is_err() {
+            tokio::time::sleep(poll).await;
+        },
+        _ = tokio::time::sleep(poll) => {}
+    }
+}
+
+/// The next `limit` events after `at`, of transactions that can no longer
+/// change.
+async fn read_after(conn: &mut PgConnection, at: Position, limit: i64) -> AppResult<Vec<Event>> {
     let rows = sqlx::query!(
         r#"SELECT id, tx_id::text::bigint AS "tx_id!", aggregate, aggregate_id, kind, payload::text AS "payload!"
            FROM outbox_events
@@ -303,7 +350,7 @@ async fn read_after(conn: &mut PgConnection, at: Position) -> AppResult<Vec<Even
            LIMIT $3"#,
         at.tx_id,
         at.id,
-        BATCH
+        limit
     )
     .fetch_all(&mut *conn)
     .await?;
